@@ -1,0 +1,101 @@
+/**
+ * Benchmark harness: every figure is printed as a JSON line
+ * {"name","median_ms","v_ms","ratio",...} where v_ms is the median of one noble
+ * `schnorr.verify` measured in this same process (ratio = median_ms / v_ms). A human-readable
+ * table goes to stderr. No timing is ever asserted.
+ * @module
+ */
+import { schnorr } from '@noble/curves/secp256k1.js';
+
+/** One bench module: a name and a function that measures and reports. */
+export type BenchModule = { readonly name: string; run(h: Harness): void | Promise<void> };
+
+/** Measurement options. */
+export type MeasureOptions = {
+  /** Minimum wall time of one sample (ms). */
+  readonly sampleMs?: number;
+  /** Number of samples (the median is reported). */
+  readonly samples?: number;
+  /** Upper bound on calls per sample (for very slow operations). */
+  readonly maxCalls?: number;
+};
+
+export type Harness = {
+  /** Median ms of one `schnorr.verify` in this process. */
+  readonly vMs: number;
+  /** Median per-call time of `fn` (ms). */
+  measure(fn: () => unknown, opts?: MeasureOptions): number;
+  /** Prints one JSON line (and a table row on stderr). */
+  report(name: string, medianMs: number, extra?: Record<string, unknown>): void;
+};
+
+const QUICK = process.env.BENCH_QUICK === '1';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Per-call median over `samples` samples of ≥ `sampleMs` each (after one warm-up call). */
+export function measure(fn: () => unknown, opts: MeasureOptions = {}): number {
+  const sampleMs = opts.sampleMs ?? (QUICK ? 60 : 250);
+  const samples = opts.samples ?? (QUICK ? 3 : 5);
+  const maxCalls = opts.maxCalls ?? Number.POSITIVE_INFINITY;
+  fn();
+  const out: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    let calls = 0;
+    const t0 = performance.now();
+    let t = t0;
+    do {
+      fn();
+      calls++;
+      t = performance.now();
+    } while (t - t0 < sampleMs && calls < maxCalls);
+    out.push((t - t0) / calls);
+  }
+  return median(out);
+}
+
+/** Measures v = one noble schnorr.verify on a fixed valid signature. */
+export function measureVerify(): number {
+  const sk = new Uint8Array(32).fill(7);
+  const msg = new Uint8Array(32).fill(1);
+  const sig = schnorr.sign(msg, sk, new Uint8Array(32));
+  const pk = schnorr.getPublicKey(sk);
+  return measure(() => schnorr.verify(sig, msg, pk), { sampleMs: 300, samples: 5 });
+}
+
+export function createHarness(): Harness {
+  const vMs = measureVerify();
+  process.stderr.write(`v = schnorr.verify median ${vMs.toFixed(3)} ms\n`);
+  return {
+    vMs,
+    measure,
+    report(name, medianMs, extra = {}) {
+      const ratio = medianMs / vMs;
+      process.stdout.write(
+        `${JSON.stringify({ name, median_ms: round(medianMs), v_ms: round(vMs), ratio: round(ratio), ...extra })}\n`,
+      );
+      process.stderr.write(
+        `${name.padEnd(58)} ${medianMs.toFixed(3).padStart(11)} ms ${ratio.toFixed(2).padStart(9)} v\n`,
+      );
+    },
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+/** Runs the given modules in order with one shared harness (filter with BENCH_ONLY=name,…). */
+export async function runBenches(modules: readonly BenchModule[]): Promise<void> {
+  const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+  const h = createHarness();
+  for (const m of modules) {
+    if (only && !only.includes(m.name)) continue;
+    process.stderr.write(`\n# ${m.name}\n`);
+    await m.run(h);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * @peg/frost: FROST threshold Schnorr signatures over secp256k1 (RFC 9591 and the ZF Taproot
+ * suite). Named exports only.
+ * @module
+ */
+export { abytes } from './assert.ts';
+export { type Ciphersuite, SECP256K1, SECP256K1_TR } from './ciphersuite.ts';
+export {
+  FrostError,
+  type Identifier,
+  InvalidEncodingError,
+  InvalidProofOfKnowledgeError,
+  InvalidSecretShareError,
+  InvalidSessionError,
+  InvalidSignatureShareError,
+  NonceReuseError,
+} from './errors.ts';
+export { batchWeights } from './math/batch.ts';
+export { msm } from './math/msm.ts';
+export {
+  decodePoint,
+  decodeXOnly,
+  encodePoint,
+  encodeXOnly,
+  G,
+  hasEvenY,
+  Point,
+  toEvenY,
+  ZERO,
+} from './math/point.ts';
+export {
+  assertDistinctNonZero,
+  evaluate,
+  evaluateInExponent,
+  lagrangeCoefficient,
+  lagrangeCoefficients,
+} from './math/polynomial.ts';
+export {
+  add as scalarAdd,
+  decodeScalar,
+  encodeScalar,
+  inv as scalarInv,
+  invertBatch,
+  mod as scalarMod,
+  mul as scalarMul,
+  N,
+  neg as scalarNeg,
+  sub as scalarSub,
+} from './math/scalar.ts';
+export {
+  aggregateShares,
+  checkShare,
+  checkSharesBatch,
+  computeShare,
+  createSession,
+  encodeCommitmentList,
+  invalidShares,
+  type KeyShareTerm,
+  type ShareEquation,
+  type SignerCommitment,
+  type SigningKey,
+  type SigningSession,
+  shareEquation,
+  signerIndex,
+  signingKey,
+  sortSigners,
+  type VerifyingShareTerm,
+} from './sign/session.ts';
+export { tapTweak, tweakPoint } from './taproot.ts';

@@ -1,0 +1,27 @@
+/**
+ * Random linear combinations for batch verification. To check many equations Eᵢ = 0 at once,
+ * check Σ wᵢ·Eᵢ = 0 with independent 128-bit weights wᵢ: a set containing an invalid equation
+ * passes with probability ≤ 2^-128. The weights are derived by hashing the whole transcript
+ * being verified (and optional caller entropy), so they are fixed only after every input is.
+ * @module
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToNumber } from './scalar.ts';
+
+const DOMAIN = utf8ToBytes('peg-frost/batch-weights/v1');
+
+/** `count` weights in [1, 2^128) from SHA-256(domain ‖ SHA-256(transcript…) ‖ i). */
+export function batchWeights(count: number, transcript: readonly Uint8Array[]): bigint[] {
+  const seed = sha256(concatBytes(DOMAIN, sha256(concatBytes(...transcript))));
+  const out = new Array<bigint>(count);
+  const buf = new Uint8Array(seed.length + 4);
+  buf.set(seed, 0);
+  const view = new DataView(buf.buffer);
+  for (let i = 0; i < count; i++) {
+    view.setUint32(seed.length, i);
+    const w = bytesToNumber(sha256(buf).subarray(0, 16));
+    out[i] = w === 0n ? 1n : w;
+  }
+  return out;
+}
