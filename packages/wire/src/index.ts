@@ -1,5 +1,45 @@
+export { canonicalJson } from './canonical.ts';
+export {
+  boundedBytes,
+  bytes32,
+  fixedBytes,
+  id,
+  idSet,
+  keyedList,
+  point,
+  safeUint,
+  scalar,
+  signature64,
+  uint32,
+  xOnlyKey,
+} from './codecs.ts';
+export { isCompressedPointHex, isCurveX, N_HEX, P_HEX } from './curve.ts';
+export {
+  ENVELOPE_TAG,
+  envelopeDigest,
+  KEY_ANNOUNCEMENT_TAG,
+  keyAnnouncementDigest,
+} from './digest.ts';
+export { DKG_FAILURE_TYPES, dleqProof, schnorrProof } from './dkg.ts';
+export {
+  buildSchemas,
+  chainTipSchema,
+  defaultSchemas,
+  type Envelope,
+  type EnvelopeOf,
+  type PayloadOf,
+  PROTOCOL_VERSION,
+  type Schemas,
+  schemasFor,
+  senderSchema,
+  type UnsignedEnvelope,
+  type UnsignedEnvelopeOf,
+} from './envelope.ts';
+export type { OpenError, OpenErrorCode } from './errors.ts';
+export { COORDINATOR_KINDS, isCoordinatorKind, KIND_IDS, KINDS, type Kind } from './kinds.ts';
+export { DEFAULT_LIMITS, defineLimits, type Limits, LimitsSchema } from './limits.ts';
+export { type ExpectedKeys, type OpenOptions, type OpenResult, open } from './open.ts';
 // Relay HTTP API v1 (owned with apps/relay; see docs/relay.md).
-export type { RelayAuthFields, SignRelayRequestInput } from './relay-api.ts';
 export {
   AckRequest,
   AckResponse,
@@ -20,13 +60,18 @@ export {
   ReadInboxQuery,
   ReadInboxResponse,
   Recipients,
+  type RelayAuthFields,
   RelayAuthHeader,
   RelayError,
   RelayErrorCode,
   ReloadMembersResponse,
   relayAuthDigest,
   Seq,
+  type SignRelayRequestInput,
   signRelayRequest,
   TokenResponse,
   taggedHash,
 } from './relay-api.ts';
+export { announceKey, type SealOptions, seal } from './seal.ts';
+export { noncePair, tweak } from './signing.ts';
+export { taprootOutputKey } from './taproot.ts';

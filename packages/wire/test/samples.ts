@@ -1,0 +1,233 @@
+// Deterministic sample messages: one valid example of every kind, built from fixed scalars.
+// Used by the tests, the golden-fixture script and the benchmark.
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import type { Kind, UnsignedEnvelope, UnsignedEnvelopeOf } from '../src/index.ts';
+import { announceKey, taprootOutputKey } from '../src/index.ts';
+
+const N = secp256k1.Point.CURVE().n;
+
+/** 32 deterministic bytes from a label. */
+export function bytes(label: string): Uint8Array {
+  return sha256(utf8ToBytes(label));
+}
+
+/** A deterministic scalar in [1, n-1] as 32 bytes. */
+export function scalarBytes(label: string): Uint8Array {
+  const value = (BigInt(`0x${Buffer.from(bytes(label)).toString('hex')}`) % (N - 1n)) + 1n;
+  return Uint8Array.from(Buffer.from(value.toString(16).padStart(64, '0'), 'hex'));
+}
+
+/** A deterministic valid compressed point. */
+export function pointBytes(label: string): Uint8Array {
+  return secp256k1.getPublicKey(scalarBytes(label), true);
+}
+
+/** The secret key of party `partyId` (deterministic, for tests only). */
+export function secretKeyOf(partyId: number): Uint8Array {
+  return scalarBytes(`party-secret-${partyId}`);
+}
+
+/** The x-only public key of party `partyId`. */
+export function publicKeyOf(partyId: number): Uint8Array {
+  return schnorr.getPublicKey(secretKeyOf(partyId));
+}
+
+/** The expected-keys map for parties 1..count. */
+export function keyMap(count: number): Map<number, Uint8Array> {
+  const map = new Map<number, Uint8Array>();
+  for (let partyId = 1; partyId <= count; partyId++) map.set(partyId, publicKeyOf(partyId));
+  return map;
+}
+
+/** The coordinator's party id in samples. */
+export const COORDINATOR = 1;
+
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+
+function head(partyId: number) {
+  return {
+    sender: { partyId, publicKey: publicKeyOf(partyId) },
+    chainTip: { height: 871_234, hash: bytes('tip') },
+  };
+}
+
+const noncePair = (label: string) => ({
+  hiding: pointBytes(`${label}/hiding`),
+  binding: pointBytes(`${label}/binding`),
+});
+
+/** Sizes of the sample messages. */
+export type SampleSize = { threshold: number; parties: number; messages: number };
+
+export const SMALL: SampleSize = { threshold: 2, parties: 3, messages: 2 };
+
+/** One unsigned sample of `kind` with the given sizes (the coordinator sends coordinator kinds). */
+export function sample(kind: Kind, size: SampleSize = SMALL): UnsignedEnvelope {
+  const dkg = { dkgId: 7 };
+  const sign = { dkgId: 7, signId: 42, iteration: 1 };
+  const parties = range(1, size.parties);
+  const rebuild = {
+    withdrawalRequestIds: [3, 5, 8],
+    unsignedTransaction: Uint8Array.from(
+      Buffer.from(
+        '0200000001' +
+          'ab'.repeat(36) +
+          '00ffffffff0100e1f50500000000225120' +
+          'cd'.repeat(32) +
+          '00000000',
+        'hex',
+      ),
+    ),
+  };
+  const messages = range(0, size.messages).map((i) => bytes(`sighash-${i}`));
+  const result = {
+    groupKey: pointBytes('group'),
+    echoHash: bytes('echo'),
+    keyIdPublicShares: [
+      { keyId: 2, publicShare: pointBytes('share-2') },
+      { keyId: 3, publicShare: pointBytes('share-3') },
+    ],
+  };
+  switch (kind) {
+    case 'signer-ready':
+      return { kind, ...head(2), payload: { keyIds: [2, 3] } };
+    case 'key-announcement':
+      return {
+        kind,
+        ...head(2),
+        payload: announceKey(2, 1, scalarBytes('messaging-2'), new Uint8Array(32)),
+      };
+    case 'public-address-available': {
+      const aggregateKey = pointBytes('group');
+      return {
+        kind,
+        ...dkg,
+        ...head(COORDINATOR),
+        payload: {
+          aggregateKey,
+          outputKey: taprootOutputKey(aggregateKey) as Uint8Array,
+          address: `bcrt1p${'q'.repeat(58)}`,
+        },
+      };
+    }
+    case 'dkg-begin':
+      return {
+        kind,
+        ...dkg,
+        ...head(COORDINATOR),
+        payload: {
+          threshold: size.threshold,
+          parties: parties.map((partyId) => ({ partyId, keyIds: [partyId] })),
+        },
+      };
+    case 'dkg-public-shares':
+      return {
+        kind,
+        ...dkg,
+        ...head(2),
+        payload: {
+          commitments: range(0, size.threshold).map((i) => pointBytes(`coef-${i}`)),
+          proofOfKnowledge: { R: pointBytes('pok-R'), z: scalarBytes('pok-z') },
+          keyExchange: {
+            publicKey: pointBytes('kex'),
+            proof: { R: pointBytes('kex-R'), z: scalarBytes('kex-z') },
+          },
+        },
+      };
+    case 'dkg-private-begin':
+      return { kind, ...dkg, ...head(COORDINATOR), payload: { partyIds: parties } };
+    case 'dkg-private-shares':
+      return {
+        kind,
+        ...dkg,
+        ...head(2),
+        payload: {
+          shares: parties.map((partyId) => ({
+            partyId,
+            keyShares: [{ keyId: partyId, ciphertext: bytes(`ct-${partyId}`).slice(0, 28) }],
+          })),
+        },
+      };
+    case 'dkg-end-begin':
+      return { kind, ...dkg, ...head(COORDINATOR), payload: { partyIds: parties } };
+    case 'dkg-end':
+      return { kind, ...dkg, ...head(2), payload: { status: { type: 'ok', ...result } } };
+    case 'dkg-query':
+      return { kind, ...dkg, ...head(COORDINATOR), payload: {} };
+    case 'dkg-query-response':
+      return { kind, ...dkg, ...head(2), payload: { result: { type: 'ok', ...result } } };
+    case 'nonce-request':
+      return {
+        kind,
+        ...sign,
+        ...head(COORDINATOR),
+        payload: { messages, rebuild, tweak: { type: 'taproot', merkleRoot: null } },
+      };
+    case 'nonce-response':
+      return {
+        kind,
+        ...sign,
+        ...head(2),
+        payload: { nonces: messages.map((_, i) => noncePair(`nonce-2-${i}`)) },
+      };
+    case 'signature-share-request':
+      return {
+        kind,
+        ...sign,
+        ...head(COORDINATOR),
+        payload: {
+          commitments: parties.map((partyId) => ({
+            partyId,
+            keyIds: [partyId],
+            nonces: messages.map((_, i) => noncePair(`nonce-${partyId}-${i}`)),
+          })),
+          messages,
+          rebuild,
+          tweak: { type: 'taproot', merkleRoot: bytes('merkle') },
+        },
+      };
+    case 'signature-share-response':
+      return {
+        kind,
+        ...sign,
+        ...head(2),
+        payload: { shares: messages.map((_, i) => scalarBytes(`z-${i}`)) },
+      };
+  }
+}
+
+/** A failed DkgEnd with every failure reason and a complaint. */
+export function failedDkgEnd(): UnsignedEnvelopeOf<'dkg-end'> {
+  return {
+    kind: 'dkg-end',
+    dkgId: 7,
+    ...head(3),
+    payload: {
+      status: {
+        type: 'failed',
+        reasons: [
+          { type: 'threshold-not-met', available: 2, required: 3 },
+          { type: 'missing-public-shares', partyIds: [4] },
+          { type: 'bad-public-shares', partyIds: [1] },
+          { type: 'bad-proof-of-knowledge', partyIds: [1] },
+          { type: 'wrong-polynomial-length', partyIds: [2] },
+          { type: 'equivocation', partyIds: [2] },
+          { type: 'missing-private-shares', partyIds: [4, 5] },
+          {
+            type: 'complaints',
+            complaints: [
+              {
+                accused: 1,
+                keyId: 3,
+                ecdhPoint: pointBytes('ecdh'),
+                proof: { challenge: scalarBytes('dleq-c'), response: scalarBytes('dleq-s') },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  };
+}
