@@ -1,0 +1,83 @@
+import { msm } from '../math/msm.ts';
+import type { DkgComplaint, DkgRound1, DkgRound2 } from './dkgMessages.ts';
+import { verifyDleq } from './dleq.ts';
+import { concat, G, N, type RandomBytes, randomWeight, u32 } from './encoding.ts';
+import { WeightedError } from './errors.ts';
+import { getParty, type Layout } from './layout.ts';
+import { weightedPowers } from './poly.ts';
+import { decryptShare, pairKey } from './shareCipher.ts';
+
+export interface ComplaintVerdict {
+  /** The party at fault: the accused for a real complaint, the complainer for a false one. */
+  readonly guilty: number;
+  readonly reason:
+    | 'invalid-complaint-proof'
+    | 'missing-shares'
+    | 'undecryptable-share'
+    | 'share-does-not-match-commitments'
+    | 'false-complaint';
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * Third-party check of a complaint, from public data only: the complaint, both parties' round-1
+ * messages, and the round-2 message the accused sent the complainer (authenticated by the
+ * transport). The DLEQ proof shows the revealed ECDH point is the real one, so anyone can derive
+ * the pair key, open the accused's shares for the complainer's key ids and test them against the
+ * accused's commitments. A bad proof or a share that checks out condemns the complainer.
+ */
+export function judgeComplaint(
+  layout: Layout,
+  complaint: DkgComplaint,
+  round1s: ReadonlyMap<number, DkgRound1>,
+  accusedRound2: DkgRound2 | undefined,
+  random: RandomBytes,
+): ComplaintVerdict {
+  const { dkgId, complainer, accused } = complaint;
+  const victim = getParty(layout, complainer);
+  getParty(layout, accused);
+  if (complainer === accused)
+    throw new WeightedError('INVALID_INPUT', 'a party cannot accuse itself');
+  const r1c = round1s.get(complainer);
+  const r1a = round1s.get(accused);
+  if (!r1c || !r1a)
+    throw new WeightedError(
+      'INVALID_INPUT',
+      'round 1 of both parties is needed to judge a complaint',
+    );
+  const context = concat(dkgId, u32(complainer), u32(accused));
+  if (!verifyDleq(context, r1c.kexPublic, r1a.kexPublic, complaint.ecdh, complaint.proof)) {
+    return { guilty: complainer, reason: 'invalid-complaint-proof' };
+  }
+  const m = accusedRound2;
+  if (
+    !m ||
+    m.sender !== accused ||
+    m.recipient !== complainer ||
+    !sameBytes(m.dkgId, dkgId) ||
+    m.shares.length !== victim.keyIds.length ||
+    m.shares.some((s, j) => s.keyId !== victim.keyIds[j])
+  ) {
+    return { guilty: accused, reason: 'missing-shares' };
+  }
+  const key = pairKey(dkgId, complainer, accused, complaint.ecdh);
+  let shares: bigint[];
+  try {
+    shares = m.shares.map((s) =>
+      decryptShare(key, dkgId, accused, complainer, s.keyId, s.ciphertext),
+    );
+  } catch (e) {
+    if (!(e instanceof WeightedError)) throw e;
+    return { guilty: accused, reason: 'undecryptable-share' };
+  }
+  const r = victim.keyIds.map(() => randomWeight(random));
+  const w = weightedPowers(victim.keyIds, r, r1a.commitments.length);
+  const lhs = shares.reduce((acc, s, j) => (acc + (r[j] as bigint) * s) % N, 0n);
+  if (!msm([G, ...r1a.commitments], [(N - lhs) % N, ...w]).is0()) {
+    return { guilty: accused, reason: 'share-does-not-match-commitments' };
+  }
+  return { guilty: complainer, reason: 'false-complaint' };
+}

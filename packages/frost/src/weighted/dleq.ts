@@ -1,0 +1,84 @@
+import {
+  concat,
+  G,
+  N,
+  type Point,
+  pointToBytes,
+  type RandomBytes,
+  randomScalar,
+  scalarFromBytes,
+  scalarToBytes,
+} from './encoding.ts';
+import { WeightedError } from './errors.ts';
+import { hashToScalar, TAG } from './hash.ts';
+
+/**
+ * Chaum-Pedersen proof that log_G(A) == log_B(K): the prover knows `a` with A = a·G and
+ * K = a·B. In a complaint, A is the complainer's key-exchange public key, B the accused's, and
+ * K their ECDH point; the proof lets anyone check K without learning `a`.
+ * Encoded as c (32 bytes) ‖ z (32 bytes): 64 bytes.
+ */
+export interface DleqProof {
+  readonly c: bigint;
+  readonly z: bigint;
+}
+
+function challenge(
+  context: Uint8Array,
+  A: Point,
+  B: Point,
+  K: Point,
+  R1: Point,
+  R2: Point,
+): bigint {
+  return hashToScalar(
+    TAG.dleq,
+    context,
+    pointToBytes(A),
+    pointToBytes(B),
+    pointToBytes(K),
+    pointToBytes(R1),
+    pointToBytes(R2),
+  );
+}
+
+export function proveDleq(
+  context: Uint8Array,
+  a: bigint,
+  B: Point,
+  random: RandomBytes,
+): { K: Point; proof: DleqProof } {
+  const A = G.multiply(a);
+  const K = B.multiply(a);
+  const r = randomScalar(random);
+  const c = challenge(context, A, B, K, G.multiply(r), B.multiply(r));
+  return { K, proof: { c, z: (r + c * a) % N } };
+}
+
+export function verifyDleq(
+  context: Uint8Array,
+  A: Point,
+  B: Point,
+  K: Point,
+  proof: DleqProof,
+): boolean {
+  if (A.is0() || B.is0() || K.is0()) return false;
+  const negC = (N - proof.c) % N;
+  const R1 = G.multiplyUnsafe(proof.z).add(A.multiplyUnsafe(negC));
+  const R2 = B.multiplyUnsafe(proof.z).add(K.multiplyUnsafe(negC));
+  if (R1.is0() || R2.is0()) return false;
+  return challenge(context, A, B, K, R1, R2) === proof.c;
+}
+
+export function encodeDleq(p: DleqProof): Uint8Array {
+  return concat(scalarToBytes(p.c), scalarToBytes(p.z));
+}
+
+export function decodeDleq(bytes: Uint8Array): DleqProof {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== 64)
+    throw new WeightedError('INVALID_PROOF', 'DLEQ proof: expected 64 bytes');
+  return {
+    c: scalarFromBytes(bytes.subarray(0, 32), 'DLEQ proof c', true),
+    z: scalarFromBytes(bytes.subarray(32), 'DLEQ proof z', true),
+  };
+}

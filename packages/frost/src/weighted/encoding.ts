@@ -1,0 +1,122 @@
+import { normalizeZ } from '@noble/curves/abstract/curve.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
+import { WeightedError } from './errors.ts';
+
+/**
+ * Byte encodings of the weighted layer (docs/protocol/crypto.md): points 33-byte compressed
+ * (65-byte uncompressed only for DKG commitment vectors), scalars 32-byte big-endian and < n,
+ * ids uint32 big-endian and >= 1. Decoders are strict: they reject, never reduce or repair.
+ */
+export const Point = secp256k1.Point;
+export type Point = InstanceType<typeof secp256k1.Point>;
+export const Fn = secp256k1.Point.Fn;
+export const Fp = secp256k1.Point.Fp;
+export const N = Fn.ORDER;
+export const P = Fp.ORDER;
+export const G = Point.BASE;
+
+export function isId(id: unknown): id is number {
+  return typeof id === 'number' && Number.isInteger(id) && id >= 1 && id <= 0xffffffff;
+}
+
+export function assertId(id: unknown, what: string): asserts id is number {
+  if (!isId(id))
+    throw new WeightedError('INVALID_INPUT', `${what} must be an integer in [1, 2^32-1]`);
+}
+
+export function u32(id: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, id, false);
+  return out;
+}
+
+export function readU32(bytes: Uint8Array, offset: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(offset, false);
+}
+
+export function scalarToBytes(s: bigint): Uint8Array {
+  return numberToBytesBE(s, 32);
+}
+
+/** Strict: exactly 32 bytes, value < n. Zero is allowed only when `allowZero`. */
+export function scalarFromBytes(bytes: Uint8Array, what: string, allowZero = false): bigint {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== 32) {
+    throw new WeightedError('MALFORMED_SCALAR', `${what}: expected 32 bytes`);
+  }
+  const s = bytesToNumberBE(bytes);
+  if (s >= N) throw new WeightedError('MALFORMED_SCALAR', `${what}: not below the group order`);
+  if (s === 0n && !allowZero) throw new WeightedError('MALFORMED_SCALAR', `${what}: zero`);
+  return s;
+}
+
+export function pointToBytes(p: Point): Uint8Array {
+  if (p.is0()) throw new WeightedError('MALFORMED_ELEMENT', 'cannot encode the identity');
+  return p.toBytes(true);
+}
+
+/** Strict compressed decoding: 33 bytes, 02/03 prefix, x < p, on the curve, never the identity. */
+export function pointFromBytes(bytes: Uint8Array, what: string): Point {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== 33 || (bytes[0] !== 2 && bytes[0] !== 3)) {
+    throw new WeightedError('MALFORMED_ELEMENT', `${what}: expected a 33-byte compressed point`);
+  }
+  try {
+    return Point.fromBytes(bytes); // checks x < p, the square root and the curve equation
+  } catch {
+    throw new WeightedError('MALFORMED_ELEMENT', `${what}: not a point on secp256k1`);
+  }
+}
+
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= (a[i] as number) ^ (b[i] as number);
+  return d === 0;
+}
+
+/** A source of cryptographically secure random bytes (e.g. `randomBytes` of @noble/hashes). */
+export type RandomBytes = (length: number) => Uint8Array;
+
+/** Uniform non-zero scalar from 48 random bytes (wide reduction, bias < 2^-128). */
+export function randomScalar(random: RandomBytes): bigint {
+  for (;;) {
+    const b = random(48);
+    if (!(b instanceof Uint8Array) || b.length !== 48) {
+      throw new WeightedError('INVALID_INPUT', 'random source returned the wrong length');
+    }
+    const s = bytesToNumberBE(b) % N;
+    if (s !== 0n) return s;
+  }
+}
+
+/** 128-bit random weight for batch verification (soundness error 2^-128 per check). */
+export function randomWeight(random: RandomBytes): bigint {
+  const b = random(16);
+  if (!(b instanceof Uint8Array) || b.length !== 16) {
+    throw new WeightedError('INVALID_INPUT', 'random source returned the wrong length');
+  }
+  return bytesToNumberBE(b) | 1n;
+}
+
+/** Converts to affine with one shared field inversion (Montgomery's trick inside noble). */
+export function normalizePoints(points: readonly Point[]): Point[] {
+  return normalizeZ(Point, [...points]);
+}
+
+export function hasEvenY(p: Point): boolean {
+  return (p.toAffine().y & 1n) === 0n;
+}

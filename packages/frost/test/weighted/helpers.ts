@@ -1,0 +1,57 @@
+import { randomBytes } from '@noble/hashes/utils.js';
+import {
+  type DkgResult,
+  type DkgRound1State,
+  type DkgRound2State,
+  dkgFinish,
+  dkgRound1,
+  dkgRound2,
+} from '../../src/weighted/dkg.ts';
+import type { DkgRound1, DkgRound2 } from '../../src/weighted/dkgMessages.ts';
+import type { Layout } from '../../src/weighted/layout.ts';
+
+export const random = (n: number): Uint8Array => randomBytes(n);
+
+export interface DkgRun {
+  round1: DkgRound1[];
+  states1: Map<number, DkgRound1State>;
+  states2: Map<number, DkgRound2State>;
+  round2: DkgRound2[];
+}
+
+/** Runs rounds 1 and 2 for every party of the layout (all honest). */
+export function dealAll(layout: Layout, dkgId: Uint8Array = randomBytes(32)): DkgRun {
+  const states1 = new Map<number, DkgRound1State>();
+  const round1: DkgRound1[] = [];
+  for (const p of layout.parties) {
+    const { message, state } = dkgRound1({ layout, dkgId, partyId: p.id, random });
+    states1.set(p.id, state);
+    round1.push(message);
+  }
+  const states2 = new Map<number, DkgRound2State>();
+  const round2: DkgRound2[] = [];
+  for (const p of layout.parties) {
+    const out = dkgRound2(states1.get(p.id) as DkgRound1State, round1, random);
+    if (!out.ok) throw new Error(`round 2 failed: ${JSON.stringify(out.faults)}`);
+    states2.set(p.id, out.state);
+    round2.push(...out.messages);
+  }
+  return { round1, states1, states2, round2 };
+}
+
+/** Full honest DKG: every party's result. */
+export function runDkg(layout: Layout): Map<number, DkgResult> {
+  const run = dealAll(layout);
+  const results = new Map<number, DkgResult>();
+  for (const p of layout.parties) {
+    const out = dkgFinish(
+      run.states2.get(p.id) as DkgRound2State,
+      run.round2.filter((m) => m.recipient === p.id),
+      random,
+    );
+    if (!out.ok)
+      throw new Error(`finish failed: ${JSON.stringify(out.faults)} ${out.complaints.length}`);
+    results.set(p.id, out.result);
+  }
+  return results;
+}

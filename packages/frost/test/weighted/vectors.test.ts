@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { describe, expect, it } from 'vitest';
+import { aggregate } from '../../src/weighted/aggregate.ts';
+import { G, Point } from '../../src/weighted/encoding.ts';
+import { unweightedLayout } from '../../src/weighted/layout.ts';
+import { nonceGenerate, noncesFrom, sign } from '../../src/weighted/signing.ts';
+import { type SignMode, signingContext } from '../../src/weighted/signingContext.ts';
+import type { PartyCommitments } from '../../src/weighted/signingMessages.ts';
+import { random } from './helpers.ts';
+
+interface SigningVector {
+  config: { MAX_PARTICIPANTS: string; MIN_PARTICIPANTS: string };
+  inputs: {
+    participant_list: number[];
+    verifying_key_key?: string;
+    group_public_key?: string;
+    message: string;
+    participant_shares: { identifier: number; participant_share: string }[];
+  };
+  round_one_outputs: {
+    outputs: {
+      identifier: number;
+      hiding_nonce_randomness: string;
+      binding_nonce_randomness: string;
+      hiding_nonce: string;
+      binding_nonce: string;
+      hiding_nonce_commitment: string;
+      binding_nonce_commitment: string;
+      binding_factor: string;
+    }[];
+  };
+  round_two_outputs: { outputs: { identifier: number; sig_share: string }[] };
+  final_output: { sig: string };
+}
+
+const load = (name: string): SigningVector =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+const big = (hex: string): bigint => BigInt(`0x${hex}`);
+
+const cases: [string, SignMode][] = [
+  ['rfc9591-secp256k1.json', { suite: 'secp256k1' }],
+  ['zf-frost-secp256k1.json', { suite: 'secp256k1' }],
+  ['zf-frost-secp256k1-big-identifier.json', { suite: 'secp256k1' }],
+  ['zf-frost-secp256k1-tr.json', { suite: 'taproot' }],
+];
+
+describe('weighted signing with one key id per party reproduces the standard vectors', () => {
+  for (const [file, mode] of cases) {
+    it(file, () => {
+      const v = load(file);
+      const n = Number(v.config.MAX_PARTICIPANTS);
+      const layout = unweightedLayout(n, Number(v.config.MIN_PARTICIPANTS));
+      const groupKey = Point.fromHex(
+        (v.inputs.verifying_key_key ?? v.inputs.group_public_key) as string,
+      );
+      const msg = hexToBytes(v.inputs.message);
+      const shareOf = new Map(
+        v.inputs.participant_shares.map((s) => [s.identifier, big(s.participant_share)]),
+      );
+      const ctx = signingContext(groupKey, mode);
+      const noncesById = new Map<number, ReturnType<typeof noncesFrom>>();
+      const commitments: PartyCommitments[] = [];
+      for (const o of v.round_one_outputs.outputs) {
+        const x = shareOf.get(o.identifier) as bigint;
+        const hiding = nonceGenerate(ctx.suite, hexToBytes(o.hiding_nonce_randomness), x);
+        const binding = nonceGenerate(ctx.suite, hexToBytes(o.binding_nonce_randomness), x);
+        expect(hiding).toBe(big(o.hiding_nonce));
+        expect(binding).toBe(big(o.binding_nonce));
+        const nonces = noncesFrom(o.identifier, [{ hiding, binding }]);
+        const pair = nonces.commitments.pairs[0];
+        expect(bytesToHex(pair?.hiding.toBytes(true) ?? new Uint8Array())).toBe(
+          o.hiding_nonce_commitment,
+        );
+        expect(bytesToHex(pair?.binding.toBytes(true) ?? new Uint8Array())).toBe(
+          o.binding_nonce_commitment,
+        );
+        noncesById.set(o.identifier, nonces);
+        commitments.push(nonces.commitments);
+      }
+      const pkg = { messages: [msg], commitments };
+      const responses = v.round_two_outputs.outputs.map((o) => {
+        const key = {
+          layout,
+          partyId: o.identifier,
+          groupKey,
+          keyIdSecrets: new Map([[o.identifier, shareOf.get(o.identifier) as bigint]]),
+        };
+        const out = sign(
+          key,
+          noncesById.get(o.identifier) as ReturnType<typeof noncesFrom>,
+          pkg,
+          mode,
+        );
+        expect(out.shares[0]?.toString(16).padStart(64, '0')).toBe(o.sig_share);
+        return out;
+      });
+      const publicShares = new Map([...shareOf].map(([k, x]) => [k, G.multiply(x)]));
+      const agg = aggregate(
+        { layout, groupKey, keyIdPublicShares: publicShares },
+        mode,
+        pkg,
+        responses,
+        { random, verifyShares: true },
+      );
+      if (!agg.ok) throw new Error('aggregate failed');
+      expect(bytesToHex(agg.signatures[0] as Uint8Array)).toBe(v.final_output.sig);
+      if (mode.suite === 'taproot') {
+        expect(
+          schnorr.verify(agg.signatures[0] as Uint8Array, msg, groupKey.toBytes(true).subarray(1)),
+        ).toBe(true);
+      }
+    });
+  }
+});
