@@ -29,6 +29,28 @@ export {
   recipientScript,
   TESTNET_NETWORK,
 } from './recipient.ts';
+export type { BitcoinRpc, BitcoinRpcOptions, EstimateMode, FetchLike } from './rpc/client.ts';
+export { createBitcoinRpc } from './rpc/client.ts';
+export {
+  BitcoinRpcClientError,
+  BitcoinRpcError,
+  BitcoinRpcHttpError,
+  BitcoinRpcResponseError,
+  BitcoinRpcTransportError,
+  RPC_ERROR_CODE,
+} from './rpc/errors.ts';
+export type {
+  Block,
+  BlockchainInfo,
+  BlockVerbose,
+  DecodedTransaction,
+  MempoolAcceptResult,
+  RawTransactionVerbose,
+  ScanTxOutSetResult,
+  SmartFeeEstimate,
+  Unspent,
+} from './rpc/schemas.ts';
+export { btcToSats, walletDescriptor, walletUtxosFrom } from './rpc/utxos.ts';
 export { sweepSighashes } from './sighash.ts';
 export { MAX_STANDARD_TX_WEIGHT, sweepWeight, vsizeOf } from './size.ts';
 export {
