@@ -15,6 +15,33 @@ export {
   InvalidSignatureShareError,
   NonceReuseError,
 } from './errors.ts';
+export { createFrost, createFrostTaproot, type Frost, type FrostTaproot } from './frost.ts';
+export {
+  compareIds,
+  deriveIdentifier,
+  identifierFromNumber,
+  identifierToHex,
+  parseIdentifier,
+} from './identifier.ts';
+export { generateSecretPolynomial, randomScalar } from './keys/dealer.ts';
+export { parsePublic, parseSecret, validateSigners, verifyingShareOf } from './keys/packages.ts';
+export { tweakPublic, tweakSecret } from './keys/tweak.ts';
+export type {
+  AggregateOptions,
+  DealerShares,
+  DKG_Round1,
+  DKG_Round2,
+  DKG_Secret,
+  FrostPublic,
+  FrostSecret,
+  GenNonce,
+  Key,
+  NonceCommitments,
+  Nonces,
+  RNG,
+  Signers,
+  TweakOptions,
+} from './keys/types.ts';
 export { batchWeights } from './math/batch.ts';
 export { msm } from './math/msm.ts';
 export {
@@ -47,6 +74,8 @@ export {
   neg as scalarNeg,
   sub as scalarSub,
 } from './math/scalar.ts';
+export { parseCommitmentList } from './sign/commitments.ts';
+export { nonceGenerate } from './sign/round1.ts';
 export {
   aggregateShares,
   checkShare,
@@ -66,4 +95,5 @@ export {
   sortSigners,
   type VerifyingShareTerm,
 } from './sign/session.ts';
+export { secp256k1, taproot } from './suites.ts';
 export { tapTweak, tweakPoint } from './taproot.ts';

@@ -1,0 +1,38 @@
+/**
+ * Round one (RFC 9591 §5.1): fresh nonces d, e = H3(random(32) ‖ SerializeScalar(s)) and their
+ * commitments D = d·G, E = e·G.
+ * @module
+ */
+import type { Ciphersuite } from '../ciphersuite.ts';
+import { parseSecret, randomBytesFrom } from '../keys/packages.ts';
+import type { FrostSecret, GenNonce, RNG } from '../keys/types.ts';
+import { encodePoint, G } from '../math/point.ts';
+import { encodeScalar } from '../math/scalar.ts';
+
+/** nonce_generate(secret): H3(random_bytes(32) ‖ SerializeScalar(secret)). */
+export function nonceGenerate(suite: Ciphersuite, secret: Uint8Array, rng: RNG): bigint {
+  const buf = new Uint8Array(64);
+  buf.set(randomBytesFrom(rng, 32), 0);
+  buf.set(secret, 32);
+  const k = suite.H3(buf);
+  buf.fill(0);
+  // H3 yields 0 with probability 2^-256; a zero nonce would commit to the identity.
+  if (k === 0n) throw new RangeError('nonce is zero');
+  return k;
+}
+
+export function commit(suite: Ciphersuite, secret: FrostSecret, rng: RNG): GenNonce {
+  const s = parseSecret(secret);
+  const shareBytes = encodeScalar(s.share);
+  const hiding = nonceGenerate(suite, shareBytes, rng);
+  const binding = nonceGenerate(suite, shareBytes, rng);
+  shareBytes.fill(0);
+  return {
+    nonces: { hiding: encodeScalar(hiding), binding: encodeScalar(binding) },
+    commitments: {
+      identifier: s.idHex,
+      hiding: encodePoint(G.multiply(hiding)),
+      binding: encodePoint(G.multiply(binding)),
+    },
+  };
+}
