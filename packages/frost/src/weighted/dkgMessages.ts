@@ -166,7 +166,7 @@ export function decodeRound2(bytes: Uint8Array): DkgRound2 {
   };
 }
 
-/** dkgId(32) ‖ complainer(u32) ‖ accused(u32) ‖ ecdh(33) ‖ proof c(32) ‖ z(32): 169 bytes. */
+/** dkgId(32) ‖ complainer(u32) ‖ accused(u32) ‖ ecdh(33) ‖ proof c(32) ‖ z(32): 137 bytes. */
 export function encodeComplaint(c: DkgComplaint): Uint8Array {
   assertDkgId(c.dkgId);
   return concat(
@@ -179,8 +179,8 @@ export function encodeComplaint(c: DkgComplaint): Uint8Array {
 }
 
 export function decodeComplaint(bytes: Uint8Array): DkgComplaint {
-  if (!(bytes instanceof Uint8Array) || bytes.length !== 169)
-    throw new WeightedError('INVALID_INPUT', 'complaint: expected 169 bytes');
+  if (!(bytes instanceof Uint8Array) || bytes.length !== 137)
+    throw new WeightedError('INVALID_INPUT', 'complaint: expected 137 bytes');
   return {
     dkgId: bytes.slice(0, 32),
     complainer: readU32(bytes, 32),

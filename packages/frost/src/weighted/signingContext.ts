@@ -43,7 +43,7 @@ function hexOf(b: Uint8Array): string {
 export function signingContext(groupKey: Point, mode: SignMode): SigningContext {
   if (groupKey.is0()) throw new WeightedError('INVALID_INPUT', 'group key is the identity');
   let id: string;
-  if (mode.suite === 'secp256k1') id = 's';
+  if (mode.suite === 'secp256k1') id = 'rfc';
   else if (mode.suite === 'taproot') {
     if (
       mode.merkleRoot !== undefined &&
@@ -52,7 +52,7 @@ export function signingContext(groupKey: Point, mode: SignMode): SigningContext 
     ) {
       throw new WeightedError('INVALID_INPUT', 'merkleRoot must be 0 or 32 bytes');
     }
-    id = mode.merkleRoot === undefined ? 't' : `t${hexOf(mode.merkleRoot)}`;
+    id = mode.merkleRoot === undefined ? 'bip340' : `tweak:${hexOf(mode.merkleRoot)}`;
   } else throw new WeightedError('INVALID_INPUT', 'unknown signing mode');
   const cacheKey = `${groupKey.toHex(true)}/${id}`;
   const hit = cache.get(cacheKey);
