@@ -1,0 +1,21 @@
+import { Decimal } from '@scure/btc-signer';
+import { RPC_TYPE_ERROR, RpcError } from './errors.ts';
+
+/** 21 million BTC in satoshis: no single amount may exceed it (bitcoind's MoneyRange). */
+export const MAX_MONEY = 2_100_000_000_000_000n;
+
+/** Satoshis to the BTC number bitcoind puts in JSON (8 decimals). */
+export function toBtc(sats: bigint): number {
+  return Number(Decimal.encode(sats));
+}
+
+/** A BTC amount from JSON (number or decimal string) to satoshis, exactly, or an RPC type error. */
+export function fromBtc(value: unknown): bigint {
+  const text = typeof value === 'number' ? value.toFixed(8) : value;
+  if (typeof text !== 'string' || !/^\d+(\.\d{1,8})?$/.test(text)) {
+    throw new RpcError(RPC_TYPE_ERROR, 'Invalid amount');
+  }
+  const sats = Decimal.decode(text);
+  if (sats <= 0n || sats > MAX_MONEY) throw new RpcError(RPC_TYPE_ERROR, 'Amount out of range');
+  return sats;
+}

@@ -1,0 +1,388 @@
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { hex } from '@scure/base';
+import { p2tr, RawTx, Script, ScriptNum, Transaction } from '@scure/btc-signer';
+import { MAX_MONEY } from './amount.ts';
+import { type Block, internalToDisplay, merkleRoot, serializeHeader, sha256d } from './block.ts';
+import {
+  RPC_DESERIALIZATION_ERROR,
+  RPC_INVALID_PARAMETER,
+  RPC_MISC_ERROR,
+  RPC_VERIFY_ALREADY_IN_CHAIN,
+  RPC_VERIFY_ERROR,
+  RPC_VERIFY_REJECTED,
+  RpcError,
+} from './errors.ts';
+import { REGTEST } from './network.ts';
+import { type Prevout, verifyInput } from './verify.ts';
+
+/** A spendable output. `coinbase` outputs mature after {@link COINBASE_MATURITY} blocks. */
+export type Utxo = {
+  txid: string;
+  vout: number;
+  script: Uint8Array;
+  amount: bigint;
+  /** Height of the block that confirmed it; undefined while in the mempool. */
+  height: number | undefined;
+  coinbase: boolean;
+};
+
+/** What a transaction accepted into the mempool (or `testmempoolaccept`) reports. */
+export type Acceptance = { txid: string; wtxid: string; vsize: number; fee: bigint };
+
+type MempoolEntry = Acceptance & { hex: string; raw: RawTxData; time: number };
+type RawTxData = ReturnType<typeof RawTx.decode>;
+type TxRecord = { hex: string; blockHash: string | undefined };
+
+export const COINBASE_MATURITY = 100;
+/** Largest standard transaction weight (Core's MAX_STANDARD_TX_WEIGHT). */
+export const MAX_STANDARD_TX_WEIGHT = 400_000;
+/** Satoshis the built-in faucet starts with (in the genesis block, exempt from maturity). */
+export const FAUCET_ALLOCATION = 1_000_000n * 100_000_000n;
+
+// A fixed, publicly known devnet key: anyone may spend the faucet's coins, which is the point.
+const FAUCET_SECRET = sha256(utf8ToBytes('peg devnet bitcoin faucet'));
+const FAUCET = p2tr(schnorr.getPublicKey(FAUCET_SECRET), undefined, REGTEST);
+const NULL_TXID = '00'.repeat(32);
+
+export type LedgerOptions = {
+  /** Clock in unix seconds (block times, mempool times). */
+  now?: () => number;
+  /**
+   * The block hash (display order) for a new block. Default: the double SHA-256 of its 80-byte
+   * header, like Bitcoin. The devnet passes the Stacks simnet's burn header hash for that height
+   * instead, so that Clarity's `get-burn-block-info?` agrees with this ledger.
+   */
+  blockHash?: (height: number, header: Uint8Array) => string;
+};
+
+const key = (txid: string, vout: number) => `${txid}:${vout}`;
+
+/**
+ * A regtest-like Bitcoin ledger: a UTXO set, a mempool and a chain of blocks, with the checks
+ * listed in the package README (inputs exist and are unspent, no mempool double spend, amounts
+ * balance, P2TR key-path and P2WPKH signatures valid). It is not consensus-complete and does no
+ * proof of work; see the README for what it does not check.
+ */
+export class Ledger {
+  readonly blocks: Block[] = [];
+  private readonly utxos = new Map<string, Utxo>();
+  private readonly mempool = new Map<string, MempoolEntry>();
+  /** Outpoint -> txid of the mempool transaction spending it. */
+  private readonly mempoolSpends = new Map<string, string>();
+  private readonly txs = new Map<string, TxRecord>();
+  private readonly now: () => number;
+  private readonly blockHashOf: (height: number, header: Uint8Array) => string;
+
+  constructor(options: LedgerOptions = {}) {
+    this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.blockHashOf = options.blockHash ?? ((_h, header) => internalToDisplay(sha256d(header)));
+  }
+
+  /** The built-in faucet's address (a P2TR key-path output of a public devnet key). */
+  static get faucetAddress(): string {
+    return FAUCET.address!;
+  }
+
+  static get faucetScriptHex(): string {
+    return hex.encode(FAUCET.script);
+  }
+
+  /** Creates the genesis block (its coinbase funds the faucet) and empty blocks up to `height`. */
+  genesis(height = 0, time = this.now()): void {
+    if (this.blocks.length > 0) throw new Error('ledger already has a genesis block');
+    this.mineBlock(FAUCET.script, time, FAUCET_ALLOCATION);
+    while (this.height < height) this.mineBlock(FAUCET.script, time);
+  }
+
+  get height(): number {
+    return this.blocks.length - 1;
+  }
+
+  get tip(): Block {
+    const tip = this.blocks[this.blocks.length - 1];
+    if (!tip) throw new Error('ledger has no genesis block');
+    return tip;
+  }
+
+  blockByHash(hash: string): Block | undefined {
+    return this.blocks.find((b) => b.hash === hash);
+  }
+
+  /** Validates a raw transaction against the chain and the mempool without accepting it. */
+  check(rawHex: string): Acceptance & { raw: RawTxData } {
+    const { raw, tx } = decode(rawHex);
+    const txid = tx.id;
+    if (this.mempool.has(txid)) throw new RpcError(RPC_VERIFY_REJECTED, 'txn-already-in-mempool');
+    const known = this.txs.get(txid);
+    if (known?.blockHash !== undefined) {
+      throw new RpcError(RPC_VERIFY_ALREADY_IN_CHAIN, 'Transaction already in block chain');
+    }
+    if (raw.inputs.length === 0) throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-vin-empty');
+    if (raw.outputs.length === 0) throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-vout-empty');
+    if (tx.weight > MAX_STANDARD_TX_WEIGHT) throw new RpcError(RPC_VERIFY_REJECTED, 'tx-size');
+
+    let outTotal = 0n;
+    for (const out of raw.outputs) {
+      if (out.amount < 0n) throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-vout-negative');
+      if (out.amount > MAX_MONEY) throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-vout-toolarge');
+      outTotal += out.amount;
+    }
+    if (outTotal > MAX_MONEY)
+      throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-txouttotal-toolarge');
+
+    const seen = new Set<string>();
+    const prevouts: Prevout[] = [];
+    let inTotal = 0n;
+    for (const input of raw.inputs) {
+      const txidHex = hex.encode(input.txid);
+      if (txidHex === NULL_TXID) throw new RpcError(RPC_VERIFY_REJECTED, 'coinbase');
+      const outpoint = key(txidHex, input.index);
+      if (seen.has(outpoint)) throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-inputs-duplicate');
+      seen.add(outpoint);
+      const conflict = this.mempoolSpends.get(outpoint);
+      if (conflict !== undefined) throw new RpcError(RPC_VERIFY_REJECTED, 'txn-mempool-conflict');
+      const coin = this.utxos.get(outpoint) ?? this.mempoolOutput(txidHex, input.index);
+      if (!coin) throw new RpcError(RPC_VERIFY_ERROR, 'bad-txns-inputs-missingorspent');
+      if (
+        coin.coinbase &&
+        coin.height !== undefined &&
+        this.height + 1 - coin.height < COINBASE_MATURITY
+      ) {
+        throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-premature-spend-of-coinbase');
+      }
+      prevouts.push({ script: coin.script, amount: coin.amount });
+      inTotal += coin.amount;
+    }
+    if (inTotal < outTotal) throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-in-belowout');
+
+    for (let i = 0; i < raw.inputs.length; i++) {
+      const reason = verifyInput(tx, i, prevouts);
+      if (reason !== undefined) throw new RpcError(RPC_VERIFY_REJECTED, reason);
+    }
+    return { txid, wtxid: wtxidOf(rawHex), vsize: tx.vsize, fee: inTotal - outTotal, raw };
+  }
+
+  /** `sendrawtransaction`: validates, then adds to the mempool. */
+  submit(rawHex: string): Acceptance {
+    const { raw, ...acceptance } = this.check(rawHex);
+    const normalized = rawHex.toLowerCase();
+    this.mempool.set(acceptance.txid, { ...acceptance, hex: normalized, raw, time: this.now() });
+    for (const input of raw.inputs) {
+      this.mempoolSpends.set(key(hex.encode(input.txid), input.index), acceptance.txid);
+    }
+    this.txs.set(acceptance.txid, { hex: normalized, blockHash: undefined });
+    return acceptance;
+  }
+
+  /** Mines one block paying subsidy + fees to `script`, confirming the whole mempool. */
+  mineBlock(script: Uint8Array, time = this.now(), extraSubsidy = 0n): Block {
+    const height = this.blocks.length;
+    const entries = [...this.mempool.values()];
+    const fees = entries.reduce((sum, e) => sum + e.fee, 0n);
+    const coinbaseHex = coinbase(height, script, subsidy(height) + fees + extraSubsidy);
+    const txids = [txidOf(coinbaseHex), ...entries.map((e) => e.txid)];
+    const prevHash = this.blocks[height - 1]?.hash ?? NULL_TXID;
+    const merkle = merkleRoot(txids);
+    const blockTime = Math.max(time, this.blocks[height - 1]?.time ?? 0);
+    const hash = this.blockHashOf(height, serializeHeader(prevHash, merkle, blockTime));
+    const hexes = [coinbaseHex, ...entries.map((e) => e.hex)];
+    const size = 80 + 3 + hexes.reduce((s, h) => s + h.length / 2, 0);
+    const weight = entries.reduce((w, e) => w + e.vsize * 4, 80 * 4 + (coinbaseHex.length / 2) * 4);
+    const block: Block = {
+      height,
+      hash,
+      prevHash,
+      merkleRoot: merkle,
+      time: blockTime,
+      txids,
+      size,
+      weight,
+    };
+    this.blocks.push(block);
+
+    this.applyTx(coinbaseHex, txids[0]!, height, true);
+    this.txs.set(txids[0]!, { hex: coinbaseHex, blockHash: hash });
+    for (const entry of entries) {
+      this.applyTx(entry.hex, entry.txid, height, false);
+      this.txs.set(entry.txid, { hex: entry.hex, blockHash: hash });
+    }
+    this.mempool.clear();
+    this.mempoolSpends.clear();
+    return block;
+  }
+
+  private applyTx(rawHex: string, txid: string, height: number, isCoinbase: boolean): void {
+    const raw = RawTx.decode(hex.decode(rawHex));
+    if (!isCoinbase) {
+      for (const input of raw.inputs) this.utxos.delete(key(hex.encode(input.txid), input.index));
+    }
+    raw.outputs.forEach((out, vout) => {
+      // OP_RETURN outputs are provably unspendable and never enter the UTXO set.
+      if (out.script[0] === 0x6a) return;
+      // The genesis allocation (height 0) is exempt from coinbase maturity: it funds the faucet.
+      const coinbase = isCoinbase && height > 0;
+      this.utxos.set(key(txid, vout), {
+        txid,
+        vout,
+        script: out.script,
+        amount: out.amount,
+        height,
+        coinbase,
+      });
+    });
+  }
+
+  private mempoolOutput(txid: string, vout: number): Utxo | undefined {
+    const entry = this.mempool.get(txid);
+    const out = entry?.raw.outputs[vout];
+    if (!out || out.script[0] === 0x6a) return undefined;
+    return {
+      txid,
+      vout,
+      script: out.script,
+      amount: out.amount,
+      height: undefined,
+      coinbase: false,
+    };
+  }
+
+  /** Confirmed unspent outputs paying `script`, plus unconfirmed ones when `includeMempool`. */
+  unspent(script: Uint8Array, includeMempool = false): Utxo[] {
+    const want = hex.encode(script);
+    const found = [...this.utxos.values()].filter(
+      (u) => hex.encode(u.script) === want && !this.mempoolSpends.has(key(u.txid, u.vout)),
+    );
+    if (includeMempool) {
+      for (const entry of this.mempool.values()) {
+        entry.raw.outputs.forEach((out, vout) => {
+          if (hex.encode(out.script) !== want || this.mempoolSpends.has(key(entry.txid, vout)))
+            return;
+          found.push({
+            txid: entry.txid,
+            vout,
+            script: out.script,
+            amount: out.amount,
+            height: undefined,
+            coinbase: false,
+          });
+        });
+      }
+    }
+    return found;
+  }
+
+  /** A confirmed or mempool output that is still unspent (`gettxout`). */
+  txOut(txid: string, vout: number, includeMempool: boolean): Utxo | undefined {
+    const outpoint = key(txid, vout);
+    if (includeMempool && this.mempoolSpends.has(outpoint)) return undefined;
+    return (
+      this.utxos.get(outpoint) ?? (includeMempool ? this.mempoolOutput(txid, vout) : undefined)
+    );
+  }
+
+  /** A known transaction (confirmed or in the mempool) and the hash of its block. */
+  transaction(txid: string): TxRecord | undefined {
+    return this.txs.get(txid);
+  }
+
+  mempoolTxids(): string[] {
+    return [...this.mempool.keys()];
+  }
+
+  mempoolEntry(txid: string): Acceptance | undefined {
+    const entry = this.mempool.get(txid);
+    return entry && { txid: entry.txid, wtxid: entry.wtxid, vsize: entry.vsize, fee: entry.fee };
+  }
+
+  /**
+   * Builds, signs and submits a transaction from the faucet's coins to `script`. The faucet's
+   * key is public, so this is an ordinary transaction that goes through {@link submit}.
+   */
+  faucet(script: Uint8Array, amount: bigint, feeRate = 2n): Acceptance & { hex: string } {
+    if (amount <= 0n || amount > MAX_MONEY)
+      throw new RpcError(RPC_INVALID_PARAMETER, 'Invalid amount');
+    const coin = this.unspent(FAUCET.script, true)
+      .filter(
+        (u) =>
+          !u.coinbase ||
+          (u.height !== undefined && this.height + 1 - u.height >= COINBASE_MATURITY),
+      )
+      .sort((a, b) => (a.amount > b.amount ? -1 : 1))[0];
+    const fee = 154n * feeRate; // one P2TR key-path input, two outputs
+    if (!coin || coin.amount < amount + fee + 330n)
+      throw new RpcError(RPC_MISC_ERROR, 'Faucet is empty');
+    const tx = new Transaction({ allowUnknownOutputs: true });
+    tx.addInput({
+      txid: coin.txid,
+      index: coin.vout,
+      witnessUtxo: { script: coin.script, amount: coin.amount },
+      tapInternalKey: FAUCET.tapInternalKey,
+    });
+    tx.addOutput({ script, amount });
+    tx.addOutput({ script: FAUCET.script, amount: coin.amount - amount - fee });
+    tx.sign(FAUCET_SECRET);
+    tx.finalize();
+    const rawHex = tx.hex;
+    return { ...this.submit(rawHex), hex: rawHex };
+  }
+}
+
+function decode(rawHex: string): { raw: RawTxData; tx: Transaction } {
+  if (typeof rawHex !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(rawHex)) {
+    throw new RpcError(RPC_DESERIALIZATION_ERROR, 'TX decode failed');
+  }
+  try {
+    const bytes = hex.decode(rawHex.toLowerCase());
+    const raw = RawTx.decode(bytes);
+    const tx = Transaction.fromRaw(bytes, {
+      allowUnknownInputs: true,
+      allowUnknownOutputs: true,
+      allowUnknownVersion: true,
+      disableScriptCheck: true,
+    });
+    return { raw, tx };
+  } catch {
+    throw new RpcError(RPC_DESERIALIZATION_ERROR, 'TX decode failed');
+  }
+}
+
+/** The txid (display order) of a raw transaction: hash of the serialization without witnesses. */
+export function txidOf(rawHex: string): string {
+  const raw = RawTx.decode(hex.decode(rawHex));
+  return internalToDisplay(
+    sha256d(RawTx.encode({ ...raw, segwitFlag: false, witnesses: undefined })),
+  );
+}
+
+function wtxidOf(rawHex: string): string {
+  return internalToDisplay(sha256d(hex.decode(rawHex)));
+}
+
+/** Regtest block subsidy: 50 BTC halving every 150 blocks. */
+export function subsidy(height: number): bigint {
+  const halvings = Math.floor(height / 150);
+  return halvings >= 64 ? 0n : (50n * 100_000_000n) >> BigInt(halvings);
+}
+
+function coinbase(height: number, script: Uint8Array, amount: bigint): string {
+  // BIP34: the scriptSig starts with the height; a second push keeps it >= 2 bytes.
+  const scriptSig = Script.encode([ScriptNum().encode(BigInt(height)), new Uint8Array(4)]);
+  const bytes = RawTx.encode({
+    version: 2,
+    segwitFlag: false,
+    inputs: [
+      {
+        txid: new Uint8Array(32),
+        index: 0xffffffff,
+        finalScriptSig: scriptSig,
+        sequence: 0xffffffff,
+      },
+    ],
+    outputs: [{ amount, script }],
+    witnesses: undefined,
+    lockTime: 0,
+  });
+  return hex.encode(bytes);
+}

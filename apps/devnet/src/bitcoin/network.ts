@@ -1,0 +1,54 @@
+import { Address, OutScript } from '@scure/btc-signer';
+import { RPC_INVALID_ADDRESS_OR_KEY, RpcError } from './errors.ts';
+
+/** Regtest address parameters (bcrt1 bech32, testnet base58 versions), as bitcoind -regtest. */
+export const REGTEST = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef } as const;
+
+const codec = Address(REGTEST);
+
+/** The output script an address pays to, or bitcoind's "Invalid address" error. */
+export function addressToScript(address: unknown): Uint8Array {
+  if (typeof address !== 'string')
+    throw new RpcError(RPC_INVALID_ADDRESS_OR_KEY, 'Invalid address');
+  try {
+    return OutScript.encode(codec.decode(address));
+  } catch {
+    throw new RpcError(RPC_INVALID_ADDRESS_OR_KEY, `Invalid address: ${address}`);
+  }
+}
+
+/** The regtest address of a script, when it has one (not for OP_RETURN or bare scripts). */
+export function scriptToAddress(script: Uint8Array): string | undefined {
+  try {
+    return codec.encode(OutScript.decode(script));
+  } catch {
+    return undefined;
+  }
+}
+
+/** bitcoind's scriptPubKey.type names for the script kinds the ledger knows. */
+export function scriptType(script: Uint8Array): string {
+  try {
+    const decoded = OutScript.decode(script);
+    switch (decoded.type) {
+      case 'tr':
+        return 'witness_v1_taproot';
+      case 'wpkh':
+        return 'witness_v0_keyhash';
+      case 'wsh':
+        return 'witness_v0_scripthash';
+      case 'pkh':
+        return 'pubkeyhash';
+      case 'sh':
+        return 'scripthash';
+      case 'ms':
+        return 'multisig';
+      case 'pk':
+        return 'pubkey';
+      default:
+        return 'nonstandard';
+    }
+  } catch {
+    return script[0] === 0x6a ? 'nulldata' : 'nonstandard';
+  }
+}

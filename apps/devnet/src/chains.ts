@@ -1,0 +1,150 @@
+import { hex } from '@scure/base';
+import type { Simnet } from '@stacks/clarinet-sdk';
+import { type BufferCV, ClarityType, type OptionalCV } from '@stacks/transactions';
+import type { Block } from './bitcoin/block.ts';
+import { type Acceptance, Ledger } from './bitcoin/ledger.ts';
+import type { BitcoinNode } from './bitcoin/methods.ts';
+import type { JournalOp } from './journal.ts';
+import type { StacksNode } from './stacks/api.ts';
+import { type BurnView, StacksChain, type StacksTxRecord } from './stacks/chain.ts';
+import { quiet } from './stacks/quiet.ts';
+
+export type ChainsOptions = {
+  /** Fee rate `estimatesmartfee` answers, sat/vB. */
+  feeRate: number;
+  now?: () => number;
+  /** Called with every state-changing operation (the data folder's journal). */
+  record?: (op: JournalOp) => void;
+  /** Called after each block, for logs. */
+  onBlock?: (bitcoin: Block, stacks: number) => void;
+};
+
+/**
+ * Both chains in lockstep. Each tick mines one Bitcoin block and the simnet burn block of the
+ * same height (whose header hash the ledger adopts as its block hash, so Clarity's
+ * `get-burn-block-info?` names this ledger's blocks), then mines the Stacks mempool on top.
+ */
+export class Chains implements BitcoinNode, StacksNode {
+  readonly ledger: Ledger;
+  readonly chain: StacksChain;
+  readonly feeRate: number;
+  private readonly simnet: Simnet;
+  private readonly now: () => number;
+  private record: (op: JournalOp) => void;
+  private readonly onBlock: ChainsOptions['onBlock'];
+
+  constructor(simnet: Simnet, options: ChainsOptions) {
+    this.simnet = simnet;
+    this.feeRate = options.feeRate;
+    this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.record = options.record ?? (() => undefined);
+    this.onBlock = options.onBlock;
+    this.chain = new StacksChain(simnet, this.now);
+    this.ledger = new Ledger({ now: this.now, blockHash: (height) => this.burnHeaderHash(height) });
+    this.ledger.genesis(simnet.burnBlockHeight);
+  }
+
+  /** The simnet's burn header hash at `height` (hex, as Clarity returns it). */
+  burnHeaderHash(height: number): string {
+    const res = quiet(() => this.simnet.execute(`(get-burn-block-info? header-hash u${height})`));
+    const value = res.result as OptionalCV<BufferCV>;
+    if (value.type !== ClarityType.OptionalSome)
+      throw new Error(`simnet has no burn block at height ${height}`);
+    return value.value.value;
+  }
+
+  /** Replays journaled operations without journaling them again. */
+  replay(ops: readonly JournalOp[]): void {
+    const record = this.record;
+    this.record = () => undefined;
+    try {
+      for (const op of ops) {
+        switch (op.op) {
+          case 'stx':
+            this.broadcast(op.hex);
+            break;
+          case 'btc':
+            this.sendRawTransaction(op.hex);
+            break;
+          case 'mine':
+            this.tick(hex.decode(op.script), op.time);
+            break;
+          case 'mint-stx':
+            this.faucetStx(op.principal, BigInt(op.amount));
+            break;
+        }
+      }
+    } finally {
+      this.record = record;
+    }
+  }
+
+  /** Sends every later state-changing operation to `record` (the data folder's journal). */
+  journalTo(record: (op: JournalOp) => void): void {
+    this.record = record;
+  }
+
+  burnTip(): BurnView {
+    const tip = this.ledger.tip;
+    return { height: tip.height, hash: tip.hash, time: tip.time };
+  }
+
+  burnBlock(heightOrHash: string): BurnView | undefined {
+    const id = heightOrHash.replace(/^0x/, '').toLowerCase();
+    const block = /^\d+$/.test(id) ? this.ledger.blocks[Number(id)] : this.ledger.blockByHash(id);
+    return block && { height: block.height, hash: block.hash, time: block.time };
+  }
+
+  broadcast(rawHex: string): StacksTxRecord {
+    const record = this.chain.broadcast(rawHex);
+    this.record({ op: 'stx', hex: record.hex });
+    return record;
+  }
+
+  sendRawTransaction(rawHex: string): Acceptance {
+    const accepted = this.ledger.submit(rawHex);
+    this.record({ op: 'btc', hex: rawHex.toLowerCase() });
+    return accepted;
+  }
+
+  faucet(script: Uint8Array, amount: bigint): Acceptance {
+    const { hex: rawHex, ...accepted } = this.ledger.faucet(
+      script,
+      amount,
+      BigInt(Math.max(1, Math.ceil(this.feeRate))),
+    );
+    this.record({ op: 'btc', hex: rawHex });
+    return accepted;
+  }
+
+  faucetStx(principal: string, amount: bigint): void {
+    this.chain.mintStx(principal, amount);
+    this.record({ op: 'mint-stx', principal, amount: amount.toString() });
+  }
+
+  /** One tick: a Bitcoin block paying `script` plus the Stacks blocks of the mempool. */
+  tick(script: Uint8Array, time = this.now()): Block {
+    // The ledger must be at the simnet's burn height before both advance together.
+    if (this.ledger.height !== this.simnet.burnBlockHeight) {
+      throw new Error(
+        `chains out of step: bitcoin ${this.ledger.height}, simnet burn ${this.simnet.burnBlockHeight}`,
+      );
+    }
+    quiet(() => this.simnet.mineEmptyBurnBlock());
+    const block = this.ledger.mineBlock(script, time);
+    this.chain.mineMempool({ height: block.height, hash: block.hash, time: block.time });
+    this.record({ op: 'mine', script: hex.encode(script), time: block.time });
+    this.onBlock?.(block, this.simnet.blockHeight);
+    return block;
+  }
+
+  generate(count: number, script: Uint8Array): Block[] {
+    const blocks: Block[] = [];
+    for (let i = 0; i < count; i++) blocks.push(this.tick(script));
+    return blocks;
+  }
+
+  mine(blocks: number): void {
+    this.generate(blocks, hex.decode(Ledger.faucetScriptHex));
+  }
+}

@@ -1,0 +1,25 @@
+export { RpcError } from './bitcoin/errors.ts';
+export {
+  type Acceptance,
+  COINBASE_MATURITY,
+  Ledger,
+  type LedgerOptions,
+  subsidy,
+  txidOf,
+  type Utxo,
+} from './bitcoin/ledger.ts';
+export { type BitcoinNode, methods as bitcoinRpcMethods } from './bitcoin/methods.ts';
+export { addressToScript, REGTEST, scriptToAddress } from './bitcoin/network.ts';
+export { type BitcoinRpcOptions, buildBitcoinRpc } from './bitcoin/server.ts';
+export { Chains, type ChainsOptions } from './chains.ts';
+export { type CliOptions, parseCli, USAGE } from './cli.ts';
+export { type Devnet, type DevnetOptions, startDevnet } from './devnet.ts';
+export { buildStacksApi, type StacksApiOptions, type StacksNode } from './stacks/api.ts';
+export {
+  FEE_SINK,
+  MIN_FEE_PER_BYTE,
+  type StacksBlock,
+  StacksChain,
+  type StacksTxRecord,
+} from './stacks/chain.ts';
+export { TxRejected } from './stacks/rejection.ts';
