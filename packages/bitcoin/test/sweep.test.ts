@@ -17,7 +17,7 @@ import {
   walletScript,
 } from '../src/index.ts';
 import { recipientOf, request, txid, utxo, xOnly } from './fixtures-gen.ts';
-import { thresholdKey, thresholdSign } from './frost-key.ts';
+import { FROST_IMPLS, thresholdKey, thresholdSign } from './frost-key.ts';
 
 const key = thresholdKey('sweep-test');
 const newKey = thresholdKey('sweep-test/next');
@@ -107,8 +107,14 @@ describe('buildSweep layout', () => {
   });
 });
 
-describe('finalizeSweep with a FROST threshold key', () => {
-  const sweep = buildSweep(params());
+describe.each(Object.keys(FROST_IMPLS))('finalizeSweep with a %s DKG key', (name) => {
+  const impl = FROST_IMPLS[name]!;
+  const key = thresholdKey(`sweep-test/${name}`, impl);
+  const newKey = thresholdKey(`sweep-test/${name}/next`, impl);
+  const p = params({
+    utxos: [utxo('b', 3_000_000n, key.outputKey, 1), utxo('a', 2_000_000n, key.outputKey, 0)],
+  });
+  const sweep = buildSweep(p);
   const sigs = sweep.sighashes.map((h, i) => thresholdSign(key, h, `sig/${i}`));
 
   it('produces a transaction whose signatures verify and whose ids match bitcoinjs-lib', () => {
