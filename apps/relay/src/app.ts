@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_LIMITS } from '@peg/wire';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { RelayContext } from './context.ts';
+import type { Membership } from './core/membership.ts';
+import { NonceCache } from './core/nonce-cache.ts';
+import { type RateLimit, TokenBuckets } from './core/rate-limit.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { docsPlugin } from './plugins/docs.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { jsonBodyPlugin } from './plugins/json-body.ts';
+import { createMetrics, metricsPlugin } from './plugins/metrics.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { compatRoutes } from './routes/compat.ts';
+import { healthRoutes } from './routes/health.ts';
+import { inboxRoutes } from './routes/inbox.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { tokenRoutes } from './routes/token.ts';
+import { instrumentStore } from './store/instrumented.ts';
+import type { RelayStore } from './store/types.ts';
+
+export type BuildAppOptions = {
+  store: RelayStore;
+  /**
+   * The membership, or a loader for it (called once at build, then by reloadMembers: SIGHUP,
+   * the admin route). Optional only in compatibility mode, where /v1 is then not served.
+   */
+  members?: Membership | (() => Promise<Membership>);
+  /** Serve the original unauthenticated API too (off by default). */
+  compat?: boolean;
+  logger?: FastifyServerOptions['logger'];
+  loggerInstance?: FastifyBaseLogger;
+  /** Clock, unix ms (tests pass a fake one). */
+  now?: () => number;
+  auth?: {
+    /** Accepted clock difference of a signed request, ms (default 60 s). */
+    windowMs?: number;
+    /** Bearer token lifetime, ms (default 5 min). */
+    tokenTtlMs?: number;
+    /** HMAC key of bearer tokens; relays sharing it accept each other's tokens (default random). */
+    tokenSecret?: Uint8Array;
+    nonceCapacity?: number;
+  };
+  /** Per-key limit (default 500 requests/s, burst 1000). */
+  rateLimit?: RateLimit;
+  /** Largest envelope, bytes (default @peg/wire DEFAULT_LIMITS.maxBytes). */
+  maxEnvelopeBytes?: number;
+  /** Largest request body, bytes (default: room for the largest envelope in hex). */
+  bodyLimit?: number;
+  /** Serve OpenAPI at /docs (default true). */
+  docs?: boolean;
+  /** Close the store when the app closes (default true). */
+  closeStore?: boolean;
+};
+
+/** Builds the relay app (no listen: tests use inject(), main.ts listens). */
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const maxEnvelopeBytes = opts.maxEnvelopeBytes ?? DEFAULT_LIMITS.maxBytes;
+  const app = Fastify({
+    ...(opts.loggerInstance
+      ? { loggerInstance: opts.loggerInstance }
+      : { logger: opts.logger ?? false }),
+    bodyLimit: opts.bodyLimit ?? 2 * maxEnvelopeBytes + 4096,
+    // Long-polls last at most 30 s; a request that takes longer is a stuck or slow client.
+    requestTimeout: 60_000,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const loadMembers = typeof opts.members === 'function' ? opts.members : undefined;
+  let membership: Membership | undefined =
+    typeof opts.members === 'function' ? await opts.members() : opts.members;
+  if (!membership && !opts.compat)
+    throw new Error('buildApp: members are required unless compat is on');
+
+  const metrics = createMetrics(async () => {
+    const depths = new Map<string, number>();
+    if (!membership) return depths;
+    for (const id of membership.members.keys()) {
+      // A failing store must not take /metrics down with it (the failure is counted).
+      const n = await store.depth(id).catch(() => undefined);
+      if (n !== undefined) depths.set(id, n);
+    }
+    return depths;
+  });
+  const store = instrumentStore(opts.store, {
+    errors: metrics.storeErrors,
+    duration: metrics.storeLatency,
+  });
+  const closing = new AbortController();
+  const buckets = new TokenBuckets(opts.rateLimit ?? { perSecond: 500, burst: 1000 });
+
+  const context: RelayContext = {
+    store,
+    membership: () => {
+      if (!membership) throw new Error('no membership configured');
+      return membership;
+    },
+    reloadMembers: async () => {
+      if (!loadMembers || !membership) throw new Error('membership has no source to reload from');
+      const next = await loadMembers();
+      if (next.federation !== membership.federation) {
+        throw new Error(`federation name may not change on reload (${membership.federation})`);
+      }
+      membership = next;
+      const m = next;
+      buckets.retain((id) => m.members.has(id) || m.admins.has(id));
+      app.log.info({ members: next.members.size, admins: next.admins.size }, 'membership reloaded');
+      return next;
+    },
+    now: opts.now ?? Date.now,
+    startedAt: (opts.now ?? Date.now)(),
+    auth: {
+      windowMs: opts.auth?.windowMs ?? 60_000,
+      tokenTtlMs: opts.auth?.tokenTtlMs ?? 5 * 60_000,
+      tokenSecret: opts.auth?.tokenSecret ?? new Uint8Array(randomBytes(32)),
+    },
+    nonces: new NonceCache(opts.auth?.nonceCapacity ?? 100_000),
+    buckets,
+    maxEnvelopeBytes,
+    closing: closing.signal,
+  };
+  app.decorate('relay', context);
+
+  app.addHook('preClose', async () => {
+    closing.abort();
+  });
+  if (opts.closeStore ?? true) {
+    app.addHook('onClose', async () => {
+      await opts.store.close();
+    });
+  }
+
+  // Order: ecosystem plugins, own plugins, routes (Fastify "loading order").
+  if (opts.docs ?? true) await app.register(docsPlugin);
+  await app.register(errorsPlugin);
+  await app.register(metricsPlugin, { metrics });
+  await app.register(healthRoutes);
+  if (membership) {
+    await app.register(async (v1) => {
+      await v1.register(jsonBodyPlugin);
+      await v1.register(authPlugin, { metrics });
+      await v1.register(tokenRoutes);
+      await v1.register(messageRoutes);
+      await v1.register(inboxRoutes);
+      await v1.register(adminRoutes);
+    });
+  }
+  if (opts.compat) await app.register(compatRoutes);
+  return app;
+}

@@ -1,0 +1,135 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { parseStoreSpec, type StoreSpec } from './store/open.ts';
+
+/** The command line: each flag also has an environment variable (the flag wins). */
+export const HELP = `peg-relay: durable, authenticated queue server of the peg federation
+
+Usage: peg-relay [options]
+
+Options (environment variable in brackets):
+  --host <addr>          listen address                          [PEG_RELAY_HOST] (127.0.0.1)
+  --port <n>             listen port, 0 = any free port           [PEG_RELAY_PORT] (9776)
+  --store <spec>         sqlite:<file> or nats://<host>:<port>[,nats://...]
+                                                                 [PEG_RELAY_STORE] (sqlite:./data/relay.sqlite)
+  --members <file>       members file (JSON: federation, members, admins); required
+                         unless --compat; re-read on SIGHUP     [PEG_RELAY_MEMBERS]
+  --compat               also serve the original relay API, UNAUTHENTICATED
+                                                                 [PEG_RELAY_COMPAT=1]
+  --federation <name>    federation name when running --compat without --members
+                                                                 [PEG_RELAY_FEDERATION] (compat)
+  --replicas <n>         JetStream stream/KV replicas (1 or 3)   [PEG_RELAY_NATS_REPLICAS] (1)
+  --token-secret <hex>   32-byte HMAC key for bearer tokens; give every relay of one
+                         federation the same one (default: random per process)
+                                                                 [PEG_RELAY_TOKEN_SECRET]
+  --rate <n>             per-key requests per second              [PEG_RELAY_RATE] (500)
+  --burst <n>            per-key burst                            [PEG_RELAY_BURST] (1000)
+  --log-level <level>    fatal|error|warn|info|debug|trace        [PEG_RELAY_LOG_LEVEL] (info)
+  -h, --help             show this help
+
+Signals: SIGTERM/SIGINT close gracefully (stop accepting, finish in-flight requests, close
+the store); SIGHUP re-reads the members file.
+`;
+
+const PositiveInt = z.coerce.number().pipe(z.int().min(1));
+
+/** The relay's validated configuration. */
+export const RelayConfig = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().pipe(z.int().min(0).max(65_535)).default(9776),
+    store: z
+      .string()
+      .default('sqlite:./data/relay.sqlite')
+      .transform((s, ctx): StoreSpec => {
+        try {
+          return parseStoreSpec(s);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+          return z.NEVER;
+        }
+      }),
+    members: z.string().min(1).optional(),
+    compat: z.boolean().default(false),
+    federation: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/)
+      .default('compat'),
+    replicas: z.coerce.number().pipe(z.int().min(1).max(5)).default(1),
+    tokenSecret: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'token secret: 64 lowercase hex digits')
+      .optional(),
+    rate: PositiveInt.default(500),
+    burst: PositiveInt.default(1000),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  })
+  .refine((c) => c.members !== undefined || c.compat, {
+    message: '--members <file> is required unless --compat is given',
+    path: ['members'],
+  });
+export type RelayConfig = z.output<typeof RelayConfig>;
+
+const ENV: Record<string, string> = {
+  host: 'PEG_RELAY_HOST',
+  port: 'PEG_RELAY_PORT',
+  store: 'PEG_RELAY_STORE',
+  members: 'PEG_RELAY_MEMBERS',
+  federation: 'PEG_RELAY_FEDERATION',
+  replicas: 'PEG_RELAY_NATS_REPLICAS',
+  tokenSecret: 'PEG_RELAY_TOKEN_SECRET',
+  rate: 'PEG_RELAY_RATE',
+  burst: 'PEG_RELAY_BURST',
+  logLevel: 'PEG_RELAY_LOG_LEVEL',
+};
+
+export type ParsedCli = { help: true } | { help: false; config: RelayConfig };
+
+/** Parses argv and the environment into a validated config; throws with a readable message. */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      store: { type: 'string' },
+      members: { type: 'string' },
+      compat: { type: 'boolean' },
+      federation: { type: 'string' },
+      replicas: { type: 'string' },
+      'token-secret': { type: 'string' },
+      rate: { type: 'string' },
+      burst: { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return { help: true };
+  const fromFlags: Record<string, unknown> = {
+    host: values.host,
+    port: values.port,
+    store: values.store,
+    members: values.members,
+    federation: values.federation,
+    replicas: values.replicas,
+    tokenSecret: values['token-secret'],
+    rate: values.rate,
+    burst: values.burst,
+    logLevel: values['log-level'],
+  };
+  const input: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV)) {
+    const v = fromFlags[key] ?? env[name];
+    if (v !== undefined && v !== '') input[key] = v;
+  }
+  input.compat =
+    values.compat ?? ['1', 'true', 'yes'].includes((env.PEG_RELAY_COMPAT ?? '').toLowerCase());
+  const parsed = RelayConfig.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { help: false, config: parsed.data };
+}

@@ -1,0 +1,38 @@
+import type { Membership, Principal } from './core/membership.ts';
+import type { NonceCache } from './core/nonce-cache.ts';
+import type { TokenBuckets } from './core/rate-limit.ts';
+import type { RelayStore } from './store/types.ts';
+
+/** Everything the routes share, decorated on the Fastify instance as `relay`. */
+export type RelayContext = {
+  store: RelayStore;
+  /** The current membership (swapped atomically by a reload). */
+  membership(): Membership;
+  /** Re-reads the membership source; the federation name may not change. */
+  reloadMembers(): Promise<Membership>;
+  now(): number;
+  /** Process start: signed requests older than this are refused (replay across restarts). */
+  startedAt: number;
+  auth: { windowMs: number; tokenTtlMs: number; tokenSecret: Uint8Array };
+  nonces: NonceCache;
+  buckets: TokenBuckets;
+  /** Largest accepted envelope, bytes. */
+  maxEnvelopeBytes: number;
+  /** Aborted when the app starts closing: long-polls return at once. */
+  closing: AbortSignal;
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    relay: RelayContext;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+    authVia?: 'signature' | 'token';
+    rawBody?: Buffer;
+  }
+  interface FastifyContextConfig {
+    /** Who may call the route: any authenticated member, an admin, or a signed request only. */
+    auth?: 'member' | 'admin' | 'signed';
+  }
+}

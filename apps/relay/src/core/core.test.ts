@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { nextAfter, planAck, readStart } from './cursor.ts';
+import { parseMembership } from './membership.ts';
+import { NonceCache } from './nonce-cache.ts';
+import { TokenBuckets } from './rate-limit.ts';
+import { postDigest, resolveRecipients } from './recipients.ts';
+
+const X1 = '79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798';
+const X2 = 'c6047f9441ed7d6d3045406e95c07cd85c778e4b8cef3ca7abac09b95c709ee5';
+const m = parseMembership({
+  federation: 'f',
+  members: [
+    { id: '1', key: X1 },
+    { id: '2', key: `03${X2}` },
+  ],
+});
+
+describe('membership', () => {
+  it('accepts x-only and compressed keys and reduces them to x-only', () => {
+    expect(Buffer.from(m.members.get('2')!.key).toString('hex')).toBe(X2);
+    expect(m.admins.size).toBe(0);
+  });
+  it.each([
+    [
+      'duplicate id',
+      {
+        federation: 'f',
+        members: [
+          { id: '1', key: X1 },
+          { id: '1', key: X2 },
+        ],
+      },
+    ],
+    ['off-curve x', { federation: 'f', members: [{ id: '1', key: `${'0'.repeat(63)}5` }] }],
+    ['x >= p', { federation: 'f', members: [{ id: '1', key: 'f'.repeat(64) }] }],
+    ['hybrid prefix', { federation: 'f', members: [{ id: '1', key: `06${X1}` }] }],
+    ['bad federation', { federation: 'a.b', members: [{ id: '1', key: X1 }] }],
+    ['no members', { federation: 'f', members: [] }],
+    ['unknown field', { federation: 'f', members: [{ id: '1', key: X1 }], x: 1 }],
+  ])('rejects %s', (_n, file) => {
+    expect(() => parseMembership(file)).toThrow();
+  });
+});
+
+describe('recipients', () => {
+  it('resolves all without the sender, dedupes lists, flags unknown ids', () => {
+    expect(resolveRecipients('all', '1', m)).toEqual({ ok: true, inboxes: ['2'] });
+    expect(resolveRecipients(['2', '2', '1'], '1', m)).toEqual({ ok: true, inboxes: ['2', '1'] });
+    expect(resolveRecipients(['3', '2', '3'], '1', m)).toEqual({ ok: false, unknown: ['3'] });
+  });
+  it('digests the target as a set plus the bytes', () => {
+    const b = new Uint8Array([1]);
+    expect(postDigest(['1', '2'], b)).toBe(postDigest(['2', '1', '2'], b));
+    expect(postDigest(['1'], b)).not.toBe(postDigest(['1', '2'], b));
+    expect(postDigest('all', b)).not.toBe(postDigest(['1', '2'], b));
+    expect(postDigest('all', b)).not.toBe(postDigest('all', new Uint8Array([2])));
+  });
+});
+
+describe('cursor', () => {
+  it('reads from the ack by default and chains next', () => {
+    expect(readStart(undefined, 7)).toBe(7);
+    expect(readStart(3, 7)).toBe(3);
+    expect(nextAfter(7, [])).toBe(7);
+    expect(
+      nextAfter(7, [{ seq: 9, id: 'a', from: '1', receivedAt: 0, envelope: new Uint8Array() }]),
+    ).toBe(9);
+  });
+  it('plans acks: forward only, never past the head', () => {
+    expect(planAck(5, 8, 10)).toEqual({ kind: 'advance', cursor: 8 });
+    expect(planAck(5, 3, 10)).toEqual({ kind: 'keep', cursor: 5 });
+    expect(planAck(5, 11, 10)).toEqual({ kind: 'ahead', head: 10 });
+    expect(planAck(0, 0, 0)).toEqual({ kind: 'keep', cursor: 0 });
+  });
+});
+
+describe('token buckets', () => {
+  it('throttles one key and refills over time, independently per key', () => {
+    const b = new TokenBuckets({ perSecond: 10, burst: 3 });
+    expect([1, 2, 3].map(() => b.take('a', 0).ok)).toEqual([true, true, true]);
+    const r = b.take('a', 0);
+    expect(r).toEqual({ ok: false, retryAfterMs: 100 });
+    expect(b.take('b', 0).ok).toBe(true);
+    expect(b.take('a', 100).ok).toBe(true);
+    expect(b.take('a', 100).ok).toBe(false);
+  });
+  it('rejects nonsense limits', () => {
+    expect(() => new TokenBuckets({ perSecond: 0, burst: 1 })).toThrow(RangeError);
+  });
+});
+
+describe('nonce cache', () => {
+  it('remembers until expiry and refuses when full of live entries', () => {
+    const c = new NonceCache(2);
+    expect(c.add('a', 100, 0)).toBe(true);
+    expect(c.has('a', 50)).toBe(true);
+    expect(c.has('a', 100)).toBe(false);
+    expect(c.add('b', 100, 0)).toBe(true);
+    expect(c.add('c', 100, 0)).toBe(false);
+    expect(c.add('c', 300, 150)).toBe(true);
+    expect(c.size).toBe(1);
+  });
+});

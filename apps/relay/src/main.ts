@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { pino } from 'pino';
+import { buildApp } from './app.ts';
+import { HELP, parseCli } from './config.ts';
+import type { Membership } from './core/membership.ts';
+import { loadMembersFile } from './members-file.ts';
+import { openStore } from './store/open.ts';
+
+// The shell: parse config (fail fast), open the store, build the app, listen; close gracefully
+// on SIGTERM/SIGINT, reload members on SIGHUP.
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseCli>;
+  try {
+    parsed = parseCli(process.argv.slice(2), process.env);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\nRun with --help for usage.\n`);
+    process.exit(2);
+  }
+  if (parsed.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const config = parsed.config;
+  const log = pino({ level: config.logLevel, name: 'peg-relay' });
+
+  const loadMembers = config.members
+    ? (): Promise<Membership> => loadMembersFile(config.members as string)
+    : undefined;
+  const initial = loadMembers ? await loadMembers() : undefined;
+  const federation = initial?.federation ?? config.federation;
+  const store = await openStore(config.store, { federation, replicas: config.replicas });
+  let first = true;
+  const app = await buildApp({
+    store,
+    ...(loadMembers
+      ? {
+          members: async () => {
+            // The first call gets the file already read above.
+            if (first && initial) {
+              first = false;
+              return initial;
+            }
+            return loadMembers();
+          },
+        }
+      : {}),
+    compat: config.compat,
+    loggerInstance: log,
+    rateLimit: { perSecond: config.rate, burst: config.burst },
+    ...(config.tokenSecret ? { auth: { tokenSecret: hexToBytes(config.tokenSecret) } } : {}),
+  });
+
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'closing: stop accepting, finish in-flight requests, close the store');
+    const force = setTimeout(() => {
+      log.error('graceful close timed out; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    app.close().then(
+      () => {
+        log.info('closed');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'close failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGHUP', () => {
+    app.relay.reloadMembers().catch((err: unknown) => {
+      log.error({ err }, 'membership reload failed; keeping the current membership');
+    });
+  });
+
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info(
+    { host: config.host, port, store: store.name, compat: config.compat, federation },
+    'relay listening',
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`peg-relay failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

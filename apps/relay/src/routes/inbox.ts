@@ -1,0 +1,116 @@
+import {
+  AckRequest,
+  AckResponse,
+  InboxParams,
+  InboxStatus,
+  ReadInboxQuery,
+  ReadInboxResponse,
+  RelayError,
+} from '@peg/wire';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { nextAfter, readStart } from '../core/cursor.ts';
+import { RelayHttpError } from '../errors.ts';
+import { readWithWait } from './long-poll.ts';
+
+const errors = {
+  400: RelayError,
+  401: RelayError,
+  403: RelayError,
+  429: RelayError,
+  503: RelayError,
+};
+
+/** Only the owner reads or acknowledges an inbox. */
+function ownInbox(request: FastifyRequest, party: string): void {
+  if (request.principal?.id !== party) {
+    throw new RelayHttpError(403, 'forbidden', 'an inbox is readable only by its owner');
+  }
+}
+
+/** Reading, acknowledging and inspecting one's own inbox. */
+export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/v1/inboxes/:party/messages',
+    {
+      config: { auth: 'member' },
+      schema: {
+        summary: 'Read own inbox after a cursor, in order; long-poll with wait (ms)',
+        tags: ['v1'],
+        params: InboxParams,
+        querystring: ReadInboxQuery,
+        response: { 200: ReadInboxResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { party } = request.params;
+      ownInbox(request, party);
+      const { store, closing } = app.relay;
+      const { after, limit, wait } = request.query;
+      const cursor = await store.cursor(party);
+      const start = readStart(after, cursor);
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
+      const batch = await readWithWait(store, party, wait, [closing, gone.signal], () =>
+        store.read(party, start, limit),
+      );
+      return {
+        messages: batch.map((m) => ({
+          seq: m.seq,
+          id: m.id,
+          from: m.from,
+          receivedAt: m.receivedAt,
+          envelope: Buffer.from(m.envelope).toString('hex'),
+        })),
+        cursor,
+        next: nextAfter(start, batch),
+      };
+    },
+  );
+
+  app.post(
+    '/v1/inboxes/:party/ack',
+    {
+      config: { auth: 'member' },
+      schema: {
+        summary: 'Acknowledge everything up to and including a cursor (never moves back)',
+        tags: ['v1'],
+        params: InboxParams,
+        body: AckRequest,
+        response: { 200: AckResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const { party } = request.params;
+      ownInbox(request, party);
+      const outcome = await app.relay.store.ack(party, request.body.cursor);
+      if (outcome.kind === 'ahead') {
+        throw new RelayHttpError(
+          400,
+          'invalid-request',
+          `cursor is past the inbox's last message ${outcome.head}`,
+        );
+      }
+      return { cursor: outcome.cursor };
+    },
+  );
+
+  app.get(
+    '/v1/inboxes/:party',
+    {
+      config: { auth: 'member' },
+      schema: {
+        summary: 'Cursor and depth of own inbox',
+        tags: ['v1'],
+        params: InboxParams,
+        response: { 200: InboxStatus, ...errors },
+      },
+    },
+    async (request) => {
+      const { party } = request.params;
+      ownInbox(request, party);
+      const { store } = app.relay;
+      return { party, cursor: await store.cursor(party), depth: await store.depth(party) };
+    },
+  );
+};

@@ -1,0 +1,65 @@
+import { PostMessageRequest, PostMessageResponse, RelayError } from '@peg/wire';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { postDigest, resolveRecipients } from '../core/recipients.ts';
+import { RelayHttpError } from '../errors.ts';
+
+/** POST /v1/messages: store a sealed envelope for one party, several, or all. */
+export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/v1/messages',
+    {
+      config: { auth: 'member' },
+      schema: {
+        summary: 'Post a sealed envelope (idempotent by sender and message id)',
+        tags: ['v1'],
+        body: PostMessageRequest,
+        response: {
+          200: PostMessageResponse,
+          400: RelayError,
+          401: RelayError,
+          403: RelayError,
+          409: RelayError,
+          413: RelayError,
+          429: RelayError,
+          503: RelayError,
+        },
+      },
+    },
+    async (request) => {
+      const ctx = app.relay;
+      const sender = request.principal!.id;
+      const { id, to, envelope } = request.body;
+      if (envelope.length / 2 > ctx.maxEnvelopeBytes) {
+        throw new RelayHttpError(
+          413,
+          'payload-too-large',
+          `envelope over ${ctx.maxEnvelopeBytes} bytes`,
+        );
+      }
+      const resolved = resolveRecipients(to, sender, ctx.membership());
+      if (!resolved.ok) {
+        throw new RelayHttpError(
+          400,
+          'invalid-request',
+          `unknown recipient(s): ${resolved.unknown.join(', ')}`,
+        );
+      }
+      if (resolved.inboxes.length === 0) {
+        throw new RelayHttpError(400, 'invalid-request', 'no recipient besides the sender');
+      }
+      const bytes = Buffer.from(envelope, 'hex');
+      const outcome = await ctx.store.post({
+        sender,
+        id,
+        digest: postDigest(to, bytes),
+        recipients: resolved.inboxes,
+        envelope: bytes,
+        receivedAt: ctx.now(),
+      });
+      if (outcome.kind === 'conflict') {
+        throw new RelayHttpError(409, 'conflict', 'message id already used with other content');
+      }
+      return { id, recipients: outcome.recipients, duplicate: outcome.kind === 'duplicate' };
+    },
+  );
+};

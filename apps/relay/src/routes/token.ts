@@ -1,0 +1,25 @@
+import { RelayError, TokenResponse } from '@peg/wire';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { issueToken } from '../core/token.ts';
+
+/** POST /v1/auth/token: trade one signed request for a short-lived bearer token. */
+export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/v1/auth/token',
+    {
+      config: { auth: 'signed' },
+      schema: {
+        summary: 'Get a bearer token (the request must be PEG-BIP340 signed)',
+        tags: ['v1'],
+        response: { 200: TokenResponse, 401: RelayError, 429: RelayError },
+      },
+    },
+    async (request) => {
+      const ctx = app.relay;
+      const principal = request.principal!;
+      const expiresAt = ctx.now() + ctx.auth.tokenTtlMs;
+      const token = issueToken(ctx.auth.tokenSecret, ctx.membership(), principal, expiresAt);
+      return { token, party: principal.id, expiresAt };
+    },
+  );
+};

@@ -1,0 +1,190 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { planAck } from '../core/cursor.ts';
+import { Arrivals } from './arrivals.ts';
+import { GroupCommit } from './group-commit.ts';
+import type { AckOutcome, PostInput, PostOutcome, RelayStore, StoredMessage } from './types.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  sender TEXT NOT NULL,
+  msg_id TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  recipients TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  envelope BLOB NOT NULL,
+  UNIQUE (sender, msg_id)
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+  inbox TEXT NOT NULL,
+  seq INTEGER NOT NULL REFERENCES messages(seq),
+  PRIMARY KEY (inbox, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cursors (
+  inbox TEXT PRIMARY KEY,
+  cursor INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS compat_log (
+  idx INTEGER PRIMARY KEY AUTOINCREMENT,
+  body BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS compat_readers (
+  reader TEXT PRIMARY KEY,
+  last INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+type Row = { seq: number; msg_id: string; sender: string; received_at: number; envelope: Buffer };
+
+/**
+ * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a COMMIT returns
+ * only after the WAL is fsynced; writes go through group commit. The file is opened with an
+ * exclusive lock: one relay process per file (run JetStream for several relays).
+ */
+export class SqliteStore implements RelayStore {
+  readonly name: string;
+  readonly #db: Database.Database;
+  readonly #writer: GroupCommit;
+  readonly #arrivals = new Arrivals();
+  #touched = new Set<string>();
+  readonly #stmt;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.name = 'sqlite';
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = FULL');
+    this.#db.pragma('locking_mode = EXCLUSIVE');
+    this.#db.pragma('foreign_keys = ON');
+    this.#db.exec(SCHEMA);
+    const db = this.#db;
+    this.#stmt = {
+      findPost: db.prepare<[string, string], { digest: string; recipients: string }>(
+        'SELECT digest, recipients FROM messages WHERE sender = ? AND msg_id = ?',
+      ),
+      insertMessage: db.prepare(
+        'INSERT INTO messages (sender, msg_id, digest, recipients, received_at, envelope) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      insertDelivery: db.prepare('INSERT INTO deliveries (inbox, seq) VALUES (?, ?)'),
+      read: db.prepare<[string, number, number], Row>(
+        `SELECT m.seq, m.msg_id, m.sender, m.received_at, m.envelope
+         FROM deliveries d JOIN messages m ON m.seq = d.seq
+         WHERE d.inbox = ? AND d.seq > ? ORDER BY d.seq LIMIT ?`,
+      ),
+      cursor: db.prepare<[string], { cursor: number }>(
+        'SELECT cursor FROM cursors WHERE inbox = ?',
+      ),
+      head: db.prepare<[string], { head: number | null }>(
+        'SELECT max(seq) AS head FROM deliveries WHERE inbox = ?',
+      ),
+      setCursor: db.prepare(
+        `INSERT INTO cursors (inbox, cursor) VALUES (?, ?)
+         ON CONFLICT (inbox) DO UPDATE SET cursor = max(cursor, excluded.cursor)`,
+      ),
+      depth: db.prepare<[string, number], { n: number }>(
+        'SELECT count(*) AS n FROM deliveries WHERE inbox = ? AND seq > ?',
+      ),
+      compatAppend: db.prepare('INSERT INTO compat_log (body) VALUES (?)'),
+      compatLast: db.prepare<[string], { last: number }>(
+        'SELECT last FROM compat_readers WHERE reader = ?',
+      ),
+      compatNext: db.prepare<[number], { idx: number; body: Buffer }>(
+        'SELECT idx, body FROM compat_log WHERE idx > ? ORDER BY idx LIMIT 1',
+      ),
+      compatSet: db.prepare(
+        'INSERT INTO compat_readers (reader, last) VALUES (?, ?) ON CONFLICT (reader) DO UPDATE SET last = excluded.last',
+      ),
+    };
+    this.#writer = new GroupCommit(this.#db, () => {
+      const touched = this.#touched;
+      this.#touched = new Set();
+      for (const inbox of touched) this.#arrivals.emit(inbox);
+    });
+  }
+
+  post(input: PostInput): Promise<PostOutcome> {
+    return this.#writer.submit((): PostOutcome => {
+      const s = this.#stmt;
+      const prior = s.findPost.get(input.sender, input.id);
+      if (prior) {
+        if (prior.digest !== input.digest) return { kind: 'conflict' };
+        return { kind: 'duplicate', recipients: JSON.parse(prior.recipients) as string[] };
+      }
+      const recipients = [...input.recipients];
+      const { lastInsertRowid } = s.insertMessage.run(
+        input.sender,
+        input.id,
+        input.digest,
+        JSON.stringify(recipients),
+        input.receivedAt,
+        input.envelope,
+      );
+      for (const inbox of recipients) {
+        s.insertDelivery.run(inbox, lastInsertRowid);
+        this.#touched.add(inbox);
+      }
+      return { kind: 'stored', recipients };
+    });
+  }
+
+  async read(inbox: string, after: number, limit: number): Promise<StoredMessage[]> {
+    return this.#stmt.read.all(inbox, after, limit).map((r) => ({
+      seq: r.seq,
+      id: r.msg_id,
+      from: r.sender,
+      receivedAt: r.received_at,
+      envelope: new Uint8Array(r.envelope.buffer, r.envelope.byteOffset, r.envelope.byteLength),
+    }));
+  }
+
+  async cursor(inbox: string): Promise<number> {
+    return this.#stmt.cursor.get(inbox)?.cursor ?? 0;
+  }
+
+  ack(inbox: string, cursor: number): Promise<AckOutcome> {
+    return this.#writer.submit((): AckOutcome => {
+      const current = this.#stmt.cursor.get(inbox)?.cursor ?? 0;
+      const plan = planAck(current, cursor, this.#stmt.head.get(inbox)?.head ?? 0);
+      if (plan.kind === 'ahead') return plan;
+      if (plan.kind === 'advance') this.#stmt.setCursor.run(inbox, plan.cursor);
+      return { kind: 'ok', cursor: plan.cursor };
+    });
+  }
+
+  async depth(inbox: string): Promise<number> {
+    const cursor = this.#stmt.cursor.get(inbox)?.cursor ?? 0;
+    return this.#stmt.depth.get(inbox, cursor)?.n ?? 0;
+  }
+
+  onArrival(inbox: string, listener: () => void): () => void {
+    return this.#arrivals.on(inbox, listener);
+  }
+
+  compatAppend(body: Uint8Array): Promise<void> {
+    return this.#writer.submit(() => {
+      this.#stmt.compatAppend.run(body);
+    });
+  }
+
+  compatNext(reader: string): Promise<Uint8Array | undefined> {
+    return this.#writer.submit(() => {
+      const last = this.#stmt.compatLast.get(reader)?.last ?? 0;
+      const next = this.#stmt.compatNext.get(last);
+      if (!next) return undefined;
+      this.#stmt.compatSet.run(reader, next.idx);
+      return new Uint8Array(next.body.buffer, next.body.byteOffset, next.body.byteLength);
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    this.#writer.flush();
+    this.#db.close();
+  }
+}

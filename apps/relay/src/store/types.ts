@@ -1,0 +1,53 @@
+/** One message as stored, in one inbox. `seq` orders an inbox and is its cursor value. */
+export type StoredMessage = {
+  seq: number;
+  id: string;
+  from: string;
+  receivedAt: number;
+  envelope: Uint8Array;
+};
+
+/** A validated, authenticated post, with its recipients resolved to inbox names. */
+export type PostInput = {
+  sender: string;
+  id: string;
+  /** Idempotency digest (hex) of the request's target and envelope bytes. */
+  digest: string;
+  recipients: readonly string[];
+  envelope: Uint8Array;
+  receivedAt: number;
+};
+
+/** `stored` and `duplicate` are both acknowledgements: the message is durably stored. */
+export type PostOutcome =
+  | { kind: 'stored'; recipients: string[] }
+  | { kind: 'duplicate'; recipients: string[] }
+  | { kind: 'conflict' };
+
+export type AckOutcome = { kind: 'ok'; cursor: number } | { kind: 'ahead'; head: number };
+
+/**
+ * What the relay needs from storage. Every promise resolves only after the change is durable
+ * (SQLite: committed with fsync; JetStream: publish/KV acknowledged by the server or quorum).
+ */
+export interface RelayStore {
+  /** Short description for /healthz and logs (never credentials). */
+  readonly name: string;
+  post(input: PostInput): Promise<PostOutcome>;
+  /** Messages of `inbox` with seq > after, in order, at most `limit`. */
+  read(inbox: string, after: number, limit: number): Promise<StoredMessage[]>;
+  /** The acknowledged cursor of `inbox` (0 before any ack). */
+  cursor(inbox: string): Promise<number>;
+  ack(inbox: string, cursor: number): Promise<AckOutcome>;
+  /** Messages after the acknowledged cursor. */
+  depth(inbox: string): Promise<number>;
+  /** Calls `listener` when a message for `inbox` may have arrived; returns the unsubscribe. */
+  onArrival(inbox: string, listener: () => void): () => void;
+  /** Compatibility mode: append to the one shared log. */
+  compatAppend(body: Uint8Array): Promise<void>;
+  /** Compatibility mode: the next unread message for `reader`, advancing its cursor. */
+  compatNext(reader: string): Promise<Uint8Array | undefined>;
+  /** Throws when the store is unreachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
