@@ -6,9 +6,18 @@
  *
  * The text is built directly, without creating objects, so keys such as `__proto__` are
  * handled as plain data. Returns undefined for a value that has no JSON form (a function,
- * undefined, a non-finite number, a bigint): callers treat that as "not canonical".
+ * undefined, a non-finite number, a bigint) or nested deeper than `MAX_DEPTH` (protocol
+ * values nest 8 levels at most): callers treat that as "not canonical".
  */
 export function canonicalJson(value: unknown): string | undefined {
+  return write(value, 0);
+}
+
+/** Deeper than any protocol value; bounds the recursion on hostile input. */
+const MAX_DEPTH = 64;
+
+function write(value: unknown, depth: number): string | undefined {
+  if (depth > MAX_DEPTH) return undefined;
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -21,7 +30,7 @@ export function canonicalJson(value: unknown): string | undefined {
       if (Array.isArray(value)) {
         const parts: string[] = [];
         for (const item of value) {
-          const part = canonicalJson(item);
+          const part = write(item, depth + 1);
           if (part === undefined) return undefined;
           parts.push(part);
         }
@@ -37,7 +46,7 @@ export function canonicalJson(value: unknown): string | undefined {
       const keys = Object.keys(record).sort();
       const parts: string[] = [];
       for (const key of keys) {
-        const part = canonicalJson(record[key]);
+        const part = write(record[key], depth + 1);
         if (part === undefined) return undefined;
         parts.push(`${JSON.stringify(key)}:${part}`);
       }

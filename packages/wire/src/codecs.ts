@@ -5,6 +5,8 @@ import { checkPointHex } from './point-checks.ts';
 
 // Byte fields travel as lowercase hex (no prefix) and decode to Uint8Array. One spelling per
 // value: uppercase, odd length or a 0x prefix are rejected, never normalised.
+// zod runs later checks even after a failed one unless told to abort: format checks abort, and
+// every refinement below is also safe on any string (the fuzz tests found the difference).
 
 const ZERO_SCALAR_HEX = '0'.repeat(64);
 const bytesOut = z.custom<Uint8Array>(
@@ -52,7 +54,7 @@ export const signature64 = fixedBytes(64);
 export const point = hexCodec(
   z
     .string()
-    .regex(/^0[23][0-9a-f]{64}$/, 'expected a 33-byte compressed point')
+    .regex(/^0[23][0-9a-f]{64}$/, { message: 'expected a 33-byte compressed point', abort: true })
     .refine(checkPointHex, 'not a point on secp256k1'),
 );
 
@@ -60,7 +62,7 @@ export const point = hexCodec(
 export const xOnlyKey = hexCodec(
   z
     .string()
-    .regex(/^[0-9a-f]{64}$/, 'expected a 32-byte x-only key')
+    .regex(/^[0-9a-f]{64}$/, { message: 'expected a 32-byte x-only key', abort: true })
     .refine(isCurveX, 'not an x coordinate on secp256k1'),
 );
 
@@ -71,7 +73,7 @@ export const xOnlyKey = hexCodec(
 export const scalar = hexCodec(
   z
     .string()
-    .regex(/^[0-9a-f]{64}$/, 'expected a 32-byte scalar')
+    .regex(/^[0-9a-f]{64}$/, { message: 'expected a 32-byte scalar', abort: true })
     .refine((hex) => hex < N_HEX && hex !== ZERO_SCALAR_HEX, 'scalar out of range [1, n-1]'),
 );
 

@@ -8,6 +8,8 @@ export const N_HEX: string = CURVE.n.toString(16).padStart(64, '0');
 /** The field prime p, as 64 lowercase hex digits. */
 export const P_HEX: string = P.toString(16).padStart(64, '0');
 
+const HEX64 = /^[0-9a-f]{64}$/;
+
 /**
  * Jacobi symbol (a/n) for odd n > 0 (binary algorithm). With n = p prime it is the Legendre
  * symbol: 1 when a is a non-zero square mod p. Measured 5x faster than a decompression with
@@ -40,7 +42,7 @@ function jacobi(a: bigint, n: bigint): number {
  * has y = 0 and the symbol is never 0 for x < p).
  */
 export function isCurveX(xHex: string): boolean {
-  if (xHex.length !== 64 || xHex >= P_HEX) return false;
+  if (!HEX64.test(xHex) || xHex >= P_HEX) return false;
   const x = BigInt(`0x${xHex}`);
   const y2 = (((x * x) % P) * x + 7n) % P;
   return jacobi(y2, P) === 1;
