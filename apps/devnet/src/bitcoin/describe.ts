@@ -1,18 +1,41 @@
 import { hex } from '@scure/base';
-import { RawTx, Transaction } from '@scure/btc-signer';
+import { RawTx, Script, Transaction } from '@scure/btc-signer';
 import { toBtc } from './amount.ts';
 import type { Block } from './block.ts';
 import { RPC_DESERIALIZATION_ERROR, RpcError } from './errors.ts';
 import { scriptToAddress, scriptType } from './network.ts';
 
+/** bitcoind's `asm` rendering: small numbers as digits, pushes as hex, other opcodes OP_*. */
+export function scriptAsm(script: Uint8Array): string {
+  try {
+    return Script.decode(script)
+      .map((op) =>
+        op instanceof Uint8Array
+          ? hex.encode(op)
+          : typeof op === 'number'
+            ? String(op)
+            : `OP_${op}`,
+      )
+      .join(' ');
+  } catch {
+    return '[error]';
+  }
+}
+
 /** bitcoind's `scriptPubKey` object. */
 export function describeScript(script: Uint8Array): {
+  asm: string;
   hex: string;
   type: string;
   address?: string;
 } {
   const address = scriptToAddress(script);
-  return { hex: hex.encode(script), type: scriptType(script), ...(address ? { address } : {}) };
+  return {
+    asm: scriptAsm(script),
+    hex: hex.encode(script),
+    type: scriptType(script),
+    ...(address ? { address } : {}),
+  };
 }
 
 /** bitcoind's verbose transaction object (`decoderawtransaction`, `getrawtransaction ... true`). */
@@ -50,7 +73,7 @@ export function describeTx(rawHex: string): Record<string, unknown> {
       return {
         txid: hex.encode(input.txid),
         vout: input.index,
-        scriptSig: { hex: hex.encode(input.finalScriptSig) },
+        scriptSig: { asm: scriptAsm(input.finalScriptSig), hex: hex.encode(input.finalScriptSig) },
         ...(witness.length > 0 ? { txinwitness: witness.map((w) => hex.encode(w)) } : {}),
         sequence: input.sequence,
       };
