@@ -7,6 +7,16 @@ export const OP_RETURN_VERSION = 1;
 /** Largest standard OP_RETURN payload (Bitcoin Core's historic 83-byte datacarrier script). */
 export const MAX_OP_RETURN_PAYLOAD = 80;
 
+/** Bytes before the ids: magic and version. */
+export const OP_RETURN_HEADER_LENGTH = 3;
+
+/** Length of the unsigned LEB128 encoding of n. */
+export function leb128Length(n: bigint): number {
+  let len = 1;
+  for (let v = n >> 7n; v !== 0n; v >>= 7n) len++;
+  return len;
+}
+
 function leb128(n: bigint, out: number[]): void {
   let v = n;
   do {

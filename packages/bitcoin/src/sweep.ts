@@ -3,7 +3,12 @@ import { assertBytes, assertSats, assertTxid, assertUint, MAX_MONEY } from './as
 import { dustThreshold, SBTC_DUST_LIMIT } from './dust.ts';
 import { SweepError } from './errors.ts';
 import { feeRateToSatPerKvb } from './fee-rate.ts';
-import { encodeWithdrawalIds, MAX_OP_RETURN_PAYLOAD, withdrawalIdsScript } from './op-return.ts';
+import {
+  leb128Length,
+  MAX_OP_RETURN_PAYLOAD,
+  OP_RETURN_HEADER_LENGTH,
+  withdrawalIdsScript,
+} from './op-return.ts';
 import { recipientScript } from './recipient.ts';
 import { sighashesOf, TX_OPTS } from './sighash.ts';
 import { MAX_STANDARD_TX_WEIGHT, outputWeight, sweepWeight, vsizeOf } from './size.ts';
@@ -67,6 +72,18 @@ function checkParams(params: SweepParams): void {
     }
   }
   assertBytes(changeOutputKey, 'changeOutputKey', 32);
+}
+
+/** How many of these ascending ids the OP_RETURN payload can name. */
+function longestFittingPrefix(ids: readonly bigint[]): number {
+  let length = OP_RETURN_HEADER_LENGTH;
+  let prev = 0n;
+  for (const [i, id] of ids.entries()) {
+    length += leb128Length(i === 0 ? id : id - prev);
+    if (length > MAX_OP_RETURN_PAYLOAD) return i;
+    prev = id;
+  }
+  return ids.length;
 }
 
 /** Fee share of each candidate: ceil(weight_i * baseFee / sum of weights). */
@@ -137,17 +154,24 @@ export function buildSweep(params: SweepParams): Sweep {
     candidates = candidates.slice(0, -1);
   };
 
+  // The OP_RETURN names the lowest ids that fit; its length only grows with each next id, so
+  // one pass finds the longest prefix (later exclusions never bring a request back).
+  const fits = longestFittingPrefix(candidates.map((c) => c.id));
+  for (const c of candidates.slice(fits)) {
+    excluded.push({
+      id: c.id,
+      reason: 'op-return-full',
+      detail: `only the first ${fits} ids fit ${MAX_OP_RETURN_PAYLOAD} bytes`,
+    });
+  }
+  candidates = candidates.slice(0, fits);
+
   // Each pass removes at least one request, or accepts the set: at most n + 1 passes.
   for (;;) {
     if (candidates.length === 0) {
       throw new SweepError('nothing-to-sweep', 'no withdrawal request can be paid', excluded);
     }
     const ids = candidates.map((c) => c.id);
-    const payloadLength = encodeWithdrawalIds(ids).length;
-    if (payloadLength > MAX_OP_RETURN_PAYLOAD) {
-      dropLast('op-return-full', `ids need ${payloadLength} > ${MAX_OP_RETURN_PAYLOAD} bytes`);
-      continue;
-    }
     const opReturnScript = withdrawalIdsScript(ids);
     const scripts = [changeScript, opReturnScript, ...candidates.map((c) => c.script)];
     const weight = sweepWeight(prevouts.length, scripts);

@@ -1,7 +1,9 @@
 import { schnorr } from '@noble/curves/secp256k1.js';
+import { taproot as pegFrost } from '@peg/frost';
 import { hex } from '@scure/base';
 import { RawTx } from '@scure/btc-signer';
 import { Transaction as BjsTransaction } from 'bitcoinjs-lib';
+import * as libsecp256k1 from 'tiny-secp256k1';
 import { describe, expect, it } from 'vitest';
 import {
   buildSweep,
@@ -132,7 +134,15 @@ describe.each(Object.keys(FROST_IMPLS))('finalizeSweep with a %s DKG key', (name
     for (const [i, input] of bjs.ins.entries()) {
       expect(input.witness.length).toBe(1);
       const h = bjs.hashForWitnessV1(i, scripts, values, BjsTransaction.SIGHASH_DEFAULT);
-      expect(schnorr.verify(input.witness[0]!, h, key.outputKey)).toBe(true);
+      const sig = input.witness[0]!;
+      // Three BIP340 verifiers: noble, @peg/frost's own, and libsecp256k1 (tiny-secp256k1 is
+      // bitcoin-core/secp256k1 compiled to WebAssembly).
+      expect(schnorr.verify(sig, h, key.outputKey)).toBe(true);
+      expect(pegFrost.verify(sig, h, key.outputKey)).toBe(true);
+      expect(libsecp256k1.verifySchnorr(h, key.outputKey, sig)).toBe(true);
+      const flipped = h.slice();
+      flipped[0]! ^= 1;
+      expect(libsecp256k1.verifySchnorr(flipped, key.outputKey, sig)).toBe(false);
     }
   });
 
