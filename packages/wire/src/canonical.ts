@@ -1,3 +1,5 @@
+import { bytesToHex } from '@noble/hashes/utils.js';
+
 /**
  * Canonical JSON text of a JSON value (the RFC 8785 JCS rules, for the subset the protocol
  * uses): no whitespace; object members sorted by key in UTF-16 code-unit order; strings as
@@ -55,4 +57,52 @@ function write(value: unknown, depth: number): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** The canonical `"key":value` members of a JSON object, sorted by key; undefined if any has no form. */
+export function canonicalMembers(record: Record<string, unknown>): string[] | undefined {
+  const members: string[] = [];
+  for (const key of Object.keys(record).sort()) {
+    const part = write(record[key], 1);
+    if (part === undefined) return undefined;
+    members.push(`${JSON.stringify(key)}:${part}`);
+  }
+  return members;
+}
+
+/**
+ * The canonical text of a JSON object with and without one member, in one pass over the
+ * values: the envelope is sent with its `signature` and signed without it.
+ */
+export function canonicalWithAndWithout(
+  record: Record<string, unknown>,
+  omit: string,
+): { full: string; without: string } | undefined {
+  const members = canonicalMembers(record);
+  if (members === undefined) return undefined;
+  const prefix = `${JSON.stringify(omit)}:`;
+  const rest = members.filter((member) => !member.startsWith(prefix));
+  return { full: `{${members.join(',')}}`, without: `{${rest.join(',')}}` };
+}
+
+/**
+ * The JSON form of a decoded value: byte arrays become lowercase hex strings, everything else
+ * is copied as is. (The inverse of the schemas' hex codecs, for any protocol value.)
+ */
+export function toJsonForm(value: unknown): unknown {
+  if (value instanceof Uint8Array) return bytesToHex(value);
+  if (Array.isArray(value)) return value.map(toJsonForm);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      Object.defineProperty(out, key, {
+        value: toJsonForm((value as Record<string, unknown>)[key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return value;
 }

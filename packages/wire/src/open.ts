@@ -1,7 +1,7 @@
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { equalBytes } from './bytes.ts';
-import { canonicalJson } from './canonical.ts';
+import { canonicalWithAndWithout } from './canonical.ts';
 import { isCompressedPointHex } from './curve.ts';
 import { envelopeDigest, keyAnnouncementDigest } from './digest.ts';
 import { type Envelope, PROTOCOL_VERSION, schemasFor } from './envelope.ts';
@@ -101,7 +101,8 @@ function openUnchecked(
       })),
     });
   }
-  if (canonicalJson(raw) !== text) return fail({ code: 'non-canonical' });
+  const texts = canonicalWithAndWithout(raw as Record<string, unknown>, 'signature');
+  if (texts === undefined || texts.full !== text) return fail({ code: 'non-canonical' });
 
   const envelope = decoded.data;
   if (options.kinds !== undefined && !options.kinds.includes(envelope.kind)) {
@@ -120,8 +121,7 @@ function openUnchecked(
     return fail({ code: 'not-coordinator', kind: envelope.kind, partyId });
   }
 
-  const { signature: _signature, ...unsigned } = raw as Record<string, unknown>;
-  const digest = envelopeDigest(canonicalJson(unsigned) as string);
+  const digest = envelopeDigest(texts.without);
   if (!schnorr.verify(envelope.signature, digest, publicKey))
     return fail({ code: 'bad-signature' });
 
