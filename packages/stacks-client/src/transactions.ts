@@ -1,8 +1,8 @@
 import {
   AddressHashMode,
-  AddressVersion,
   AuthType,
   addressFromVersionHash,
+  addressHashModeToVersion,
   addressToString,
   type ClarityValue,
   createMessageSignature,
@@ -237,18 +237,11 @@ export function describeContractCall(txHex: string, network: NetworkName): Contr
   if (tx.payload.payloadType !== PayloadType.ContractCall)
     throw new TypeError('not a contract-call transaction');
   const condition = tx.auth.spendingCondition;
-  const single = isSingleSig(condition);
-  const mainnet = network === 'mainnet';
-  const version = single
-    ? mainnet
-      ? AddressVersion.MainnetSingleSig
-      : AddressVersion.TestnetSingleSig
-    : mainnet
-      ? AddressVersion.MainnetMultiSig
-      : AddressVersion.TestnetMultiSig;
+  // the node's rule: P2PKH gives a single-sig address, every other hash mode a multisig one
+  const version = addressHashModeToVersion(condition.hashMode, network);
   return {
     origin: addressToString(addressFromVersionHash(version, condition.signer)),
-    multisig: !single,
+    multisig: !isSingleSig(condition),
     contractAddress: addressToString(tx.payload.contractAddress),
     contractName: tx.payload.contractName.content,
     functionName: tx.payload.functionName.content,
