@@ -113,24 +113,34 @@ export function decodeRound1(bytes: Uint8Array, maxLength: number): DkgRound1 {
   };
 }
 
-/** Strict: 0x04 prefix, x and y < p, on the curve. */
+const FP = Point.Fp.ORDER;
+
+function read256(view: DataView, o: number): bigint {
+  return (
+    (((view.getBigUint64(o) << 64n) | view.getBigUint64(o + 8)) << 128n) |
+    (view.getBigUint64(o + 16) << 64n) |
+    view.getBigUint64(o + 24)
+  );
+}
+
+/**
+ * Strict: 0x04 prefix, x and y < p, y² = x³ + 7. Hot path (420,000 points per party at
+ * 150 x 2800): read with DataView and check the curve equation directly, ~4x faster than
+ * noble's generic decoder; the checks are the same.
+ */
 export function decodeUncompressedPoints(bytes: Uint8Array, what: string): PointT[] {
   const out: PointT[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let o = 0; o < bytes.length; o += UNCOMPRESSED) {
-    const b = bytes.subarray(o, o + UNCOMPRESSED);
-    if (b[0] !== 4)
-      throw new WeightedError(
-        'MALFORMED_ELEMENT',
-        `${what}: commitment ${o / UNCOMPRESSED} is not uncompressed`,
-      );
-    try {
-      out.push(Point.fromBytes(b));
-    } catch {
-      throw new WeightedError(
-        'MALFORMED_ELEMENT',
-        `${what}: commitment ${o / UNCOMPRESSED} is not on secp256k1`,
-      );
+    const i = o / UNCOMPRESSED;
+    if (bytes[o] !== 4)
+      throw new WeightedError('MALFORMED_ELEMENT', `${what}: commitment ${i} is not uncompressed`);
+    const x = read256(view, o + 1);
+    const y = read256(view, o + 33);
+    if (x >= FP || y >= FP || (y * y - ((x * x) % FP) * x - 7n) % FP !== 0n) {
+      throw new WeightedError('MALFORMED_ELEMENT', `${what}: commitment ${i} is not on secp256k1`);
     }
+    out.push(new Point(x, y, 1n));
   }
   return out;
 }

@@ -21,12 +21,7 @@ export function lagrangeCoefficients(
   const missing: number[] = [];
   for (let m = 1; m <= totalKeys; m++) if (inSet[m] === 0) missing.push(m);
   const useMissing = missing.length < S.length - 1;
-  let fact: bigint[] = [];
-  if (useMissing) {
-    fact = new Array<bigint>(totalKeys + 1);
-    fact[0] = 1n;
-    for (let i = 1; i <= totalKeys; i++) fact[i] = ((fact[i - 1] as bigint) * BigInt(i)) % N;
-  }
+  const fact = useMissing ? factorials(totalKeys) : [];
   const nums: bigint[] = [];
   const dens: bigint[] = [];
   for (const k of targets) {
@@ -57,6 +52,17 @@ export function lagrangeCoefficients(
   }
   const inv = invertBatch(dens);
   return nums.map((num, i) => (num * (inv[i] as bigint)) % N);
+}
+
+const factCache: bigint[] = [1n];
+
+/** i! mod n for i <= upTo, memoised (a party signing at K = 4000 needs them every round). */
+function factorials(upTo: number): readonly bigint[] {
+  while (factCache.length <= upTo) {
+    const i = factCache.length;
+    factCache.push(((factCache[i - 1] as bigint) * BigInt(i)) % N);
+  }
+  return factCache;
 }
 
 /**

@@ -1,0 +1,272 @@
+/**
+ * Weighted layer at federation scale (docs/benchmarks.md, "## @peg/frost weighted"):
+ *   sign/coordinator/PxK   collect (decode commitments and shares), aggregate, verify each
+ *                          final signature once (optimistic path; shares are checked only if
+ *                          that fails);
+ *   sign/party/PxK         one party's round 2: decode the signing package, binding factors,
+ *                          group commitment, its share over its key ids;
+ *   dkg/party/PxK          one party's whole DKG: deal (commitments, proofs, shares for every
+ *                          other key id, encryption), decode and check every round-1 message,
+ *                          decrypt and check what it received, key-id secrets and group key;
+ *   dkg/public-shares/PxK  everyone's check of all K key-id public shares (one MSM).
+ * P parties, K key ids; threshold 11 for 15x15, 2800 for 150x4000. BENCH_WEIGHTED_SMALL=1 runs
+ * only the 15x15 cases.
+ */
+import type { Point } from '../src/math/point.ts';
+import { N } from '../src/math/scalar.ts';
+import { aggregate } from '../src/weighted/aggregate.ts';
+import { type DkgRound1State, dkgFinish, dkgRound1, dkgRound2 } from '../src/weighted/dkg.ts';
+import {
+  type DkgRound1,
+  type DkgRound2,
+  decodeRound1,
+  encodeRound1,
+} from '../src/weighted/dkgMessages.ts';
+import { G, normalizePoints, type RandomBytes } from '../src/weighted/encoding.ts';
+import { TAG } from '../src/weighted/hash.ts';
+import { createLayout, type Layout } from '../src/weighted/layout.ts';
+import { provePok } from '../src/weighted/pok.ts';
+import { evalPoly } from '../src/weighted/poly.ts';
+import { verifyKeyIdPublicShares } from '../src/weighted/publicShares.ts';
+import { encryptShare, pairKey } from '../src/weighted/shareCipher.ts';
+import {
+  noncesFrom,
+  type SigningNonces,
+  sign,
+  type WeightedSigningKey,
+} from '../src/weighted/signing.ts';
+import type { SignMode } from '../src/weighted/signingContext.ts';
+import {
+  decodePartyCommitments,
+  decodeSignatureShares,
+  decodeSigningPackage,
+  encodePartyCommitments,
+  encodeSignatureShares,
+  encodeSigningPackage,
+  type PartyCommitments,
+} from '../src/weighted/signingMessages.ts';
+import type { BenchModule, Harness } from './harness.ts';
+import { seededBytes } from './rng.ts';
+
+const MODE: SignMode = { suite: 'taproot', merkleRoot: new Uint8Array(0) };
+
+/** P parties sharing K key ids as evenly as possible (party i owns a contiguous block). */
+function evenLayout(parties: number, keys: number, threshold: number): Layout {
+  const specs = [];
+  let next = 1;
+  for (let i = 0; i < parties; i++) {
+    const n = Math.floor(keys / parties) + (i < keys % parties ? 1 : 0);
+    specs.push({ id: i + 1, keyIds: Array.from({ length: n }, (_, j) => next + j) });
+    next += n;
+  }
+  return createLayout({ parties: specs, threshold });
+}
+
+function scalarFrom(rng: RandomBytes): bigint {
+  let s = 0n;
+  for (const b of rng(48)) s = (s << 8n) | BigInt(b);
+  return (s % (N - 1n)) + 1n;
+}
+
+/** Dealer-style key material for signing benches (a DKG at 150x4000 is benchmarked separately). */
+function dealerKeys(layout: Layout, signers: readonly number[], rng: RandomBytes) {
+  const poly = Array.from({ length: layout.threshold }, () => scalarFrom(rng));
+  const keys = new Map<number, WeightedSigningKey>();
+  const groupKey = G.multiply(poly[0] as bigint);
+  for (const id of signers) {
+    const p = layout.partyById.get(id);
+    if (!p) throw new Error('no party');
+    keys.set(id, {
+      layout,
+      partyId: id,
+      groupKey,
+      keyIdSecrets: new Map(p.keyIds.map((k) => [k, evalPoly(poly, k)])),
+    });
+  }
+  return { groupKey, keys };
+}
+
+/** The smallest prefix of parties holding >= threshold key ids. */
+function signingSet(layout: Layout): number[] {
+  const out: number[] = [];
+  let keys = 0;
+  for (const p of layout.parties) {
+    if (keys >= layout.threshold) break;
+    out.push(p.id);
+    keys += p.keyIds.length;
+  }
+  return out;
+}
+
+function signBench(h: Harness, label: string, layout: Layout, messages: number) {
+  const rng = seededBytes(`weighted-sign-${label}`);
+  const signers = signingSet(layout);
+  const { groupKey, keys } = dealerKeys(layout, signers, rng);
+  const msgs = Array.from({ length: messages }, () => rng(32));
+  const nonces = new Map<number, SigningNonces>();
+  for (const id of signers) {
+    nonces.set(
+      id,
+      noncesFrom(
+        id,
+        msgs.map(() => ({ hiding: scalarFrom(rng), binding: scalarFrom(rng) })),
+      ),
+    );
+  }
+  const commitmentBytes = signers.map((id) =>
+    encodePartyCommitments((nonces.get(id) as SigningNonces).commitments),
+  );
+  const pkgBytes = encodeSigningPackage({
+    messages: msgs,
+    commitments: signers.map((id) => (nonces.get(id) as SigningNonces).commitments),
+  });
+  const pkg = decodeSigningPackage(pkgBytes);
+  const shareBytes = signers.map((id) =>
+    encodeSignatureShares(
+      sign(keys.get(id) as WeightedSigningKey, nonces.get(id) as SigningNonces, pkg, MODE),
+    ),
+  );
+  const coordinatorKey = { layout, groupKey };
+  const random = seededBytes('weights');
+  // Coordinator: decode every party's commitments and shares, aggregate, verify once per message.
+  const coordinator = () => {
+    const commitments: PartyCommitments[] = commitmentBytes.map(decodePartyCommitments);
+    const responses = shareBytes.map(decodeSignatureShares);
+    const out = aggregate(coordinatorKey, MODE, { messages: msgs, commitments }, responses, {
+      random,
+    });
+    if (!out.ok) throw new Error('aggregate failed');
+  };
+  const suffix = messages === 1 ? '' : `/${messages}msg`;
+  const extra = {
+    parties: layout.parties.length,
+    keys: layout.totalKeys,
+    threshold: layout.threshold,
+    signers: signers.length,
+    messages,
+  };
+  h.report(`sign/coordinator/${label}${suffix}`, h.measure(coordinator, { maxCalls: 200 }), extra);
+  // Party: the party with the most key ids among the signers; nonces re-armed per call.
+  const me = signers.reduce((a, b) =>
+    (layout.partyById.get(b)?.keyIds.length ?? 0) > (layout.partyById.get(a)?.keyIds.length ?? 0)
+      ? b
+      : a,
+  );
+  const myNonces = nonces.get(me) as SigningNonces;
+  const party = () => {
+    myNonces.spent = false;
+    sign(keys.get(me) as WeightedSigningKey, myNonces, decodeSigningPackage(pkgBytes), MODE);
+  };
+  h.report(`sign/party/${label}${suffix}`, h.measure(party, { maxCalls: 200 }), {
+    ...extra,
+    party_keys: layout.partyById.get(me)?.keyIds.length,
+  });
+}
+
+/**
+ * One party's whole DKG. The other parties' messages are built outside the timed region; their
+ * polynomials are a_{p,j} = a_{1,j} + p so their commitments cost one point addition each
+ * (the verifier's work does not depend on the values). Our party replays the same randomness in
+ * every run so the others' encryptions to it stay valid.
+ */
+function dkgBench(h: Harness, label: string, layout: Layout, samples: number) {
+  const me = 1;
+  const dkgId = seededBytes('dkg-id')(32);
+  const myRandom = () => seededBytes(`dkg-${label}-me`);
+  const first = dkgRound1({ layout, dkgId, partyId: me, random: myRandom() });
+  const T = layout.threshold;
+  const rng = seededBytes(`dkg-${label}-others`);
+  const base = Array.from({ length: T }, () => scalarFrom(rng));
+  const baseA = normalizePoints(base.map((a) => G.multiply(a)));
+  const round1Bytes: Uint8Array[] = [];
+  const round2ToMe: DkgRound2[] = [];
+  const myParty = layout.partyById.get(me);
+  if (!myParty) throw new Error('no party');
+  for (const p of layout.parties) {
+    if (p.id === me) continue;
+    const shift = BigInt(p.id);
+    const coeffs = base.map((a) => (a + shift) % N);
+    const shiftG = G.multiply(shift);
+    const commitments = normalizePoints(baseA.map((A) => A.add(shiftG)));
+    const kexSecret = scalarFrom(rng);
+    const kexPublic = G.multiply(kexSecret);
+    const body = {
+      dkgId,
+      partyId: p.id,
+      commitments,
+      pok: provePok(TAG.pok, dkgId, p.id, coeffs[0] as bigint, commitments[0] as Point, rng),
+      kexPublic,
+      kexPok: provePok(TAG.kexPok, dkgId, p.id, kexSecret, kexPublic, rng),
+    };
+    round1Bytes.push(encodeRound1(body));
+    const key = pairKey(dkgId, p.id, me, first.message.kexPublic.multiply(kexSecret));
+    round2ToMe.push({
+      dkgId,
+      sender: p.id,
+      recipient: me,
+      shares: myParty.keyIds.map((k) => ({
+        keyId: k,
+        ciphertext: encryptShare(key, dkgId, p.id, me, k, evalPoly(coeffs, k)),
+      })),
+    });
+  }
+  let groupCommitments: readonly Point[] = [];
+  const run = () => {
+    const { message, state } = dkgRound1({ layout, dkgId, partyId: me, random: myRandom() });
+    const others: DkgRound1[] = round1Bytes.map((b) => decodeRound1(b, T));
+    const r2 = dkgRound2(state as DkgRound1State, [message, ...others], seededBytes('w2'));
+    if (!r2.ok) throw new Error(`round 2: ${JSON.stringify(r2.faults)}`);
+    const out = dkgFinish(r2.state, round2ToMe, seededBytes('w3'));
+    if (!out.ok) throw new Error('finish failed');
+    groupCommitments = out.result.groupCommitments;
+  };
+  const extra = {
+    parties: layout.parties.length,
+    keys: layout.totalKeys,
+    threshold: T,
+    party_keys: myParty.keyIds.length,
+  };
+  h.report(`dkg/party/${label}`, h.measure(run, { samples, maxCalls: 1, sampleMs: 0 }), extra);
+  return groupCommitments;
+}
+
+/** All K public shares (owners publish Y_k = x_k·G) checked with one MSM of K + T points. */
+function publicSharesBench(h: Harness, label: string, layout: Layout) {
+  const rng = seededBytes(`pub-${label}`);
+  const poly = Array.from({ length: layout.threshold }, () => scalarFrom(rng));
+  const A = normalizePoints(poly.map((a) => G.multiply(a)));
+  const shares = new Map<number, Point>();
+  const Ys = normalizePoints(
+    Array.from({ length: layout.totalKeys }, (_, i) => G.multiply(evalPoly(poly, i + 1))),
+  );
+  Ys.forEach((Y, i) => shares.set(i + 1, Y));
+  const random = seededBytes('pub-weights');
+  const check = () => {
+    if (!verifyKeyIdPublicShares(layout, A, shares, random).ok)
+      throw new Error('public shares rejected');
+  };
+  h.report(
+    `dkg/public-shares/${label}`,
+    h.measure(check, { samples: 3, maxCalls: 1, sampleMs: 0 }),
+    {
+      keys: layout.totalKeys,
+      threshold: layout.threshold,
+    },
+  );
+}
+
+export const weightedBench: BenchModule = {
+  name: 'weighted',
+  run(h) {
+    const small = evenLayout(15, 15, 11);
+    signBench(h, '15x15', small, 1);
+    signBench(h, '15x15', small, 4);
+    dkgBench(h, '15x15', small, 5);
+    publicSharesBench(h, '15x15', small);
+    if (process.env.BENCH_WEIGHTED_SMALL === '1') return;
+    const big = evenLayout(150, 4000, 2800);
+    signBench(h, '150x4000', big, 1);
+    dkgBench(h, '150x4000', big, 3);
+    publicSharesBench(h, '150x4000', big);
+  },
+};
