@@ -55,6 +55,7 @@ export { sweepSighashes } from './sighash.ts';
 export { MAX_STANDARD_TX_WEIGHT, sweepWeight, vsizeOf } from './size.ts';
 export {
   buildSweep,
+  INCREMENTAL_RELAY_FEE_SAT_PER_KVB,
   MAX_SWEEP_INPUTS,
   MAX_SWEEP_REQUESTS,
   SWEEP_LOCK_TIME,

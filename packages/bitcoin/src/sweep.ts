@@ -34,6 +34,11 @@ export const SWEEP_SEQUENCE = 0xfffffffd;
 export const MAX_SWEEP_REQUESTS = 1000;
 /** Most wallet UTXOs one sweep spends. */
 export const MAX_SWEEP_INPUTS = 500;
+/**
+ * Incremental relay fee a replacement must add per vbyte (BIP125 rule 4), in sat/kvB:
+ * Bitcoin Core's long-standing default of 1 sat/vB (newer releases accept less).
+ */
+export const INCREMENTAL_RELAY_FEE_SAT_PER_KVB = 1000n;
 
 type Candidate = WithdrawalRequest & { script: Uint8Array; weight: bigint };
 
@@ -72,6 +77,12 @@ function checkParams(params: SweepParams): void {
     }
   }
   assertBytes(changeOutputKey, 'changeOutputKey', 32);
+  if (params.replaces !== undefined) {
+    if (typeof params.replaces !== 'object' || params.replaces === null) {
+      throw new TypeError('"replaces" expected { fee } or undefined');
+    }
+    assertSats(params.replaces.fee, 'replaces.fee');
+  }
 }
 
 /** How many of these ascending ids the OP_RETURN payload can name. */
@@ -100,7 +111,8 @@ function feeShares(candidates: readonly Candidate[], baseFee: Sats): Sats[] {
  * sequence 0xFFFFFFFD; outputs = [0] change to `changeOutputKey`, [1] OP_RETURN naming the paid
  * request ids, [2..] one output per paid request, by ascending id, paying `amount` exactly.
  *
- * Fee: baseFee = ceil(vsize * feeRate) with vsize of the signed transaction; request i is
+ * Fee: baseFee = ceil(vsize * feeRate) with vsize of the signed transaction (for a replacement,
+ * at least the replaced fee plus vsize at the incremental relay fee); request i is
  * charged ceil(w_i * baseFee / Σw) where w_i is its output's weight; the transaction fee is the
  * sum of the charges. Requests are left out, with a reason, when their recipient cannot be
  * paid, their amount is dust, their ids no longer fit the OP_RETURN, the transaction would be
@@ -180,7 +192,12 @@ export function buildSweep(params: SweepParams): Sweep {
       continue;
     }
     const vsize = vsizeOf(weight);
-    const baseFee = (BigInt(vsize) * feeRateSatPerKvb + 999n) / 1000n;
+    const rateFee = (BigInt(vsize) * feeRateSatPerKvb + 999n) / 1000n;
+    const replaceFee =
+      params.replaces === undefined
+        ? 0n
+        : params.replaces.fee + (BigInt(vsize) * INCREMENTAL_RELAY_FEE_SAT_PER_KVB + 999n) / 1000n;
+    const baseFee = rateFee > replaceFee ? rateFee : replaceFee;
     const shares = feeShares(candidates, baseFee);
     const over = candidates.filter((c, i) => shares[i]! > c.maxFee);
     if (over.length > 0) {

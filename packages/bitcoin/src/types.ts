@@ -37,6 +37,12 @@ export type SweepParams = {
   feeRate: number;
   /** 32-byte x-only output key of the wallet that receives the change (possibly a new key). */
   changeOutputKey: Uint8Array;
+  /**
+   * Set when this sweep replaces (RBF, BIP125) unconfirmed transactions spending the same
+   * UTXOs: `fee` is their total fee, descendants included. The new fee then also covers it plus
+   * the new vsize at the incremental relay fee.
+   */
+  replaces?: { fee: Sats } | undefined;
 };
 
 /** Why a request was left out of the sweep. */
@@ -82,9 +88,12 @@ export type Sweep = {
   sighashes: readonly Uint8Array[];
   requests: readonly SweptRequest[];
   excluded: readonly ExcludedRequest[];
-  /** Total fee = sum of the requests' fees >= ceil(vsize * feeRate). */
+  /** Total fee = sum of the requests' fees >= baseFee. */
   fee: Sats;
-  /** ceil(vsize * feeRate): the fee the rate alone asks for, before per-request rounding. */
+  /**
+   * max(ceil(vsize * feeRate), replaces.fee + ceil(vsize * incremental relay fee)): the fee to
+   * split, before per-request rounding.
+   */
   baseFee: Sats;
   /** Fee rate actually used, in sat/kvB. */
   feeRateSatPerKvb: bigint;

@@ -76,6 +76,7 @@ const arbParams: fc.Arbitrary<SweepParams & { keyIndex: number[] }> = fc
       fc.double({ min: 0.1, max: 1000, noNaN: true }),
     ),
     change: fc.integer({ min: 0, max: 2 }),
+    replaces: fc.option(fc.bigInt({ min: 0n, max: 100_000n }), { nil: undefined }),
   })
   .map((r) => ({
     utxos: r.utxos.map((u) => ({
@@ -88,6 +89,7 @@ const arbParams: fc.Arbitrary<SweepParams & { keyIndex: number[] }> = fc
     requests: r.requests,
     feeRate: r.feeRate,
     changeOutputKey: outputKeys[r.change]!,
+    replaces: r.replaces === undefined ? undefined : { fee: r.replaces },
   }));
 
 function signAll(sweep: Sweep, params: SweepParams & { keyIndex: number[] }): Uint8Array[] {
@@ -145,6 +147,10 @@ describe('sweep properties', () => {
         expect(sweep.weight <= MAX_STANDARD_TX_WEIGHT).toBe(true);
         const rateKvb = BigInt(Math.round(params.feeRate * 1000));
         expect(sweep.fee * 1000n >= BigInt(bjs.virtualSize()) * rateKvb).toBe(true);
+        if (params.replaces) {
+          // BIP125 rules 3 and 4: more than the replaced fee, by the new vsize at 1 sat/vB.
+          expect(sweep.fee >= params.replaces.fee + BigInt(bjs.virtualSize())).toBe(true);
+        }
         expect(validateSweep(sweep.unsignedTx, params).ok).toBe(true);
       }),
       { seed: 20261121, numRuns: RUNS },

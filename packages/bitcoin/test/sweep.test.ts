@@ -262,6 +262,25 @@ describe('exclusions', () => {
   });
 });
 
+describe('replacement (RBF)', () => {
+  it('pays at least the replaced fee plus the new vsize at 1 sat/vB', () => {
+    const first = buildSweep(params({ feeRate: 5 }));
+    const bump = buildSweep(params({ feeRate: 5, replaces: { fee: first.fee } }));
+    expect(bump.baseFee).toBe(first.fee + BigInt(bump.vsize));
+    expect(bump.fee >= first.fee + BigInt(bump.vsize)).toBe(true);
+    expect(bump.txid).not.toBe(first.txid);
+    expect(bump.prevouts).toEqual(first.prevouts);
+    // A market rate above the replacement floor wins.
+    const market = buildSweep(params({ feeRate: 50, replaces: { fee: first.fee } }));
+    expect(market.baseFee).toBe(BigInt(Math.ceil(market.vsize * 50)));
+    // Signers must agree on what is replaced.
+    const p = params({ feeRate: 5, replaces: { fee: first.fee } });
+    expect(validateSweep(bump.unsignedTx, p).ok).toBe(true);
+    expect(validateSweep(bump.unsignedTx, { ...p, replaces: undefined }).ok).toBe(false);
+    expect(() => buildSweep(params({ replaces: { fee: -1n } }))).toThrow(RangeError);
+  });
+});
+
 describe('dust thresholds', () => {
   it('match Bitcoin Core at the default dust relay fee', () => {
     const t = (v: number) => {
