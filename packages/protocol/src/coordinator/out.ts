@@ -1,0 +1,48 @@
+/** Small helpers to build coordinator transitions. */
+import type { ProtocolMessage } from '../messages.ts';
+import type { Address, Effect } from '../types.ts';
+import type { CoordinatorReport } from './reports.ts';
+import type { CoordinatorState } from './state.ts';
+
+export type CEffect = Effect<CoordinatorReport>;
+export type Out = { state: CoordinatorState; effects: CEffect[] };
+
+/** Timer id of the resend tick (a `set-timer` with an existing id replaces that timer). */
+export const RESEND_TIMER = 'resend';
+
+export const send = (to: Address, message: ProtocolMessage): CEffect => ({
+  type: 'send',
+  to,
+  message,
+});
+export const broadcast = (message: ProtocolMessage): CEffect =>
+  send({ kind: 'broadcast' }, message);
+export const toSigner = (id: number, message: ProtocolMessage): CEffect =>
+  send({ kind: 'signer', id }, message);
+export const report = (r: CoordinatorReport): CEffect => ({ type: 'report', report: r });
+
+/** Arms the deadline of a new phase (cancelling the previous one) and the resend tick. */
+export function arm(s: CoordinatorState, tag: string, at: number, now: number): Out {
+  const effects: CEffect[] = [];
+  if (s.deadline !== null) effects.push({ type: 'cancel-timer', id: `deadline:${s.deadline}` });
+  effects.push({ type: 'set-timer', id: `deadline:${tag}`, at });
+  effects.push({
+    type: 'set-timer',
+    id: RESEND_TIMER,
+    at: now + s.config.federation.timeouts.resend,
+  });
+  return { state: { ...s, deadline: tag }, effects };
+}
+
+/** Disarms the phase deadline and the resend tick (a run ended). */
+export function disarm(s: CoordinatorState): Out {
+  const effects: CEffect[] = [{ type: 'cancel-timer', id: RESEND_TIMER }];
+  if (s.deadline !== null) effects.push({ type: 'cancel-timer', id: `deadline:${s.deadline}` });
+  return { state: { ...s, deadline: null }, effects };
+}
+
+/** Concatenates transitions. */
+export function then(a: Out, f: (s: CoordinatorState) => Out): Out {
+  const b = f(a.state);
+  return { state: b.state, effects: [...a.effects, ...b.effects] };
+}

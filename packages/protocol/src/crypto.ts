@@ -1,0 +1,489 @@
+/**
+ * The narrow crypto adapter of the state machines. Every curve operation the protocol needs goes
+ * through this module, so the backend can be swapped without touching the machines.
+ *
+ * Backend today: the Taproot FROST suite of @noble/curves (`schnorr_FROST`, RFC 9591
+ * FROST(secp256k1, SHA-256)-TR) for signing, with one FROST identifier per key id; the weighted
+ * DKG (one Pedersen polynomial per party, shares evaluated at every key id, WSTS v2 style) with
+ * Schnorr proofs of knowledge, per-recipient encrypted shares (ECDH + ChaCha20-Poly1305) and
+ * verifiable complaints (the recipient reveals the ECDH point with a Chaum-Pedersen DLEQ proof)
+ * is written here over @noble/curves primitives until @peg/frost's weighted layer lands.
+ *
+ * All values crossing this boundary are lowercase hex strings, so protocol state stays plain
+ * JSON. Secrets never appear in thrown messages.
+ */
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { schnorr, schnorr_FROST, secp256k1 } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+
+/** Lowercase hex string. */
+export type Hex = string;
+/** Randomness source: returns `n` fresh bytes (the shell passes a CSPRNG, tests a seeded PRNG). */
+export type Rng = (n: number) => Uint8Array;
+
+const Point = secp256k1.Point;
+type PointT = InstanceType<typeof Point>;
+const Fn = Point.Fn;
+const N = Fn.ORDER;
+
+const u32 = (n: number): Uint8Array => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n, false);
+  return b;
+};
+const tagged = (tag: string, ...parts: Uint8Array[]): Uint8Array => {
+  const t = sha256(utf8ToBytes(tag));
+  return sha256(concatBytes(t, t, ...parts));
+};
+const scalarFromHash = (h: Uint8Array): bigint => Fn.create(BigInt(`0x${bytesToHex(h)}`));
+const toHex = (n: bigint): Hex => bytesToHex(Fn.toBytes(n));
+const fromHexScalar = (h: Hex): bigint => {
+  const b = hexToBytes(h);
+  if (b.length !== 32) throw new RangeError('"scalar" expected 32 bytes');
+  return Fn.fromBytes(b);
+};
+const pointHex = (p: PointT): Hex => p.toHex(true);
+const parsePoint = (h: Hex): PointT => {
+  const p = Point.fromHex(h);
+  p.assertValidity();
+  if (p.equals(Point.ZERO)) throw new RangeError('"point" is the identity');
+  return p;
+};
+
+/** A uniformly random non-zero scalar from `rng` (48 bytes reduced mod n: negligible bias). */
+export function randomScalar(rng: Rng): bigint {
+  for (;;) {
+    const b = rng(48);
+    const v = BigInt(`0x${bytesToHex(b)}`) % N;
+    if (v !== 0n) return v;
+  }
+}
+
+// ---------------------------------------------------------------- DKG
+
+/** DKG context bound into every proof and key derivation (replay across DKGs fails). */
+export type DkgContext = { dkgId: number };
+
+/** Public round-1 package of one party: polynomial commitment, proof of knowledge, kex key. */
+export type DkgPublicPackage = {
+  partyId: number;
+  /** A_0..A_{t-1}, compressed points. */
+  commitment: Hex[];
+  /** Schnorr proof of knowledge of a_0 (R compressed, s scalar). */
+  proof: { r: Hex; s: Hex };
+  /** Key-exchange public key for the private shares of this DKG. */
+  kexPublicKey: Hex;
+};
+
+/** Secret round-1 state of one party (kept in the persisted signer state). */
+export type DkgPartySecret = { coefficients: Hex[]; kexSecret: Hex };
+
+const pokChallenge = (ctx: DkgContext, partyId: number, a0: PointT, r: PointT): bigint =>
+  scalarFromHash(
+    tagged('peg/dkg-pok', u32(ctx.dkgId), u32(partyId), a0.toBytes(true), r.toBytes(true)),
+  );
+
+/** Round 1: a random polynomial of degree threshold-1, its commitment and a proof of knowledge. */
+export function dkgRound1(
+  ctx: DkgContext,
+  partyId: number,
+  threshold: number,
+  rng: Rng,
+): { secret: DkgPartySecret; public: DkgPublicPackage } {
+  const coefficients: bigint[] = [];
+  for (let i = 0; i < threshold; i++) coefficients.push(randomScalar(rng));
+  const commitment = coefficients.map((a) => Point.BASE.multiply(a));
+  const k = randomScalar(rng);
+  const r = Point.BASE.multiply(k);
+  const c = pokChallenge(ctx, partyId, commitment[0]!, r);
+  const s = Fn.add(k, Fn.mul(c, coefficients[0]!));
+  const kexSecret = randomScalar(rng);
+  return {
+    secret: { coefficients: coefficients.map(toHex), kexSecret: toHex(kexSecret) },
+    public: {
+      partyId,
+      commitment: commitment.map(pointHex),
+      proof: { r: pointHex(r), s: toHex(s) },
+      kexPublicKey: pointHex(Point.BASE.multiply(kexSecret)),
+    },
+  };
+}
+
+/** Checks a public package: well-formed points, `threshold` coefficients, valid proof. */
+export function verifyPublicPackage(
+  ctx: DkgContext,
+  pkg: DkgPublicPackage,
+  threshold: number,
+): boolean {
+  try {
+    if (pkg.commitment.length !== threshold) return false;
+    const a = pkg.commitment.map(parsePoint);
+    parsePoint(pkg.kexPublicKey);
+    const r = parsePoint(pkg.proof.r);
+    const s = fromHexScalar(pkg.proof.s);
+    const c = pokChallenge(ctx, pkg.partyId, a[0]!, r);
+    return Point.BASE.multiplyUnsafe(s).equals(r.add(a[0]!.multiplyUnsafe(c)));
+  } catch {
+    return false;
+  }
+}
+
+/** Digest of a public package, compared across parties by the echo check. */
+export function publicPackageDigest(pkg: DkgPublicPackage): Hex {
+  return jsonDigest('peg/dkg-echo', pkg);
+}
+
+/** JSON with object keys sorted at every level, so a digest does not depend on key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const o = v as Record<string, unknown>;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(o).sort()) sorted[k] = o[k];
+    return sorted;
+  });
+}
+
+/** Domain-tagged digest of any JSON-serializable value (canonical key order). */
+export function jsonDigest(tag: string, value: unknown): Hex {
+  return bytesToHex(tagged(tag, utf8ToBytes(canonicalJson(value))));
+}
+
+const evalPoly = (coefficients: bigint[], x: bigint): bigint => {
+  let acc = 0n;
+  for (let i = coefficients.length - 1; i >= 0; i--) acc = Fn.add(Fn.mul(acc, x), coefficients[i]!);
+  return acc;
+};
+
+/** Σ_j A_j · x^j: the public image of the polynomial at x. */
+function evalCommitment(commitment: PointT[], x: bigint): PointT {
+  // Horner over public points: variable-time multiplication is safe here.
+  let acc = Point.ZERO;
+  for (let i = commitment.length - 1; i >= 0; i--) {
+    acc = acc.multiplyUnsafe(x).add(commitment[i]!);
+  }
+  return acc;
+}
+
+const shareKey = (ctx: DkgContext, shared: PointT, sender: number, keyId: number): Uint8Array =>
+  tagged('peg/dkg-share-key', shared.toBytes(true), u32(ctx.dkgId), u32(sender), u32(keyId));
+const ZERO_NONCE = new Uint8Array(12); // each key is used for exactly one encryption
+
+/** Round 2: the share f(k) for every key id of every recipient, each encrypted to its owner. */
+export function dkgEncryptShares(
+  ctx: DkgContext,
+  sender: number,
+  secret: DkgPartySecret,
+  recipients: { partyId: number; keyIds: number[]; kexPublicKey: Hex }[],
+): Record<string, Hex> {
+  const coeffs = secret.coefficients.map(fromHexScalar);
+  const kex = fromHexScalar(secret.kexSecret);
+  const out: Record<string, Hex> = {};
+  for (const r of recipients) {
+    const shared = parsePoint(r.kexPublicKey).multiply(kex);
+    for (const k of r.keyIds) {
+      const share = Fn.toBytes(evalPoly(coeffs, BigInt(k)));
+      const aad = concatBytes(u32(ctx.dkgId), u32(sender), u32(k));
+      out[String(k)] = bytesToHex(
+        chacha20poly1305(shareKey(ctx, shared, sender, k), ZERO_NONCE, aad).encrypt(share),
+      );
+    }
+  }
+  return out;
+}
+
+function decryptWith(
+  ctx: DkgContext,
+  shared: PointT,
+  sender: number,
+  keyId: number,
+  ciphertext: Hex,
+): bigint | null {
+  try {
+    const aad = concatBytes(u32(ctx.dkgId), u32(sender), u32(keyId));
+    const pt = chacha20poly1305(shareKey(ctx, shared, sender, keyId), ZERO_NONCE, aad).decrypt(
+      hexToBytes(ciphertext),
+    );
+    if (pt.length !== 32) return null;
+    const v = BigInt(`0x${bytesToHex(pt)}`);
+    return v < N ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Decrypts and Feldman-checks the share of `keyId` from `sender`; null when bad. */
+export function dkgOpenShare(
+  ctx: DkgContext,
+  own: DkgPartySecret,
+  sender: DkgPublicPackage,
+  keyId: number,
+  ciphertext: Hex,
+): Hex | null {
+  try {
+    const shared = parsePoint(sender.kexPublicKey).multiply(fromHexScalar(own.kexSecret));
+    const v = decryptWith(ctx, shared, sender.partyId, keyId, ciphertext);
+    if (v === null) return null;
+    const expected = evalCommitment(sender.commitment.map(parsePoint), BigInt(keyId));
+    return Point.BASE.multiply(v).equals(expected) ? toHex(v) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A verifiable complaint: the ECDH point with a DLEQ proof log_G(E_q) = log_{E_p}(K). */
+export type ShareComplaint = {
+  accused: number;
+  keyId: number;
+  sharedPoint: Hex;
+  proof: { a1: Hex; a2: Hex; z: Hex };
+};
+
+const dleqChallenge = (pts: PointT[]): bigint =>
+  scalarFromHash(tagged('peg/dleq', ...pts.map((p) => p.toBytes(true))));
+
+/** Builds the complaint of the holder of `own` against `accused` for `keyId`. */
+export function dkgComplain(
+  own: DkgPartySecret,
+  accused: DkgPublicPackage,
+  keyId: number,
+  rng: Rng,
+): ShareComplaint {
+  const x = fromHexScalar(own.kexSecret);
+  const ep = parsePoint(accused.kexPublicKey);
+  const eq = Point.BASE.multiply(x);
+  const shared = ep.multiply(x);
+  const k = randomScalar(rng);
+  const a1 = Point.BASE.multiply(k);
+  const a2 = ep.multiply(k);
+  const c = dleqChallenge([Point.BASE, eq, ep, shared, a1, a2]);
+  return {
+    accused: accused.partyId,
+    keyId,
+    sharedPoint: pointHex(shared),
+    proof: { a1: pointHex(a1), a2: pointHex(a2), z: toHex(Fn.add(k, Fn.mul(c, x))) },
+  };
+}
+
+/**
+ * Judges a complaint with public data only. Returns 'accused' when the revealed key is proven and
+ * the share it opens is bad (or does not open), 'complainer' when the proof is invalid or the
+ * share is in fact good.
+ */
+export function dkgJudgeComplaint(
+  ctx: DkgContext,
+  complainer: DkgPublicPackage,
+  accused: DkgPublicPackage,
+  complaint: ShareComplaint,
+  ciphertext: Hex | undefined,
+): 'accused' | 'complainer' {
+  try {
+    const eq = parsePoint(complainer.kexPublicKey);
+    const ep = parsePoint(accused.kexPublicKey);
+    const shared = parsePoint(complaint.sharedPoint);
+    const a1 = parsePoint(complaint.proof.a1);
+    const a2 = parsePoint(complaint.proof.a2);
+    const z = fromHexScalar(complaint.proof.z);
+    const c = dleqChallenge([Point.BASE, eq, ep, shared, a1, a2]);
+    const ok1 = Point.BASE.multiplyUnsafe(z).equals(a1.add(eq.multiplyUnsafe(c)));
+    const ok2 = ep.multiplyUnsafe(z).equals(a2.add(shared.multiplyUnsafe(c)));
+    if (!ok1 || !ok2) return 'complainer';
+    if (ciphertext === undefined) return 'accused';
+    const v = decryptWith(ctx, shared, accused.partyId, complaint.keyId, ciphertext);
+    if (v === null) return 'accused';
+    const expected = evalCommitment(accused.commitment.map(parsePoint), BigInt(complaint.keyId));
+    return Point.BASE.multiplyUnsafe(v).equals(expected) ? 'complainer' : 'accused';
+  } catch {
+    return 'complainer';
+  }
+}
+
+/** Public outcome of a DKG: group polynomial commitment and one verifying share per key id. */
+export type PublicKeyPackage = {
+  threshold: number;
+  /** Key ids holding shares (those of the parties whose polynomials were summed). */
+  keyIds: number[];
+  /** Σ_p A_{p,j}; element 0 is the group public key (compressed). */
+  commitments: Hex[];
+  /** key id -> g^{s_k}. */
+  verifyingShares: Record<string, Hex>;
+};
+
+/** Sums the accepted parties' commitments into the group key and every verifying share. */
+export function dkgPublicKeyPackage(
+  threshold: number,
+  keyIds: number[],
+  packages: DkgPublicPackage[],
+): PublicKeyPackage {
+  const group: PointT[] = [];
+  for (let j = 0; j < threshold; j++) {
+    let acc = Point.ZERO;
+    for (const p of packages) acc = acc.add(parsePoint(p.commitment[j]!));
+    group.push(acc);
+  }
+  const verifyingShares: Record<string, Hex> = {};
+  for (const k of keyIds) verifyingShares[String(k)] = pointHex(evalCommitment(group, BigInt(k)));
+  return { threshold, keyIds: [...keyIds], commitments: group.map(pointHex), verifyingShares };
+}
+
+/** Sums the opened shares for one key id into its signing share. */
+export function sumShares(shares: Hex[]): Hex {
+  let acc = 0n;
+  for (const s of shares) acc = Fn.add(acc, fromHexScalar(s));
+  return toHex(acc);
+}
+
+/** x-only (32-byte) group key, the BIP340 public key. */
+export function xOnly(groupKey: Hex): Hex {
+  return groupKey.slice(2);
+}
+
+// ---------------------------------------------------------------- signing
+
+/** Secret nonce pair of one key id for one message. Used once, then erased from state. */
+export type SecretNonce = { hiding: Hex; binding: Hex };
+/** Public nonce commitment of one key id. */
+export type NonceCommitment = { keyId: number; hiding: Hex; binding: Hex };
+
+const idOf = (keyId: number): string => schnorr_FROST.Identifier.fromNumber(keyId);
+
+type NobleFrostPublic = Parameters<typeof schnorr_FROST.signShare>[1];
+const pubCache = new Map<string, NobleFrostPublic>();
+function noblePublic(pkg: PublicKeyPackage): NobleFrostPublic {
+  const cacheKey = `${pkg.commitments[0]}:${pkg.keyIds.length}`;
+  const hit = pubCache.get(cacheKey);
+  if (hit) return hit;
+  const verifyingShares: Record<string, Uint8Array> = {};
+  for (const k of pkg.keyIds) verifyingShares[idOf(k)] = hexToBytes(pkg.verifyingShares[k]!);
+  const max = Math.max(...pkg.keyIds, pkg.threshold);
+  const v: NobleFrostPublic = {
+    signers: { min: pkg.threshold, max },
+    commitments: pkg.commitments.map(hexToBytes),
+    verifyingShares,
+  };
+  if (pubCache.size > 64) pubCache.clear();
+  pubCache.set(cacheKey, v);
+  return v;
+}
+
+const nobleCommitments = (list: NonceCommitment[]) =>
+  list.map((c) => {
+    return {
+      identifier: idOf(c.keyId),
+      hiding: hexToBytes(c.hiding),
+      binding: hexToBytes(c.binding),
+    };
+  });
+
+/** RFC 9591 round 1 for one key id: a hedged nonce pair and its commitment. */
+export function commitNonce(
+  keyId: number,
+  signingShare: Hex,
+  rng: Rng,
+): { nonce: SecretNonce; commitment: NonceCommitment } {
+  const g = schnorr_FROST.commit(
+    { identifier: idOf(keyId), signingShare: hexToBytes(signingShare) },
+    (n?: number) => Uint8Array.from(rng(n ?? 32)),
+  );
+  return {
+    nonce: { hiding: bytesToHex(g.nonces.hiding), binding: bytesToHex(g.nonces.binding) },
+    commitment: {
+      keyId,
+      hiding: bytesToHex(g.commitments.hiding),
+      binding: bytesToHex(g.commitments.binding),
+    },
+  };
+}
+
+/** Checks that a commitment list is well formed: valid points, distinct key ids. */
+export function validCommitments(list: NonceCommitment[]): boolean {
+  const seen = new Set<number>();
+  try {
+    for (const c of list) {
+      if (seen.has(c.keyId)) return false;
+      seen.add(c.keyId);
+      parsePoint(c.hiding);
+      parsePoint(c.binding);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** RFC 9591 round 2 (Taproot variant) for one key id. */
+export function signShare(
+  pub: PublicKeyPackage,
+  keyId: number,
+  signingShare: Hex,
+  nonce: SecretNonce,
+  list: NonceCommitment[],
+  message: Hex,
+): Hex {
+  return bytesToHex(
+    schnorr_FROST.signShare(
+      { identifier: idOf(keyId), signingShare: hexToBytes(signingShare) },
+      noblePublic(pub),
+      { hiding: hexToBytes(nonce.hiding), binding: hexToBytes(nonce.binding) },
+      nobleCommitments(list),
+      hexToBytes(message),
+    ),
+  );
+}
+
+/** Coordinator-side check of one signature share (RFC 9591 §5.4). */
+export function verifySignatureShare(
+  pub: PublicKeyPackage,
+  list: NonceCommitment[],
+  message: Hex,
+  keyId: number,
+  share: Hex,
+): boolean {
+  try {
+    const z = hexToBytes(share);
+    if (z.length !== 32) return false;
+    return schnorr_FROST.verifyShare(
+      noblePublic(pub),
+      nobleCommitments(list),
+      hexToBytes(message),
+      idOf(keyId),
+      z,
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Aggregates verified shares into a 64-byte BIP340 signature. */
+export function aggregate(
+  pub: PublicKeyPackage,
+  list: NonceCommitment[],
+  message: Hex,
+  shares: Record<string, Hex>,
+): Hex {
+  const byId: Record<string, Uint8Array> = {};
+  for (const [k, z] of Object.entries(shares)) byId[idOf(Number(k))] = hexToBytes(z);
+  return bytesToHex(
+    schnorr_FROST.aggregate(noblePublic(pub), nobleCommitments(list), hexToBytes(message), byId),
+  );
+}
+
+/** Independent BIP340 verification (noble `schnorr.verify`) against the x-only group key. */
+export function verifyBip340(signature: Hex, message: Hex, groupKey: Hex): boolean {
+  try {
+    return schnorr.verify(hexToBytes(signature), hexToBytes(message), hexToBytes(xOnly(groupKey)));
+  } catch {
+    return false;
+  }
+}
+
+/** The message every new-key holder signs in the DKG verification round (rebuilt locally). */
+export function dkgVerificationMessage(dkgId: number, groupKey: Hex): Hex {
+  return bytesToHex(tagged('peg/dkg-verify', u32(dkgId), hexToBytes(groupKey)));
+}
+
+/** Hash of any bytes given as hex (sha256), for selection and message ids. */
+export function sha256Hex(data: Hex): Hex {
+  return bytesToHex(sha256(hexToBytes(data)));
+}

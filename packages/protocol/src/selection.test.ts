@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { activeCoordinator, coordinatorOrder, onTakeoverTimer, onTip } from './selection.ts';
+
+const parties = [5, 3, 9, 1].map((id) => ({
+  id,
+  keyIds: [id],
+  publicKey: (id * 17).toString(16).padStart(64, '0'),
+}));
+const tip = 'ab'.repeat(32);
+
+describe('coordinator selection', () => {
+  it('is deterministic from the tip and independent of the input order', () => {
+    const a = coordinatorOrder(tip, parties);
+    const b = coordinatorOrder(tip, [...parties].reverse());
+    expect(a).toEqual(b);
+    expect(new Set(a).size).toBe(parties.length);
+  });
+
+  it('walks the sorted ring on takeover', () => {
+    const order = coordinatorOrder(tip, parties);
+    for (let i = 0; i < 8; i++) expect(activeCoordinator(tip, parties, i)).toBe(order[i % 4]);
+  });
+
+  it('different tips spread the role', () => {
+    const firsts = new Set<number>();
+    for (let i = 0; i < 64; i++)
+      firsts.add(coordinatorOrder(i.toString(16).padStart(64, '0'), parties)[0]!);
+    expect(firsts.size).toBe(4);
+  });
+
+  it('takes over only after the silence timeout', () => {
+    let view = onTip({ tip: null, attempt: 0, lastHeardAt: 0 }, tip, 1000);
+    let r = onTakeoverTimer(view, 1500, 1000);
+    expect(r.view.attempt).toBe(0);
+    expect(r.next).toBe(2000);
+    r = onTakeoverTimer(view, 2000, 1000);
+    expect(r.view.attempt).toBe(1);
+    view = { ...r.view, lastHeardAt: 2500 };
+    expect(onTakeoverTimer(view, 3000, 1000).view.attempt).toBe(1);
+  });
+
+  it('rejects a malformed tip', () => {
+    expect(() => coordinatorOrder('zz', parties)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Coordinator selection: deterministic from the Bitcoin chain tip and the sorted signer set
+ * (as the production sBTC signer: index = u32be(sha256(tip)[0..4]) mod n over the signer keys
+ * sorted ascending), extended with a takeover order: after `attempt` silent periods the next
+ * signer in the sorted ring is active.
+ */
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { type Hex, sha256Hex } from './crypto.ts';
+import type { PartyInfo } from './types.ts';
+
+/** Party ids in takeover order for this tip: element 0 is the first active coordinator. */
+export function coordinatorOrder(tip: Hex, parties: readonly PartyInfo[]): number[] {
+  if (!/^[0-9a-f]{64}$/.test(tip)) throw new RangeError('"tip" expected 32-byte hex');
+  if (parties.length === 0) throw new RangeError('"parties" expected at least one party');
+  const sorted = [...parties].sort((a, b) =>
+    a.publicKey < b.publicKey ? -1 : a.publicKey > b.publicKey ? 1 : 0,
+  );
+  const h = hexToBytes(sha256Hex(tip));
+  const start = new DataView(h.buffer, h.byteOffset, 4).getUint32(0, false) % sorted.length;
+  const order: number[] = [];
+  for (let i = 0; i < sorted.length; i++) order.push(sorted[(start + i) % sorted.length]!.id);
+  return order;
+}
+
+/** The active coordinator for `tip` after `attempt` takeovers. */
+export function activeCoordinator(
+  tip: Hex,
+  parties: readonly PartyInfo[],
+  attempt: number,
+): number {
+  const order = coordinatorOrder(tip, parties);
+  return order[attempt % order.length]!;
+}
+
+/**
+ * What each machine tracks to know the active coordinator: the tip, how many takeovers happened
+ * since it was seen, and when the active coordinator was last heard from.
+ */
+export type CoordinatorView = {
+  tip: Hex | null;
+  attempt: number;
+  lastHeardAt: number;
+};
+
+/** The initial view (no tip yet: nobody is active). */
+export const initialView: CoordinatorView = { tip: null, attempt: 0, lastHeardAt: 0 };
+
+/** Active coordinator id under `view`, or null before the first tip. */
+export function activeOf(view: CoordinatorView, parties: readonly PartyInfo[]): number | null {
+  return view.tip === null ? null : activeCoordinator(view.tip, parties, view.attempt);
+}
+
+export const TAKEOVER_TIMER = 'coordinator-takeover';
+
+/** A new chain tip: the first in line becomes active and the silence clock restarts. */
+export function onTip(view: CoordinatorView, tip: Hex, now: number): CoordinatorView {
+  if (view.tip === tip) return view;
+  return { tip, attempt: 0, lastHeardAt: now };
+}
+
+/**
+ * The takeover timer fired: if the active coordinator has been silent for `takeover` ms, the next
+ * one in line becomes active. Returns the new view and when to check again.
+ */
+export function onTakeoverTimer(
+  view: CoordinatorView,
+  now: number,
+  takeover: number,
+): { view: CoordinatorView; next: number } {
+  if (view.tip !== null && now - view.lastHeardAt >= takeover) {
+    const v = { ...view, attempt: view.attempt + 1, lastHeardAt: now };
+    return { view: v, next: now + takeover };
+  }
+  return { view, next: view.lastHeardAt + takeover };
+}

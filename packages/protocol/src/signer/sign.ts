@@ -1,0 +1,252 @@
+/**
+ * Signer side of signing. A nonce pair is committed once per (signId, iterId), answers at most one
+ * share request (the same request again gets the same bytes), and is erased with a `persist`
+ * before any share leaves. Every refusal after the commitment burns the nonce too.
+ */
+import {
+  commitNonce,
+  dkgVerificationMessage,
+  jsonDigest,
+  type SecretNonce,
+  signShare,
+  validCommitments,
+} from '../crypto.ts';
+import { signEvidence, verifyEvidence } from '../identity.ts';
+import type {
+  NonceRequest,
+  NonceResponse,
+  SignatureShareRequest,
+  SignatureShareResponse,
+  SignRequestBody,
+} from '../messages.ts';
+import { type Effect, type Env, partyOf, weightOf } from '../types.ts';
+import { ignored, send, toCoordinator } from './dkg.ts';
+import type { SignerReport } from './reports.ts';
+import type { SignerKey, SignerState } from './state.ts';
+
+type Out = { state: SignerState; effects: Effect<SignerReport>[] };
+
+/** Approval of one signing request, from the signer's own view of the chains. */
+export type PolicyDecision =
+  | { approve: true; messages: string[] }
+  | { approve: false; reason: string };
+/**
+ * The policy callback: given the request ids and the transaction, it rebuilds the messages
+ * (sighashes) itself and approves or refuses. The signer signs only if the rebuilt messages equal
+ * the requested ones.
+ */
+export type Policy = (request: {
+  signId: number;
+  requestIds: string[];
+  payload: string;
+}) => PolicyDecision;
+
+/** Env of the signer: the common env plus the policy callback. */
+export type SignerEnv = Env & { policy: Policy };
+
+/** Upper bound on messages per round (one per transaction input). */
+export const MAX_MESSAGES = 256;
+
+/** Digest binding every field of a request body. */
+export const bodyDigest = (b: SignRequestBody): string =>
+  jsonDigest('peg/sign-body', {
+    purpose: b.purpose,
+    requestIds: b.requestIds,
+    payload: b.payload,
+    messages: b.messages,
+  });
+
+const bodyOf = (m: SignRequestBody): SignRequestBody => ({
+  purpose: m.purpose,
+  requestIds: [...m.requestIds],
+  payload: m.payload,
+  messages: [...m.messages],
+});
+
+function keyFor(s: SignerState, m: NonceRequest | SignatureShareRequest): SignerKey | null {
+  if (m.purpose === 'dkg-verification') {
+    const k = s.pending;
+    if (k === null || k.dkgId !== m.dkgId) return null;
+    const expected = dkgVerificationMessage(k.dkgId, k.pub.commitments[0]!);
+    return m.messages.length === 1 && m.messages[0] === expected ? k : null;
+  }
+  const k = s.current;
+  return k !== null && k.dkgId === m.dkgId && k.status === 'verified' ? k : null;
+}
+
+const cmp = (a: { signId: number; iterId: number }, b: { signId: number; iterId: number }) =>
+  a.signId !== b.signId ? a.signId - b.signId : a.iterId - b.iterId;
+
+export function onNonceRequest(s: SignerState, m: NonceRequest, env: Env): Out {
+  const ids = { signId: m.signId, iterId: m.iterId };
+  const c = cmp(ids, s.lastSign);
+  if (
+    c === 0 &&
+    s.signing !== null &&
+    s.signing.signId === m.signId &&
+    s.signing.iterId === m.iterId
+  ) {
+    // The same request again (our answer was lost): the same commitment, never a new nonce.
+    if (s.signing.nonces !== null && s.signing.bodyDigest === bodyDigest(m))
+      return { state: s, effects: [send(toCoordinator(s), s.signing.response)] };
+    return ignored(s, 'old-id', m.type);
+  }
+  if (c <= 0) return ignored(s, 'old-id', m.type);
+  const refuse = (reason: string): Out => ({
+    state: s,
+    effects: [
+      { type: 'report', report: { kind: 'refused', reason, signId: m.signId, iterId: m.iterId } },
+    ],
+  });
+  if (m.messages.length === 0 || m.messages.length > MAX_MESSAGES)
+    return refuse('bad-message-count');
+  if (!m.messages.every((x) => /^[0-9a-f]{64}$/.test(x))) return refuse('bad-message');
+  const key = keyFor(s, m);
+  if (key === null) return refuse('unknown-key');
+  const own = partyOf(s.config.federation, s.config.id)!.keyIds;
+  if (!own.every((k) => key.keyShares[String(k)] !== undefined)) return refuse('not-a-key-holder');
+  const nonces: SecretNonce[][] = [];
+  const commitments: NonceResponse['nonces'] = [];
+  for (let i = 0; i < m.messages.length; i++) {
+    const row = own.map((k) => commitNonce(k, key.keyShares[String(k)]!, env.rng));
+    nonces.push(row.map((r) => r.nonce));
+    commitments.push(row.map((r) => r.commitment));
+  }
+  const digest = bodyDigest(m);
+  const response = signEvidence<NonceResponse>(
+    {
+      type: 'nonce-response',
+      dkgId: m.dkgId,
+      signId: m.signId,
+      iterId: m.iterId,
+      signerId: s.config.id,
+      keyIds: [...own],
+      bodyDigest: digest,
+      nonces: commitments,
+      signature: '',
+    },
+    s.config.identitySecret,
+    env.rng,
+  );
+  const state: SignerState = {
+    ...s,
+    lastSign: ids,
+    signing: {
+      dkgId: m.dkgId,
+      signId: m.signId,
+      iterId: m.iterId,
+      body: bodyOf(m),
+      bodyDigest: digest,
+      nonces,
+      response,
+      answered: null,
+      refused: null,
+    },
+  };
+  // Persist the secret nonces before the commitment leaves, so that after a restart they can
+  // still answer (once) instead of leaving the round to time out.
+  return { state, effects: [{ type: 'persist' }, send(toCoordinator(s), response)] };
+}
+
+export function onSignatureShareRequest(
+  s: SignerState,
+  m: SignatureShareRequest,
+  env: SignerEnv,
+): Out {
+  const sg = s.signing;
+  if (sg === null || sg.signId !== m.signId || sg.iterId !== m.iterId || sg.dkgId !== m.dkgId)
+    return ignored(s, 'not-current', m.type);
+  const report = (reason: string): Effect<SignerReport> => ({
+    type: 'report',
+    report: { kind: 'refused', reason, signId: m.signId, iterId: m.iterId },
+  });
+  const requestDigest = jsonDigest('peg/share-request', m);
+  if (sg.answered !== null) {
+    if (sg.answered.requestDigest === requestDigest)
+      return { state: s, effects: [send(toCoordinator(s), sg.answered.response)] };
+    return { state: s, effects: [report('nonce-already-used')] };
+  }
+  if (sg.nonces === null) return { state: s, effects: [report(`nonce-burnt:${sg.refused}`)] };
+  const problem = checkRequest(s, m, env);
+  if (problem !== null) {
+    // Burn the nonce: a "fixed" retry of a refused request must not get a share either.
+    const state: SignerState = { ...s, signing: { ...sg, nonces: null, refused: problem } };
+    return { state, effects: [{ type: 'persist' }, report(problem)] };
+  }
+  const key = keyFor(s, m)!;
+  const own = partyOf(s.config.federation, s.config.id)!.keyIds;
+  const shares: SignatureShareResponse['shares'] = m.messages.map((msg, i) => {
+    const list = m.nonceResponses.flatMap((r) => r.nonces[i]!);
+    return own.map((k, j) => ({
+      keyId: k,
+      z: signShare(key.pub, k, key.keyShares[String(k)]!, sg.nonces![i]![j]!, list, msg),
+    }));
+  });
+  const response: SignatureShareResponse = {
+    type: 'signature-share-response',
+    dkgId: m.dkgId,
+    signId: m.signId,
+    iterId: m.iterId,
+    signerId: s.config.id,
+    shares,
+  };
+  const state: SignerState = {
+    ...s,
+    signing: { ...sg, nonces: null, answered: { requestDigest, response } },
+  };
+  // Write-ahead: "nonce used" is durable before the share leaves.
+  return {
+    state,
+    effects: [
+      { type: 'persist' },
+      send(toCoordinator(s), response),
+      { type: 'report', report: { kind: 'share-sent', signId: m.signId, iterId: m.iterId } },
+    ],
+  };
+}
+
+/** Every check of a share request; returns the refusal reason or null. */
+function checkRequest(s: SignerState, m: SignatureShareRequest, env: SignerEnv): string | null {
+  const sg = s.signing!;
+  const fed = s.config.federation;
+  if (bodyDigest(m) !== sg.bodyDigest) return 'body-changed';
+  const key = keyFor(s, m);
+  if (key === null) return 'unknown-key';
+  const list = m.nonceResponses;
+  if (list.length === 0 || list.length > fed.parties.length) return 'bad-signer-count';
+  const seen = new Set<number>();
+  let own = 0;
+  for (const r of list) {
+    if (seen.has(r.signerId)) return 'duplicate-signer';
+    seen.add(r.signerId);
+    const party = partyOf(fed, r.signerId);
+    if (party === undefined) return 'unknown-signer';
+    if (r.dkgId !== m.dkgId || r.signId !== m.signId || r.iterId !== m.iterId) return 'bad-ids';
+    if (r.bodyDigest !== sg.bodyDigest) return 'split-messages';
+    if (r.keyIds.length !== party.keyIds.length || r.keyIds.some((k, i) => k !== party.keyIds[i]))
+      return 'bad-key-ids';
+    if (!r.keyIds.every((k) => key.pub.verifyingShares[String(k)] !== undefined))
+      return 'not-a-key-holder';
+    if (r.nonces.length !== m.messages.length) return 'bad-nonce-count';
+    for (const row of r.nonces) {
+      if (row.length !== r.keyIds.length || row.some((c, i) => c.keyId !== r.keyIds[i]))
+        return 'bad-nonce-row';
+    }
+    if (r.signerId === s.config.id) {
+      own++;
+      if (jsonDigest('peg/nr', r) !== jsonDigest('peg/nr', sg.response))
+        return 'own-commitment-altered';
+    } else if (!verifyEvidence(r, party.publicKey)) return 'bad-nonce-signature';
+  }
+  if (own !== 1) return own === 0 ? 'not-in-signing-set' : 'own-commitment-duplicated';
+  for (let i = 0; i < m.messages.length; i++)
+    if (!validCommitments(list.flatMap((r) => r.nonces[i]!))) return 'bad-commitments';
+  if (weightOf(fed, seen) < fed.threshold) return 'below-threshold';
+  if (m.purpose === 'sign') {
+    const d = env.policy({ signId: m.signId, requestIds: [...m.requestIds], payload: m.payload });
+    if (!d.approve) return `policy:${d.reason}`;
+    if (d.messages.length !== m.messages.length || d.messages.some((x, i) => x !== m.messages[i]))
+      return 'policy:messages-differ';
+  }
+  return null;
+}

@@ -1,0 +1,100 @@
+/**
+ * Shared types of the sans-IO machines: environment, addresses, effects, federation config.
+ * `step(state, input, env) -> { state, effects }`; time and randomness come only from `env`.
+ */
+import type { Hex, Rng } from './crypto.ts';
+import type { ProtocolMessage } from './messages.ts';
+
+/** What the shell passes into every step: the current time (ms) and a randomness source. */
+export type Env = { now: number; rng: Rng };
+
+/** Where a `send` effect goes. `broadcast` reaches every signer and every coordinator. */
+export type Address =
+  | { kind: 'broadcast' }
+  | { kind: 'signer'; id: number }
+  | { kind: 'coordinator'; id: number };
+
+/**
+ * Effects, executed by the shell in order. `persist` means "durably save the state returned by
+ * this step now"; it always precedes a `send` that reveals the use of a nonce or a new secret.
+ */
+export type Effect<R> =
+  | { type: 'send'; to: Address; message: ProtocolMessage }
+  | { type: 'set-timer'; id: string; at: number }
+  | { type: 'cancel-timer'; id: string }
+  | { type: 'persist' }
+  | { type: 'report'; report: R };
+
+/** The result of one step. */
+export type Step<S, R> = { state: S; effects: Effect<R>[] };
+
+/** One party (signer) of the federation. */
+export type PartyInfo = {
+  /** Party (signer) id, 1-based, unique. */
+  id: number;
+  /** Key ids owned by the party (its weight); 1-based, disjoint across parties. */
+  keyIds: number[];
+  /** BIP340 x-only identity key (signs the DKG and nonce messages used as evidence). */
+  publicKey: Hex;
+};
+
+/** Timeouts in milliseconds (one per phase, as in the FIRE coordinator). */
+export type Timeouts = {
+  dkgPublic: number;
+  dkgPrivate: number;
+  dkgEnd: number;
+  nonce: number;
+  sign: number;
+  /** Re-send the current request to parties that have not answered (lost messages). */
+  resend: number;
+  /** Silence after which the next coordinator in line takes over. */
+  takeover: number;
+};
+
+/** The federation as every machine sees it (from the registry contract). */
+export type FederationConfig = {
+  parties: PartyInfo[];
+  /** Signing threshold, in key ids. */
+  threshold: number;
+  /** Key ids that must take part for a DKG to succeed (>= threshold). */
+  dkgThreshold: number;
+  timeouts: Timeouts;
+};
+
+/** Sum of key ids owned by the given parties. */
+export function weightOf(config: FederationConfig, partyIds: Iterable<number>): number {
+  let w = 0;
+  for (const id of partyIds) w += config.parties.find((p) => p.id === id)?.keyIds.length ?? 0;
+  return w;
+}
+
+/** The party with this id, or undefined. */
+export function partyOf(config: FederationConfig, id: number): PartyInfo | undefined {
+  return config.parties.find((p) => p.id === id);
+}
+
+/** Validates a federation config; throws a RangeError naming the bad field. */
+export function assertConfig(config: FederationConfig): void {
+  const ids = new Set<number>();
+  const keys = new Set<number>();
+  if (config.parties.length === 0) throw new RangeError('"parties" expected at least one party');
+  for (const p of config.parties) {
+    if (!Number.isInteger(p.id) || p.id < 1 || ids.has(p.id))
+      throw new RangeError(`"parties" expected unique positive ids, got ${p.id}`);
+    ids.add(p.id);
+    if (p.keyIds.length === 0) throw new RangeError(`party ${p.id} owns no key ids`);
+    for (const k of p.keyIds) {
+      if (!Number.isInteger(k) || k < 1 || keys.has(k))
+        throw new RangeError(`"keyIds" expected unique positive ids, got ${k}`);
+      keys.add(k);
+    }
+    if (!/^[0-9a-f]{64}$/.test(p.publicKey))
+      throw new RangeError(`party ${p.id} "publicKey" expected 32-byte x-only hex`);
+  }
+  if (!Number.isInteger(config.threshold) || config.threshold < 1 || config.threshold > keys.size)
+    throw new RangeError(`"threshold" expected 1..${keys.size}, got ${config.threshold}`);
+  if (config.dkgThreshold < config.threshold || config.dkgThreshold > keys.size)
+    throw new RangeError(
+      `"dkgThreshold" expected ${config.threshold}..${keys.size}, got ${config.dkgThreshold}`,
+    );
+}
