@@ -36,13 +36,21 @@ export class Journal {
         `${this.path} was made with other contract sources; start with a new --data folder (or delete this one)`,
       );
     }
-    return lines.slice(1).map((l, i) => {
+    const ops: JournalOp[] = [];
+    const body = lines.slice(1);
+    for (const [i, line] of body.entries()) {
       try {
-        return JSON.parse(l) as JournalOp;
+        ops.push(JSON.parse(line) as JournalOp);
       } catch {
-        throw new Error(`${this.path}: line ${i + 2} is not valid JSON (truncated write?)`);
+        // Only the last line can be cut short (a crash mid-append); it was never acknowledged.
+        if (i === body.length - 1) {
+          writeFileSync(this.path, `${[lines[0], ...body.slice(0, -1)].join('\n')}\n`);
+          break;
+        }
+        throw new Error(`${this.path}: line ${i + 2} is not valid JSON`);
       }
-    });
+    }
+    return ops;
   }
 
   append(op: JournalOp): void {

@@ -74,6 +74,11 @@ describe('stacks api over the simnet', () => {
     const mined = await get(`/extended/v1/tx/${tx.txid()}`);
     expect(mined.tx_status).toBe('success');
     expect(mined.sender_address).toBe(wallet);
+    expect(mined.contract_call).toMatchObject({
+      contract_id: `${devnet.deployer}.counter`,
+      function_name: 'increment',
+      function_args: [{ repr: 'u5', name: 'by', type: 'uint' }],
+    });
     expect((mined.tx_result as { repr: string }).repr).toBe('(ok u5)');
     expect(mined.burn_block_height).toBe(devnet.chains.ledger.height);
     const account = await get(`/v2/accounts/${wallet}`);

@@ -1,3 +1,4 @@
+import { cvToString, serializeCV } from '@stacks/transactions';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { type BurnView, MIN_FEE_PER_BYTE, type StacksChain, type StacksTxRecord } from './chain.ts';
@@ -54,7 +55,12 @@ export function apiTx(record: StacksTxRecord): Record<string, unknown> {
           contract_call: {
             contract_id: p.contractId,
             function_name: p.functionName,
-            function_args: [],
+            function_args: p.args.map((arg, i) => ({
+              hex: `0x${serializeCV(arg)}`,
+              repr: cvToString(arg),
+              name: p.argNames[i]?.name ?? '',
+              type: p.argNames[i]?.type ?? '',
+            })),
           },
         }
       : p.kind === 'token_transfer'

@@ -15,6 +15,7 @@ import {
   cvToString,
   deserializeCV,
   deserializeTransaction,
+  getTypeString,
   PayloadType,
   PostConditionMode,
   type StacksTransactionWire,
@@ -49,7 +50,14 @@ export type ContractLog = {
 };
 
 type Payload =
-  | { kind: 'contract_call'; contractId: string; functionName: string; args: ClarityValue[] }
+  | {
+      kind: 'contract_call';
+      contractId: string;
+      functionName: string;
+      args: ClarityValue[];
+      /** Argument names and type signatures from the ABI, for the API's `function_args`. */
+      argNames: { name: string; type: string }[];
+    }
   | { kind: 'token_transfer'; recipient: string; amount: bigint; memo: string }
   | { kind: 'smart_contract'; contractName: string; source: string };
 
@@ -290,7 +298,8 @@ export class StacksChain {
     const abi = this.contractInterface(contractId) as ClarityAbi | undefined;
     if (!abi)
       throw new TxRejected('NoSuchContract', txid, { message: `no such contract ${contractId}` });
-    if (!abi.functions.some((f) => f.name === functionName && f.access === 'public')) {
+    const fn = abi.functions.find((f) => f.name === functionName && f.access === 'public');
+    if (!fn) {
       throw new TxRejected('NoSuchPublicFunction', txid, {
         message: `${contractId}::${functionName}`,
       });
@@ -302,7 +311,8 @@ export class StacksChain {
         message: err instanceof Error ? err.message : 'bad argument',
       });
     }
-    return { kind: 'contract_call', contractId, functionName, args: p.functionArgs };
+    const argNames = fn.args.map((a) => ({ name: a.name, type: getTypeString(a.type) }));
+    return { kind: 'contract_call', contractId, functionName, args: p.functionArgs, argNames };
   }
 
   /**
