@@ -204,6 +204,19 @@ describe('signer registration', () => {
 });
 
 describe('rotate-keys', () => {
+  it('starts with the deployer as signer principal and no set', () => {
+    expect(read(simnet, REGISTRY, 'get-current-signer-principal', [])).toEqual(
+      Cl.principal(simnet.deployer),
+    );
+    expect(read(simnet, REGISTRY, 'get-current-signer-set', [])).toEqual(Cl.list([]));
+    expect(read(simnet, REGISTRY, 'get-current-aggregate-pubkey', [])).toEqual(
+      Cl.bufferFromHex('00'),
+    );
+    expect(
+      read(simnet, REGISTRY, 'is-aggregate-pubkey-used', [Cl.bufferFromHex(aggregateKey('1'))]),
+    ).toEqual(Cl.bool(false));
+  });
+
   it('bootstraps from the deployer, then only the new multisig principal may rotate', () => {
     const { deployer } = accounts(simnet);
     const signers = registerSigners(simnet, 3);

@@ -1,11 +1,12 @@
 import { Cl, type ClarityValue } from '@stacks/transactions';
 import { createApiClient, getContractPrintEvents, getNonces, getTransaction } from './api.ts';
 import type { ContractCallSpec, ContractRole } from './calls.ts';
-import { bufferOf, optionalOf, uintOf } from './clarity.ts';
+import { bufferOf, optionalOf, principalOf, uintOf } from './clarity.ts';
 import { resolveOptions, type StacksClientOptions } from './config.ts';
 import { TransactionTimeoutError } from './errors.ts';
 import { broadcastTransaction, callReadOnly, getAccount, getChainTip, getDataVar } from './node.ts';
 import {
+  decodeSigner,
   decodeSignerCandidates,
   decodeSignerData,
   decodeWithdrawalRequest,
@@ -79,6 +80,20 @@ export function createStacksClient(options: StacksClientOptions) {
     /** `get-signer-candidates`: the admitted signers, weights and keys for the next DKG (ours only). */
     getSignerCandidates: async () =>
       decodeSignerCandidates(await readOnly('registry', 'get-signer-candidates')),
+
+    /** `get-signer(principal)`: an admitted signer's weight and key (our registry only). */
+    getSigner: async (signer: string) =>
+      decodeSigner(await readOnly('registry', 'get-signer', [Cl.principal(signer)])),
+
+    /** `get-signer-by-key(public-key)`: which signer registered a key (our registry only). */
+    getSignerByKey: async (publicKey: string) =>
+      optionalOf(
+        await readOnly('registry', 'get-signer-by-key', [
+          Cl.bufferFromHex(publicKey.replace(/^0x/, '')),
+        ]),
+        'signer-by-key',
+        principalOf,
+      ),
 
     /** `get-withdrawal-request(id)` with its status; undefined for an unknown id. */
     getWithdrawalRequest,

@@ -69,6 +69,7 @@ export {
 } from './node.ts';
 export {
   decodeRecipient,
+  decodeSigner,
   decodeSignerCandidates,
   decodeSignerData,
   decodeWithdrawalRequest,

@@ -83,3 +83,16 @@ export function decodeSignerCandidates(cv: ClarityValue): SignerCandidate[] {
     };
   });
 }
+
+/** `get-signer(principal)` (our registry only): undefined for a signer not admitted. */
+export function decodeSigner(
+  cv: ClarityValue,
+): { weight: bigint; publicKey: string | undefined } | undefined {
+  return optionalOf(cv, 'signer', (entry, path) => {
+    const field = tupleOf(entry, path);
+    return {
+      weight: uintOf(field('weight'), `${path}.weight`),
+      publicKey: optionalOf(field('public-key'), `${path}.public-key`, bufferOf),
+    };
+  });
+}

@@ -93,6 +93,18 @@ describe('registry reads (recorded from our contracts)', () => {
     );
   });
 
+  it('looks signers up by account and by key', async () => {
+    const { client: c } = client(routes());
+    expect(await c.getSigner(scenario.signers[1]!.address)).toEqual({
+      weight: 1n,
+      publicKey: scenario.signers[1]!.publicKey,
+    });
+    expect(await c.getSigner(scenario.user)).toBeUndefined();
+    expect(await c.getSignerByKey(scenario.signers[2]!.publicKey)).toBe(
+      scenario.signers[2]!.address,
+    );
+  });
+
   it('decodes withdrawal requests in every status', async () => {
     const { client: c } = client(routes());
     const one = await c.getWithdrawalRequest(1n);
