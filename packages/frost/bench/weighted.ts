@@ -239,7 +239,9 @@ function publicSharesBench(h: Harness, label: string, layout: Layout) {
   const Ys = normalizePoints(
     Array.from({ length: layout.totalKeys }, (_, i) => G.multiply(evalPoly(poly, i + 1))),
   );
-  Ys.forEach((Y, i) => shares.set(i + 1, Y));
+  Ys.forEach((Y, i) => {
+    shares.set(i + 1, Y);
+  });
   const random = seededBytes('pub-weights');
   const check = () => {
     if (!verifyKeyIdPublicShares(layout, A, shares, random).ok)

@@ -97,3 +97,81 @@ export {
 } from './sign/session.ts';
 export { secp256k1, taproot } from './suites.ts';
 export { tapTweak, tweakPoint } from './taproot.ts';
+// Weighted layer (key ids, DKG with encrypted shares and blame, multi-message signing).
+export {
+  type AggregateOptions as WeightedAggregateOptions,
+  type AggregateOutcome as WeightedAggregateOutcome,
+  aggregate as weightedAggregate,
+  type CoordinatorKey,
+} from './weighted/aggregate.ts';
+export { type ComplaintVerdict, judgeComplaint } from './weighted/complaint.ts';
+export {
+  checkRound1s,
+  type DkgFault,
+  type DkgFaultKind,
+  type DkgOutcome,
+  type DkgResult,
+  type DkgRound1State,
+  type DkgRound2Outcome,
+  type DkgRound2State,
+  dkgFinish,
+  dkgRound1,
+  dkgRound2,
+  echoHash,
+  echoMismatches,
+} from './weighted/dkg.ts';
+export {
+  DKG_ID_LENGTH,
+  type DkgComplaint,
+  type DkgRound1,
+  type DkgRound2,
+  decodeComplaint,
+  decodeRound1,
+  decodeRound2,
+  encodeComplaint,
+  encodeRound1,
+  encodeRound2,
+} from './weighted/dkgMessages.ts';
+export { type DleqProof, proveDleq, verifyDleq } from './weighted/dleq.ts';
+export type { RandomBytes } from './weighted/encoding.ts';
+export { WeightedError, type WeightedErrorCode } from './weighted/errors.ts';
+export {
+  LagrangeCache,
+  lagrangeCoefficients as keyIdLagrangeCoefficients,
+} from './weighted/lagrange.ts';
+export {
+  createLayout,
+  keyIdsOf,
+  type Layout,
+  type LayoutSpec,
+  type PartySpec,
+  unweightedLayout,
+} from './weighted/layout.ts';
+export type { SchnorrPok } from './weighted/pok.ts';
+export {
+  deriveKeyIdPublicShare,
+  type PublicSharesCheck,
+  verifyKeyIdPublicShares,
+} from './weighted/publicShares.ts';
+export { decryptShare, encryptShare, pairKey } from './weighted/shareCipher.ts';
+export {
+  commit as weightedCommit,
+  nonceGenerate as weightedNonceGenerate,
+  noncesFrom,
+  type SigningNonces,
+  sign as weightedSign,
+  type WeightedSigningKey,
+} from './weighted/signing.ts';
+export { type SigningContext, type SignMode, signingContext } from './weighted/signingContext.ts';
+export {
+  decodePartyCommitments,
+  decodeSignatureShares,
+  decodeSigningPackage,
+  encodePartyCommitments,
+  encodeSignatureShares,
+  encodeSigningPackage,
+  type NonceCommitment,
+  type PartyCommitments,
+  type SignatureShares,
+  type SigningPackage,
+} from './weighted/signingMessages.ts';

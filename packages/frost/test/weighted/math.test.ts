@@ -20,12 +20,14 @@ describe('commitment sum (batch-affine tree)', () => {
       // Degenerate pairs: a copy (doubling), a negation (identity), identity inputs.
       if (count >= 2) {
         vs[1] = [...(vs[0] as Point[])];
-        (vs[1] as Point[])[2] = (vs[0]?.[2] as Point).negate();
+        (vs[1] as Point[])[2] = ((vs[0] as Point[])[2] as Point).negate();
       }
       if (count >= 3) (vs[2] as Point[])[4] = Point.ZERO;
       vs.push(base);
       const got = sumCommitments(vs, T);
-      naiveSum(vs, T).forEach((want, i) => expect(got[i]?.equals(want)).toBe(true));
+      naiveSum(vs, T).forEach((want, i) => {
+        expect(got[i]?.equals(want)).toBe(true);
+      });
     }
   });
 });
@@ -35,7 +37,9 @@ describe('uncompressed decoding', () => {
     const pts = [G, G.multiply(3n), G.multiply(N - 1n)];
     const bytes = concat(...pts.map((p) => p.toBytes(false)));
     const dec = decodeUncompressedPoints(bytes, 't');
-    dec.forEach((p, i) => expect(p.equals(pts[i] as Point)).toBe(true));
+    dec.forEach((p, i) => {
+      expect(p.equals(pts[i] as Point)).toBe(true);
+    });
     const off = bytes.slice();
     off[64] = (off[64] as number) ^ 1;
     expect(() => decodeUncompressedPoints(off, 't')).toThrow(/not on secp256k1/);
@@ -68,7 +72,9 @@ describe('scalar helpers', () => {
     const rhs = coeffs.reduce((a, c, i) => (a + c * (w[i] as bigint)) % N, 0n);
     expect(lhs).toBe(rhs);
     const vals = [1n, 2n, N - 1n, randomScalar(random)];
-    invertBatch(vals).forEach((v, i) => expect((v * (vals[i] as bigint)) % N).toBe(1n));
+    invertBatch(vals).forEach((v, i) => {
+      expect((v * (vals[i] as bigint)) % N).toBe(1n);
+    });
   });
 
   it('Lagrange coefficients: direct and via missing ids agree, and interpolate at 0', () => {
