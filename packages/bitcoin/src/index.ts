@@ -19,6 +19,8 @@ export {
   parseWithdrawalIdsScript,
   withdrawalIdsScript,
 } from './op-return.ts';
+export type { SweepReading } from './read.ts';
+export { readSweep } from './read.ts';
 export type { BtcNetwork, RecipientScript } from './recipient.ts';
 export {
   MAINNET_NETWORK,

@@ -1,5 +1,6 @@
 import { hex } from '@scure/base';
 import { RawTx } from '@scure/btc-signer';
+import { parseWithdrawalIdsScript } from './op-return.ts';
 import { buildSweep } from './sweep.ts';
 import type { Sweep, SweepOutput, SweepParams } from './types.ts';
 
@@ -25,6 +26,8 @@ export type SweepMismatch =
       requestId?: bigint;
       expected: string;
       actual: string;
+      /** For the OP_RETURN: the ids each script names, when they can be read. */
+      detail?: string;
     }
   | {
       kind: 'output-amount';
@@ -40,6 +43,16 @@ export type SweepMismatch =
 export type SweepValidation =
   | { ok: true; sweep: Sweep; mismatches: readonly [] }
   | { ok: false; sweep: Sweep | undefined; mismatches: readonly SweepMismatch[] };
+
+function describeIds(expected: readonly bigint[], actual: Uint8Array): string {
+  let named: string;
+  try {
+    named = `ids [${parseWithdrawalIdsScript(actual).join(', ')}]`;
+  } catch (e) {
+    named = `no readable ids (${e instanceof Error ? e.message : String(e)})`;
+  }
+  return `expected ids [${expected.join(', ')}], got ${named}`;
+}
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -110,6 +123,7 @@ export function validateSweep(tx: Uint8Array | string, expected: SweepParams): S
         ...requestId,
         expected: hex.encode(w.script),
         actual: hex.encode(a.script),
+        ...(w.kind === 'op-return' ? { detail: describeIds(w.ids, a.script) } : {}),
       });
     }
     if (a.amount !== w.amount) {

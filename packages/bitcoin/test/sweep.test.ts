@@ -11,12 +11,14 @@ import {
   FinalizeError,
   finalizeSweep,
   parseWithdrawalIdsScript,
+  readSweep,
   recipientScript,
   SWEEP_SEQUENCE,
   SweepError,
   type SweepParams,
   validateSweep,
   walletScript,
+  withdrawalIdsScript,
 } from '../src/index.ts';
 import { recipientOf, request, txid, utxo, xOnly } from './fixtures-gen.ts';
 import { FROST_IMPLS, thresholdKey, thresholdSign } from './frost-key.ts';
@@ -262,6 +264,41 @@ describe('exclusions', () => {
   });
 });
 
+describe('readSweep', () => {
+  const sweep = buildSweep(params());
+  const signed = finalizeSweep(
+    sweep,
+    sweep.sighashes.map((h, i) => thresholdSign(key, h, `r/${i}`)),
+  );
+
+  it('reads which request each output pays, from the unsigned or the signed transaction', () => {
+    for (const tx of [sweep.unsignedTx, signed.hex]) {
+      const r = readSweep(
+        tx,
+        sweep.prevouts.map((p) => p.amount),
+      );
+      expect(r.txid).toBe(sweep.txid);
+      expect(r.inputs).toEqual(sweep.prevouts.map((p) => `${p.txid}:${p.vout}`));
+      expect(r.change).toEqual({ outputKey: newKey.outputKey, amount: sweep.outputs[0]!.amount });
+      expect(r.fee).toBe(sweep.fee);
+      expect(r.withdrawals.map((w) => [w.requestId, w.outputIndex, w.amount])).toEqual(
+        sweep.requests.map((q) => [q.id, q.outputIndex, q.amount]),
+      );
+    }
+    expect(readSweep(sweep.unsignedTx).fee).toBeUndefined();
+  });
+
+  it('refuses transactions without the sweep layout', () => {
+    const raw = RawTx.decode(sweep.unsignedTx);
+    const noReturn = { ...raw, outputs: [raw.outputs[0]!, raw.outputs[2]!] };
+    expect(() => readSweep(RawTx.encode(noReturn))).toThrow(RangeError);
+    const fewer = { ...raw, outputs: raw.outputs.slice(0, 5) };
+    expect(() => readSweep(RawTx.encode(fewer))).toThrow(/names 7 ids but has 3/);
+    const swapped = { ...raw, outputs: [raw.outputs[2]!, ...raw.outputs.slice(1)] };
+    expect(() => readSweep(RawTx.encode(swapped))).toThrow(/output 0/);
+  });
+});
+
 describe('replacement (RBF)', () => {
   it('pays at least the replaced fee plus the new vsize at 1 sat/vB', () => {
     const first = buildSweep(params({ feeRate: 5 }));
@@ -341,6 +378,20 @@ describe('validateSweep', () => {
     expect(validateSweep(signed.tx, p).mismatches).toEqual([{ kind: 'has-witness' }]);
     const v = validateSweep(sweep.unsignedTx, { ...p, requests: [] });
     expect(v.mismatches[0]!.kind).toBe('rebuild-failed');
+  });
+
+  it('names the ids an altered OP_RETURN carries', () => {
+    const raw = RawTx.decode(sweep.unsignedTx);
+    raw.outputs[1] = {
+      amount: 0n,
+      script: withdrawalIdsScript([10n, 11n, 12n, 13n, 14n, 15n, 99n]),
+    };
+    const [m] = validateSweep(RawTx.encode(raw), p).mismatches;
+    expect(m).toMatchObject({
+      kind: 'output-script',
+      role: 'op-return',
+      detail: 'expected ids [10, 11, 12, 13, 14, 15, 16], got ids [10, 11, 12, 13, 14, 15, 99]',
+    });
   });
 
   it('catches a different fee rate or change key', () => {
