@@ -19,6 +19,7 @@ import {
   sample,
   scalarBytes,
   secretKeyOf,
+  uncompressedPointBytes,
 } from '../test/samples.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -73,7 +74,7 @@ function dkgPublicShares(threshold: number): UnsignedEnvelopeOf<'dkg-public-shar
     ...base,
     payload: {
       ...base.payload,
-      commitments: Array.from({ length: threshold }, (_, i) => pointBytes(`coef-${i}`)),
+      commitments: Array.from({ length: threshold }, (_, i) => uncompressedPointBytes(`coef-${i}`)),
     },
   };
 }

@@ -2,7 +2,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isCompressedPointHex, isCurveX, N_HEX, P_HEX } from './curve.ts';
+import { isCompressedPointHex, isCurveX, isUncompressedPointHex, N_HEX, P_HEX } from './curve.ts';
 
 // Our fast point check must agree with @noble/curves' decompression on every input.
 function nobleAccepts(hex: string): boolean {
@@ -64,5 +64,51 @@ describe('isCompressedPointHex agrees with @noble/curves', () => {
     expect(isCompressedPointHex(G)).toBe(true);
     expect(isCurveX(P_HEX)).toBe(false);
     expect(N_HEX).toBe('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141');
+  });
+});
+
+function nobleAcceptsUncompressed(hex: string): boolean {
+  try {
+    secp256k1.Point.fromHex(hex).assertValidity();
+    return hex.length === 130 && hex.startsWith('04');
+  } catch {
+    return false;
+  }
+}
+
+describe('isUncompressedPointHex agrees with @noble/curves', () => {
+  it('on real points, and on the same points with y changed', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 1n, max: secp256k1.Point.CURVE().n - 1n }),
+        fc.integer({ min: 1, max: 5 }),
+        (k, delta) => {
+          const hex = secp256k1.Point.BASE.multiply(k).toHex(false);
+          expect(isUncompressedPointHex(hex)).toBe(true);
+          const y = (BigInt(`0x${hex.slice(66)}`) + BigInt(delta)) % BigInt(`0x${P_HEX}`);
+          const moved = hex.slice(0, 66) + y.toString(16).padStart(64, '0');
+          expect(isUncompressedPointHex(moved)).toBe(nobleAcceptsUncompressed(moved));
+        },
+      ),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+  it('on random x and y', () => {
+    fc.assert(
+      fc.property(hex64, hex64, (x, y) => {
+        expect(isUncompressedPointHex(`04${x}${y}`)).toBe(nobleAcceptsUncompressed(`04${x}${y}`));
+      }),
+      { seed: 12, numRuns: 500 },
+    );
+  });
+  it('rejects other prefixes, lengths and x, y >= p', () => {
+    const GU = secp256k1.Point.BASE.toHex(false);
+    expect(isUncompressedPointHex(GU)).toBe(true);
+    expect(isUncompressedPointHex(`06${GU.slice(2)}`)).toBe(false);
+    expect(isUncompressedPointHex(GU.slice(0, 128))).toBe(false);
+    expect(isUncompressedPointHex(`04${P_HEX}${GU.slice(66)}`)).toBe(false);
+    expect(isUncompressedPointHex(`04${GU.slice(2, 66)}${P_HEX}`)).toBe(false);
+    expect(isUncompressedPointHex(`04${'0'.repeat(128)}`)).toBe(false);
+    expect(isUncompressedPointHex(GU.toUpperCase())).toBe(false);
   });
 });

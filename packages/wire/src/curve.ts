@@ -57,3 +57,23 @@ export function isCompressedPointHex(hex: string): boolean {
   if (hex.length !== 66 || hex[0] !== '0' || (hex[1] !== '2' && hex[1] !== '3')) return false;
   return isCurveX(hex.slice(2));
 }
+
+const HEX128 = /^[0-9a-f]{128}$/;
+
+/**
+ * True when `hex` (130 lowercase hex digits) is an uncompressed SEC1 point `04 ‖ x ‖ y` on
+ * secp256k1: x < p, y < p and y² = x³ + 7 (mod p). No square root is needed, which is why DKG
+ * commitments travel uncompressed (@peg/frost docs/protocol/crypto.md, "Why uncompressed
+ * commitments"). The identity has no such encoding.
+ */
+export function isUncompressedPointHex(hex: string): boolean {
+  if (hex.length !== 130 || hex[0] !== '0' || hex[1] !== '4') return false;
+  const xy = hex.slice(2);
+  if (!HEX128.test(xy)) return false;
+  const xHex = xy.slice(0, 64);
+  const yHex = xy.slice(64);
+  if (xHex >= P_HEX || yHex >= P_HEX) return false;
+  const x = BigInt(`0x${xHex}`);
+  const y = BigInt(`0x${yHex}`);
+  return (y * y) % P === (((x * x) % P) * x + 7n) % P;
+}

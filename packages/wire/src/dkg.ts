@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { boundedBytes, bytes32, id, idSet, keyedList, point, scalar, uint32 } from './codecs.ts';
+import {
+  boundedBytes,
+  bytes32,
+  id,
+  idSet,
+  keyedList,
+  point,
+  scalar,
+  uint32,
+  uncompressedPoint,
+} from './codecs.ts';
 import type { Limits } from './limits.ts';
 
 /** A Schnorr proof of knowledge (or possession) of a discrete log: commitment R and response z. */
@@ -113,12 +123,13 @@ export function dkgPayloads(limits: Limits) {
       parties: partyLayout(limits),
     }),
     /**
-     * A party's polynomial commitment (threshold points, constant term first), its proof of
+     * A party's polynomial commitment (threshold points, constant term first; 65-byte
+     * uncompressed, see `uncompressedPoint`), its proof of
      * knowledge of the constant term, and its ephemeral key-exchange key with a proof of
      * possession (encryption of private shares; @peg/frost docs/protocol/crypto.md).
      */
     'dkg-public-shares': z.strictObject({
-      commitments: z.array(point).min(1).max(limits.maxKeyIds),
+      commitments: z.array(uncompressedPoint).min(1).max(limits.maxKeyIds),
       proofOfKnowledge: schnorrProof,
       keyExchange: z.strictObject({ publicKey: point, proof: schnorrProof }),
     }),

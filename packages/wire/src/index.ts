@@ -11,9 +11,16 @@ export {
   scalar,
   signature64,
   uint32,
+  uncompressedPoint,
   xOnlyKey,
 } from './codecs.ts';
-export { isCompressedPointHex, isCurveX, N_HEX, P_HEX } from './curve.ts';
+export {
+  isCompressedPointHex,
+  isCurveX,
+  isUncompressedPointHex,
+  N_HEX,
+  P_HEX,
+} from './curve.ts';
 export {
   ENVELOPE_TAG,
   envelopeDigest,

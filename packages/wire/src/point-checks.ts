@@ -1,4 +1,4 @@
-import { isCompressedPointHex } from './curve.ts';
+import { isCompressedPointHex, isUncompressedPointHex } from './curve.ts';
 
 /**
  * When the curve check of a point runs. `open` decodes in 'defer' mode: the structure (sizes,
@@ -15,9 +15,14 @@ type Mode = 'now' | 'defer' | 'skip';
 let mode: Mode = 'now';
 let deferred: string[] = [];
 
-/** Called by the point schema's refinement with the point's 66 hex digits (format already checked). */
+/** True when `hex` is a valid point in either SEC1 form the protocol uses (33 or 65 bytes). */
+export function isPointHex(hex: string): boolean {
+  return hex.length === 66 ? isCompressedPointHex(hex) : isUncompressedPointHex(hex);
+}
+
+/** Called by the point schemas' refinements with the point's hex digits (format already checked). */
 export function checkPointHex(hex: string): boolean {
-  if (mode === 'now') return isCompressedPointHex(hex);
+  if (mode === 'now') return isPointHex(hex);
   if (mode === 'defer') deferred.push(hex);
   return true;
 }

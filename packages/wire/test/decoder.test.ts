@@ -290,13 +290,76 @@ describe('points and scalars', () => {
     ['34 bytes', `${G}00`],
   ];
   for (const [name, hex] of badPoints) {
-    it(`point: ${name}`, () => {
+    it(`compressed point: ${name}, in every compressed-point field`, () => {
+      const edits: [Parameters<typeof sample>[0], Edit][] = [
+        [
+          'nonce-response',
+          (r) => {
+            ((payloadOf(r).nonces as Raw[])[0] as Raw).hiding = hex;
+          },
+        ],
+        [
+          'dkg-public-shares',
+          (r) => {
+            (payloadOf(r).proofOfKnowledge as Raw).R = hex;
+          },
+        ],
+        [
+          'dkg-public-shares',
+          (r) => {
+            (payloadOf(r).keyExchange as Raw).publicKey = hex;
+          },
+        ],
+        [
+          'dkg-end',
+          (r) => {
+            (payloadOf(r).status as Raw).groupKey = hex;
+          },
+        ],
+        [
+          'public-address-available',
+          (r) => {
+            payloadOf(r).aggregateKey = hex;
+          },
+        ],
+      ];
+      for (const [kind, edit] of edits) {
+        expect(['invalid', 'invalid-point']).toContain(code(openEdited(kind, edit)));
+      }
+    });
+  }
+
+  const GU = secp256k1.Point.BASE.toHex(false);
+  const y = BigInt(`0x${GU.slice(66)}`);
+  const badUncompressed: [string, string][] = [
+    ['compressed form', G],
+    ['identity 00', `00${'0'.repeat(128)}`],
+    ['04 and zeros', `04${'0'.repeat(128)}`],
+    ['hybrid 06', `06${GU.slice(2)}`],
+    ['hybrid 07', `07${GU.slice(2)}`],
+    ['y + 1 (off the curve)', `${GU.slice(0, 66)}${hex32(y + 1n)}`],
+    ['x = p', `04${P_HEX}${GU.slice(66)}`],
+    [
+      'y = p + y (not reduced)',
+      `${GU.slice(0, 66)}${(BigInt(`0x${P_HEX}`) + y).toString(16).padStart(64, '0')}`,
+    ],
+    ['64 bytes', GU.slice(0, 128)],
+    ['66 bytes', `${GU}00`],
+  ];
+  for (const [name, hex] of badUncompressed) {
+    it(`uncompressed commitment: ${name}`, () => {
       const result = openEdited('dkg-public-shares', (r) => {
         (payloadOf(r).commitments as Json[])[1] = hex;
       });
       expect(['invalid', 'invalid-point']).toContain(code(result));
     });
   }
+  it('an uncompressed commitment off the curve is found after the signature check', () => {
+    const result = openEdited('dkg-public-shares', (r) => {
+      (payloadOf(r).commitments as Json[])[0] = `${GU.slice(0, 66)}${hex32(y + 1n)}`;
+    });
+    expect(code(result)).toBe('invalid-point');
+  });
   it('a point not on the curve is found after the signature check', () => {
     const result = openEdited('nonce-response', (r) => {
       ((payloadOf(r).nonces as Raw[])[0] as Raw).binding = `02${hex32(5n)}`;
@@ -500,7 +563,7 @@ describe('limits', () => {
     expect(
       code(
         openSmall('dkg-public-shares', (r) => {
-          payloadOf(r).commitments = Array(5).fill(G);
+          payloadOf(r).commitments = Array(5).fill(secp256k1.Point.BASE.toHex(false));
         }),
       ),
     ).toBe('invalid');

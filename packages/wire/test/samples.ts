@@ -24,6 +24,11 @@ export function pointBytes(label: string): Uint8Array {
   return secp256k1.getPublicKey(scalarBytes(label), true);
 }
 
+/** A deterministic valid uncompressed (65-byte) point. */
+export function uncompressedPointBytes(label: string): Uint8Array {
+  return secp256k1.getPublicKey(scalarBytes(label), false);
+}
+
 /** The secret key of party `partyId` (deterministic, for tests only). */
 export function secretKeyOf(partyId: number): Uint8Array {
   return scalarBytes(`party-secret-${partyId}`);
@@ -128,7 +133,7 @@ export function sample(kind: Kind, size: SampleSize = SMALL): UnsignedEnvelope {
         ...dkg,
         ...head(2),
         payload: {
-          commitments: range(0, size.threshold).map((i) => pointBytes(`coef-${i}`)),
+          commitments: range(0, size.threshold).map((i) => uncompressedPointBytes(`coef-${i}`)),
           proofOfKnowledge: { R: pointBytes('pok-R'), z: scalarBytes('pok-z') },
           keyExchange: {
             publicKey: pointBytes('kex'),
