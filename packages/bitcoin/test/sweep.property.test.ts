@@ -11,6 +11,7 @@ import {
   finalizeSweep,
   MAX_STANDARD_TX_WEIGHT,
   parseWithdrawalIdsScript,
+  readSweep,
   recipientScript,
   type Sweep,
   SweepError,
@@ -152,6 +153,15 @@ describe('sweep properties', () => {
           expect(sweep.fee >= params.replaces.fee + BigInt(bjs.virtualSize())).toBe(true);
         }
         expect(validateSweep(sweep.unsignedTx, params).ok).toBe(true);
+        // Reading the signed transaction back gives the same payments and fee.
+        const read = readSweep(
+          signed.tx,
+          sweep.prevouts.map((p) => p.amount),
+        );
+        expect(read.fee).toBe(sweep.fee);
+        expect(read.withdrawals.map((w) => [w.requestId, w.outputIndex, w.amount])).toEqual(
+          sweep.requests.map((r) => [r.id, r.outputIndex, r.amount]),
+        );
       }),
       { seed: 20261121, numRuns: RUNS },
     );
