@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { parseCli, USAGE } from './cli.ts';
-import { startDevnet } from './devnet.ts';
+import { type Devnet, startDevnet } from './devnet.ts';
 
 const log = pino({ name: 'devnet' });
 
@@ -17,7 +17,34 @@ if (options.help) {
 }
 log.level = options.logLevel;
 
-const devnet = await startDevnet({
+// Signals during start-up (the simnet takes seconds to load) exit at once; later ones stop cleanly.
+let devnet: Devnet | undefined;
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  if (!devnet) process.exit(0);
+  devnet.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+log.info(
+  {
+    stacksPort: options.stacksPort,
+    bitcoinPort: options.bitcoinPort,
+    dataDir: options.dataDir ?? null,
+  },
+  'starting (loading the simnet)',
+);
+devnet = await startDevnet({
   stacksPort: options.stacksPort,
   bitcoinPort: options.bitcoinPort,
   host: options.host,
@@ -31,19 +58,3 @@ const devnet = await startDevnet({
   log.fatal({ err }, 'devnet failed to start');
   process.exit(1);
 });
-
-let stopping = false;
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, 'shutting down');
-  devnet.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      log.error({ err }, 'shutdown failed');
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGINT', () => shutdown('SIGINT'));
-process.on('SIGTERM', () => shutdown('SIGTERM'));
