@@ -32,8 +32,12 @@ export type SweepReading = {
  * shape only: `validateSweep` is what says it is the right sweep.
  */
 export function readSweep(tx: Uint8Array | string, spentAmounts?: readonly Sats[]): SweepReading {
-  const bytes = typeof tx === 'string' ? hex.decode(tx) : tx;
-  const raw = RawTx.decode(bytes);
+  let raw: ReturnType<typeof RawTx.decode>;
+  try {
+    raw = RawTx.decode(typeof tx === 'string' ? hex.decode(tx) : tx);
+  } catch (e) {
+    throw new RangeError(`"tx" is not a transaction: ${e instanceof Error ? e.message : e}`);
+  }
   const [change, opReturn, ...rest] = raw.outputs;
   const outputKey = change && outputKeyOfScript(change.script);
   if (!change || !outputKey) throw new RangeError('"tx" output 0 is not a P2TR wallet output');

@@ -32,5 +32,13 @@ export function sighashesOf(tx: Transaction, prevouts: readonly Prevout[]): Uint
 
 /** BIP341 key-path sighashes of an unsigned transaction given the outputs it spends. */
 export function sweepSighashes(unsignedTx: Uint8Array, prevouts: readonly Prevout[]): Uint8Array[] {
-  return sighashesOf(Transaction.fromRaw(unsignedTx, TX_OPTS), prevouts);
+  let tx: Transaction;
+  try {
+    tx = Transaction.fromRaw(unsignedTx, TX_OPTS);
+  } catch (e) {
+    throw new RangeError(
+      `"unsignedTx" is not a transaction: ${e instanceof Error ? e.message : e}`,
+    );
+  }
+  return sighashesOf(tx, prevouts);
 }

@@ -289,6 +289,7 @@ describe('readSweep', () => {
   });
 
   it('refuses transactions without the sweep layout', () => {
+    expect(() => readSweep('00')).toThrow(/not a transaction/);
     const raw = RawTx.decode(sweep.unsignedTx);
     const noReturn = { ...raw, outputs: [raw.outputs[0]!, raw.outputs[2]!] };
     expect(() => readSweep(RawTx.encode(noReturn))).toThrow(RangeError);
