@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { describe, expect, it } from 'vitest';
+import { envelopeDigest, keyAnnouncementDigest } from './digest.ts';
+
+// The signing hash as docs/protocol/wire.md section 3 defines it, computed independently of
+// digest.ts (plain SHA-256 of the BIP340 tagged-hash construction), on the golden dkg-begin.
+
+function taggedHash(tag: string, ...parts: Uint8Array[]): Uint8Array {
+  const t = sha256(utf8ToBytes(tag));
+  return sha256(concatBytes(t, t, ...parts));
+}
+
+const golden = readFileSync(
+  new URL('../test/fixtures/golden/dkg-begin.json', import.meta.url),
+  'utf8',
+);
+
+describe('envelope digest', () => {
+  it('is the tagged hash of the envelope text without its signature member', () => {
+    const signature = (JSON.parse(golden) as { signature: string }).signature;
+    const unsigned = golden.replace(`,"signature":"${signature}"`, '');
+    const expected = taggedHash('peg/wire/envelope', utf8ToBytes(unsigned));
+    expect(bytesToHex(envelopeDigest(unsigned))).toBe(bytesToHex(expected));
+    // The worked example in docs/protocol/wire.md.
+    expect(bytesToHex(expected)).toBe(
+      '1a259d1274fb84b7688a226e56558cdf903f205409eff7aea13a3ee73d88168e',
+    );
+    const publicKey = (JSON.parse(golden) as { sender: { publicKey: string } }).sender.publicKey;
+    expect(schnorr.verify(hexToBytes(signature), expected, hexToBytes(publicKey))).toBe(true);
+  });
+
+  it('key announcement: tag ‖ u32be(partyId) ‖ u32be(sequence) ‖ key', () => {
+    const key = new Uint8Array(32).fill(9);
+    const expected = taggedHash(
+      'peg/wire/key-announcement',
+      hexToBytes('00000102'),
+      hexToBytes('00000003'),
+      key,
+    );
+    expect(keyAnnouncementDigest(258, 3, key)).toEqual(expected);
+  });
+});
