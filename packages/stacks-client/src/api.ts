@@ -160,6 +160,7 @@ export async function getContractPrintEvents(
 ): Promise<ContractPrintEvent[]> {
   const found: Array<ContractPrintEvent & { txIndex: number }> = [];
   const txs = new Map<string, { height: number; index: number }>();
+  const seen = new Set<string>();
   for (let page = 0; ; page++) {
     if (page === maxPages) {
       throw new StacksClientError(
@@ -203,6 +204,10 @@ export async function getContractPrintEvents(
       }
       const log = event.contract_log;
       if (event.event_type !== 'smart_contract_log' || !log || log.topic !== 'print') continue;
+      // new events arriving between pages shift the offsets: the same event may come twice
+      const key = `${event.tx_id}:${event.event_index}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       found.push({
         txid: event.tx_id.replace(/^0x/, '').toLowerCase(),
         eventIndex: event.event_index,
