@@ -26,6 +26,8 @@ import { bytes } from './fixtures-gen.ts';
 const secrets = [0, 1, 2].map((i) => bytes(`prop/sk/${i}`));
 const outputKeys = secrets.map((sk) => schnorr.getPublicKey(sk));
 const RUNS = 150;
+// Generous per-test limit: the suite shares 2 cores with every other package's tests.
+const SLOW = { timeout: 180_000 };
 
 const arbRecipient = fc
   .oneof(
@@ -100,7 +102,7 @@ function signAll(sweep: Sweep, params: SweepParams & { keyIndex: number[] }): Ui
   });
 }
 
-describe('sweep properties', () => {
+describe('sweep properties', SLOW, () => {
   it('pays exactly the accepted requests, within max-fee, at >= the fee rate', () => {
     let built = 0;
     fc.assert(
