@@ -3,7 +3,8 @@
 // rotate-keys on Stacks, the wallet funded on the Bitcoin ledger, three withdrawal requests,
 // the sweep built by @peg/bitcoin and signed input by input with the threshold key, broadcast,
 // mined, the withdrawals completed on Stacks by a 2-of-3 multisig transaction, and balances
-// checked on both chains. Everything goes through the devnet's HTTP interfaces.
+// checked on both chains. Everything goes through the devnet's HTTP interfaces, with our own
+// clients: @peg/stacks-client for Stacks and @peg/bitcoin's RPC client for Bitcoin.
 import { schnorr } from '@noble/curves/secp256k1.js';
 import {
   btcToSats,
@@ -21,12 +22,21 @@ import {
 } from '@peg/bitcoin';
 import { CONTRACT_NAMES } from '@peg/contracts';
 import { type Key, taproot } from '@peg/frost';
+import {
+  assembleMultisigCall,
+  type ContractCallSpec,
+  completeWithdrawalsCall,
+  createStacksClient,
+  initiateWithdrawalCall,
+  registerSignerKeyCall,
+  rotateKeysCall,
+  type StacksClient,
+  setSignerWeightCall,
+  signMultisigCall,
+} from '@peg/stacks-client';
 import { hex } from '@scure/base';
 import { Transaction } from '@scure/btc-signer';
 import {
-  AddressVersion,
-  addressFromVersionHash,
-  addressToString,
   broadcastTransaction,
   Cl,
   ClarityType,
@@ -34,13 +44,9 @@ import {
   cvToString,
   deserializeTransaction,
   fetchCallReadOnlyFunction,
-  fetchNonce,
   getAddressFromPrivateKey,
-  type MultiSigSpendingCondition,
-  makeContractCall,
   makeUnsignedContractCall,
   PostConditionMode,
-  type StacksTransactionWire,
   TransactionSigner,
 } from '@stacks/transactions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,32 +54,31 @@ import { type Devnet, startDevnet } from '../src/devnet.ts';
 import { segwitKey, tamperSignature, taprootKey } from './btc-helpers.ts';
 import { DEPLOYER_KEY, testKey } from './stacks-keys.ts';
 
-const { registry, token, withdrawal } = CONTRACT_NAMES;
+const { token } = CONTRACT_NAMES;
 const THRESHOLD = 2;
 
 let devnet: Devnet;
-let client: { baseUrl: string };
+let stacks: StacksClient;
 let rpc: ReturnType<typeof createBitcoinRpc>;
 
 beforeAll(async () => {
   devnet = await startDevnet(); // @peg/contracts, in memory, mining on demand
-  client = { baseUrl: devnet.stacksUrl };
-  rpc = createBitcoinRpc({
-    url: devnet.bitcoin.url,
-    user: devnet.bitcoin.user,
-    password: devnet.bitcoin.password,
+  stacks = createStacksClient({
+    nodeUrl: devnet.stacksUrl,
+    network: 'devnet',
+    contracts: { address: devnet.deployer },
   });
+  rpc = createBitcoinRpc(devnet.bitcoin);
 }, 120_000);
 afterAll(async () => {
   await devnet?.stop();
 });
 
 async function rpcCall(method: string, params: unknown[]): Promise<unknown> {
+  const auth = Buffer.from(`${devnet.bitcoin.user}:${devnet.bitcoin.password}`).toString('base64');
   const res = await fetch(devnet.bitcoin.url, {
     method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${devnet.bitcoin.user}:${devnet.bitcoin.password}`).toString('base64')}`,
-    },
+    headers: { authorization: `Basic ${auth}` },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
   });
   const body = (await res.json()) as { result?: unknown; error?: { message: string } };
@@ -97,53 +102,32 @@ async function fundStx(address: string): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-async function send(tx: StacksTransactionWire): Promise<string> {
-  const res = await broadcastTransaction({ transaction: tx, network: 'devnet', client });
-  if (!('txid' in res) || 'error' in res) throw new Error(`rejected: ${JSON.stringify(res)}`);
-  return res.txid;
-}
-
-async function call(
-  senderKey: string,
-  contractName: string,
-  functionName: string,
-  functionArgs: ClarityValue[],
-) {
+/** A single-sig call of one of our contracts, built, signed and broadcast by the client. */
+async function call(senderKey: string, spec: ContractCallSpec): Promise<string> {
   const address = getAddressFromPrivateKey(senderKey, 'testnet');
-  const nonce = await fetchNonce({ address, network: 'devnet', client });
-  return send(
-    await makeContractCall({
-      contractAddress: devnet.deployer,
-      contractName,
-      functionName,
-      functionArgs,
-      senderKey,
-      network: 'devnet',
-      nonce,
-      fee: 5_000,
-      postConditionMode: PostConditionMode.Allow,
-    }),
+  const { possibleNextNonce } = await stacks.getNonces(address);
+  return stacks.broadcast(
+    await stacks.buildCall(spec, { senderKey, nonce: possibleNextNonce, fee: 5_000n }),
   );
 }
 
-async function txStatus(txid: string): Promise<{ tx_status: string; tx_result: { repr: string } }> {
-  return (await fetch(`${devnet.stacksUrl}/extended/v1/tx/${txid}`)).json() as never;
+/** Mines one block and returns the outcome of `txid` as the client reports it. */
+async function minedResult(txid: string): Promise<string | undefined> {
+  const tx = await stacks.waitForTransaction(txid, { pollMs: 10, timeoutMs: 5_000 });
+  return tx.status === 'success' ? tx.result?.repr : `${tx.status} ${tx.result?.repr}`;
 }
 
-async function read(
-  contractName: string,
-  functionName: string,
-  functionArgs: ClarityValue[] = [],
-): Promise<ClarityValue> {
-  return fetchCallReadOnlyFunction({
+async function readToken(functionName: string, who: string): Promise<bigint> {
+  const cv = await fetchCallReadOnlyFunction({
     contractAddress: devnet.deployer,
-    contractName,
+    contractName: token,
     functionName,
-    functionArgs,
+    functionArgs: who === '' ? [] : [Cl.principal(who)],
     senderAddress: devnet.deployer,
     network: 'devnet',
-    client,
+    client: { baseUrl: devnet.stacksUrl },
   });
+  return uintOf(cv);
 }
 
 const uintOf = (cv: ClarityValue): bigint => {
@@ -214,71 +198,55 @@ describe('end to end over the devnet', () => {
     const outputKey = groupKey.slice(1);
 
     // --- admit the signers, each registers its own key, the deployer rotates to the new set
-    for (const a of signerAddresses)
-      await call(DEPLOYER_KEY, registry, 'set-signer-weight', [Cl.principal(a), Cl.uint(1)]);
+    for (const a of signerAddresses) await call(DEPLOYER_KEY, setSignerWeightCall(a, 1n));
     await mine();
     const registrations = await Promise.all(
-      signerKeys.map((k) =>
-        call(k.priv, registry, 'register-signer-key', [Cl.bufferFromHex(k.pub)]),
-      ),
+      signerKeys.map((k) => call(k.priv, registerSignerKeyCall(k.pub))),
     );
     await mine();
-    for (const txid of registrations) expect((await txStatus(txid)).tx_status).toBe('success');
-    const rotation = await call(DEPLOYER_KEY, registry, 'rotate-keys', [
-      Cl.list(signerKeys.map((k) => Cl.bufferFromHex(k.pub))),
-      Cl.buffer(groupKey),
-      Cl.uint(THRESHOLD),
-    ]);
-    await mine();
-    expect(await txStatus(rotation)).toMatchObject({
-      tx_status: 'success',
-      tx_result: { repr: '(ok true)' },
+    for (const txid of registrations) expect(await minedResult(txid)).toBe('(ok true)');
+    const rotate = rotateKeysCall({
+      keys: signerKeys.map((k) => k.pub),
+      aggregatePubkey: hex.encode(groupKey),
+      threshold: THRESHOLD,
     });
-    expect(cvToString(await read(registry, 'get-current-aggregate-pubkey'))).toBe(
-      `0x${hex.encode(groupKey)}`,
-    );
-    // Replaying the same aggregate key is refused by the contract (u402).
-    const replay = await call(DEPLOYER_KEY, registry, 'rotate-keys', [
-      Cl.list(signerKeys.map((k) => Cl.bufferFromHex(k.pub))),
-      Cl.buffer(groupKey),
-      Cl.uint(THRESHOLD),
-    ]);
+    const rotation = await call(DEPLOYER_KEY, rotate);
     await mine();
-    expect((await txStatus(replay)).tx_status).toBe('abort_by_response');
-
-    // The multisig of the signers' keys, as stacks.js builds it, is the new signer principal.
-    const multisig = (nonce: bigint, functionName: string, functionArgs: ClarityValue[]) =>
-      makeUnsignedContractCall({
-        contractAddress: devnet.deployer,
-        contractName: withdrawal,
-        functionName,
-        functionArgs,
-        numSignatures: THRESHOLD,
-        publicKeys: signerKeys.map((k) => k.pub),
-        network: 'devnet',
-        nonce,
-        fee: 10_000,
-        postConditionMode: PostConditionMode.Allow,
-      });
-    const probe = await multisig(0n, 'complete-withdrawals', [Cl.list([])]);
-    const signerPrincipal = addressToString(
-      addressFromVersionHash(
-        AddressVersion.TestnetMultiSig,
-        (probe.auth.spendingCondition as MultiSigSpendingCondition).signer,
-      ),
-    );
-    expect(cvToString(await read(registry, 'get-current-signer-principal'))).toBe(signerPrincipal);
+    expect(await minedResult(rotation)).toBe('(ok true)');
+    const signerData = await stacks.getSignerData();
+    expect(signerData.aggregatePubkey.replace(/^0x/, '')).toBe(hex.encode(groupKey));
+    expect(signerData.signatureThreshold).toBe(BigInt(THRESHOLD));
+    const signerPrincipal = signerData.signerPrincipal;
+    expect(signerPrincipal.startsWith('SN')).toBe(true);
     await fundStx(signerPrincipal);
+    // The signers (2 of 3) co-sign an order-independent multisig call of our contracts.
+    const multisig = async (spec: ContractCallSpec, signers: readonly number[]) => {
+      const { possibleNextNonce } = await stacks.getNonces(signerPrincipal);
+      const unsigned = await stacks.buildMultisigCall(spec, {
+        publicKeys: signerData.signerSet,
+        threshold: THRESHOLD,
+        nonce: possibleNextNonce,
+        fee: 10_000n,
+      });
+      const sigs = signers.map((i) => signMultisigCall(unsigned.txHex, signerKeys[i]!.priv));
+      return stacks.broadcast(assembleMultisigCall(unsigned.txHex, signerData.signerSet, sigs));
+    };
+    // The deployer is no longer the signer principal (err u400); the signers themselves cannot
+    // replay the aggregate key (err u402).
+    const byDeployer = await call(DEPLOYER_KEY, rotate);
+    await mine();
+    expect(await minedResult(byDeployer)).toBe('abort_by_response (err u400)');
+    const replay = await multisig(rotate, [0, 1]);
+    await mine();
+    expect(await minedResult(replay)).toBe('abort_by_response (err u402)');
 
     // --- fund the peg wallet (P2TR key path of Q) on the Bitcoin ledger
     const wallet = walletAddress(outputKey, REGTEST_NETWORK);
     const WALLET_FUNDS = 100_000_000n;
     await rpcCall('faucet', [wallet, 1]);
     await mine();
-    const utxos = walletUtxosFrom(
-      (await rpc.scanTxOutSet([walletDescriptor(outputKey, REGTEST_NETWORK)])).unspents,
-      outputKey,
-    );
+    const walletScan = await rpc.scanTxOutSet([walletDescriptor(outputKey, REGTEST_NETWORK)]);
+    const utxos = walletUtxosFrom(walletScan.unspents, outputKey);
     expect(utxos.map((u) => u.amount)).toEqual([WALLET_FUNDS]);
 
     // --- three withdrawal requests on Stacks, to three kinds of Bitcoin recipients
@@ -290,53 +258,44 @@ describe('end to end over the devnet', () => {
     const amounts = [1_000_000n, 2_500_000n, 700_000n];
     const maxFee = 5_000n;
     const MINTED = 10_000_000n;
-    for (const r of requesters)
-      await call(DEPLOYER_KEY, token, 'protocol-mint', [Cl.uint(MINTED), Cl.principal(r)]);
+    for (const r of requesters) {
+      await call(DEPLOYER_KEY, {
+        contract: 'token',
+        functionName: 'protocol-mint',
+        functionArgs: [Cl.uint(MINTED), Cl.principal(r)],
+      });
+    }
     await mine();
-    const supplyBefore = uintOf(await read(token, 'get-total-supply'));
+    const supplyBefore = await readToken('get-total-supply', '');
     const initiated = await Promise.all(
       requesterKeys.map((k, i) => {
         const { version, hashbytes } = recipientFromAddress(recipients[i]!, REGTEST_NETWORK);
-        return call(k.priv, withdrawal, 'initiate-withdrawal-request', [
-          Cl.uint(amounts[i]!),
-          Cl.tuple({ version: Cl.buffer(Uint8Array.of(version)), hashbytes: Cl.buffer(hashbytes) }),
-          Cl.uint(maxFee),
-        ]);
+        const recipient = { version, hashbytes: hex.encode(hashbytes) };
+        return call(k.priv, initiateWithdrawalCall({ amount: amounts[i]!, recipient, maxFee }));
       }),
     );
     await mine();
     const ids: bigint[] = [];
     for (const txid of initiated) {
-      const status = await txStatus(txid);
-      expect(status.tx_status).toBe('success');
-      ids.push(BigInt(/^\(ok u(\d+)\)$/.exec(status.tx_result.repr)![1]!));
+      const repr = await minedResult(txid);
+      ids.push(BigInt(/^\(ok u(\d+)\)$/.exec(repr ?? '')![1]!));
     }
     for (const [i, r] of requesters.entries()) {
-      expect(uintOf(await read(token, 'get-balance-locked', [Cl.principal(r)]))).toBe(
-        amounts[i]! + maxFee,
-      );
+      expect(await readToken('get-balance-locked', r)).toBe(amounts[i]! + maxFee);
     }
 
     // --- the coordinator's view: requests from the contract, UTXOs and fee rate from bitcoind
     const requests: WithdrawalRequest[] = [];
     for (const id of ids) {
-      const cv = await read(registry, 'get-withdrawal-request', [Cl.uint(id)]);
-      if (cv.type !== ClarityType.OptionalSome || cv.value.type !== ClarityType.Tuple)
-        throw new Error('request missing');
-      const t = cv.value.value;
-      const rec = t.recipient!;
-      if (rec.type !== ClarityType.Tuple) throw new Error('recipient');
-      const version = rec.value.version!;
-      const hashbytes = rec.value.hashbytes!;
-      if (version.type !== ClarityType.Buffer || hashbytes.type !== ClarityType.Buffer)
-        throw new Error('recipient');
+      const request = await stacks.getWithdrawalRequest(id);
+      expect(request?.status).toBe('pending');
       requests.push({
         id,
-        amount: uintOf(t.amount!),
-        maxFee: uintOf(t['max-fee']!),
+        amount: request!.amount,
+        maxFee: request!.maxFee,
         recipient: {
-          version: hex.decode(version.value)[0]!,
-          hashbytes: hex.decode(hashbytes.value),
+          version: request!.recipient.version,
+          hashbytes: hex.decode(request!.recipient.hashbytes.replace(/^0x/, '')),
         },
       });
     }
@@ -348,8 +307,9 @@ describe('end to end over the devnet', () => {
     // --- sign every input with the threshold key (signers 1 and 3 of 3)
     const signing = [keys[0]!, keys[2]!];
     const signatures = sweep.sighashes.map((h) => thresholdSign(signing, h));
-    for (const [i, sig] of signatures.entries())
+    for (const [i, sig] of signatures.entries()) {
       expect(schnorr.verify(sig, sweep.sighashes[i]!, outputKey)).toBe(true);
+    }
     const signed = finalizeSweep(sweep, signatures);
 
     // --- the ledger refuses a tampered signature, a wrong-key signature and a double spend
@@ -390,57 +350,47 @@ describe('end to end over the devnet', () => {
     expect(minedTx.confirmations).toBe(1);
     const block = await rpc.getBlock(minedTx.blockhash!);
     await expect(rpc.sendRawTransaction(rivalSigned.hex)).rejects.toMatchObject({ code: -25 });
+    const tip = await stacks.getChainTip();
+    expect(tip.burnHeight).toBe(block.height);
 
-    // --- complete the three withdrawals on Stacks with a 2-of-3 multisig transaction
-    const txidBytes = Cl.buffer(hex.decode(signed.txid));
-    const entries = sweep.requests.map((r) =>
-      Cl.tuple({
-        'request-id': Cl.uint(r.id),
-        status: Cl.bool(true),
-        'signer-bitmap': Cl.uint(0b101),
-        'bitcoin-txid': Cl.some(txidBytes),
-        'output-index': Cl.some(Cl.uint(r.outputIndex)),
-        fee: Cl.some(Cl.uint(r.fee)),
-        'burn-hash': Cl.buffer(hex.decode(block.hash)),
-        'burn-height': Cl.uint(block.height),
-        'sweep-txid': Cl.some(txidBytes),
-      }),
-    );
-    const nonce = await fetchNonce({ address: signerPrincipal, network: 'devnet', client });
-    const unsigned = await multisig(nonce, 'complete-withdrawals', [Cl.list(entries)]);
-    // Each signer signs in turn, passing the partly signed transaction on (as hex).
-    const first = deserializeTransaction(unsigned.serialize());
-    new TransactionSigner(first).signOrigin(signerKeys[0]!.priv);
-    const second = deserializeTransaction(first.serialize());
-    const signer2 = new TransactionSigner(second);
-    signer2.appendOrigin(signerKeys[1]!.pub as never);
-    signer2.signOrigin(signerKeys[2]!.priv);
-    // One signature is not enough for the devnet either.
-    expect(
-      await broadcastTransaction({ transaction: first, network: 'devnet', client }),
-    ).toMatchObject({ reason: 'SignatureValidation' });
-    const completion = await send(second);
-    await mine();
-    expect(await txStatus(completion)).toMatchObject({
-      tx_status: 'success',
-      tx_result: { repr: '(ok u3)' },
+    // --- complete the three withdrawals with an order-independent 2-of-3 multisig transaction
+    const completion = completeWithdrawalsCall({
+      sweepTxid: signed.txid,
+      burnHash: block.hash,
+      burnHeight: BigInt(block.height),
+      outcomes: sweep.requests.map((r) => ({
+        requestId: r.id,
+        accepted: true as const,
+        outputIndex: r.outputIndex,
+        fee: r.fee,
+        signerBitmap: 0b101n,
+      })),
     });
-    const txSender = (
-      (await (await fetch(`${devnet.stacksUrl}/extended/v1/tx/${completion}`)).json()) as {
-        sender_address: string;
-      }
-    ).sender_address;
-    expect(txSender).toBe(signerPrincipal);
+    // The deployer, no longer the signer principal, is refused by the contract (err u504).
+    const deployerCompletion = await call(DEPLOYER_KEY, completion);
+    await mine();
+    expect(await minedResult(deployerCompletion)).toBe('abort_by_response (err u504)');
+    // Signers 1 and 3 sign in parallel; the coordinator assembles and broadcasts.
+    const eventsFrom = (await stacks.getChainTip()).stacksHeight;
+    const completionTxid = await multisig(completion, [0, 2]);
+    await mine();
+    expect(await minedResult(completionTxid)).toBe('(ok u3)');
+    const accepts = (await stacks.getContractEvents('registry', eventsFrom)).filter(
+      (e) => e.topic === 'withdrawal-accept',
+    );
+    expect(accepts.map((e) => e.txid.replace(/^0x/, ''))).toEqual([
+      completionTxid.replace(/^0x/, ''),
+      completionTxid.replace(/^0x/, ''),
+      completionTxid.replace(/^0x/, ''),
+    ]);
 
     // --- balances on Bitcoin: each recipient paid exactly, the change back to the wallet
     for (const [i, address] of recipients.entries()) {
       const scan = await rpc.scanTxOutSet([`addr(${address})`]);
       expect(scan.unspents.map((u) => btcToSats(u.amount))).toEqual([amounts[i]!]);
     }
-    const change = walletUtxosFrom(
-      (await rpc.scanTxOutSet([walletDescriptor(outputKey, REGTEST_NETWORK)])).unspents,
-      outputKey,
-    );
+    const changeScan = await rpc.scanTxOutSet([walletDescriptor(outputKey, REGTEST_NETWORK)]);
+    const change = walletUtxosFrom(changeScan.unspents, outputKey);
     const paid = amounts.reduce((s, a) => s + a, 0n);
     expect(change.map((u) => u.amount)).toEqual([WALLET_FUNDS - paid - sweep.fee]);
     expect(change[0]!.txid).toBe(signed.txid);
@@ -449,13 +399,53 @@ describe('end to end over the devnet', () => {
     for (const [i, r] of requesters.entries()) {
       const fee = sweep.requests.find((s) => s.id === ids[i])!.fee;
       expect(fee).toBeLessThanOrEqual(maxFee);
-      expect(uintOf(await read(token, 'get-balance-locked', [Cl.principal(r)]))).toBe(0n);
-      expect(uintOf(await read(token, 'get-balance-available', [Cl.principal(r)]))).toBe(
-        MINTED - amounts[i]! - fee,
-      );
-      const status = await read(registry, 'get-withdrawal-status', [Cl.uint(ids[i]!)]);
-      expect(cvToString(status)).toBe('(some true)');
+      expect(await readToken('get-balance-locked', r)).toBe(0n);
+      expect(await readToken('get-balance-available', r)).toBe(MINTED - amounts[i]! - fee);
+      expect((await stacks.getWithdrawalRequest(ids[i]!))?.status).toBe('accepted');
     }
-    expect(uintOf(await read(token, 'get-total-supply'))).toBe(supplyBefore - paid - sweep.fee);
+    expect(await readToken('get-total-supply', '')).toBe(supplyBefore - paid - sweep.fee);
+  });
+
+  it('refuses a multisig completion with one signature, and one with a stranger key', {
+    timeout: 60_000,
+  }, async () => {
+    // Built by hand with stacks.js (the client refuses to assemble these itself).
+    const keys = [testKey(51), testKey(52), testKey(53)];
+    const unsigned = await makeUnsignedContractCall({
+      contractAddress: devnet.deployer,
+      contractName: CONTRACT_NAMES.withdrawal,
+      functionName: 'reject-withdrawal-request',
+      functionArgs: [Cl.uint(1), Cl.uint(1)],
+      numSignatures: 2,
+      publicKeys: keys.map((k) => k.pub),
+      network: 'devnet',
+      nonce: 0,
+      fee: 10_000,
+      postConditionMode: PostConditionMode.Allow,
+      useNonSequentialMultiSig: true,
+    });
+    const one = deserializeTransaction(unsigned.serialize());
+    const signer = new TransactionSigner(one);
+    signer.signOrigin(keys[0]!.priv);
+    signer.appendOrigin(keys[1]!.pub as never);
+    signer.appendOrigin(keys[2]!.pub as never);
+    const refused = await broadcastTransaction({
+      transaction: one,
+      network: 'devnet',
+      client: { baseUrl: devnet.stacksUrl },
+    });
+    expect(refused).toMatchObject({ reason: 'SignatureValidation' });
+    // A signature by a key outside the set changes the recovered key list: wrong signer hash.
+    const stranger = deserializeTransaction(unsigned.serialize());
+    const s2 = new TransactionSigner(stranger);
+    s2.signOrigin(keys[0]!.priv);
+    s2.signOrigin(testKey(54).priv);
+    s2.appendOrigin(keys[2]!.pub as never);
+    const refused2 = await broadcastTransaction({
+      transaction: stranger,
+      network: 'devnet',
+      client: { baseUrl: devnet.stacksUrl },
+    });
+    expect(refused2).toMatchObject({ reason: 'SignatureValidation' });
   });
 });
