@@ -33,6 +33,18 @@ export interface AggregateOptions {
   readonly verifyShares?: boolean;
 }
 
+// λ per signing set, kept per layout when the caller brings no cache of its own.
+const defaultCaches = new WeakMap<Layout, LagrangeCache>();
+
+function cacheFor(layout: Layout): LagrangeCache {
+  let c = defaultCaches.get(layout);
+  if (!c) {
+    c = new LagrangeCache(layout.totalKeys);
+    defaultCaches.set(layout, c);
+  }
+  return c;
+}
+
 /** z·G − c·key == R (the even-y R for taproot), with the key's precomputed table. */
 function verifyFinal(ctx: SigningContext, round: MessageRound, z: bigint): boolean {
   const R = round.nonceSign === 1n ? round.R : round.R.negate();
@@ -135,7 +147,7 @@ function findBadShares(
       'INVALID_INPUT',
       'key-id public shares are needed to check signature shares',
     );
-  const lambdas = (opts.lagrange ?? new LagrangeCache(key.layout.totalKeys, 1)).get(signingKeyIds);
+  const lambdas = (opts.lagrange ?? cacheFor(key.layout)).get(signingKeyIds);
   const { c, nonceSign } = round;
   const terms = (
     ids: readonly number[],

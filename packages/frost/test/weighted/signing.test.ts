@@ -316,3 +316,38 @@ describe('byte-identical to the standard suites on random inputs (one key id per
     });
   }
 });
+
+describe('a larger uneven layout (8 parties, 60 key ids, threshold 42)', () => {
+  it('DKG, public-share check and taproot signing with a set that misses few key ids', () => {
+    const sizes = [1, 2, 4, 5, 7, 9, 14, 18];
+    let next = 1;
+    const layout = createLayout({
+      parties: sizes.map((n, i) => {
+        const keyIds = Array.from({ length: n }, (_, j) => next + j);
+        next += n;
+        return { id: 100 + i, keyIds };
+      }),
+      threshold: 42,
+    });
+    const results = runDkg(layout);
+    const first = results.get(100) as DkgResult;
+    const shares = allPublicShares(results);
+    expect(verifyKeyIdPublicShares(layout, first.groupCommitments, shares, random)).toEqual({
+      ok: true,
+    });
+    const mode: SignMode = { suite: 'taproot', merkleRoot: random(32) };
+    const key = { layout, groupKey: first.groupKey, keyIdPublicShares: shares };
+    for (const signers of [
+      [102, 103, 104, 105, 106, 107], // 57 key ids: Lagrange through the 3 missing ids
+      [103, 105, 106, 107], // 46 key ids
+    ]) {
+      const messages = [random(32), random(32)];
+      const { pkg, responses } = round(results, signers, mode, messages);
+      const out = aggregate(key, mode, pkg, responses, { random, verifyShares: true });
+      if (!out.ok) throw new Error('aggregate failed');
+      out.signatures.forEach((sig, i) => {
+        expect(externallyValid(mode, first.groupKey, messages[i] as Uint8Array, sig)).toBe(true);
+      });
+    }
+  });
+});
