@@ -665,3 +665,102 @@ describe('proofs the wire checks', () => {
     ).toBe('invalid');
   });
 });
+
+describe('nulls and wrong types inside lists never reach a refinement', () => {
+  // biome-ignore lint/suspicious/noExplicitAny: free-form edits of raw JSON
+  type Any = any;
+  it('every list with an ordering or uniqueness rule', () => {
+    for (const [kind, f] of [
+      [
+        'dkg-begin',
+        (r: Any) => {
+          r.payload.parties = [null, 1];
+        },
+      ],
+      [
+        'dkg-begin',
+        (r: Any) => {
+          r.payload.parties[1] = null;
+        },
+      ],
+      [
+        'signature-share-request',
+        (r: Any) => {
+          r.payload.commitments[1] = null;
+        },
+      ],
+      [
+        'signature-share-request',
+        (r: Any) => {
+          r.payload.commitments[1].keyIds = null;
+        },
+      ],
+      [
+        'signature-share-request',
+        (r: Any) => {
+          r.payload.commitments[1].nonces = null;
+        },
+      ],
+      [
+        'signature-share-request',
+        (r: Any) => {
+          r.payload.messages = null;
+        },
+      ],
+      [
+        'dkg-private-shares',
+        (r: Any) => {
+          r.payload.shares[1] = null;
+        },
+      ],
+      [
+        'dkg-private-shares',
+        (r: Any) => {
+          r.payload.shares[1].keyShares = null;
+        },
+      ],
+      [
+        'dkg-private-shares',
+        (r: Any) => {
+          r.payload.shares[1].keyShares = [null];
+        },
+      ],
+      [
+        'dkg-end',
+        (r: Any) => {
+          r.payload.status = {
+            type: 'failed',
+            reasons: [null, { type: 'equivocation', partyIds: [1] }],
+          };
+        },
+      ],
+      [
+        'dkg-end',
+        (r: Any) => {
+          r.payload.status = {
+            type: 'failed',
+            reasons: [{ type: 'complaints', complaints: [null, 1] }],
+          };
+        },
+      ],
+      [
+        'dkg-end',
+        (r: Any) => {
+          r.payload.status.keyIdPublicShares = [null, 2];
+        },
+      ],
+      [
+        'nonce-request',
+        (r: Any) => {
+          r.payload.rebuild.withdrawalRequestIds = [null, 'x'];
+        },
+      ],
+    ] as const) {
+      const m = sample(kind as Parameters<typeof sample>[0]);
+      const raw = rawOf(m);
+      f(raw as Any);
+      const res = open(signRaw(raw, m.sender.partyId), keys);
+      expect(res.ok ? 'ok' : res.error.code, `${kind} ${f}`).toBe('invalid');
+    }
+  });
+});
