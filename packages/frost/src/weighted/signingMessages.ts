@@ -1,7 +1,7 @@
 import {
   concat,
   type Point,
-  Point as PointCons,
+  pointFromBytes,
   pointToBytes,
   readU32,
   scalarFromBytes,
@@ -51,38 +51,22 @@ export function commitmentBytes(p: Point): Uint8Array {
   return b;
 }
 
-/**
- * Nonce commitments travel uncompressed (65 bytes): decoding checks the curve equation
- * (~3.5 µs) instead of taking a square root (~76 µs), and a coordinator or party at 150 parties
- * decodes hundreds per message. The compressed form the binding factors hash is derived from
- * the same bytes (prefix 02/03 by the parity of y, then x), so nothing is re-encoded.
- */
 function decodeCommitmentPoint(bytes: Uint8Array, what: string): Point {
-  if (bytes.length !== 65 || bytes[0] !== 4)
-    throw new WeightedError('MALFORMED_ELEMENT', `${what}: expected a 65-byte uncompressed point`);
-  let p: Point;
-  try {
-    p = PointCons.fromBytes(bytes);
-  } catch {
-    throw new WeightedError('MALFORMED_ELEMENT', `${what}: not a point on secp256k1`);
-  }
-  const compressed = new Uint8Array(33);
-  compressed[0] = ((bytes[64] as number) & 1) === 1 ? 3 : 2;
-  compressed.set(bytes.subarray(1, 33), 1);
-  encoded.set(p, compressed);
+  const p = pointFromBytes(bytes, what);
+  encoded.set(p, bytes.slice());
   return p;
 }
 
-/** partyId(u32) ‖ m(u32) ‖ m × (D(65) ‖ E(65)), points uncompressed. */
+/**
+ * partyId(u32) ‖ m(u32) ‖ m × (D(33) ‖ E(33)), compressed like every point outside DKG
+ * commitment vectors. (Uncompressed nonces would save the square root of each decoding, about
+ * 1/15 of a verify per point: ~14 verifies per message at 105 signing parties; see
+ * docs/benchmarks.md.)
+ */
 export function encodePartyCommitments(c: PartyCommitments): Uint8Array {
   const parts = [u32(c.partyId), u32(c.pairs.length)];
-  for (const p of c.pairs) parts.push(uncompressed(p.hiding), uncompressed(p.binding));
+  for (const p of c.pairs) parts.push(commitmentBytes(p.hiding), commitmentBytes(p.binding));
   return concat(...parts);
-}
-
-function uncompressed(p: Point): Uint8Array {
-  if (p.is0()) throw new WeightedError('MALFORMED_ELEMENT', 'cannot encode the identity');
-  return p.toBytes(false);
 }
 
 export function decodePartyCommitments(bytes: Uint8Array): PartyCommitments {
@@ -90,17 +74,17 @@ export function decodePartyCommitments(bytes: Uint8Array): PartyCommitments {
     throw new WeightedError('INVALID_INPUT', 'commitments: too short');
   const partyId = readU32(bytes, 0);
   const m = readU32(bytes, 4);
-  if (bytes.length !== 8 + 130 * m)
+  if (bytes.length !== 8 + 66 * m)
     throw new WeightedError('INVALID_INPUT', `commitments of party ${partyId}: wrong size`);
   const pairs: NonceCommitment[] = [];
-  for (let i = 0, o = 8; i < m; i++, o += 130) {
+  for (let i = 0, o = 8; i < m; i++, o += 66) {
     pairs.push({
       hiding: decodeCommitmentPoint(
-        bytes.subarray(o, o + 65),
+        bytes.subarray(o, o + 33),
         `commitments of party ${partyId}: D[${i}]`,
       ),
       binding: decodeCommitmentPoint(
-        bytes.subarray(o + 65, o + 130),
+        bytes.subarray(o + 33, o + 66),
         `commitments of party ${partyId}: E[${i}]`,
       ),
     });
@@ -110,7 +94,7 @@ export function decodePartyCommitments(bytes: Uint8Array): PartyCommitments {
 
 /**
  * m(u32) ‖ m × (len(u32) ‖ message) ‖ count(u32) ‖ count × encodePartyCommitments (each
- * 8 + 130·m bytes).
+ * 8 + 66·m bytes).
  */
 export function encodeSigningPackage(pkg: SigningPackage): Uint8Array {
   const parts: Uint8Array[] = [u32(pkg.messages.length)];
@@ -139,7 +123,7 @@ export function decodeSigningPackage(bytes: Uint8Array): SigningPackage {
   need(o, 4);
   const count = readU32(bytes, o);
   o += 4;
-  const size = 8 + 130 * m;
+  const size = 8 + 66 * m;
   if (bytes.length !== o + count * size)
     throw new WeightedError('INVALID_INPUT', 'signing package: wrong size');
   const commitments: PartyCommitments[] = [];
