@@ -132,6 +132,22 @@ describe('bitcoin rpc', () => {
       fees: { base: 0.01 },
     });
     const txid = await rpc.sendRawTransaction(good);
+    // While the spend waits in the mempool: the UTXO set still has the coin (scantxoutset,
+    // gettxout without mempool), a wallet's view does not (listunspent, gettxout with mempool).
+    const scanned = await rpc.scanTxOutSet([`addr(${aliceAddress})`]);
+    expect(scanned.unspents.some((u) => u.txid === coin.txid)).toBe(true);
+    const listed = await rpc.listUnspent({ addresses: [aliceAddress] });
+    expect(listed.some((u) => u.txid === coin.txid)).toBe(false);
+    expect(
+      (await raw({ id: 1, method: 'gettxout', params: [coin.txid, coin.vout] })).body?.result,
+    ).toBeNull();
+    expect(
+      (await raw({ id: 1, method: 'gettxout', params: [coin.txid, coin.vout, false] })).body
+        ?.result,
+    ).toMatchObject({
+      confirmations: 1,
+      value: 0.2,
+    });
     const doubleSpend = signAll(
       [coin],
       [{ script: alice.script, amount: 18_000_000n }],

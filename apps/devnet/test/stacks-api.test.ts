@@ -66,6 +66,13 @@ describe('stacks api over the simnet', () => {
     const tx = await counterCall(WALLET_1_KEY, 0);
     const sent = await broadcastTransaction({ transaction: tx, network: 'devnet', client });
     expect(sent).toEqual({ txid: tx.txid() });
+    // Raw bytes (application/octet-stream), as older clients send them: a duplicate now.
+    const again = await fetch(`${devnet.stacksUrl}/v2/transactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Buffer.from(tx.serialize(), 'hex'),
+    });
+    expect(await again.json()).toMatchObject({ error: 'transaction rejected', txid: tx.txid() });
     expect((await get(`/extended/v1/tx/0x${tx.txid()}`)).tx_status).toBe('pending');
     expect((await get(`/extended/v1/address/${wallet}/nonces`)).possible_next_nonce).toBe(1);
 

@@ -248,7 +248,19 @@ export class Ledger {
     };
   }
 
-  /** Confirmed unspent outputs paying `script`, plus unconfirmed ones when `includeMempool`. */
+  /**
+   * The confirmed UTXO set's outputs paying `script`, as `scantxoutset` sees it: outputs spent
+   * only by a mempool transaction are still in it.
+   */
+  utxoSet(script: Uint8Array): Utxo[] {
+    const want = hex.encode(script);
+    return [...this.utxos.values()].filter((u) => hex.encode(u.script) === want);
+  }
+
+  /**
+   * Outputs paying `script` that nothing spends, not even the mempool (a wallet's view, as
+   * `listunspent`): confirmed ones, plus unconfirmed ones when `includeMempool`.
+   */
   unspent(script: Uint8Array, includeMempool = false): Utxo[] {
     const want = hex.encode(script);
     const found = [...this.utxos.values()].filter(

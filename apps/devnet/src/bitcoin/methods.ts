@@ -276,7 +276,7 @@ export const methods: Record<string, Method> = {
       throw new RpcError(RPC_INVALID_PARAMETER, 'devnet: only the "start" action is supported');
     const scripts = scriptsFromDescriptors(scanObjects);
     const unspents = scripts.flatMap((script) =>
-      node.ledger.unspent(script, false).map((u) => ({
+      node.ledger.utxoSet(script).map((u) => ({
         txid: u.txid,
         vout: u.vout,
         scriptPubKey: Buffer.from(u.script).toString('hex'),
@@ -287,7 +287,7 @@ export const methods: Record<string, Method> = {
       })),
     );
     const total = scripts
-      .flatMap((s) => node.ledger.unspent(s, false))
+      .flatMap((s) => node.ledger.utxoSet(s))
       .reduce((sum, u) => sum + u.amount, 0n);
     return {
       success: true,
