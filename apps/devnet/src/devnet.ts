@@ -85,7 +85,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     options.dataDir === undefined ? undefined : new Journal(join(options.dataDir, 'journal.jsonl'));
   const history = journal?.open(sourcesHash) ?? [];
 
-  const simnet = await quietAsync(() => initSimnet(manifest));
+  // noCache: a fresh SDK instance. initSimnet otherwise hands every caller the same memoized
+  // instance and re-initializes it, so a second devnet in the process would reset the first.
+  const simnet = await quietAsync(() => initSimnet(manifest, true));
   const chains = new Chains(simnet, {
     feeRate,
     onBlock: (block, stacksHeight) =>
