@@ -16,8 +16,9 @@ export const senderSchema = z.strictObject({ partyId: id, publicKey: xOnlyKey })
 export const chainTipSchema = z.strictObject({ height: uint32, hash: bytes32 });
 
 const NO_IDS = {};
-const DKG_IDS = { dkgId: uint32 };
-const SIGN_IDS = { dkgId: uint32, signId: uint32, iteration: uint32 };
+// Session ids are counters starting at 1 (like every id, never 0); "older" is "smaller".
+const DKG_IDS = { dkgId: id };
+const SIGN_IDS = { dkgId: id, signId: id, iteration: id };
 
 function envelope<K extends Kind, I extends z.core.$ZodLooseShape, P extends z.ZodType>(
   kind: K,

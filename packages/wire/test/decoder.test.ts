@@ -249,10 +249,10 @@ describe('structure', () => {
     expect(code(openText(good.replace('"dkgId":7', '"dkgId":7e0')))).toBe('non-canonical');
     expect(code(openText(good.replace('"dkgId":7', '"dkgId":7.0')))).toBe('non-canonical');
     const zero = rawOf(sample('dkg-begin'));
-    zero.dkgId = 0;
+    (zero.chainTip as Raw).height = 0;
     const text = signRaw(zero, COORDINATOR);
     expect(code(openText(text))).toBe('ok');
-    expect(code(openText(text.replace('"dkgId":0', '"dkgId":-0')))).toBe('non-canonical');
+    expect(code(openText(text.replace('"height":0', '"height":-0')))).toBe('non-canonical');
   });
   it('duplicate keys (JSON.parse keeps the last one)', () => {
     const good = new TextDecoder().decode(seal(sample('dkg-begin'), secretKeyOf(COORDINATOR)));
@@ -425,6 +425,27 @@ describe('ids', () => {
       'signer-ready',
       (r) => {
         payloadOf(r).keyIds = [0, 1];
+      },
+    ],
+    [
+      'zero dkg id',
+      'dkg-begin',
+      (r) => {
+        r.dkgId = 0;
+      },
+    ],
+    [
+      'zero sign id',
+      'nonce-response',
+      (r) => {
+        r.signId = 0;
+      },
+    ],
+    [
+      'zero iteration',
+      'nonce-response',
+      (r) => {
+        r.iteration = 0;
       },
     ],
     [
