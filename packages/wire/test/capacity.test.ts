@@ -35,7 +35,7 @@ function roundTrip(message: Parameters<typeof seal>[0]) {
   return bytes.length;
 }
 
-describe('capacity of the default limits', () => {
+describe('capacity of the default limits', { timeout: 120_000 }, () => {
   it('DkgPublicShares with threshold 2800', () => {
     const base = sample('dkg-public-shares') as UnsignedEnvelopeOf<'dkg-public-shares'>;
     const commitment = uncompressedPointBytes('c');

@@ -121,7 +121,7 @@ function apply(bytes: Uint8Array, m: Mutation): Uint8Array {
   }
 }
 
-describe('fuzzing', () => {
+describe('fuzzing', { timeout: 180_000 }, () => {
   it('byte mutations of valid envelopes never open to another value, never throw (10,000 cases)', () => {
     const seen = new Map<string, number>();
     fc.assert(

@@ -21,7 +21,7 @@ function sameClass(byte: number): number {
 
 const cases: UnsignedEnvelope[] = [...KINDS.map((kind) => sample(kind)), failedDkgEnd()];
 
-describe('changing any byte makes open fail', () => {
+describe('changing any byte makes open fail', { timeout: 120_000 }, () => {
   for (const message of cases) {
     it(`${message.kind}${message.kind === 'dkg-end' ? ` (${message.payload.status.type})` : ''}`, () => {
       const bytes = seal(message, secretKeyOf(message.sender.partyId));
