@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manifestPath as contractsManifest } from '@peg/contracts';
 import { hex } from '@scure/base';
-import { initSimnet } from '@stacks/clarinet-sdk';
+import { getSDK } from '@stacks/clarinet-sdk';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { Ledger } from './bitcoin/ledger.ts';
@@ -85,9 +85,13 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     options.dataDir === undefined ? undefined : new Journal(join(options.dataDir, 'journal.jsonl'));
   const history = journal?.open(sourcesHash) ?? [];
 
-  // noCache: a fresh SDK instance. initSimnet otherwise hands every caller the same memoized
-  // instance and re-initializes it, so a second devnet in the process would reset the first.
-  const simnet = await quietAsync(() => initSimnet(manifest, true));
+  // A fresh SDK instance of our own: `initSimnet` hands every caller one memoized instance and
+  // re-initializes it, so another devnet (or any simnet user) in the process would reset ours.
+  const simnet = await quietAsync(async () => {
+    const sdk = await getSDK();
+    await sdk.initSession(process.cwd(), manifest, null);
+    return sdk;
+  });
   const chains = new Chains(simnet, {
     feeRate,
     onBlock: (block, stacksHeight) =>

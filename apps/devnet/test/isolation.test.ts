@@ -1,3 +1,4 @@
+import { initSimnet } from '@stacks/clarinet-sdk';
 import { describe, expect, it } from 'vitest';
 import { startDevnet } from '../src/devnet.ts';
 
@@ -16,6 +17,11 @@ describe('two devnets in one process', () => {
       b.mine(1);
       expect(a.chains.ledger.height).toBe(heightB + 3);
       expect(b.chains.ledger.height).toBe(heightB + 1);
+      // Another simnet user in the same process (initSimnet's memoized instance) leaves both alone.
+      const other = await initSimnet(manifestPath);
+      other.mineEmptyBurnBlocks(5);
+      expect(a.chains.chain.simnet.burnBlockHeight).toBe(a.chains.ledger.height);
+      expect(b.chains.chain.simnet.burnBlockHeight).toBe(b.chains.ledger.height);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
