@@ -89,10 +89,13 @@ export const scalar = hexCodec(
     .refine((hex) => hex < N_HEX && hex !== ZERO_SCALAR_HEX, 'scalar out of range [1, n-1]'),
 );
 
-/** A 32-bit unsigned counter (dkg id, sign id, iteration, block height, sequence). */
+/** A 32-bit unsigned integer (block height, counts). */
 export const uint32 = z.int().min(0).max(0xffff_ffff);
 
-/** A party id or key id: uint32 >= 1 (id 0 would evaluate a polynomial at its secret). */
+/**
+ * An id (party, key id, DKG, sign round, iteration): uint32 >= 1. Never 0: key id 0 would
+ * evaluate a polynomial at its secret.
+ */
 export const id = z.int().min(1).max(0xffff_ffff);
 
 /** A non-negative integer that JSON carries exactly (withdrawal request ids). */
