@@ -6,25 +6,40 @@ type Pending = {
   reject: (err: unknown) => void;
 };
 
+type Settled = { p: Pending; ok: boolean; value: unknown };
+
 /**
- * Group commit: write operations submitted in the same event-loop turn run in one SQLite
- * transaction, each inside its own savepoint (one failing op does not undo the others), and all
- * promises settle only after the COMMIT returned, i.e. after the WAL fsync
- * (synchronous=FULL). One fsync then acknowledges many posts.
+ * Group commit with an asynchronous fsync. Write operations submitted in the same event-loop
+ * turn run in one SQLite transaction, each in its own savepoint (one failing op does not undo
+ * the others). The COMMIT writes the WAL frames without fsync (synchronous=NORMAL); `sync`
+ * then fsyncs the WAL file on libuv's thread pool, and only after it returned are the
+ * operations' promises settled. Commits made while an fsync is running wait for the next one,
+ * so one fsync acknowledges everything committed before it started and the event loop never
+ * blocks on the disk.
  */
 export class GroupCommit {
   readonly #db: Database.Database;
+  readonly #sync: () => Promise<void>;
+  readonly #afterSync: () => void;
   #queue: Pending[] = [];
   #scheduled = false;
-  readonly #afterCommit: () => void;
+  /** Committed, waiting for the next fsync. */
+  #committed: Settled[] = [];
+  #syncing = false;
+  #failed: unknown;
 
-  constructor(db: Database.Database, afterCommit: () => void = () => {}) {
+  constructor(db: Database.Database, sync: () => Promise<void>, afterSync: () => void = () => {}) {
     this.#db = db;
-    this.#afterCommit = afterCommit;
+    this.#sync = sync;
+    this.#afterSync = afterSync;
   }
 
   submit<T>(op: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.#failed !== undefined) {
+        reject(this.#failed);
+        return;
+      }
       this.#queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
@@ -33,32 +48,64 @@ export class GroupCommit {
     });
   }
 
+  /** Commits the queued operations now; their promises settle after the following fsync. */
   flush(): void {
     this.#scheduled = false;
     const batch = this.#queue;
     this.#queue = [];
     if (batch.length === 0) return;
-    const results: { ok: boolean; value: unknown }[] = [];
+    const results: Settled[] = [];
     try {
       this.#db.transaction(() => {
         for (const p of batch) {
           try {
-            results.push({ ok: true, value: this.#db.transaction(p.op)() });
+            results.push({ p, ok: true, value: this.#db.transaction(p.op)() });
           } catch (err) {
-            results.push({ ok: false, value: err });
+            results.push({ p, ok: false, value: err });
           }
         }
       })();
     } catch (err) {
-      // The COMMIT itself failed (disk full, I/O error): nothing of the batch is durable.
+      // The COMMIT itself failed (disk full, I/O error): nothing of the batch is stored.
       for (const p of batch) p.reject(err);
       return;
     }
-    batch.forEach((p, i) => {
-      const r = results[i];
-      if (r?.ok) p.resolve(r.value);
-      else p.reject(r?.value);
-    });
-    this.#afterCommit();
+    this.#committed.push(...results);
+    if (!this.#syncing) void this.#syncLoop();
+  }
+
+  /** Resolves when every operation submitted so far is committed and fsynced. */
+  async drain(): Promise<void> {
+    this.flush();
+    while (this.#syncing || this.#committed.length > 0) {
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  async #syncLoop(): Promise<void> {
+    this.#syncing = true;
+    try {
+      while (this.#committed.length > 0) {
+        const group = this.#committed;
+        this.#committed = [];
+        try {
+          await this.#sync();
+        } catch (err) {
+          // fsync failed: the data's durability is unknown. Refuse to acknowledge anything more
+          // (the operator must look at the disk) rather than ack on a broken device.
+          this.#failed = err;
+          for (const s of [...group, ...this.#committed]) s.p.reject(err);
+          this.#committed = [];
+          return;
+        }
+        for (const s of group) {
+          if (s.ok) s.p.resolve(s.value);
+          else s.p.reject(s.value);
+        }
+        this.#afterSync();
+      }
+    } finally {
+      this.#syncing = false;
+    }
   }
 }

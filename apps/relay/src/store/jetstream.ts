@@ -26,6 +26,8 @@ export type JetStreamStoreOptions = {
   timeoutMs?: number;
   /** Deduplication window of the stream, ms (covers client retries). */
   duplicateWindowMs?: number;
+  /** How long open() retries while the servers elect their JetStream leaders, ms. */
+  startupTimeoutMs?: number;
 };
 
 type IdRecord = { digest: string; recipients: string[] };
@@ -101,36 +103,50 @@ export class JetStreamStore implements RelayStore {
       timeout: opts.timeoutMs ?? 5000,
       maxReconnectAttempts: -1,
     });
+    const deadline = Date.now() + (opts.startupTimeoutMs ?? 30_000);
+    // A cluster elects its JetStream leaders for a few seconds after start: retry until then.
+    for (;;) {
+      try {
+        return await JetStreamStore.#setup(nc, opts, replicas);
+      } catch (e) {
+        if (Date.now() > deadline) {
+          await nc.close();
+          throw e;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
+  static async #setup(
+    nc: NatsConnection,
+    opts: JetStreamStoreOptions,
+    replicas: number,
+  ): Promise<JetStreamStore> {
+    const jsm = await nc.jetstreamManager({ timeout: opts.timeoutMs ?? 5000 });
+    const js = nc.jetstream({ timeout: opts.timeoutMs ?? 5000 });
+    const stream = `PEG_RELAY_${opts.federation}`;
     try {
-      const jsm = await nc.jetstreamManager({ timeout: opts.timeoutMs ?? 5000 });
-      const js = nc.jetstream({ timeout: opts.timeoutMs ?? 5000 });
-      const stream = `PEG_RELAY_${opts.federation}`;
-      const config = {
+      await jsm.streams.info(stream);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      await jsm.streams.add({
         name: stream,
         subjects: [`peg.relay.${opts.federation}.>`],
         storage: StorageType.File,
         num_replicas: replicas,
         allow_direct: true,
         duplicate_window: nanos(opts.duplicateWindowMs ?? 10 * 60_000),
-      };
-      try {
-        await jsm.streams.info(stream);
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-        await jsm.streams.add(config);
-      }
-      const ids = await js.views.kv(`PEG_RELAY_${opts.federation}_IDS`, { history: 1, replicas });
-      const cursors = await js.views.kv(`PEG_RELAY_${opts.federation}_CURSORS`, {
-        history: 1,
-        replicas,
       });
-      const store = new JetStreamStore({ nc, js, jsm, ids, cursors }, opts.federation);
-      await nc.flush();
-      return store;
-    } catch (e) {
-      await nc.close();
-      throw e;
     }
+    const ids = await js.views.kv(`PEG_RELAY_${opts.federation}_IDS`, { history: 1, replicas });
+    const cursors = await js.views.kv(`PEG_RELAY_${opts.federation}_CURSORS`, {
+      history: 1,
+      replicas,
+    });
+    const store = new JetStreamStore({ nc, js, jsm, ids, cursors }, opts.federation);
+    await nc.flush();
+    return store;
   }
 
   #subject(inbox: string): string {

@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, fsync as fsyncCb, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { planAck } from '../core/cursor.ts';
 import { Arrivals } from './arrivals.ts';
@@ -39,9 +40,10 @@ CREATE TABLE IF NOT EXISTS compat_readers (
 type Row = { seq: number; msg_id: string; sender: string; received_at: number; envelope: Buffer };
 
 /**
- * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a COMMIT returns
- * only after the WAL is fsynced; writes go through group commit. The file is opened with an
- * exclusive lock: one relay process per file (run JetStream for several relays).
+ * The embedded store: one SQLite file in WAL mode. Writes go through group commit, and a write
+ * is acknowledged only after the WAL file holding it was fsynced (see GroupCommit). The file is
+ * opened with an exclusive lock: one relay process per file (run JetStream for several relays).
+ * ':memory:' (tests only) has no WAL to fsync.
  */
 export class SqliteStore implements RelayStore {
   readonly name: string;
@@ -49,17 +51,35 @@ export class SqliteStore implements RelayStore {
   readonly #writer: GroupCommit;
   readonly #arrivals = new Arrivals();
   #touched = new Set<string>();
+  /** Highest committed message seq, and highest one known fsynced (readers see only those). */
+  #lastSeq = 0;
+  #durableSeq = 0;
   readonly #stmt;
+  readonly #walFd: number | undefined;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const onDisk = file !== ':memory:';
+    if (onDisk) mkdirSync(dirname(file), { recursive: true });
     this.name = 'sqlite';
     this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = FULL');
     this.#db.pragma('locking_mode = EXCLUSIVE');
+    this.#db.pragma('journal_mode = WAL');
+    // COMMIT writes the WAL without fsync; GroupCommit fsyncs it before acknowledging.
+    // Checkpoints still fsync the WAL before and the database after copying (SQLite, WAL mode).
+    this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.exec(SCHEMA);
+    if (onDisk) {
+      // The WAL exists once something was written; make it and its directory entry durable.
+      this.#db.exec(
+        'BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS relay_meta (k TEXT PRIMARY KEY, v TEXT); COMMIT',
+      );
+      this.#walFd = openSync(`${file}-wal`, 'r');
+      fsyncSync(this.#walFd);
+      const dirFd = openSync(dirname(file), 'r');
+      fsyncSync(dirFd);
+      closeSync(dirFd);
+    }
     const db = this.#db;
     this.#stmt = {
       findPost: db.prepare<[string, string], { digest: string; recipients: string }>(
@@ -69,10 +89,10 @@ export class SqliteStore implements RelayStore {
         'INSERT INTO messages (sender, msg_id, digest, recipients, received_at, envelope) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       insertDelivery: db.prepare('INSERT INTO deliveries (inbox, seq) VALUES (?, ?)'),
-      read: db.prepare<[string, number, number], Row>(
+      read: db.prepare<[string, number, number, number], Row>(
         `SELECT m.seq, m.msg_id, m.sender, m.received_at, m.envelope
          FROM deliveries d JOIN messages m ON m.seq = d.seq
-         WHERE d.inbox = ? AND d.seq > ? ORDER BY d.seq LIMIT ?`,
+         WHERE d.inbox = ? AND d.seq > ? AND d.seq <= ? ORDER BY d.seq LIMIT ?`,
       ),
       cursor: db.prepare<[string], { cursor: number }>(
         'SELECT cursor FROM cursors WHERE inbox = ?',
@@ -98,9 +118,19 @@ export class SqliteStore implements RelayStore {
         'INSERT INTO compat_readers (reader, last) VALUES (?, ?) ON CONFLICT (reader) DO UPDATE SET last = excluded.last',
       ),
     };
-    this.#writer = new GroupCommit(this.#db, () => {
+    const walFd = this.#walFd;
+    const fsyncFd = promisify(fsyncCb);
+    this.#lastSeq =
+      this.#db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM messages').get()
+        ?.seq ?? 0;
+    this.#durableSeq = this.#lastSeq;
+    this.#writer = new GroupCommit(this.#db, async () => {
+      // Everything committed so far is covered by this fsync: note it before starting.
+      const upto = this.#lastSeq;
       const touched = this.#touched;
       this.#touched = new Set();
+      if (walFd !== undefined) await fsyncFd(walFd);
+      this.#durableSeq = upto;
       for (const inbox of touched) this.#arrivals.emit(inbox);
     });
   }
@@ -126,12 +156,13 @@ export class SqliteStore implements RelayStore {
         s.insertDelivery.run(inbox, lastInsertRowid);
         this.#touched.add(inbox);
       }
+      this.#lastSeq = Number(lastInsertRowid);
       return { kind: 'stored', recipients };
     });
   }
 
   async read(inbox: string, after: number, limit: number): Promise<StoredMessage[]> {
-    return this.#stmt.read.all(inbox, after, limit).map((r) => ({
+    return this.#stmt.read.all(inbox, after, this.#durableSeq, limit).map((r) => ({
       seq: r.seq,
       id: r.msg_id,
       from: r.sender,
@@ -184,7 +215,8 @@ export class SqliteStore implements RelayStore {
   }
 
   async close(): Promise<void> {
-    this.#writer.flush();
+    await this.#writer.drain();
     this.#db.close();
+    if (this.#walFd !== undefined) closeSync(this.#walFd);
   }
 }

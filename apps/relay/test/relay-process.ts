@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { membersFile } from './helpers.ts';
+
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+export const TOKEN_SECRET = '7e'.repeat(32);
+
+/** Writes the test members file (parties 1..n, federation `crash`) into `dir`. */
+export function writeMembers(dir: string, n = 3, federation = 'crash'): string {
+  const file = join(dir, 'members.json');
+  writeFileSync(file, JSON.stringify(membersFile(n, federation)));
+  return file;
+}
+
+export type RelayProcess = {
+  port: number;
+  url: string;
+  proc: ChildProcess;
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+function exited(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => proc.once('exit', () => resolve()));
+}
+
+/** Starts `peg-relay` (src/main.ts through tsx) and waits for its "relay listening" log line. */
+export async function startRelay(args: string[]): Promise<RelayProcess> {
+  const proc = spawn(
+    process.execPath,
+    [
+      '--conditions=@peg/source',
+      '--import',
+      'tsx',
+      'src/main.ts',
+      '--host',
+      '127.0.0.1',
+      '--token-secret',
+      TOKEN_SECRET,
+      '--rate',
+      '100000',
+      '--burst',
+      '100000',
+      '--log-level',
+      'info',
+      ...args,
+    ],
+    {
+      cwd: APP_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PEG_RELAY_LOG_LEVEL: '' },
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(
+      () => reject(new Error(`relay did not start in 30 s:\n${out}\n${err}`)),
+      30_000,
+    );
+    proc.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /"port":(\d+)[^\n]*"msg":"relay listening"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`relay exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    proc,
+    async kill() {
+      proc.kill('SIGKILL');
+      await exited(proc);
+    },
+    async stop() {
+      proc.kill('SIGTERM');
+      await exited(proc);
+    },
+  };
+}
