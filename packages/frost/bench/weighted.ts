@@ -10,7 +10,7 @@
  *                          decrypt and check what it received, key-id secrets and group key;
  *   dkg/public-shares/PxK  everyone's check of all K key-id public shares (one MSM).
  * P parties, K key ids; threshold 11 for 15x15, 2800 for 150x4000. BENCH_WEIGHTED_SMALL=1 runs
- * only the 15x15 cases.
+ * only the 15x15 cases; BENCH_WEIGHTED_ONLY=sign,dkg/150x4000,… selects cases by kind and size.
  */
 
 import { schnorr } from '@noble/curves/secp256k1.js';
@@ -307,18 +307,24 @@ function publicSharesBench(h: Harness, label: string, layout: Layout) {
   );
 }
 
+const only = process.env.BENCH_WEIGHTED_ONLY?.split(',').filter(Boolean);
+const wants = (kind: string, label: string) =>
+  (!only || only.some((o) => o === kind || o === label || o === `${kind}/${label}`)) &&
+  (label === '15x15' || process.env.BENCH_WEIGHTED_SMALL !== '1');
+
 export const weightedBench: BenchModule = {
   name: 'weighted',
   run(h) {
     const small = evenLayout(15, 15, 11);
-    signBench(h, '15x15', small, 1);
-    signBench(h, '15x15', small, 4);
-    dkgBench(h, '15x15', small, 5);
-    publicSharesBench(h, '15x15', small);
-    if (process.env.BENCH_WEIGHTED_SMALL === '1') return;
+    if (wants('sign', '15x15')) {
+      signBench(h, '15x15', small, 1);
+      signBench(h, '15x15', small, 4);
+    }
+    if (wants('dkg', '15x15')) dkgBench(h, '15x15', small, 5);
+    if (wants('public-shares', '15x15')) publicSharesBench(h, '15x15', small);
     const big = evenLayout(150, 4000, 2800);
-    signBench(h, '150x4000', big, 1);
-    dkgBench(h, '150x4000', big, 3);
-    publicSharesBench(h, '150x4000', big);
+    if (wants('sign', '150x4000')) signBench(h, '150x4000', big, 1);
+    if (wants('dkg', '150x4000')) dkgBench(h, '150x4000', big, 3);
+    if (wants('public-shares', '150x4000')) publicSharesBench(h, '150x4000', big);
   },
 };
