@@ -228,6 +228,12 @@ describe('structure', () => {
       'invalid',
     );
   });
+  it('deep nesting up to the byte limit (about 2 million levels)', () => {
+    const deep = `${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}`;
+    expect(code(openText(deep))).toBe('invalid');
+    const inside = `{"version":1,"kind":"signer-ready","payload":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`;
+    expect(code(openText(inside))).toBe('invalid');
+  });
   it('the empty object', () => {
     expect(code(openText('{}'))).toBe('invalid');
   });
