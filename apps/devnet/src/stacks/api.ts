@@ -1,7 +1,13 @@
 import { cvToString, serializeCV } from '@stacks/transactions';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { type BurnView, MIN_FEE_PER_BYTE, type StacksChain, type StacksTxRecord } from './chain.ts';
+import {
+  type BurnView,
+  MIN_FEE_PER_BYTE,
+  type StacksChain,
+  type StacksTxRecord,
+  stacksBlockHash,
+} from './chain.ts';
 import { TxRejected } from './rejection.ts';
 
 /** What the Stacks API needs from the devnet (state-changing calls are journaled there). */
@@ -112,7 +118,6 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
 
   app.get('/v2/info', async () => {
     const burn = node.burnTip();
-    const tip = chain.blocks[chain.blocks.length - 1];
     return {
       peer_version: 4207599116,
       pox_consensus: burn.hash,
@@ -123,7 +128,7 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
       network_id: 2147483648,
       parent_network_id: 3669344250,
       stacks_tip_height: chain.simnet.blockHeight,
-      stacks_tip: tip ? `0x${tip.hash}` : `0x${'00'.repeat(32)}`,
+      stacks_tip: `0x${stacksBlockHash(chain.simnet.blockHeight)}`,
       stacks_tip_consensus_hash: burn.hash.slice(0, 40),
       unanchored_tip: null,
       exit_at_block_height: null,
@@ -395,8 +400,11 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
       const address =
         req.query.address ?? (typeof body.address === 'string' ? body.address : undefined);
       if (!address || !PRINCIPAL.test(address)) return badRequest(reply, 'invalid address');
-      const amount = req.query.amount === undefined ? FAUCET_STX : BigInt(req.query.amount);
-      if (amount <= 0n) return badRequest(reply, 'invalid amount');
+      const given = req.query.amount;
+      if (given !== undefined && !/^[1-9]\d{0,17}$/.test(given)) {
+        return badRequest(reply, 'amount must be a positive integer of micro-STX');
+      }
+      const amount = given === undefined ? FAUCET_STX : BigInt(given);
       node.faucetStx(address, amount);
       // The devnet mints directly in the simnet: there is no faucet transaction to point at.
       return { success: true, txId: null, amount: amount.toString() };

@@ -92,6 +92,11 @@ export type BurnView = { height: number; hash: string; time: number };
 const TESTNET_VERSION = 0x80;
 const TESTNET_CHAIN_ID = 0x80000000;
 
+/** The devnet's synthetic Stacks block hash at `height` (the simnet exposes none). */
+export function stacksBlockHash(height: number): string {
+  return hex.encode(sha256(new TextEncoder().encode(`peg-devnet stacks block ${height}`)));
+}
+
 const strip0x = (s: string) => (s.startsWith('0x') ? s.slice(2) : s);
 
 function senderOf(tx: StacksTransactionWire): string {
@@ -344,9 +349,7 @@ export class StacksChain {
       const height = this.simnet.blockHeight;
       const block: StacksBlock = {
         height,
-        hash: hex.encode(
-          sha256(new TextEncoder().encode(`peg-devnet stacks block ${height} ${record.txid}`)),
-        ),
+        hash: stacksBlockHash(height),
         burnBlockHeight: burn.height,
         burnBlockHash: burn.hash,
         burnBlockTime: burn.time,
