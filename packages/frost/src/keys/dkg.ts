@@ -34,9 +34,9 @@ import {
 } from '../math/point.ts';
 import { evaluate, evaluateInExponent } from '../math/polynomial.ts';
 import { add, decodeScalar, encodeScalar, mul, neg } from '../math/scalar.ts';
+import { tapTweak } from '../taproot.ts';
 import { generateSecretPolynomial, randomScalar } from './dealer.ts';
 import { validateSigners } from './packages.ts';
-import { tweakPublic, tweakSecret } from './tweak.ts';
 import type { DKG_Round1, DKG_Round2, DKG_Secret, Key, RNG, Signers } from './types.ts';
 
 /** What round2 learnt and round3 needs, kept off the caller-visible secret object. */
@@ -48,6 +48,8 @@ type Received = {
   round2: Record<Identifier, DKG_Round2>;
 };
 const received = new WeakMap<DKG_Secret, Received>();
+/** Our own commitment points from round1 (saves decoding them again in round3). */
+const ownCommitment = new WeakMap<DKG_Secret, Point[]>();
 
 /** The proof-of-knowledge challenge H_DKG(id ‖ φ_0 ‖ R) (R is even in -TR, encoded 02‖x). */
 function pokChallenge(suite: Ciphersuite, id: bigint, phi0: Point, R: Point): bigint {
@@ -99,13 +101,21 @@ export function round1(
   const c = pokChallenge(suite, id, phi0, R);
   const mu = add(k, mul(poly.coefficients[0]!, c));
   const commitment = poly.commitment.map(encodePoint);
+  const secretPackage: DKG_Secret = {
+    identifier: id,
+    coefficients: poly.coefficients,
+    commitment,
+    signers,
+    step: 1,
+  };
+  ownCommitment.set(secretPackage, poly.commitment);
   return {
     public: {
       identifier: identifierToHex(id),
       commitment,
       proofOfKnowledge: encodeProof(suite, R, mu),
     },
-    secret: { identifier: id, coefficients: poly.coefficients, commitment, signers, step: 1 },
+    secret: secretPackage,
   };
 }
 
@@ -193,21 +203,22 @@ export function round2(
     proofs.push({ R, mu, c: pokChallenge(suite, id, commitment[0]!, R) });
     senders.push({ id, idHex, commitment });
   }
-  // Σ w_j·(μ_j·G − R_j − c_j·φ_j0) == 0, one MSM; on failure, check each to name culprits.
+  // Σ w_j·(R_j + c_j·φ_j0) == (Σ w_j·μ_j)·G, one MSM; on failure, check each to name culprits.
   const weights = batchWeights(proofs.length, [transcript]);
-  const points: Point[] = [G];
-  const scalars: bigint[] = [0n];
+  const points: Point[] = [];
+  const scalars: bigint[] = [];
+  let muSum = 0n;
   proofs.forEach((p, j) => {
     const w = weights[j]!;
-    scalars[0] = add(scalars[0]!, mul(w, p.mu));
+    muSum = add(muSum, mul(w, p.mu));
     points.push(p.R, senders[j]!.commitment[0]!);
-    scalars.push(neg(w), neg(mul(w, p.c)));
+    scalars.push(w, mul(w, p.c));
   });
-  if (!msm(points, scalars).is0()) {
+  if (!msm(points, scalars).equals(G.multiplyUnsafe(muSum))) {
     const culprits = senders
       .filter((s, j) => {
         const p = proofs[j]!;
-        return !msm([G, s.commitment[0]!], [p.mu, neg(p.c)]).equals(p.R);
+        return !s.commitment[0]!.multiplyUnsafe(p.c).add(p.R).equals(G.multiplyUnsafe(p.mu));
       })
       .map((s) => s.idHex);
     throw new InvalidProofOfKnowledgeError(culprits);
@@ -264,15 +275,13 @@ export function round3(
     shares.push(share);
     evaluations.push(evaluateInExponent(s.commitment, me));
   }
-  // Σ w_j·(s_j·G − V_j) == 0 with V_j = Σ_k me^k·C_jk; individual checks only to name culprits.
+  // Σ w_j·V_j == (Σ w_j·s_j)·G with V_j = Σ_k me^k·C_jk; individual checks only to name culprits.
   const weights = batchWeights(shares.length, [state.transcript, ...shares.map(encodeScalar)]);
-  let gScalar = 0n;
-  const wNeg: bigint[] = [];
+  let shareSum = 0n;
   shares.forEach((s, j) => {
-    gScalar = add(gScalar, mul(weights[j]!, s));
-    wNeg.push(neg(weights[j]!));
+    shareSum = add(shareSum, mul(weights[j]!, s));
   });
-  if (!msm([G, ...evaluations], [gScalar, ...wNeg]).is0()) {
+  if (!msm(evaluations, weights).equals(G.multiplyUnsafe(shareSum))) {
     const culprits = state.senders
       .filter((_, j) => !G.multiplyUnsafe(shares[j]!).equals(evaluations[j]!))
       .map((s) => s.idHex);
@@ -280,35 +289,47 @@ export function round3(
   }
   // Group commitment Σ_j C_j (ours included) and every participant's verifying share.
   const mine = secret.coefficients;
-  const merged: Point[] = secret.commitment.map((c, k) =>
-    decodePoint(c, `secret.commitment[${k}]`),
-  );
+  const own =
+    ownCommitment.get(secret) ??
+    secret.commitment.map((c, k) => decodePoint(c, `secret.commitment[${k}]`));
+  const merged: Point[] = [...own];
   for (const s of state.senders)
     for (let k = 0; k < merged.length; k++) merged[k] = merged[k]!.add(s.commitment[k]!);
   let signingShare = evaluate(mine, me);
   for (const s of shares) signingShare = add(signingShare, s);
   const ids = [me, ...state.senders.map((s) => s.id)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const verifyingShares: Record<Identifier, Uint8Array> = {};
-  const ys = ids.map((id) => evaluateInExponent(merged, id));
+  let ys = ids.map((id) => evaluateInExponent(merged, id));
+  if (suite.taproot) {
+    // ZF post_dkg / noble adjustDKG: BIP341 key-path tweak (empty merkle root) of the whole
+    // package, applied to the points before encoding: even(P), then Q = P + t·G, Y_i += t·G.
+    const P = merged[0]!;
+    if (P.is0()) throw new InvalidSessionError('DKG produced the identity');
+    const odd = !hasEvenY(P);
+    const t = tapTweak(P, new Uint8Array(0));
+    const tG = G.multiply(t);
+    if (odd) {
+      for (let k = 0; k < merged.length; k++) merged[k] = merged[k]!.negate();
+      ys = ys.map((y) => y.negate());
+      signingShare = neg(signingShare);
+    }
+    merged[0] = merged[0]!.add(tG);
+    ys = ys.map((y) => y.add(tG));
+    signingShare = add(signingShare, t);
+  }
   const encoded = encodePoints([...merged, ...ys]);
+  const verifyingShares: Record<Identifier, Uint8Array> = {};
   ids.forEach((id, i) => {
     verifyingShares[identifierToHex(id)] = encoded[merged.length + i]!;
   });
-  let key: Key = {
+  const key: Key = {
     public: { signers, commitments: encoded.slice(0, merged.length), verifyingShares },
     secret: { identifier: identifierToHex(me), signingShare: encodeScalar(signingShare) },
   };
-  if (suite.taproot) {
-    const root = new Uint8Array(0);
-    key = {
-      public: tweakPublic(key.public, root),
-      secret: tweakSecret(key.secret, key.public, root),
-    };
-  }
   // Best-effort erasure of the polynomial (bigints cannot be wiped reliably).
   mine.fill(0n);
   delete secret.coefficients;
   received.delete(secret);
+  ownCommitment.delete(secret);
   secret.step = 3;
   return key;
 }

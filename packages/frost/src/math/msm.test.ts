@@ -40,4 +40,20 @@ describe('msm', () => {
     const scalars = points.map((_, i) => [1n, N - 1n, 1n << 128n, (1n << 128n) - 1n][i % 4]!);
     expect(msm(points, scalars).equals(naive(points, scalars))).toBe(true);
   });
+  it('handles repeated and opposite points in the batch-affine path', () => {
+    const base = Array.from({ length: 30 }, (_, i) => G.multiply(BigInt(i + 2)));
+    const points = [...base, ...base, ...base.map((p) => p.negate()), G, G, G.negate()];
+    const scalars = points.map((_, i) => BigInt(i % 7) + 1n);
+    expect(msm(points, scalars).equals(naive(points, scalars))).toBe(true);
+    // Identical scalars: the digits of P and −P land in the same buckets and cancel.
+    const same = points.map(() => 0x1234567890abcdefn);
+    expect(msm(points, same).equals(naive(points, same))).toBe(true);
+    const cancel = [...base, ...base.map((p) => p.negate())];
+    expect(
+      msm(
+        cancel,
+        cancel.map(() => 99n),
+      ).is0(),
+    ).toBe(true);
+  });
 });

@@ -67,3 +67,19 @@ function modPow(b: bigint, e: bigint): bigint {
   }
   return r;
 }
+
+describe('fast decompression agrees with noble', () => {
+  it('on many points of both parities and on lift_x', async () => {
+    const { schnorr } = await import('@noble/curves/secp256k1.js');
+    for (let i = 1n; i < 300n; i++) {
+      const q = G.multiply(i * 0x9e3779b97f4a7c15n);
+      const enc = q.toBytes(true);
+      const ours = decodePoint(enc, 'q');
+      expect(ours.equals(q)).toBe(true);
+      expect(ours.toBytes(true)).toEqual(enc);
+      expect(
+        decodeXOnly(enc.subarray(1), 'q').equals(schnorr.utils.lift_x(ours.toAffine().x)),
+      ).toBe(true);
+    }
+  });
+});

@@ -3,6 +3,7 @@
  * Lagrange coefficients at x = 0. Identifiers (key ids) are non-zero scalars, not indexes.
  * @module
  */
+import { hornerSmall } from './jacobian.ts';
 import { msm } from './msm.ts';
 import { type Point, ZERO } from './point.ts';
 import { invertBatch, mul, N, sub } from './scalar.ts';
@@ -25,11 +26,7 @@ const SMALL_ID = 1n << 16n;
 export function evaluateInExponent(commitments: readonly Point[], x: bigint): Point {
   const t = commitments.length;
   if (t === 0) return ZERO;
-  if (x > 0n && x < SMALL_ID) {
-    let acc = commitments[t - 1]!;
-    for (let j = t - 2; j >= 0; j--) acc = mulSmall(acc, x).add(commitments[j]!);
-    return acc;
-  }
+  if (x > 0n && x < SMALL_ID) return hornerSmall(commitments, Number(x));
   const powers = new Array<bigint>(t);
   let p = 1n;
   for (let j = 0; j < t; j++) {
@@ -37,17 +34,6 @@ export function evaluateInExponent(commitments: readonly Point[], x: bigint): Po
     p = (p * x) % N;
   }
   return msm(commitments, powers);
-}
-
-/** k·P for a small positive k by left-to-right double-and-add. */
-function mulSmall(p: Point, k: bigint): Point {
-  if (k === 1n) return p;
-  let acc = p;
-  for (let i = k.toString(2).length - 2; i >= 0; i--) {
-    acc = acc.double();
-    if ((k >> BigInt(i)) & 1n) acc = acc.add(p);
-  }
-  return acc;
 }
 
 /** Throws unless `ids` are distinct and non-zero. */

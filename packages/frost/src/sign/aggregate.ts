@@ -24,13 +24,12 @@ import type {
   NonceCommitments,
   TweakOptions,
 } from '../keys/types.ts';
-import { msm } from '../math/msm.ts';
-import { G } from '../math/point.ts';
 import { lagrangeCoefficients } from '../math/polynomial.ts';
-import { decodeScalar, neg } from '../math/scalar.ts';
+import { decodeScalar } from '../math/scalar.ts';
 import { parseCommitmentList } from './commitments.ts';
 import {
   aggregateShares,
+  baseMul,
   checkShare,
   checkSharesBatch,
   createSession,
@@ -114,7 +113,10 @@ export function aggregate(
   const keys = Object.keys(shares);
   if (keys.length !== idHex.length || !idHex.every((id) => Object.hasOwn(shares, id)))
     throw new InvalidSessionError('signature shares do not match the commitment list');
-  for (const id of idHex) verifyingShareOf(pub, id); // every signer must be in the key package
+  // Every signer must be in the key package (decoded only if shares are checked).
+  for (const id of idHex)
+    if (!Object.hasOwn(pub.verifyingShares, id))
+      throw new InvalidSessionError(`no verifying share for ${id}`);
   const zs: bigint[] = [];
   const malformed: Identifier[] = [];
   for (const id of idHex) {
@@ -164,5 +166,5 @@ export function verify(
     throw err;
   }
   const c = suite.challenge(R, PK, msg);
-  return msm([G, PK], [z, neg(c)]).equals(R);
+  return PK.multiplyUnsafe(c).add(R).equals(baseMul(z));
 }

@@ -35,6 +35,8 @@ export function parseCommitmentList(
       id: parseIdentifier(c.identifier, `${f}.identifier`),
       hiding: decodePoint(c.hiding, `${f}.hiding`),
       binding: decodePoint(c.binding, `${f}.binding`),
+      hidingBytes: c.hiding,
+      bindingBytes: c.binding,
     };
   });
   const sorted = sortSigners(parsed);

@@ -28,6 +28,9 @@ export type SignerCommitment = {
   readonly hiding: Point;
   /** Binding nonce commitment E = e·G. */
   readonly binding: Point;
+  /** The 33-byte encodings of D and E when already known (strict decoding makes them canonical). */
+  readonly hidingBytes?: Uint8Array;
+  readonly bindingBytes?: Uint8Array;
 };
 
 /** The group key as used for signing, after -TR normalisation and tweak. */
@@ -89,8 +92,8 @@ export function encodeCommitmentList(signers: readonly SignerCommitment[]): Uint
   const out = new Uint8Array(signers.length * 98);
   signers.forEach((s, i) => {
     out.set(encodeScalar(s.id), i * 98);
-    out.set(encodePoint(s.hiding), i * 98 + 32);
-    out.set(encodePoint(s.binding), i * 98 + 65);
+    out.set(s.hidingBytes ?? encodePoint(s.hiding), i * 98 + 32);
+    out.set(s.bindingBytes ?? encodePoint(s.binding), i * 98 + 65);
   });
   return out;
 }
@@ -212,9 +215,14 @@ export function shareEquation(
   return { points, scalars };
 }
 
-/** z·G == Σ equation: one MSM. */
+/** z·G == Σ equation (z·G from noble's precomputed base table, the rest as one MSM). */
 export function checkShare(equation: ShareEquation, z: bigint): boolean {
-  return msm([...equation.points, G], [...equation.scalars, neg(z)]).is0();
+  return msm(equation.points, equation.scalars).equals(baseMul(z));
+}
+
+/** k·G for public k (variable time, precomputed table); 0 gives the identity. */
+export function baseMul(k: bigint): Point {
+  return k === 0n ? ZERO : G.multiplyUnsafe(k);
 }
 
 /**
@@ -246,9 +254,7 @@ export function checkSharesBatch(
     });
     gScalar = add(gScalar, neg(mul(w, zs[i]!)));
   });
-  points.push(G);
-  scalars.push(gScalar);
-  return msm(points, scalars).is0();
+  return msm(points, scalars).equals(baseMul(neg(gScalar)));
 }
 
 /** Indices of the shares that fail their individual check (to name culprits). */
@@ -271,6 +277,6 @@ export function aggregateShares(
   let z = 0n;
   for (const zi of zs) z = add(z, zi);
   const R = session.nonceNegated ? session.groupCommitment.negate() : session.groupCommitment;
-  const valid = msm([G, session.key.groupKey], [z, neg(session.challenge)]).equals(R);
+  const valid = session.key.groupKey.multiplyUnsafe(session.challenge).add(R).equals(baseMul(z));
   return { z, valid };
 }
