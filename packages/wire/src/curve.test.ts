@@ -2,7 +2,14 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isCompressedPointHex, isCurveX, isUncompressedPointHex, N_HEX, P_HEX } from './curve.ts';
+import {
+  isCompressedPointHex,
+  isCurveX,
+  isFormattedPointOnCurve,
+  isUncompressedPointHex,
+  N_HEX,
+  P_HEX,
+} from './curve.ts';
 
 // Our fast point check must agree with @noble/curves' decompression on every input.
 function nobleAccepts(hex: string): boolean {
@@ -21,6 +28,7 @@ describe('isCompressedPointHex agrees with @noble/curves', () => {
     fc.assert(
       fc.property(hex64, fc.constantFrom('02', '03'), (x, prefix) => {
         expect(isCompressedPointHex(prefix + x)).toBe(nobleAccepts(prefix + x));
+        expect(isFormattedPointOnCurve(prefix + x)).toBe(nobleAccepts(prefix + x));
       }),
       { seed: 4242, numRuns: 2000 },
     );
@@ -88,6 +96,7 @@ describe('isUncompressedPointHex agrees with @noble/curves', () => {
           const y = (BigInt(`0x${hex.slice(66)}`) + BigInt(delta)) % BigInt(`0x${P_HEX}`);
           const moved = hex.slice(0, 66) + y.toString(16).padStart(64, '0');
           expect(isUncompressedPointHex(moved)).toBe(nobleAcceptsUncompressed(moved));
+          expect(isFormattedPointOnCurve(moved)).toBe(nobleAcceptsUncompressed(moved));
         },
       ),
       { seed: 11, numRuns: 300 },
@@ -97,6 +106,7 @@ describe('isUncompressedPointHex agrees with @noble/curves', () => {
     fc.assert(
       fc.property(hex64, hex64, (x, y) => {
         expect(isUncompressedPointHex(`04${x}${y}`)).toBe(nobleAcceptsUncompressed(`04${x}${y}`));
+        expect(isFormattedPointOnCurve(`04${x}${y}`)).toBe(nobleAcceptsUncompressed(`04${x}${y}`));
       }),
       { seed: 12, numRuns: 500 },
     );

@@ -58,6 +58,13 @@ export function isCompressedPointHex(hex: string): boolean {
   return isCurveX(hex.slice(2));
 }
 
+/** `isCurveX` for 64 hex digits already known to be lowercase hex (the schemas' format check). */
+function isCurveXUnchecked(xHex: string): boolean {
+  if (xHex >= P_HEX) return false;
+  const x = BigInt(`0x${xHex}`);
+  return jacobi((((x * x) % P) * x + 7n) % P, P) === 1;
+}
+
 const HEX128 = /^[0-9a-f]{128}$/;
 
 /**
@@ -68,12 +75,24 @@ const HEX128 = /^[0-9a-f]{128}$/;
  */
 export function isUncompressedPointHex(hex: string): boolean {
   if (hex.length !== 130 || hex[0] !== '0' || hex[1] !== '4') return false;
-  const xy = hex.slice(2);
-  if (!HEX128.test(xy)) return false;
-  const xHex = xy.slice(0, 64);
-  const yHex = xy.slice(64);
+  if (!HEX128.test(hex.slice(2))) return false;
+  return onCurveXY(hex);
+}
+
+/** y² = x³ + 7 with x, y < p, for `04 ‖ x ‖ y` already known to be lowercase hex. */
+function onCurveXY(hex: string): boolean {
+  const xHex = hex.slice(2, 66);
+  const yHex = hex.slice(66);
   if (xHex >= P_HEX || yHex >= P_HEX) return false;
   const x = BigInt(`0x${xHex}`);
   const y = BigInt(`0x${yHex}`);
   return (y * y) % P === (((x * x) % P) * x + 7n) % P;
+}
+
+/**
+ * The curve check of a point whose form the schema has already checked (`02|03 ‖ x` as 66, or
+ * `04 ‖ x ‖ y` as 130 lowercase hex digits): skips the format work the schema did.
+ */
+export function isFormattedPointOnCurve(hex: string): boolean {
+  return hex.length === 66 ? isCurveXUnchecked(hex.slice(2)) : onCurveXY(hex);
 }

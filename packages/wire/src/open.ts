@@ -2,12 +2,13 @@ import { schnorr } from '@noble/curves/secp256k1.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { equalBytes } from './bytes.ts';
 import { canonicalWithAndWithout } from './canonical.ts';
+import { isFormattedPointOnCurve } from './curve.ts';
 import { envelopeDigest, keyAnnouncementDigest } from './digest.ts';
 import { type Envelope, PROTOCOL_VERSION, schemasFor } from './envelope.ts';
 import type { OpenError } from './errors.ts';
 import { isCoordinatorKind, type Kind } from './kinds.ts';
 import type { Limits } from './limits.ts';
-import { isPointHex, withPointChecks } from './point-checks.ts';
+import { withPointChecks } from './point-checks.ts';
 import { taprootOutputKey } from './taproot.ts';
 
 /** The key each party id must sign with: a map, or a lookup function. */
@@ -124,7 +125,8 @@ function openUnchecked(
   if (!schnorr.verify(envelope.signature, digest, publicKey))
     return fail({ code: 'bad-signature' });
 
-  for (const hex of points) if (!isPointHex(hex)) return fail({ code: 'invalid-point' });
+  for (const hex of points)
+    if (!isFormattedPointOnCurve(hex)) return fail({ code: 'invalid-point' });
 
   const proof = checkProofs(envelope);
   if (proof !== undefined) return fail({ code: 'invalid-proof', reason: proof });

@@ -1,4 +1,4 @@
-import { isCompressedPointHex, isUncompressedPointHex } from './curve.ts';
+import { isFormattedPointOnCurve } from './curve.ts';
 
 /**
  * When the curve check of a point runs. `open` decodes in 'defer' mode: the structure (sizes,
@@ -15,14 +15,13 @@ type Mode = 'now' | 'defer' | 'skip';
 let mode: Mode = 'now';
 let deferred: string[] = [];
 
-/** True when `hex` is a valid point in either SEC1 form the protocol uses (33 or 65 bytes). */
-export function isPointHex(hex: string): boolean {
-  return hex.length === 66 ? isCompressedPointHex(hex) : isUncompressedPointHex(hex);
-}
-
-/** Called by the point schemas' refinements with the point's hex digits (format already checked). */
+/**
+ * Called by the point schemas' refinements with the point's hex digits. Their format check
+ * aborts on failure, so only well-formed strings get here (and into the deferred list, which
+ * `open` checks with `isFormattedPointOnCurve`).
+ */
 export function checkPointHex(hex: string): boolean {
-  if (mode === 'now') return isPointHex(hex);
+  if (mode === 'now') return isFormattedPointOnCurve(hex);
   if (mode === 'defer') deferred.push(hex);
   return true;
 }
