@@ -56,12 +56,10 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
-    log.info({ signal }, 'closing: stop accepting, finish in-flight requests, close the store');
-    const force = setTimeout(() => {
-      log.error('graceful close timed out; exiting');
-      process.exit(1);
-    }, 15_000);
+    // Armed first: nothing below (not even a stuck log destination) may keep the process up.
+    const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
+    log.info({ signal }, 'closing: stop accepting, finish in-flight requests, close the store');
     app.close().then(
       () => {
         log.info('closed');

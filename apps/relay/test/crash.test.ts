@@ -34,7 +34,7 @@ async function crashRounds(args: string[], label: string): Promise<void> {
       relay = await startRelay(args);
       const token = await getToken(relay.url, signer(1));
       const r = relay;
-      const killAt = 150 + Math.floor(rand() * 600);
+      const killAt = 300 + Math.floor(rand() * 1200);
       const killed = sleep(killAt).then(() => r.kill());
       const result = await runLoad({
         urls: [relay.url],

@@ -90,10 +90,17 @@ export async function readAll(
 ): Promise<{ id: string; envelope: string; seq: number }[]> {
   const out: { id: string; envelope: string; seq: number }[] = [];
   let after = 0;
+  let retries = 0;
   for (let page = 0; page < 10_000; page++) {
     const res = await fetch(`${url}/v1/inboxes/${inbox}/messages?after=${after}&limit=1000`, {
       headers: { authorization: `Bearer ${token}` },
     });
+    if (res.status === 503 && retries++ < 40) {
+      // The store may be electing a new leader (cluster node lost): reads are safe to repeat.
+      await new Promise((r) => setTimeout(r, 250));
+      page--;
+      continue;
+    }
     if (res.status !== 200) throw new Error(`read: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as {
       messages: { id: string; envelope: string; seq: number }[];

@@ -19,6 +19,8 @@ export type RelayProcess = {
   port: number;
   url: string;
   proc: ChildProcess;
+  /** The last 64 KiB of its log (for failure messages). */
+  logs(): string;
   kill(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -47,6 +49,8 @@ export async function startRelay(args: string[]): Promise<RelayProcess> {
       '100000',
       '--log-level',
       'info',
+      // Tests never use the default port: any free one, read back from the log.
+      ...(args.includes('--port') ? [] : ['--port', '0']),
       ...args,
     ],
     {
@@ -55,8 +59,8 @@ export async function startRelay(args: string[]): Promise<RelayProcess> {
       env: { ...process.env, PEG_RELAY_LOG_LEVEL: '' },
     },
   );
+  let out = '';
   const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
     let err = '';
     const timer = setTimeout(
       () => reject(new Error(`relay did not start in 30 s:\n${out}\n${err}`)),
@@ -66,7 +70,7 @@ export async function startRelay(args: string[]): Promise<RelayProcess> {
       err += d.toString();
     });
     proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
+      out = (out + d.toString()).slice(-65_536);
       const m = /"port":(\d+)[^\n]*"msg":"relay listening"/.exec(out);
       if (m) {
         clearTimeout(timer);
@@ -82,6 +86,7 @@ export async function startRelay(args: string[]): Promise<RelayProcess> {
     port,
     url: `http://127.0.0.1:${port}`,
     proc,
+    logs: () => out,
     async kill() {
       proc.kill('SIGKILL');
       await exited(proc);
