@@ -4,7 +4,7 @@ import { WeightedError } from './errors.ts';
 import { LagrangeCache } from './lagrange.ts';
 import { getParty, type Layout } from './layout.ts';
 import { checkPackage, type MessageRound, messageRound } from './roundMath.ts';
-import { type SigningContext, type SignMode, signingContext } from './signingContext.ts';
+import { keyTable, type SigningContext, type SignMode, signingContext } from './signingContext.ts';
 import type { SignatureShares, SigningPackage } from './signingMessages.ts';
 
 /** What the coordinator knows: the layout, the group key and (for finding culprits) Y_k. */
@@ -49,7 +49,7 @@ function cacheFor(layout: Layout): LagrangeCache {
 function verifyFinal(ctx: SigningContext, round: MessageRound, z: bigint): boolean {
   const R = round.nonceSign === 1n ? round.R : round.R.negate();
   const zG = z === 0n ? G.subtract(G) : G.multiplyUnsafe(z);
-  return zG.add(ctx.key.multiplyUnsafe(N - round.c)).equals(R);
+  return zG.add(keyTable(ctx).multiplyUnsafe(N - round.c)).equals(R);
 }
 
 /**

@@ -18,13 +18,12 @@ export type SignMode =
 /**
  * Everything that depends only on (group key, mode), computed once: the key signatures verify
  * under, and how a key-id secret maps to it: x_k' = scale·x_k + offset (so Σλ_k·x_k' is the
- * secret of `key` because Σλ_k = 1). `key` carries a precomputed window table (W = 8), so each
- * final-signature check costs ~1/3 of a plain verify.
+ * secret of `key` because Σλ_k = 1). Cached per (key, mode); see `keyTable` for verification.
  */
 export interface SigningContext {
   readonly suite: Ciphersuite;
   readonly taproot: boolean;
-  /** The key signatures verify under (even-y for taproot), precomputed. */
+  /** The key signatures verify under (even-y for taproot). */
   readonly key: Point;
   /** ±1 as a scalar mod n. */
   readonly scale: bigint;
@@ -81,11 +80,25 @@ export function signingContext(groupKey: Point, mode: SignMode): SigningContext 
       };
     }
   }
-  ctx.key.precompute(8, false);
   if (cache.size >= CACHE_MAX) {
     const oldest = cache.keys().next().value;
     if (oldest !== undefined) cache.delete(oldest);
   }
   cache.set(cacheKey, ctx);
   return ctx;
+}
+
+const tabled = new WeakSet<Point>();
+
+/**
+ * The signing key with a precomputed window table (W = 8, ~50 ms once per key and mode), so a
+ * final-signature check costs about a third of a plain verify. Built on first use by a verifier
+ * (the coordinator), never by parties, which do not verify.
+ */
+export function keyTable(ctx: SigningContext): Point {
+  if (!tabled.has(ctx.key)) {
+    ctx.key.precompute(8, false);
+    tabled.add(ctx.key);
+  }
+  return ctx.key;
 }
