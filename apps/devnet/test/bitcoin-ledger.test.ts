@@ -1,4 +1,4 @@
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { OutScript, SigHash, Transaction } from '@scure/btc-signer';
 import { describe, expect, it } from 'vitest';
 import { RpcError } from '../src/bitcoin/errors.ts';
@@ -195,5 +195,27 @@ describe('bitcoin ledger', () => {
     const [a, b] = ledger.blocks.slice(-2);
     expect(b!.prevHash).toBe(a!.hash);
     expect(new Set(ledger.blocks.map((x) => x.hash)).size).toBe(ledger.blocks.length);
+  });
+});
+
+describe('bitcoin ledger: taproot hash types', () => {
+  it('accepts a 65-byte SIGHASH_ALL signature and refuses hash type 0x00 spelled out', () => {
+    const { ledger, coin } = fundedLedger();
+    const outputs = [{ script: payee.script, amount: 900_000n }];
+    const spend = (hashType: number) => {
+      const tx = new Transaction({ allowUnknownOutputs: true });
+      tx.addInput({
+        txid: coin.txid,
+        index: coin.vout,
+        witnessUtxo: { script: coin.script, amount: coin.amount },
+      });
+      for (const o of outputs) tx.addOutput(o);
+      const sighash = tx.preimageWitnessV1(0, [coin.script], hashType, [coin.amount]);
+      const sig = Uint8Array.from([...schnorr.sign(sighash, alice.secret), hashType]);
+      tx.updateInput(0, { finalScriptWitness: [sig] }, true);
+      return tx.hex;
+    };
+    expect(rejection(() => ledger.check(spend(SigHash.DEFAULT))).message).toMatch(/hash type/);
+    expect(ledger.submit(spend(SigHash.ALL)).fee).toBe(100_000n);
   });
 });

@@ -173,3 +173,38 @@ describe('bitcoin rpc', () => {
     expect(hex.decode(await rpc.sendRawTransaction(greedy, 0))).toHaveLength(32);
   });
 });
+
+describe('bitcoin rpc: the rest of the subset', () => {
+  it('sendtoaddress, getrawmempool, getmempoolentry, decoderawtransaction, getblockheader', async () => {
+    const { body } = await raw({ id: 1, method: 'sendtoaddress', params: [bobAddress, '0.001'] });
+    const txid = body?.result as string;
+    expect((await raw({ id: 2, method: 'getrawmempool', params: [] })).body?.result).toContain(
+      txid,
+    );
+    expect(
+      (await raw({ id: 3, method: 'getmempoolentry', params: [txid] })).body?.result,
+    ).toHaveProperty('fees');
+    const hexTx = await rpc.getRawTransaction(txid);
+    const decoded = (await raw({ id: 4, method: 'decoderawtransaction', params: [hexTx] })).body
+      ?.result as {
+      txid: string;
+      vout: { value: number; scriptPubKey: { address?: string; asm: string } }[];
+    };
+    expect(decoded.txid).toBe(txid);
+    expect(decoded.vout[0]).toMatchObject({ value: 0.001, scriptPubKey: { address: bobAddress } });
+    expect(decoded.vout[0]!.scriptPubKey.asm).toBe(`1 ${Buffer.from(bob.xonly).toString('hex')}`);
+    const mined = await raw({ id: 5, method: 'generatetoaddress', params: [1, bobAddress] });
+    const [hash] = mined.body!.result as string[];
+    const header = (await raw({ id: 6, method: 'getblockheader', params: [hash] })).body!
+      .result as { height: number; nTx: number };
+    expect(header.height).toBe(await rpc.getBlockCount());
+    expect((await rpc.getBlock(hash!)).tx).toContain(txid);
+    expect((await raw({ id: 7, method: 'getrawmempool', params: [] })).body?.result).toEqual([]);
+    expect(
+      (await raw({ id: 8, method: 'faucet', params: [bobAddress, 'lots'] })).body?.error,
+    ).toMatchObject({ code: -3 });
+    expect((await raw({ id: 9, method: 'listunspent', params: [] })).body?.error).toMatchObject({
+      code: -8,
+    });
+  });
+});
