@@ -58,24 +58,33 @@ export class Chains implements BitcoinNode, StacksNode {
     const record = this.record;
     this.record = () => undefined;
     try {
-      for (const op of ops) {
-        switch (op.op) {
-          case 'stx':
-            this.broadcast(op.hex);
-            break;
-          case 'btc':
-            this.sendRawTransaction(op.hex);
-            break;
-          case 'mine':
-            this.tick(hex.decode(op.script), op.time);
-            break;
-          case 'mint-stx':
-            this.faucetStx(op.principal, BigInt(op.amount));
-            break;
+      for (const [i, op] of ops.entries()) {
+        try {
+          this.apply(op);
+        } catch (err) {
+          const why = err instanceof Error ? err.message : String(err);
+          throw new Error(`journal replay failed at operation ${i + 1} (${op.op}): ${why}`);
         }
       }
     } finally {
       this.record = record;
+    }
+  }
+
+  private apply(op: JournalOp): void {
+    switch (op.op) {
+      case 'stx':
+        this.broadcast(op.hex);
+        break;
+      case 'btc':
+        this.sendRawTransaction(op.hex);
+        break;
+      case 'mine':
+        this.tick(hex.decode(op.script), op.time);
+        break;
+      case 'mint-stx':
+        this.faucetStx(op.principal, BigInt(op.amount));
+        break;
     }
   }
 
