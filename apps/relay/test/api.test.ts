@@ -273,6 +273,22 @@ describe('API v1 errors', () => {
     expect(env.statusCode).toBe(413);
   });
 
+  it('415 for a body that is not JSON', async () => {
+    relay = await sqliteRelay();
+    const { app } = relay;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/messages',
+      headers: {
+        authorization: signed(app, '1', 1, 'POST', '/v1/messages', 'x=1'),
+        'content-type': 'text/plain',
+      },
+      payload: 'x=1',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json().error).toBe('unsupported-media-type');
+  });
+
   it('429 for a flooding key, others unaffected', async () => {
     relay = await sqliteRelay({ rateLimit: { perSecond: 1, burst: 5 } });
     const { app } = relay;

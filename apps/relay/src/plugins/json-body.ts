@@ -7,7 +7,8 @@ import fp from 'fastify-plugin';
  */
 export const jsonBodyPlugin = fp(
   async (app: FastifyInstance) => {
-    app.removeContentTypeParser('application/json');
+    // JSON only: anything else (text/plain included) is a 415.
+    app.removeAllContentTypeParsers();
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
       const raw = body as Buffer;
       request.rawBody = raw;
