@@ -114,6 +114,7 @@ export {
   type DkgRound1State,
   type DkgRound2Outcome,
   type DkgRound2State,
+  dkgEnd,
   dkgFinish,
   dkgRound1,
   dkgRound2,
@@ -123,14 +124,18 @@ export {
 export {
   DKG_ID_LENGTH,
   type DkgComplaint,
+  type DkgEnd,
   type DkgRound1,
   type DkgRound2,
   decodeComplaint,
+  decodeDkgEnd,
   decodeRound1,
   decodeRound2,
   encodeComplaint,
+  encodeDkgEnd,
   encodeRound1,
   encodeRound2,
+  makeRound1,
 } from './weighted/dkgMessages.ts';
 export { type DleqProof, proveDleq, verifyDleq } from './weighted/dleq.ts';
 export type { RandomBytes } from './weighted/encoding.ts';

@@ -3,6 +3,7 @@ import { sumCommitments } from './commitmentSum.ts';
 import {
   DKG_ID_LENGTH,
   type DkgComplaint,
+  type DkgEnd,
   type DkgRound1,
   type DkgRound2,
   encodeRound1,
@@ -394,4 +395,14 @@ export function echoMismatches(
   const out: number[] = [];
   for (const [id, e] of others) if (!sameBytes(e, mine)) out.push(id);
   return out.sort((a, b) => a - b);
+}
+
+/** The DKG-end message for a result: echo and the party's own key-id public shares. */
+export function dkgEnd(result: DkgResult): DkgEnd {
+  return {
+    dkgId: result.dkgId,
+    partyId: result.partyId,
+    echo: result.echo,
+    keyIdPublicShares: [...result.keyIdPublicShares].map(([keyId, share]) => ({ keyId, share })),
+  };
 }

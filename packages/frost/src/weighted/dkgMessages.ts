@@ -199,3 +199,51 @@ export function decodeComplaint(bytes: Uint8Array): DkgComplaint {
     proof: decodeDleq(bytes.subarray(73)),
   };
 }
+
+/** Builds a round-1 message from its fields, with its canonical bytes (what the echo covers). */
+export function makeRound1(fields: Omit<DkgRound1, 'bytes'>): DkgRound1 {
+  return { ...fields, bytes: encodeRound1(fields) };
+}
+
+/**
+ * The last DKG message (broadcast): the sender's echo hash and the public shares Y_k = x_k·G of
+ * its own key ids, which every party and the coordinator collect and check all at once
+ * (`verifyKeyIdPublicShares`).
+ */
+export interface DkgEnd {
+  readonly dkgId: Uint8Array;
+  readonly partyId: number;
+  readonly echo: Uint8Array;
+  readonly keyIdPublicShares: readonly { readonly keyId: number; readonly share: PointT }[];
+}
+
+/** dkgId(32) ‖ partyId(u32) ‖ echo(32) ‖ count(u32) ‖ count × (keyId(u32) ‖ Y_k(33)). */
+export function encodeDkgEnd(m: DkgEnd): Uint8Array {
+  assertDkgId(m.dkgId);
+  if (!(m.echo instanceof Uint8Array) || m.echo.length !== 32)
+    throw new WeightedError('INVALID_INPUT', 'echo must be 32 bytes');
+  const parts: Uint8Array[] = [m.dkgId, u32(m.partyId), m.echo, u32(m.keyIdPublicShares.length)];
+  for (const s of m.keyIdPublicShares) parts.push(u32(s.keyId), pointToBytes(s.share));
+  return concat(...parts);
+}
+
+export function decodeDkgEnd(bytes: Uint8Array): DkgEnd {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 72)
+    throw new WeightedError('INVALID_INPUT', 'DKG end: too short');
+  const partyId = readU32(bytes, 32);
+  const count = readU32(bytes, 68);
+  if (bytes.length !== 72 + 37 * count)
+    throw new WeightedError('INVALID_INPUT', `DKG end of party ${partyId}: wrong size`);
+  const keyIdPublicShares: { keyId: number; share: PointT }[] = [];
+  for (let i = 0, o = 72; i < count; i++, o += 37) {
+    const keyId = readU32(bytes, o);
+    keyIdPublicShares.push({
+      keyId,
+      share: pointFromBytes(
+        bytes.subarray(o + 4, o + 37),
+        `DKG end of party ${partyId}: Y_${keyId}`,
+      ),
+    });
+  }
+  return { dkgId: bytes.slice(0, 32), partyId, echo: bytes.slice(36, 68), keyIdPublicShares };
+}

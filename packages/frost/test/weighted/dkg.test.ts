@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import { dkgFinish, dkgRound1, dkgRound2 } from '../../src/weighted/dkg.ts';
+import { dkgEnd, dkgFinish, dkgRound1, dkgRound2, echoMismatches } from '../../src/weighted/dkg.ts';
+import { decodeDkgEnd, encodeDkgEnd } from '../../src/weighted/dkgMessages.ts';
 import { G, N, type Point } from '../../src/weighted/encoding.ts';
 import { lagrangeCoefficients } from '../../src/weighted/lagrange.ts';
 import { createLayout, unweightedLayout } from '../../src/weighted/layout.ts';
+import { verifyKeyIdPublicShares } from '../../src/weighted/publicShares.ts';
 import { signingContext } from '../../src/weighted/signingContext.ts';
 import { random, runDkg } from './helpers.ts';
 
@@ -135,4 +137,30 @@ describe('weighted DKG', () => {
       }
     });
   }
+});
+
+describe('DKG end messages', () => {
+  it('carry the echo and own public shares; collected, they pass the all-key-ids check', () => {
+    const layout = createLayout({
+      parties: [
+        { id: 10, keyIds: [1, 2] },
+        { id: 20, keyIds: [3] },
+        { id: 30, keyIds: [4, 5, 6] },
+      ],
+      threshold: 4,
+    });
+    const results = runDkg(layout);
+    const ends = [...results.values()].map((r) => decodeDkgEnd(encodeDkgEnd(dkgEnd(r))));
+    const shares = new Map<number, Point>();
+    for (const e of ends) for (const s of e.keyIdPublicShares) shares.set(s.keyId, s.share);
+    const first = results.get(10);
+    if (!first) throw new Error('no result');
+    expect(verifyKeyIdPublicShares(layout, first.groupCommitments, shares, random)).toEqual({
+      ok: true,
+    });
+    expect(echoMismatches(first.echo, new Map(ends.map((e) => [e.partyId, e.echo])))).toEqual([]);
+    expect(() => decodeDkgEnd(encodeDkgEnd(dkgEnd(first)).subarray(1))).toThrow(
+      /wrong size|too short/,
+    );
+  });
 });
