@@ -2,9 +2,9 @@
  * The narrow crypto adapter of the state machines. Every curve operation the protocol needs goes
  * through this module, so the backend can be swapped without touching the machines.
  *
- * Backend today: the Taproot FROST suite of @noble/curves (`schnorr_FROST`, RFC 9591
- * FROST(secp256k1, SHA-256)-TR) for signing, with one FROST identifier per key id; the weighted
- * DKG (one Pedersen polynomial per party, shares evaluated at every key id, WSTS v2 style) with
+ * Signing calls the weighted layer of @peg/frost (WSTS v2: one nonce pair per party per message,
+ * Lagrange coefficients over key ids, FROST(secp256k1, SHA-256)-TR, BIP340 signatures). The
+ * weighted DKG (one Pedersen polynomial per party, shares evaluated at every key id, WSTS v2 style) with
  * Schnorr proofs of knowledge, per-recipient encrypted shares (ECDH + ChaCha20-Poly1305) and
  * verifiable complaints (the recipient reveals the ECDH point with a Chaum-Pedersen DLEQ proof)
  * is written here over @noble/curves primitives until @peg/frost's weighted layer lands.
@@ -13,9 +13,17 @@
  * JSON. Secrets never appear in thrown messages.
  */
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { schnorr, schnorr_FROST, secp256k1 } from '@noble/curves/secp256k1.js';
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import {
+  createLayout,
+  type Layout,
+  noncesFrom,
+  weightedAggregate,
+  weightedCommit,
+  weightedSign,
+} from '@peg/frost';
 
 /** Lowercase hex string. */
 export type Hex = string;
@@ -339,70 +347,78 @@ export function xOnly(groupKey: Hex): Hex {
   return groupKey.slice(2);
 }
 
-// ---------------------------------------------------------------- signing
+// ---------------------------------------------------------------- signing (@peg/frost weighted)
 
-/** Secret nonce pair of one key id for one message. Used once, then erased from state. */
+/** Secret nonce pair of a party for one message. Used once, then erased from state. */
 export type SecretNonce = { hiding: Hex; binding: Hex };
-/** Public nonce commitment of one key id. */
-export type NonceCommitment = { keyId: number; hiding: Hex; binding: Hex };
+/** Public nonce commitment of a party for one message (compressed points). */
+export type NonceCommitment = { hiding: Hex; binding: Hex };
+/** Who owns which key ids (the whole federation) and the threshold in key ids. */
+export type LayoutSpec = { parties: { id: number; keyIds: number[] }[]; threshold: number };
+/** A signing package: the messages and each chosen party's commitments (sorted by party id). */
+export type SigningPackageHex = {
+  messages: Hex[];
+  commitments: { partyId: number; pairs: NonceCommitment[] }[];
+};
 
-const idOf = (keyId: number): string => schnorr_FROST.Identifier.fromNumber(keyId);
-
-type NobleFrostPublic = Parameters<typeof schnorr_FROST.signShare>[1];
-const pubCache = new Map<string, NobleFrostPublic>();
-function noblePublic(pkg: PublicKeyPackage): NobleFrostPublic {
-  const cacheKey = `${pkg.commitments[0]}:${pkg.keyIds.length}`;
-  const hit = pubCache.get(cacheKey);
-  if (hit) return hit;
-  const verifyingShares: Record<string, Uint8Array> = {};
-  for (const k of pkg.keyIds) verifyingShares[idOf(k)] = hexToBytes(pkg.verifyingShares[k]!);
-  const max = Math.max(...pkg.keyIds, pkg.threshold);
-  const v: NobleFrostPublic = {
-    signers: { min: pkg.threshold, max },
-    commitments: pkg.commitments.map(hexToBytes),
-    verifyingShares,
-  };
-  if (pubCache.size > 64) pubCache.clear();
-  pubCache.set(cacheKey, v);
-  return v;
+// BIP340 under the even-y group key, no tweak (the BIP341 tweak is @peg/bitcoin's concern).
+const MODE = { suite: 'taproot' } as const;
+const layouts = new Map<string, Layout>();
+function layoutOf(spec: LayoutSpec): Layout {
+  const k = `${spec.threshold}|${spec.parties.map((p) => `${p.id}:${p.keyIds.join(',')}`).join(';')}`;
+  let l = layouts.get(k);
+  if (l === undefined) {
+    l = createLayout(spec);
+    if (layouts.size > 64) layouts.clear();
+    layouts.set(k, l);
+  }
+  return l;
 }
-
-const nobleCommitments = (list: NonceCommitment[]) =>
-  list.map((c) => {
-    return {
-      identifier: idOf(c.keyId),
-      hiding: hexToBytes(c.hiding),
-      binding: hexToBytes(c.binding),
-    };
-  });
-
-/** RFC 9591 round 1 for one key id: a hedged nonce pair and its commitment. */
-export function commitNonce(
-  keyId: number,
-  signingShare: Hex,
-  rng: Rng,
-): { nonce: SecretNonce; commitment: NonceCommitment } {
-  const g = schnorr_FROST.commit(
-    { identifier: idOf(keyId), signingShare: hexToBytes(signingShare) },
-    (n?: number) => Uint8Array.from(rng(n ?? 32)),
-  );
+const big = (h: Hex): bigint => BigInt(`0x${h}`);
+const rnd = (rng: Rng) => (n: number) => Uint8Array.from(rng(n));
+function signingKey(
+  spec: LayoutSpec,
+  partyId: number,
+  groupKey: Hex,
+  keyShares: Record<string, Hex>,
+) {
+  const keyIdSecrets = new Map<number, bigint>();
+  for (const [k, x] of Object.entries(keyShares)) keyIdSecrets.set(Number(k), fromHexScalar(x));
+  return { layout: layoutOf(spec), partyId, groupKey: parsePoint(groupKey), keyIdSecrets };
+}
+function frostPackage(pkg: SigningPackageHex) {
   return {
-    nonce: { hiding: bytesToHex(g.nonces.hiding), binding: bytesToHex(g.nonces.binding) },
-    commitment: {
-      keyId,
-      hiding: bytesToHex(g.commitments.hiding),
-      binding: bytesToHex(g.commitments.binding),
-    },
+    messages: pkg.messages.map(hexToBytes),
+    commitments: pkg.commitments.map((c) => ({
+      partyId: c.partyId,
+      pairs: c.pairs.map((p) => ({ hiding: parsePoint(p.hiding), binding: parsePoint(p.binding) })),
+    })),
   };
 }
 
-/** Checks that a commitment list is well formed: valid points, distinct key ids. */
+/** Round 1 (weighted): one hedged nonce pair per message, whatever the party's weight. */
+export function commitNonces(
+  spec: LayoutSpec,
+  partyId: number,
+  groupKey: Hex,
+  keyShares: Record<string, Hex>,
+  count: number,
+  rng: Rng,
+): { nonces: SecretNonce[]; commitments: NonceCommitment[] } {
+  const n = weightedCommit(signingKey(spec, partyId, groupKey, keyShares), MODE, count, rnd(rng));
+  return {
+    nonces: n.pairs.map((p) => ({ hiding: toHex(p.hiding), binding: toHex(p.binding) })),
+    commitments: n.commitments.pairs.map((p) => ({
+      hiding: pointHex(p.hiding),
+      binding: pointHex(p.binding),
+    })),
+  };
+}
+
+/** Checks that commitments are valid, non-identity points. */
 export function validCommitments(list: NonceCommitment[]): boolean {
-  const seen = new Set<number>();
   try {
     for (const c of list) {
-      if (seen.has(c.keyId)) return false;
-      seen.add(c.keyId);
       parsePoint(c.hiding);
       parsePoint(c.binding);
     }
@@ -412,61 +428,54 @@ export function validCommitments(list: NonceCommitment[]): boolean {
   }
 }
 
-/** RFC 9591 round 2 (Taproot variant) for one key id. */
-export function signShare(
-  pub: PublicKeyPackage,
-  keyId: number,
-  signingShare: Hex,
-  nonce: SecretNonce,
-  list: NonceCommitment[],
-  message: Hex,
-): Hex {
-  return bytesToHex(
-    schnorr_FROST.signShare(
-      { identifier: idOf(keyId), signingShare: hexToBytes(signingShare) },
-      noblePublic(pub),
-      { hiding: hexToBytes(nonce.hiding), binding: hexToBytes(nonce.binding) },
-      nobleCommitments(list),
-      hexToBytes(message),
-    ),
+/**
+ * Round 2 (weighted): z_p per message. @peg/frost checks that our commitments are in the package
+ * unchanged and marks the nonces spent; the caller erases them from its state.
+ */
+export function signPackage(
+  spec: LayoutSpec,
+  partyId: number,
+  groupKey: Hex,
+  keyShares: Record<string, Hex>,
+  nonces: SecretNonce[],
+  pkg: SigningPackageHex,
+): Hex[] {
+  const key = signingKey(spec, partyId, groupKey, keyShares);
+  const n = noncesFrom(
+    partyId,
+    nonces.map((p) => ({ hiding: fromHexScalar(p.hiding), binding: fromHexScalar(p.binding) })),
   );
+  return weightedSign(key, n, frostPackage(pkg), MODE).shares.map(toHex);
 }
 
-/** Coordinator-side check of one signature share (RFC 9591 §5.4). */
-export function verifySignatureShare(
-  pub: PublicKeyPackage,
-  list: NonceCommitment[],
-  message: Hex,
-  keyId: number,
-  share: Hex,
-): boolean {
-  try {
-    const z = hexToBytes(share);
-    if (z.length !== 32) return false;
-    return schnorr_FROST.verifyShare(
-      noblePublic(pub),
-      nobleCommitments(list),
-      hexToBytes(message),
-      idOf(keyId),
-      z,
-    );
-  } catch {
-    return false;
-  }
+/** True when `z` is a canonical scalar (hex, < n). */
+export function isScalarHex(z: string): boolean {
+  return /^[0-9a-f]{64}$/.test(z) && big(z) < N;
 }
 
-/** Aggregates verified shares into a 64-byte BIP340 signature. */
-export function aggregate(
+/**
+ * Aggregates every party's shares (optimistic: one final check per message; shares are checked
+ * one by one only when it fails, to name the culprits).
+ */
+export function aggregatePackage(
+  spec: LayoutSpec,
   pub: PublicKeyPackage,
-  list: NonceCommitment[],
-  message: Hex,
-  shares: Record<string, Hex>,
-): Hex {
-  const byId: Record<string, Uint8Array> = {};
-  for (const [k, z] of Object.entries(shares)) byId[idOf(Number(k))] = hexToBytes(z);
-  return bytesToHex(
-    schnorr_FROST.aggregate(noblePublic(pub), nobleCommitments(list), hexToBytes(message), byId),
+  pkg: SigningPackageHex,
+  responses: { partyId: number; shares: Hex[] }[],
+  rng: Rng,
+): { ok: true; signatures: Hex[] } | { ok: false; culprits: number[] } {
+  const keyIdPublicShares = new Map<number, PointT>();
+  for (const [k, v] of Object.entries(pub.verifyingShares))
+    keyIdPublicShares.set(Number(k), parsePoint(v));
+  const out = weightedAggregate(
+    { layout: layoutOf(spec), groupKey: parsePoint(pub.commitments[0]!), keyIdPublicShares },
+    MODE,
+    frostPackage(pkg),
+    responses.map((r) => ({ partyId: r.partyId, shares: r.shares.map(big) })),
+    { random: rnd(rng) },
   );
+  if (out.ok) return { ok: true, signatures: out.signatures.map((sig) => bytesToHex(sig)) };
+  return { ok: false, culprits: [...out.culprits] };
 }
 
 /** Independent BIP340 verification (noble `schnorr.verify`) against the x-only group key. */

@@ -71,7 +71,7 @@ export { signerStep } from './signer/step.ts';
 export type { Behaviour, Outbound } from './sim/adversary.ts';
 export { MISBEHAVIOURS } from './sim/adversary.ts';
 export { seededBytes, seededFloat } from './sim/random.ts';
-export type { CrashPlan, Logged, NetworkFaults, SimOptions } from './sim/simulation.ts';
+export type { CrashPlan, Delivery, Logged, NetworkFaults, SimOptions } from './sim/simulation.ts';
 export { DEFAULT_TIMEOUTS, Simulation, sighashesOf, simPolicy } from './sim/simulation.ts';
 export type {
   Address,

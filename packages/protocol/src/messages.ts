@@ -98,7 +98,7 @@ export type NonceRequest = {
   iterId: number;
 } & SignRequestBody;
 
-/** Signer -> coordinator: one commitment per owned key id per message. */
+/** Signer -> coordinator: one nonce commitment per message (whatever the signer's weight). */
 export type NonceResponse = {
   type: 'nonce-response';
   dkgId: number;
@@ -108,8 +108,8 @@ export type NonceResponse = {
   keyIds: number[];
   /** Digest of the request body this signer committed for (binds messages and request ids). */
   bodyDigest: Hex;
-  /** nonces[m] = commitments of every owned key id for message m. */
-  nonces: NonceCommitment[][];
+  /** nonces[m] = the commitment for message m. */
+  nonces: NonceCommitment[];
   signature: Hex;
 };
 
@@ -122,14 +122,14 @@ export type SignatureShareRequest = {
   nonceResponses: NonceResponse[];
 } & SignRequestBody;
 
-/** Signer -> coordinator: shares[m] = one share per owned key id for message m. */
+/** Signer -> coordinator: shares[m] = z_p for message m (covers all owned key ids). */
 export type SignatureShareResponse = {
   type: 'signature-share-response';
   dkgId: number;
   signId: number;
   iterId: number;
   signerId: number;
-  shares: { keyId: number; z: Hex }[][];
+  shares: Hex[];
 };
 
 /** Coordinator -> all: the new key signed its verification message; signers check and adopt. */

@@ -91,10 +91,24 @@ export function assertConfig(config: FederationConfig): void {
     if (!/^[0-9a-f]{64}$/.test(p.publicKey))
       throw new RangeError(`party ${p.id} "publicKey" expected 32-byte x-only hex`);
   }
-  if (!Number.isInteger(config.threshold) || config.threshold < 1 || config.threshold > keys.size)
-    throw new RangeError(`"threshold" expected 1..${keys.size}, got ${config.threshold}`);
+  for (let k = 1; k <= keys.size; k++)
+    if (!keys.has(k))
+      throw new RangeError(`"keyIds" expected exactly 1..${keys.size}, missing ${k}`);
+  if (!Number.isInteger(config.threshold) || config.threshold < 2 || config.threshold > keys.size)
+    throw new RangeError(`"threshold" expected 2..${keys.size}, got ${config.threshold}`);
   if (config.dkgThreshold < config.threshold || config.dkgThreshold > keys.size)
     throw new RangeError(
       `"dkgThreshold" expected ${config.threshold}..${keys.size}, got ${config.dkgThreshold}`,
     );
+}
+
+/** The signing layout of @peg/frost's weighted layer for this federation. */
+export function layoutSpec(config: FederationConfig): {
+  parties: { id: number; keyIds: number[] }[];
+  threshold: number;
+} {
+  return {
+    parties: config.parties.map((p) => ({ id: p.id, keyIds: p.keyIds })),
+    threshold: config.threshold,
+  };
 }

@@ -61,7 +61,7 @@ export function startDkg(
   );
   return {
     state: armed.state,
-    effects: [{ type: 'persist' }, ...armed.effects, broadcast({ type: 'dkg-begin', dkgId })],
+    effects: [...armed.effects, broadcast({ type: 'dkg-begin', dkgId })],
   };
 }
 

@@ -21,7 +21,7 @@ export const toSigner = (id: number, message: ProtocolMessage): CEffect =>
   send({ kind: 'signer', id }, message);
 export const report = (r: CoordinatorReport): CEffect => ({ type: 'report', report: r });
 
-/** Arms the deadline of a new phase (cancelling the previous one) and the resend tick. */
+/** Arms a new phase's deadline (cancelling the previous one) and the resend tick; persists. */
 export function arm(s: CoordinatorState, tag: string, at: number, now: number): Out {
   const effects: CEffect[] = [];
   if (s.deadline !== null) effects.push({ type: 'cancel-timer', id: `deadline:${s.deadline}` });
@@ -31,6 +31,9 @@ export function arm(s: CoordinatorState, tag: string, at: number, now: number): 
     id: RESEND_TIMER,
     at: now + s.config.federation.timeouts.resend,
   });
+  // Every phase change is durable (with its timers) before the phase's request goes out, so a
+  // restarted coordinator resumes the phase and its resend tick recovers the answers it lost.
+  effects.push({ type: 'persist' });
   return { state: { ...s, deadline: tag }, effects };
 }
 
@@ -41,8 +44,8 @@ export function disarm(s: CoordinatorState): Out {
   return { state: { ...s, deadline: null }, effects };
 }
 
-/** Concatenates transitions. */
-export function then(a: Out, f: (s: CoordinatorState) => Out): Out {
+/** Concatenates transitions. (Not named `then`: a module exporting `then` is a thenable.) */
+export function chain(a: Out, f: (s: CoordinatorState) => Out): Out {
   const b = f(a.state);
   return { state: b.state, effects: [...a.effects, ...b.effects] };
 }

@@ -7,6 +7,8 @@ import type { ExclusionReason, SignCommand } from './state.ts';
 export type CoordinatorCommand =
   | { kind: 'dkg' }
   | ({ kind: 'sign' } & SignCommand)
+  /** Drop a queued peg-out (the shell saw it completed, e.g. the sweep confirmed). */
+  | { kind: 'cancel'; requestIds: string[] }
   /** Adopt a verified key (a backup coordinator loads it from its co-located signer). */
   | { kind: 'set-key'; dkgId: number; pub: PublicKeyPackage; holders: number[] };
 

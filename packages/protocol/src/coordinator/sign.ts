@@ -3,7 +3,7 @@
  * exclude a party that is silent after committing a nonce or sends a bad share, retry with a new
  * iteration. Every retry excludes at least one party, so at most n - t + 1 share phases run.
  */
-import { aggregate, validCommitments, verifyBip340, verifySignatureShare } from '../crypto.ts';
+import { aggregatePackage, isScalarHex, validCommitments, verifyBip340 } from '../crypto.ts';
 import { verifyEvidence } from '../identity.ts';
 import type {
   NonceRequest,
@@ -14,7 +14,7 @@ import type {
 } from '../messages.ts';
 import { bodyDigest } from '../signer/sign.ts';
 import type { Env } from '../types.ts';
-import { partyOf, weightOf } from '../types.ts';
+import { layoutSpec, partyOf, weightOf } from '../types.ts';
 import { arm, broadcast, type CEffect, disarm, type Out, report, toSigner } from './out.ts';
 import type { CoordinatorKey, CoordinatorState, ExclusionReason, SignRun } from './state.ts';
 
@@ -82,13 +82,13 @@ function newIteration(s: CoordinatorState, run0: SignRun, env: Env): SignOut {
   // Persist the ids before they are used, so that a restart never reuses them.
   return {
     state: armed.state,
-    effects: [{ type: 'persist' }, ...armed.effects, broadcast(nonceRequest(run))],
+    effects: [...armed.effects, broadcast(nonceRequest(run))],
   };
 }
 
 function fail(s: CoordinatorState, run: SignRun): SignOut {
   const d = disarm({ ...s, sign: null });
-  return { ...d, effects: [{ type: 'persist' }, ...d.effects], end: { kind: 'failed', run } };
+  return { ...d, effects: [...d.effects, { type: 'persist' }], end: { kind: 'failed', run } };
 }
 
 /** Excludes parties and retries, or ends with `failed` when the rest cannot reach threshold. */
@@ -106,11 +106,7 @@ function badNonce(s: CoordinatorState, run: SignRun, m: NonceResponse): Exclusio
   if (m.keyIds.length !== party.keyIds.length || m.keyIds.some((k, i) => k !== party.keyIds[i]))
     return 'bad-nonce';
   if (m.nonces.length !== run.body.messages.length) return 'bad-nonce';
-  for (const row of m.nonces) {
-    if (row.length !== m.keyIds.length || row.some((c, i) => c.keyId !== m.keyIds[i]))
-      return 'bad-nonce';
-    if (!validCommitments(row)) return 'bad-nonce';
-  }
+  if (!validCommitments(m.nonces)) return 'bad-nonce';
   return null;
 }
 
@@ -210,62 +206,46 @@ export function onShareResponse(
   return complete({ ...s, sign: next }, env);
 }
 
-/** Shape check: one share per owned key id per message, in order. */
+/** Shape check: one canonical scalar per message. */
 function wellFormed(run: SignRun, m: SignatureShareResponse): boolean {
-  const nr = run.nonces[String(m.signerId)]!;
-  if (m.shares.length !== run.body.messages.length) return false;
-  return m.shares.every(
-    (row) =>
-      row.length === nr.keyIds.length &&
-      row.every((sh, j) => sh.keyId === nr.keyIds[j] && /^[0-9a-f]{64}$/.test(sh.z)),
-  );
+  return m.shares.length === run.body.messages.length && m.shares.every(isScalarHex);
 }
 
-/** Per-share verification (RFC 9591 §5.4): the parties among `ids` whose shares are bad. */
-function badSharers(run: SignRun, ids: number[]): number[] {
-  const req = run.request!;
-  return ids.filter((id) => {
-    const m = run.shares[String(id)]!;
-    return !run.body.messages.every((msg, i) => {
-      const list = req.nonceResponses.flatMap((r) => r.nonces[i]!);
-      return m.shares[i]!.every((sh) =>
-        verifySignatureShare(run.key.pub, list, msg, sh.keyId, sh.z),
-      );
-    });
-  });
+/** The signing package of the current iteration, as @peg/frost takes it. */
+function packageOf(run: SignRun) {
+  return {
+    messages: run.body.messages,
+    commitments: run.request!.nonceResponses.map((r) => ({ partyId: r.signerId, pairs: r.nonces })),
+  };
 }
 
 function complete(s: CoordinatorState, env: Env): SignOut {
   const run = s.sign!;
-  const req = run.request!;
-  const signatures: string[] = [];
-  for (let i = 0; i < run.body.messages.length; i++) {
-    const msg = run.body.messages[i]!;
-    const list = req.nonceResponses.flatMap((r) => r.nonces[i]!);
-    const byKey: Record<string, string> = {};
-    for (const r of Object.values(run.shares))
-      for (const sh of r.shares[i]!) byKey[String(sh.keyId)] = sh.z;
-    let sig: string | null = null;
-    try {
-      // Optimistic: aggregate and verify once; verify shares one by one only on failure.
-      sig = aggregate(run.key.pub, list, msg, byKey);
-    } catch {
-      sig = null;
-    }
-    if (sig === null || !verifyBip340(sig, msg, run.key.pub.commitments[0]!)) {
-      const bad = badSharers(run, signers(run));
-      const excluded = { ...run.excluded };
-      for (const id of bad) excluded[String(id)] = 'bad-share';
-      if (bad.length === 0) return fail(s, run); // cannot happen with verified shares; never loop
-      return retry(s, { ...run, excluded }, env);
-    }
-    signatures.push(sig);
+  const out = aggregatePackage(
+    layoutSpec(s.config.federation),
+    run.key.pub,
+    packageOf(run),
+    Object.values(run.shares).map((r) => ({ partyId: r.signerId, shares: r.shares })),
+    env.rng,
+  );
+  // @peg/frost verifies the final signatures; check again with an independent BIP340 verifier.
+  if (
+    !out.ok ||
+    !out.signatures.every((sig, i) =>
+      verifyBip340(sig, run.body.messages[i]!, run.key.pub.commitments[0]!),
+    )
+  ) {
+    const culprits = out.ok ? [] : out.culprits;
+    if (culprits.length === 0) return fail(s, run); // every share verified: never loop
+    const excluded = { ...run.excluded };
+    for (const id of culprits) excluded[String(id)] = 'bad-share';
+    return retry(s, { ...run, excluded }, env);
   }
   const d = disarm({ ...s, sign: null });
   return {
     ...d,
-    effects: [{ type: 'persist' }, ...d.effects],
-    end: { kind: 'signed', run, signatures },
+    effects: [...d.effects, { type: 'persist' }],
+    end: { kind: 'signed', run, signatures: out.signatures },
   };
 }
 
@@ -288,13 +268,11 @@ export function onSignDeadline(s: CoordinatorState, env: Env): SignOut {
       return fail(s, next);
     return newIteration(s, next, env);
   }
+  // The silent are excluded; shares that did arrive are discarded with this iteration (a bad one
+  // among them is caught in the next iteration, where it is complete).
   const excluded = { ...run.excluded };
-  const answered: number[] = [];
-  for (const id of signers(run)) {
+  for (const id of signers(run))
     if (run.shares[String(id)] === undefined) excluded[String(id)] = 'silent-after-nonce';
-    else answered.push(id);
-  }
-  for (const id of badSharers(run, answered)) excluded[String(id)] = 'bad-share';
   return retry(s, { ...run, excluded }, env);
 }
 

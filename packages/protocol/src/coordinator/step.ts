@@ -59,9 +59,21 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
       const c = input.command;
       if (c.kind === 'dkg')
         return { state: { ...s, dkgQueued: true }, effects: [{ type: 'persist' }] };
+      if (c.kind === 'cancel')
+        return {
+          state: {
+            ...s,
+            queue: s.queue.filter((q) => q.requestIds.join() !== c.requestIds.join()),
+          },
+          effects: [{ type: 'persist' }],
+        };
       if (c.kind === 'set-key')
         return {
-          state: { ...s, key: { dkgId: c.dkgId, pub: c.pub, holders: [...c.holders] } },
+          state: {
+            ...s,
+            dkgQueued: false,
+            key: { dkgId: c.dkgId, pub: c.pub, holders: [...c.holders] },
+          },
           effects: [{ type: 'persist' }],
         };
       if (c.messages.length === 0 || !c.messages.every((m) => /^[0-9a-f]{64}$/.test(m)))
@@ -120,6 +132,9 @@ function onMessage(s: CoordinatorState, from: number, m: ProtocolMessage, env: E
     if (from === activeOf(s.view, s.config.federation.parties) && from !== s.config.id)
       next = { ...next, view: { ...next.view, lastHeardAt: env.now } };
     if (m.type === 'dkg-begin') next = { ...next, maxDkgId: Math.max(next.maxDkgId, m.dkgId) };
+    // Another coordinator published a verified key: our queued DKG request is served.
+    if (m.type === 'public-address-available' && from !== s.config.id)
+      next = { ...next, dkgQueued: false };
     if (m.type === 'nonce-request')
       next = {
         ...next,

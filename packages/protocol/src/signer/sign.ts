@@ -4,14 +4,13 @@
  * before any share leaves. Every refusal after the commitment burns the nonce too.
  */
 import {
-  commitNonce,
+  commitNonces,
   dkgVerificationMessage,
   jsonDigest,
-  type SecretNonce,
-  signShare,
+  signPackage,
   validCommitments,
 } from '../crypto.ts';
-import { signEvidence, verifyEvidence } from '../identity.ts';
+import { signEvidence, verifyEvidenceBatch } from '../identity.ts';
 import type {
   NonceRequest,
   NonceResponse,
@@ -19,7 +18,7 @@ import type {
   SignatureShareResponse,
   SignRequestBody,
 } from '../messages.ts';
-import { type Effect, type Env, partyOf, weightOf } from '../types.ts';
+import { type Effect, type Env, layoutSpec, partyOf, weightOf } from '../types.ts';
 import { ignored, send, toCoordinator } from './dkg.ts';
 import type { SignerReport } from './reports.ts';
 import type { SignerKey, SignerState } from './state.ts';
@@ -105,13 +104,14 @@ export function onNonceRequest(s: SignerState, m: NonceRequest, env: Env): Out {
   if (key === null) return refuse('unknown-key');
   const own = partyOf(s.config.federation, s.config.id)!.keyIds;
   if (!own.every((k) => key.keyShares[String(k)] !== undefined)) return refuse('not-a-key-holder');
-  const nonces: SecretNonce[][] = [];
-  const commitments: NonceResponse['nonces'] = [];
-  for (let i = 0; i < m.messages.length; i++) {
-    const row = own.map((k) => commitNonce(k, key.keyShares[String(k)]!, env.rng));
-    nonces.push(row.map((r) => r.nonce));
-    commitments.push(row.map((r) => r.commitment));
-  }
+  const { nonces, commitments } = commitNonces(
+    layoutSpec(s.config.federation),
+    s.config.id,
+    key.pub.commitments[0]!,
+    key.keyShares,
+    m.messages.length,
+    env.rng,
+  );
   const digest = bodyDigest(m);
   const response = signEvidence<NonceResponse>(
     {
@@ -174,14 +174,27 @@ export function onSignatureShareRequest(
     return { state, effects: [{ type: 'persist' }, report(problem)] };
   }
   const key = keyFor(s, m)!;
-  const own = partyOf(s.config.federation, s.config.id)!.keyIds;
-  const shares: SignatureShareResponse['shares'] = m.messages.map((msg, i) => {
-    const list = m.nonceResponses.flatMap((r) => r.nonces[i]!);
-    return own.map((k, j) => ({
-      keyId: k,
-      z: signShare(key.pub, k, key.keyShares[String(k)]!, sg.nonces![i]![j]!, list, msg),
-    }));
-  });
+  let shares: string[];
+  try {
+    shares = signPackage(
+      layoutSpec(s.config.federation),
+      s.config.id,
+      key.pub.commitments[0]!,
+      key.keyShares,
+      sg.nonces,
+      {
+        messages: m.messages,
+        commitments: m.nonceResponses.map((r) => ({ partyId: r.signerId, pairs: r.nonces })),
+      },
+    );
+  } catch {
+    // Checked above; anything @peg/frost still rejects burns the nonce like any refusal.
+    const state: SignerState = {
+      ...s,
+      signing: { ...sg, nonces: null, refused: 'rejected-package' },
+    };
+    return { state, effects: [{ type: 'persist' }, report('rejected-package')] };
+  }
   const response: SignatureShareResponse = {
     type: 'signature-share-response',
     dkgId: m.dkgId,
@@ -215,6 +228,7 @@ function checkRequest(s: SignerState, m: SignatureShareRequest, env: SignerEnv):
   const list = m.nonceResponses;
   if (list.length === 0 || list.length > fed.parties.length) return 'bad-signer-count';
   const seen = new Set<number>();
+  const others: { message: NonceResponse; publicKey: string }[] = [];
   let own = 0;
   for (const r of list) {
     if (seen.has(r.signerId)) return 'duplicate-signer';
@@ -228,19 +242,19 @@ function checkRequest(s: SignerState, m: SignatureShareRequest, env: SignerEnv):
     if (!r.keyIds.every((k) => key.pub.verifyingShares[String(k)] !== undefined))
       return 'not-a-key-holder';
     if (r.nonces.length !== m.messages.length) return 'bad-nonce-count';
-    for (const row of r.nonces) {
-      if (row.length !== r.keyIds.length || row.some((c, i) => c.keyId !== r.keyIds[i]))
-        return 'bad-nonce-row';
-    }
     if (r.signerId === s.config.id) {
       own++;
       if (jsonDigest('peg/nr', r) !== jsonDigest('peg/nr', sg.response))
         return 'own-commitment-altered';
-    } else if (!verifyEvidence(r, party.publicKey)) return 'bad-nonce-signature';
+    } else others.push({ message: r, publicKey: party.publicKey });
   }
+  // Every other response must carry its sender's signature: a coordinator cannot forge what
+  // another signer committed to (split messages, altered commitments).
+  if (!verifyEvidenceBatch(others)) return 'bad-nonce-signature';
   if (own !== 1) return own === 0 ? 'not-in-signing-set' : 'own-commitment-duplicated';
-  for (let i = 0; i < m.messages.length; i++)
-    if (!validCommitments(list.flatMap((r) => r.nonces[i]!))) return 'bad-commitments';
+  for (const r of list) if (!validCommitments(r.nonces)) return 'bad-commitments';
+  for (let i = 1; i < list.length; i++)
+    if (list[i]!.signerId <= list[i - 1]!.signerId) return 'unsorted-signers';
   if (weightOf(fed, seen) < fed.threshold) return 'below-threshold';
   if (m.purpose === 'sign') {
     const d = env.policy({ signId: m.signId, requestIds: [...m.requestIds], payload: m.payload });

@@ -51,8 +51,8 @@ export type SignerSigning = {
   iterId: number;
   body: SignRequestBody;
   bodyDigest: Hex;
-  /** nonces[m][i] for message m and the i-th own key id; null once used or burnt. */
-  nonces: SecretNonce[][] | null;
+  /** nonces[m] for message m; null once used or burnt. */
+  nonces: SecretNonce[] | null;
   response: NonceResponse;
   /** Digest of the one share request answered with this nonce, and the answer. */
   answered: { requestDigest: Hex; response: SignatureShareResponse } | null;

@@ -86,7 +86,7 @@ export function adversarial(
       return {
         message: {
           ...message,
-          shares: message.shares.map((row) => row.map((s) => ({ ...s, z: bump(s.z) }))),
+          shares: message.shares.map(bump),
         },
         extraDelay: 0,
       };

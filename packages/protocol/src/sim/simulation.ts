@@ -57,8 +57,13 @@ export type SimOptions = {
   maxNonceTimeouts?: number;
   /** Check at every persist that the state survives a JSON round trip unchanged. */
   checkJson?: boolean;
+  /** Record every delivered message (for replay tests). */
+  trace?: boolean;
   policy?: Policy;
 };
+
+/** One delivered message, as recorded with `trace`. */
+export type Delivery = { at: number; to: string; from: number; message: ProtocolMessage };
 
 type NodeKey = string; // 's:<id>' | 'c:<id>'
 type Timers = Record<string, number>;
@@ -180,6 +185,9 @@ export class Simulation {
   /** (signer/signId/iterId) -> distinct share responses sent by that honest signer. */
   readonly sharesByNonce = new Map<string, Set<string>>();
   readonly crashPlans: CrashPlan[] = [];
+  readonly trace: Delivery[] = [];
+  /** Crash plans that fired (node, input type, effect index). */
+  readonly crashes: { node: string; input: string; beforeEffect: number }[] = [];
   events = 0;
   messagesSent = 0;
   stepMs = 0;
@@ -300,9 +308,11 @@ export class Simulation {
       if (node.timers[ev.id] !== ev.at0) return; // cancelled or replaced
       delete node.timers[ev.id];
       input = { type: 'timer', id: ev.id };
-    } else if (ev.kind === 'deliver')
+    } else if (ev.kind === 'deliver') {
       input = { type: 'message', from: ev.from, message: ev.message };
-    else input = ev.input;
+      if (this.opts.trace)
+        this.trace.push({ at: this.now, to: ev.to, from: ev.from, message: ev.message });
+    } else input = ev.input;
     const t0 = performance.now();
     const result =
       node.kind === 'signer'
@@ -320,6 +330,7 @@ export class Simulation {
       if (i === crashAt) {
         const p = this.crashPlans.splice(plan, 1)[0]!;
         this.crash(node, ev, p.restartAfter);
+        this.crashes[this.crashes.length - 1]!.beforeEffect = i;
         return;
       }
       this.effect(node, result.state, effects[i]!);
@@ -328,6 +339,7 @@ export class Simulation {
       const p = this.crashPlans.splice(plan, 1)[0]!;
       node.state = result.state as never;
       this.crash(node, ev, p.restartAfter);
+      this.crashes[this.crashes.length - 1]!.beforeEffect = effects.length;
       return;
     }
     node.state = result.state as never;
@@ -445,6 +457,11 @@ export class Simulation {
   }
 
   private crash(node: Node, ev: Ev, restartAfter: number): void {
+    this.crashes.push({
+      node: this.key(node),
+      input: ev.kind === 'deliver' ? ev.message.type : ev.kind,
+      beforeEffect: -1,
+    });
     node.up = false;
     node.timers = {};
     // At-least-once relay: the interrupted input comes again after the restart.
@@ -535,6 +552,8 @@ export class Simulation {
     const r = this.lastReport(from, kinds);
     if (!ok || r === undefined)
       throw new Error(`simulation seed ${this.opts.seed}: signing did not end`);
+    // Every coordinator's shell sees the outcome (the sweep on chain) and drops the command.
+    this.command({ kind: 'cancel', requestIds });
     return {
       ...(r as Extract<CoordinatorReport, { kind: 'signature' | 'insufficient-signers' }>),
       elapsed: this.now - t0,

@@ -1,0 +1,67 @@
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { expect } from 'vitest';
+import type { CoordinatorReport } from '../../src/coordinator/reports.ts';
+import { type SimOptions, Simulation } from '../../src/sim/simulation.ts';
+
+/** Runs `f` with a simulation; a failure names the seed so it can be replayed. */
+export function withSim<T>(opts: SimOptions, f: (sim: Simulation) => T): T {
+  const sim = new Simulation({ checkJson: true, ...opts });
+  try {
+    return f(sim);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    console.error(`FAILED simulation seed=${opts.seed} (replay with this seed): ${msg}`);
+    throw e;
+  }
+}
+
+/** Independent BIP340 check of every signature of an outcome (noble schnorr.verify). */
+export function expectValidSignatures(
+  r: Extract<CoordinatorReport, { kind: 'signature' }> | { kind: string },
+  groupKey: string,
+): void {
+  expect(r.kind).toBe('signature');
+  const s = r as Extract<CoordinatorReport, { kind: 'signature' }>;
+  expect(s.signatures.length).toBe(s.messages.length);
+  s.signatures.forEach((sig, i) => {
+    expect(
+      schnorr.verify(hexToBytes(sig), hexToBytes(s.messages[i]!), hexToBytes(groupKey.slice(2))),
+    ).toBe(true);
+  });
+}
+
+/** Completed DKG or a test failure. */
+export function dkgOk(sim: Simulation) {
+  const d = sim.dkg();
+  if (d.kind !== 'dkg-complete') throw new Error(`DKG failed: ${JSON.stringify(d)}`);
+  return d;
+}
+
+/** Reasons that mean proven misbehaviour (silence is a liveness fault, not blame). */
+export const BLAME = new Set([
+  'bad-share',
+  'bad-nonce',
+  'bad-proof-of-knowledge',
+  'bad-public-shares',
+  'bad-private-shares',
+  'equivocation',
+  'false-complaint',
+  'wrong-group-key',
+]);
+
+/** Every party blamed (proven misbehaviour) in any outcome so far. */
+export function blamed(sim: Simulation): Set<number> {
+  const out = new Set<number>();
+  for (const { report: r } of sim.coordinatorReports) {
+    const maps =
+      r.kind === 'signature' || r.kind === 'insufficient-signers' || r.kind === 'dkg-complete'
+        ? [r.excluded]
+        : r.kind === 'dkg-failed' || r.kind === 'dkg-attempt-failed'
+          ? [r.culprits]
+          : [];
+    for (const m of maps)
+      for (const [id, why] of Object.entries(m)) if (BLAME.has(why)) out.add(Number(id));
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { dkgOk, expectValidSignatures, withSim } from './helpers/sim.ts';
+
+describe('honest federation', () => {
+  it('11-of-15, one key id each: DKG then 20 signing rounds, all BIP340-valid', () => {
+    withSim({ seed: 1101, weights: Array(15).fill(1), threshold: 11 }, (sim) => {
+      const d = dkgOk(sim);
+      expect(d.holders).toHaveLength(15);
+      expect(d.attempts).toBe(1);
+      for (let i = 0; i < 20; i++) {
+        const r = sim.sign([`w-${i}`], 1 + (i % 3));
+        expectValidSignatures(r, d.groupKey);
+        expect(r.attempts).toBe(1);
+        expect(r.excluded).toEqual({});
+      }
+      expect(sim.nonceReuse()).toEqual([]);
+    });
+  }, 600_000);
+
+  it('weighted 1,1,2,3,3 with threshold 7 of 10: DKG then 20 signing rounds', () => {
+    withSim({ seed: 710, weights: [1, 1, 2, 3, 3], threshold: 7 }, (sim) => {
+      const d = dkgOk(sim);
+      expect(d.pub.keyIds).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      for (let i = 0; i < 20; i++) {
+        const r = sim.sign([`w-${i}`], 1 + (i % 2));
+        expectValidSignatures(r, d.groupKey);
+      }
+      expect(sim.nonceReuse()).toEqual([]);
+    });
+  }, 600_000);
+
+  it('signs through a lossy, duplicating, reordering relay', () => {
+    withSim(
+      {
+        seed: 99,
+        weights: [1, 2, 1, 1, 2],
+        threshold: 4,
+        faults: { drop: 0.05, duplicate: 0.1, minDelay: 1, maxDelay: 120 },
+      },
+      (sim) => {
+        const d = dkgOk(sim);
+        for (let i = 0; i < 5; i++) expectValidSignatures(sim.sign([`w-${i}`], 2), d.groupKey);
+        expect(sim.nonceReuse()).toEqual([]);
+      },
+    );
+  }, 600_000);
+
+  it('is deterministic from the seed', () => {
+    const run = () =>
+      withSim({ seed: 5, weights: [1, 1, 1, 1], threshold: 3, faults: { drop: 0.05 } }, (sim) => {
+        const d = dkgOk(sim);
+        const r = sim.sign(['a'], 1);
+        return { key: d.groupKey, r, now: sim.now, events: sim.events };
+      });
+    expect(run()).toEqual(run());
+  }, 600_000);
+});

@@ -1,0 +1,119 @@
+/**
+ * The long randomized run, shared by the CI test (>= 1,000 rounds) and the nightly script.
+ * Each seed draws a layout, relay faults, adversaries and crashes; the invariants are checked
+ * after every round: no nonce reuse, every signature valid, no honest party blamed.
+ */
+
+import { verifyBip340 } from '../src/crypto.ts';
+import { type Behaviour, MISBEHAVIOURS } from '../src/sim/adversary.ts';
+import { seededFloat } from '../src/sim/random.ts';
+import { Simulation } from '../src/sim/simulation.ts';
+import { BLAME, blamed } from './helpers/sim.ts';
+
+export type RunStats = {
+  seeds: number;
+  rounds: number;
+  signatures: number;
+  insufficient: number;
+  dkgFailed: number;
+  crashes: number;
+};
+
+const SIGNING_MODES: Behaviour[] = ['silent', 'nonce-then-silent', 'bad-share', 'slow'];
+const DKG_MODES = MISBEHAVIOURS.filter((b) => b.startsWith('dkg-'));
+
+/** Runs one seed for `rounds` rounds; throws (naming the seed) when an invariant breaks. */
+export function runSeed(seed: number, rounds: number): Omit<RunStats, 'seeds'> {
+  const r = seededFloat(seed * 7919 + 1);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const n = 3 + Math.floor(r() * 3); // 3..5 parties
+  const weights = Array.from({ length: n }, () => 1 + Math.floor(r() * 2));
+  const keys = weights.reduce((a, b) => a + b, 0);
+  const threshold = Math.max(2, Math.ceil(keys * (0.5 + r() * 0.3)));
+  const dkgLiar = r() < 0.25;
+  const adversaries = new Map<number, Behaviour>();
+  const nBad = Math.floor(r() * Math.max(1, n - 1));
+  for (let i = 0; i < nBad; i++) adversaries.set(1 + Math.floor(r() * n), pick(SIGNING_MODES));
+  let dkgBehaviours: Record<number, Behaviour> | undefined;
+  if (dkgLiar) {
+    const liar = 1 + Math.floor(r() * n);
+    dkgBehaviours = { [liar]: pick(DKG_MODES) };
+  }
+  const sim = new Simulation({
+    seed,
+    weights,
+    threshold,
+    dkgThreshold: threshold,
+    faults: {
+      drop: r() < 0.5 ? 0 : r() * 0.05,
+      duplicate: r() * 0.1,
+      minDelay: 1,
+      maxDelay: 10 + Math.floor(r() * 150),
+    },
+    ...(dkgBehaviours ? { behaviours: dkgBehaviours } : {}),
+    checkJson: r() < 0.1,
+  });
+  const fail = (what: string): never => {
+    throw new Error(`randomized run: seed ${seed} (replay with this seed): ${what}`);
+  };
+  const stats = { rounds: 0, signatures: 0, insufficient: 0, dkgFailed: 0, crashes: 0 };
+  const d = sim.dkg();
+  const liars = new Set(Object.keys(dkgBehaviours ?? {}).map(Number));
+  for (const id of blamed(sim)) if (!liars.has(id)) fail(`honest party ${id} blamed in DKG`);
+  if (d.kind !== 'dkg-complete') {
+    stats.dkgFailed++;
+    return stats;
+  }
+  (sim.opts as { behaviours?: Record<number, Behaviour> }).behaviours =
+    Object.fromEntries(adversaries);
+  const bad = new Set([...liars, ...adversaries.keys()]);
+  for (let i = 0; i < rounds; i++) {
+    if (r() < 0.1) {
+      const id = 1 + Math.floor(r() * n);
+      const type = pick(['nonce-request', 'signature-share-request'] as const);
+      sim.planCrash({
+        node: `s:${id}`,
+        when: (inp) => inp.type === 'message' && inp.message.type === type,
+        beforeEffect: Math.floor(r() * 4),
+        restartAfter: 1 + Math.floor(r() * 300),
+      });
+    }
+    const out = sim.sign([`req-${seed}-${i}`], 1 + Math.floor(r() * 3));
+    stats.rounds++;
+    if (out.kind === 'signature') {
+      stats.signatures++;
+      out.signatures.forEach((sig, j) => {
+        if (!verifyBip340(sig, out.messages[j]!, d.groupKey))
+          fail(`invalid signature in round ${i}`);
+      });
+    } else stats.insufficient++;
+    for (const [id, why] of Object.entries(out.excluded))
+      if (BLAME.has(why) && !bad.has(Number(id)))
+        fail(`honest party ${id} blamed (${why}) in round ${i}`);
+    if (sim.nonceReuse().length > 0) fail(`nonce reuse: ${sim.nonceReuse().join(', ')}`);
+  }
+  stats.crashes = sim.crashes.length;
+  return stats;
+}
+
+/** Runs seeds from `firstSeed` until `minRounds` rounds were played. */
+export function runMany(firstSeed: number, minRounds: number, roundsPerSeed: number): RunStats {
+  const total: RunStats = {
+    seeds: 0,
+    rounds: 0,
+    signatures: 0,
+    insufficient: 0,
+    dkgFailed: 0,
+    crashes: 0,
+  };
+  for (let seed = firstSeed; total.rounds < minRounds; seed++) {
+    const s = runSeed(seed, roundsPerSeed);
+    total.seeds++;
+    total.rounds += s.rounds;
+    total.signatures += s.signatures;
+    total.insufficient += s.insufficient;
+    total.dkgFailed += s.dkgFailed;
+    total.crashes += s.crashes;
+  }
+  return total;
+}
