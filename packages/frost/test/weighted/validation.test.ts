@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { aggregate } from '../../src/weighted/aggregate.ts';
+import { dkgRound1 } from '../../src/weighted/dkg.ts';
+import { G } from '../../src/weighted/encoding.ts';
+import { WeightedError } from '../../src/weighted/errors.ts';
+import { createLayout, unweightedLayout } from '../../src/weighted/layout.ts';
+import { commit, sign } from '../../src/weighted/signing.ts';
+import { signingContext } from '../../src/weighted/signingContext.ts';
+import {
+  decodeSignatureShares,
+  decodeSigningPackage,
+  encodeSigningPackage,
+} from '../../src/weighted/signingMessages.ts';
+import { random } from './helpers.ts';
+
+const code = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof WeightedError) return e.code;
+    throw e;
+  }
+  return 'no error';
+};
+
+describe('input validation at the boundary', () => {
+  it('rejects bad layouts', () => {
+    const ok = {
+      parties: [
+        { id: 1, keyIds: [1] },
+        { id: 2, keyIds: [2, 3] },
+      ],
+      threshold: 2,
+    };
+    expect(createLayout(ok).totalKeys).toBe(3);
+    const bad = [
+      { parties: [], threshold: 2 },
+      {
+        parties: [
+          { id: 0, keyIds: [1] },
+          { id: 2, keyIds: [2] },
+        ],
+        threshold: 2,
+      },
+      {
+        parties: [
+          { id: 1, keyIds: [1] },
+          { id: 1, keyIds: [2] },
+        ],
+        threshold: 2,
+      },
+      {
+        parties: [
+          { id: 1, keyIds: [] },
+          { id: 2, keyIds: [1, 2] },
+        ],
+        threshold: 2,
+      },
+      {
+        parties: [
+          { id: 1, keyIds: [1] },
+          { id: 2, keyIds: [1, 2] },
+        ],
+        threshold: 2,
+      },
+      {
+        parties: [
+          { id: 1, keyIds: [1] },
+          { id: 2, keyIds: [3] },
+        ],
+        threshold: 2,
+      },
+      {
+        parties: [
+          { id: 1, keyIds: [1] },
+          { id: 2, keyIds: [2] },
+        ],
+        threshold: 3,
+      },
+      {
+        parties: [
+          { id: 1, keyIds: [1] },
+          { id: 2, keyIds: [2] },
+        ],
+        threshold: 1,
+      },
+      {
+        parties: [
+          { id: 1.5, keyIds: [1] },
+          { id: 2, keyIds: [2] },
+        ],
+        threshold: 2,
+      },
+      {
+        parties: [
+          { id: 2 ** 32, keyIds: [1] },
+          { id: 2, keyIds: [2] },
+        ],
+        threshold: 2,
+      },
+    ];
+    for (const spec of bad) expect(code(() => createLayout(spec))).toBe('INVALID_LAYOUT');
+  });
+
+  it('rejects a bad DKG id, an unknown party and a wrong-length polynomial', () => {
+    const layout = unweightedLayout(3, 2);
+    expect(code(() => dkgRound1({ layout, dkgId: random(31), partyId: 1, random }))).toBe(
+      'INVALID_INPUT',
+    );
+    expect(code(() => dkgRound1({ layout, dkgId: random(32), partyId: 4, random }))).toBe(
+      'INVALID_INPUT',
+    );
+    expect(
+      code(() => dkgRound1({ layout, dkgId: random(32), partyId: 1, random, polynomial: [1n] })),
+    ).toBe('INVALID_INPUT');
+    expect(
+      code(() =>
+        dkgRound1({ layout, dkgId: random(32), partyId: 1, random, polynomial: [1n, 0n] }),
+      ),
+    ).toBe('INVALID_INPUT');
+  });
+
+  it('rejects malformed signing packages and responses before signing anything', () => {
+    const layout = unweightedLayout(3, 2);
+    const groupKey = G.multiply(5n);
+    const mode = { suite: 'taproot' } as const;
+    const key = (id: number) => ({
+      layout,
+      partyId: id,
+      groupKey,
+      keyIdSecrets: new Map([[id, 7n + BigInt(id)]]),
+    });
+    const n1 = commit(key(1), mode, 2, random);
+    const n2 = commit(key(2), mode, 2, random);
+    const n3 = commit(key(3), mode, 1, random);
+    const msgs = [random(32), random(32)];
+    const cases = [
+      { messages: [], commitments: [n1.commitments, n2.commitments] },
+      { messages: msgs, commitments: [n2.commitments, n1.commitments] },
+      { messages: msgs, commitments: [n1.commitments, n1.commitments] },
+      { messages: msgs, commitments: [n1.commitments, n3.commitments] },
+      {
+        messages: msgs,
+        commitments: [n1.commitments, { partyId: 9, pairs: n2.commitments.pairs }],
+      },
+      { messages: msgs, commitments: [n1.commitments] },
+    ];
+    for (const pkg of cases) {
+      expect(['INVALID_INPUT', 'INSUFFICIENT_SIGNERS']).toContain(
+        code(() => sign(key(1), n1, pkg, mode)),
+      );
+      expect(n1.spent).toBe(false);
+    }
+    const pkg = { messages: msgs, commitments: [n1.commitments, n2.commitments] };
+    expect(code(() => decodeSigningPackage(encodeSigningPackage(pkg).subarray(0, 50)))).toBe(
+      'INVALID_INPUT',
+    );
+    const z1 = sign(key(1), n1, pkg, mode);
+    const z2 = sign(key(2), n2, pkg, mode);
+    const agg = (rs: unknown[]) => () =>
+      aggregate({ layout, groupKey }, mode, pkg, rs as never, { random });
+    expect(code(agg([z1, z2, { partyId: 3, shares: [1n, 1n] }]))).toBe('INVALID_INPUT');
+    expect(code(agg([z1, z1]))).toBe('INVALID_INPUT');
+    expect(code(agg([z1, { partyId: 2, shares: [1n] }]))).toBe('INVALID_INPUT');
+    expect(code(agg([z1, { partyId: 2, shares: [1n, -1n] }]))).toBe('INVALID_INPUT');
+    expect(code(() => decodeSignatureShares(new Uint8Array(8 + 31)))).toBe('INVALID_INPUT');
+    expect(
+      code(() => signingContext(groupKey, { suite: 'taproot', merkleRoot: new Uint8Array(31) })),
+    ).toBe('INVALID_INPUT');
+    expect(code(() => commit(key(1), mode, 0, random))).toBe('INVALID_INPUT');
+  });
+});
