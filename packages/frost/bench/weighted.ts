@@ -203,6 +203,34 @@ function signBench(h: Harness, label: string, layout: Layout, messages: number) 
       party_keys: layout.partyById.get(me)?.keyIds.length,
     },
   );
+  if (messages !== 1) return;
+  // Blame path: one bad share (the last signer's); the signature fails, all shares are checked
+  // in one random-weight MSM, then party by party to name the culprit.
+  const publicShares = new Map<number, Point>();
+  for (const id of signers) {
+    for (const [k, x] of (keys.get(id) as WeightedSigningKey).keyIdSecrets)
+      publicShares.set(k, G.multiply(x));
+  }
+  const blameKey = { layout, groupKey, keyIdPublicShares: publicShares };
+  const bad = shareBytes.slice();
+  const last = decodeSignatureShares(bad[bad.length - 1] as Uint8Array);
+  bad[bad.length - 1] = encodeSignatureShares({
+    partyId: last.partyId,
+    shares: last.shares.map((z) => (z + 1n) % N),
+  });
+  const blame = () => {
+    const commitments: PartyCommitments[] = commitmentBytes.map(decodePartyCommitments);
+    const out = aggregate(
+      blameKey,
+      MODE,
+      { messages: msgs, commitments },
+      bad.map(decodeSignatureShares),
+      { random },
+    );
+    if (out.ok || out.culprits.length !== 1 || out.culprits[0] !== last.partyId)
+      throw new Error('culprit not found');
+  };
+  paired(h, `sign/coordinator-blame/${label}`, blame, { maxCalls: 20, samples: 3 }, extra);
 }
 
 /**
