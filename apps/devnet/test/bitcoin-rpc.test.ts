@@ -18,7 +18,7 @@ let rpc: ReturnType<typeof createBitcoinRpc>;
 beforeAll(async () => {
   devnet = await startDevnet({ manifestPath, rpcUser: 'alice', rpcPassword: 's3cret' });
   rpc = createBitcoinRpc({ url: devnet.bitcoin.url, user: 'alice', password: 's3cret' });
-});
+}, 120_000);
 afterAll(async () => {
   await devnet?.stop();
 });

@@ -28,7 +28,7 @@ let client: { baseUrl: string };
 beforeAll(async () => {
   devnet = await startDevnet({ manifestPath });
   client = { baseUrl: devnet.stacksUrl };
-});
+}, 120_000);
 afterAll(async () => {
   await devnet?.stop();
 });
