@@ -356,12 +356,39 @@ export function dkgFinish(
     xs.reduce((acc, x, j) => (acc + (r[j] as bigint) * x) % N, 0n);
   const ok = msm([G, ...groupCommitments], [(N - lhs(secrets)) % N, ...w]).is0();
   if (!ok) {
-    // Find the culprits: the same weights, one dealer at a time.
-    for (const id of order) {
-      if (id === partyId) continue;
-      const A = (state.round1s.get(id) as DkgRound1).commitments;
-      if (!msm([G, ...A], [(N - lhs(shares.get(id) as bigint[])) % N, ...w]).is0()) complain(id);
-    }
+    // Find the culprits with the same weights by bisection over the dealers: a group passes or
+    // fails as a whole (its commitments summed, one MSM). When the left half passes the right
+    // half must fail, so one bad dealer costs ~log2(P) MSMs of T points and P·T additions
+    // instead of P MSMs (~60 s at 150 x 2800).
+    const groupFails = (ids: readonly number[]): boolean => {
+      const A =
+        ids.length === 1
+          ? (state.round1s.get(ids[0] as number) as DkgRound1).commitments
+          : sumCommitments(
+              ids.map((id) => (state.round1s.get(id) as DkgRound1).commitments),
+              T,
+            );
+      const sum = me.keyIds.map((_, j) => {
+        let x = 0n;
+        for (const id of ids) x += (shares.get(id) as bigint[])[j] as bigint;
+        return x % N;
+      });
+      return !msm([G, ...A], [(N - lhs(sum)) % N, ...w]).is0();
+    };
+    const bisect = (ids: readonly number[]): void => {
+      if (ids.length === 1) {
+        complain(ids[0] as number);
+        return;
+      }
+      const half = ids.length >> 1;
+      const left = ids.slice(0, half);
+      const right = ids.slice(half);
+      if (groupFails(left)) {
+        bisect(left);
+        if (groupFails(right)) bisect(right);
+      } else bisect(right);
+    };
+    bisect(order.filter((id) => id !== partyId));
     if (complaints.length === 0)
       throw new WeightedError('INVALID_STATE', 'aggregate share check failed but no dealer did');
     return { ok: false, faults, complaints };

@@ -159,6 +159,26 @@ describe('DKG blame with proof', () => {
     expect(finishFor(run, 1, round2).ok).toBe(true);
   });
 
+  it('several bad dealers are all found (bisection over dealers), in any position', () => {
+    const L = layout();
+    for (const culprits of [[1], [4], [1, 2], [2, 4], [1, 2, 4]]) {
+      const run = dealAll(L);
+      let round2 = run.round2;
+      for (const c of culprits) {
+        round2 = withShares({ ...run, round2 }, c, 3, (k, v) =>
+          k === 4 ? (v + BigInt(c)) % N : v,
+        );
+      }
+      const out = finishFor(run, 3, round2);
+      if (out.ok) throw new Error('expected complaints');
+      expect(out.complaints.map((c) => c.accused).sort()).toEqual(culprits);
+      for (const c of out.complaints) {
+        const msg = round2.find((m) => m.sender === c.accused && m.recipient === 3);
+        expect(judgeComplaint(L, c, round1Map(run), msg, random).guilty).toBe(c.accused);
+      }
+    }
+  });
+
   it('an undecryptable share convicts the dealer', () => {
     const L = layout();
     const run = dealAll(L);
