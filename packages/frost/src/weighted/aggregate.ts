@@ -128,7 +128,7 @@ export function aggregate(
 /**
  * Share check for one message: z_p·G == ±(D_p + ρ_p·E_p) + c·Σ_{k∈K_p} λ_k·(scale·Y_k + offset·G).
  * All parties in one MSM with independent random weights r_p (a plain sum would let two bad
- * shares cancel: OS-STS-ADV-02); on failure each party alone, to name the culprits.
+ * shares cancel: OS-STS-ADV-02); on failure, bisection over the parties names the culprits.
  */
 function findBadShares(
   key: CoordinatorKey,
@@ -180,11 +180,31 @@ function findBadShares(
     scalars[0] = ((g % N) + N) % N;
     return { points, scalars };
   };
-  const weights = partyIds.map(() => randomWeight(opts.random));
-  const all = terms(partyIds, weights);
-  if (msm(all.points, all.scalars).is0()) return [];
-  return partyIds.filter((id) => {
-    const one = terms([id], [1n]);
-    return !msm(one.points, one.scalars).is0();
-  });
+  const weights = new Map(partyIds.map((id) => [id, randomWeight(opts.random)]));
+  const fails = (ids: readonly number[]): boolean => {
+    const t = terms(
+      ids,
+      ids.map((id) => weights.get(id) as bigint),
+    );
+    return !msm(t.points, t.scalars).is0();
+  };
+  if (!fails(partyIds)) return [];
+  // Bisection with the same weights: if the left half passes, the right half must fail. One bad
+  // share costs about two MSMs of the full size instead of one small MSM per party.
+  const bad: number[] = [];
+  const bisect = (ids: readonly number[]): void => {
+    if (ids.length === 1) {
+      bad.push(ids[0] as number);
+      return;
+    }
+    const half = ids.length >> 1;
+    const left = ids.slice(0, half);
+    const right = ids.slice(half);
+    if (fails(left)) {
+      bisect(left);
+      if (fails(right)) bisect(right);
+    } else bisect(right);
+  };
+  bisect(partyIds);
+  return bad.sort((a, b) => a - b);
 }
