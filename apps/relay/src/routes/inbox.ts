@@ -49,11 +49,16 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
       const { after, limit, wait } = request.query;
       const cursor = await store.cursor(party);
       const start = readStart(after, cursor);
-      const gone = new AbortController();
-      reply.raw.once('close', () => gone.abort());
-      const batch = await readWithWait(store, party, wait, [closing, gone.signal], () =>
-        store.read(party, start, limit),
-      );
+      const read = () => store.read(party, start, limit);
+      let batch: Awaited<ReturnType<typeof read>>;
+      if (wait > 0) {
+        // A client that goes away ends its long-poll.
+        const gone = new AbortController();
+        reply.raw.once('close', () => gone.abort());
+        batch = await readWithWait(store, party, wait, [closing, gone.signal], read);
+      } else {
+        batch = await read();
+      }
       return {
         messages: batch.map((m) => ({
           seq: m.seq,

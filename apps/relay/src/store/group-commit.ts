@@ -13,25 +13,38 @@ type Settled = { p: Pending; ok: boolean; value: unknown };
  * turn run in one SQLite transaction, each in its own savepoint (one failing op does not undo
  * the others). The COMMIT writes the WAL frames without fsync (synchronous=NORMAL); `sync`
  * then fsyncs the WAL file on libuv's thread pool, and only after it returned are the
- * operations' promises settled. Commits made while an fsync is running wait for the next one,
- * so one fsync acknowledges everything committed before it started and the event loop never
- * blocks on the disk.
+ * operations' promises settled. An fsync covers everything committed before it started, so a
+ * group is acknowledged by the first fsync that started after its commit. Up to `maxInFlight`
+ * fsyncs overlap (the kernel merges them into its journal commits), which keeps the wait after
+ * a commit close to one fsync; the event loop never blocks on the disk.
  */
 export class GroupCommit {
   readonly #db: Database.Database;
   readonly #sync: () => Promise<void>;
-  readonly #afterSync: () => void;
+  readonly #maxInFlight: number;
+  readonly #stmt: Record<
+    'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'undo',
+    Database.Statement
+  >;
   #queue: Pending[] = [];
   #scheduled = false;
-  /** Committed, waiting for the next fsync. */
+  /** Committed, waiting for an fsync to start. */
   #committed: Settled[] = [];
-  #syncing = false;
+  #inFlight = 0;
   #failed: unknown;
 
-  constructor(db: Database.Database, sync: () => Promise<void>, afterSync: () => void = () => {}) {
+  constructor(db: Database.Database, sync: () => Promise<void>, maxInFlight = 4) {
     this.#db = db;
     this.#sync = sync;
-    this.#afterSync = afterSync;
+    this.#maxInFlight = maxInFlight;
+    this.#stmt = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT op'),
+      release: db.prepare('RELEASE op'),
+      undo: db.prepare('ROLLBACK TO op'),
+    };
   }
 
   submit<T>(op: () => T): Promise<T> {
@@ -48,64 +61,69 @@ export class GroupCommit {
     });
   }
 
-  /** Commits the queued operations now; their promises settle after the following fsync. */
+  /** Commits the queued operations now; their promises settle after a following fsync. */
   flush(): void {
     this.#scheduled = false;
     const batch = this.#queue;
     this.#queue = [];
     if (batch.length === 0) return;
+    const s = this.#stmt;
     const results: Settled[] = [];
     try {
-      this.#db.transaction(() => {
-        for (const p of batch) {
-          try {
-            results.push({ p, ok: true, value: this.#db.transaction(p.op)() });
-          } catch (err) {
-            results.push({ p, ok: false, value: err });
-          }
+      s.begin.run();
+      for (const p of batch) {
+        s.savepoint.run();
+        try {
+          const value = p.op();
+          s.release.run();
+          results.push({ p, ok: true, value });
+        } catch (err) {
+          s.undo.run();
+          s.release.run();
+          results.push({ p, ok: false, value: err });
         }
-      })();
+      }
+      s.commit.run();
     } catch (err) {
-      // The COMMIT itself failed (disk full, I/O error): nothing of the batch is stored.
+      // BEGIN or COMMIT failed (disk full, I/O error): nothing of the batch is stored.
+      if (this.#db.inTransaction) s.rollback.run();
       for (const p of batch) p.reject(err);
       return;
     }
     this.#committed.push(...results);
-    if (!this.#syncing) void this.#syncLoop();
+    this.#pump();
   }
 
   /** Resolves when every operation submitted so far is committed and fsynced. */
   async drain(): Promise<void> {
     this.flush();
-    while (this.#syncing || this.#committed.length > 0) {
+    while (this.#inFlight > 0 || this.#committed.length > 0) {
       await new Promise((r) => setImmediate(r));
     }
   }
 
-  async #syncLoop(): Promise<void> {
-    this.#syncing = true;
-    try {
-      while (this.#committed.length > 0) {
-        const group = this.#committed;
+  #pump(): void {
+    if (this.#committed.length === 0 || this.#inFlight >= this.#maxInFlight) return;
+    const group = this.#committed;
+    this.#committed = [];
+    this.#inFlight++;
+    this.#sync().then(
+      () => {
+        this.#inFlight--;
+        for (const r of group) {
+          if (r.ok) r.p.resolve(r.value);
+          else r.p.reject(r.value);
+        }
+        this.#pump();
+      },
+      (err: unknown) => {
+        this.#inFlight--;
+        // fsync failed: durability is unknown. Refuse to acknowledge anything more (the
+        // operator must look at the disk) rather than ack on a broken device.
+        this.#failed = err;
+        for (const r of [...group, ...this.#committed]) r.p.reject(err);
         this.#committed = [];
-        try {
-          await this.#sync();
-        } catch (err) {
-          // fsync failed: the data's durability is unknown. Refuse to acknowledge anything more
-          // (the operator must look at the disk) rather than ack on a broken device.
-          this.#failed = err;
-          for (const s of [...group, ...this.#committed]) s.p.reject(err);
-          this.#committed = [];
-          return;
-        }
-        for (const s of group) {
-          if (s.ok) s.p.resolve(s.value);
-          else s.p.reject(s.value);
-        }
-        this.#afterSync();
-      }
-    } finally {
-      this.#syncing = false;
-    }
+      },
+    );
   }
 }

@@ -130,7 +130,8 @@ export class SqliteStore implements RelayStore {
       const touched = this.#touched;
       this.#touched = new Set();
       if (walFd !== undefined) await fsyncFd(walFd);
-      this.#durableSeq = upto;
+      // Overlapping fsyncs may finish out of order; each covers everything before its start.
+      this.#durableSeq = Math.max(this.#durableSeq, upto);
       for (const inbox of touched) this.#arrivals.emit(inbox);
     });
   }
