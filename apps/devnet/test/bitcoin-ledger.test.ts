@@ -72,17 +72,64 @@ describe('bitcoin ledger', () => {
   it('rejects double spends, in the mempool and after confirmation', () => {
     const { ledger, coin } = fundedLedger();
     const first = signAll([coin], [{ script: payee.script, amount: 900_000n }], alice.secret);
-    const second = signAll([coin], [{ script: mallory.script, amount: 800_000n }], alice.secret);
-    ledger.submit(first);
+    // Same input, lower fee (50,000 < 100,000 sats): not a valid replacement.
+    const second = signAll([coin], [{ script: mallory.script, amount: 950_000n }], alice.secret);
+    const accepted = ledger.submit(first);
     expect(rejection(() => ledger.submit(second))).toEqual({
       code: -26,
-      message: 'txn-mempool-conflict',
+      message: expect.stringMatching(
+        /^insufficient fee, rejecting replacement [0-9a-f]{64}; new feerate/,
+      ),
     });
+    expect(ledger.mempoolTxids()).toEqual([accepted.txid]);
     ledger.mineBlock(payee.script);
     expect(rejection(() => ledger.submit(second))).toEqual({
       code: -25,
       message: 'bad-txns-inputs-missingorspent',
     });
+  });
+
+  it('replaces by fee like Core (full RBF): higher rate and enough extra fee, descendants evicted', () => {
+    const { ledger, coin } = fundedLedger();
+    const first = ledger.submit(
+      signAll([coin], [{ script: alice.script, amount: 900_000n }], alice.secret),
+    );
+    const child: Coin = { txid: first.txid, vout: 0, script: alice.script, amount: 900_000n };
+    const second = ledger.submit(
+      signAll([child], [{ script: payee.script, amount: 890_000n }], alice.secret),
+    );
+    // Higher rate than `first` but less than first + second's fees together: refused.
+    const cheap = signAll([coin], [{ script: mallory.script, amount: 895_000n }], alice.secret);
+    expect(rejection(() => ledger.submit(cheap)).message).toMatch(/less fees than conflicting txs/);
+    // Exactly the evicted fees: lacks the incremental relay fee (1 sat/vB).
+    const bare = signAll([coin], [{ script: mallory.script, amount: 890_000n }], alice.secret);
+    expect(rejection(() => ledger.submit(bare)).message).toMatch(
+      /not enough additional fees to relay/,
+    );
+    const rbf = ledger.submit(
+      signAll([coin], [{ script: mallory.script, amount: 880_000n }], alice.secret),
+    );
+    expect(rbf.replaces?.sort()).toEqual([first.txid, second.txid].sort());
+    expect(ledger.mempoolTxids()).toEqual([rbf.txid]);
+    expect(ledger.transaction(second.txid)).toBeUndefined();
+    const block = ledger.mineBlock(payee.script);
+    expect(block.txids.slice(1)).toEqual([rbf.txid]);
+    expect(ledger.unspent(mallory.script).map((u) => u.amount)).toEqual([880_000n]);
+  });
+
+  it('refuses a replacement that spends what it evicts or adds unconfirmed inputs', () => {
+    const { ledger, coin } = fundedLedger();
+    const first = ledger.submit(
+      signAll([coin], [{ script: alice.script, amount: 900_000n }], alice.secret),
+    );
+    const own: Coin = { txid: first.txid, vout: 0, script: alice.script, amount: 900_000n };
+    // Spends `coin` again and an output of `first`, which it would evict.
+    const selfish = signAll(
+      [coin, own],
+      [{ script: payee.script, amount: 1_000_000n }],
+      alice.secret,
+    );
+    expect(rejection(() => ledger.submit(selfish)).message).toBe('bad-txns-spends-conflicting-tx');
   });
 
   it('rejects spending the same outpoint twice in one transaction', () => {

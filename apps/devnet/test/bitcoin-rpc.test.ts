@@ -148,14 +148,15 @@ describe('bitcoin rpc', () => {
       confirmations: 1,
       value: 0.2,
     });
+    // A double spend paying less fee than the mempool transaction: not a valid replacement.
     const doubleSpend = signAll(
       [coin],
-      [{ script: alice.script, amount: 18_000_000n }],
+      [{ script: alice.script, amount: 19_500_000n }],
       alice.secret,
     );
     await expect(rpc.sendRawTransaction(doubleSpend)).rejects.toMatchObject({
       code: -26,
-      message: expect.stringContaining('txn-mempool-conflict'),
+      message: expect.stringContaining('insufficient fee, rejecting replacement'),
     });
     await raw({ id: 1, method: 'generatetoaddress', params: [1, bobAddress] });
     await expect(rpc.sendRawTransaction(doubleSpend)).rejects.toMatchObject({ code: -25 });

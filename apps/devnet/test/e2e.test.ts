@@ -333,16 +333,22 @@ describe('end to end over the devnet', () => {
     const accepted = await rpc.testMempoolAccept([signed.hex]);
     expect(accepted[0]).toMatchObject({ allowed: true, txid: signed.txid });
     expect(await rpc.sendRawTransaction(signed.hex)).toBe(signed.txid);
-    // A competing sweep of the same wallet UTXO at another fee rate, validly signed: a double spend.
-    const rival = buildSweep({ ...params, feeRate: feeRate * 2 });
-    const rivalSigned = finalizeSweep(
-      rival,
-      rival.sighashes.map((h) => thresholdSign(signing, h)),
-    );
+    // A competing sweep of the same wallet UTXO, validly signed, at a lower fee rate: a double
+    // spend that is no valid replacement (the ledger applies Core's full-RBF rules).
+    const signSweep = (s: Sweep) =>
+      finalizeSweep(
+        s,
+        s.sighashes.map((h) => thresholdSign(signing, h)),
+      );
+    const rivalSigned = signSweep(buildSweep({ ...params, feeRate: Math.max(1, feeRate / 2) }));
     await expect(rpc.sendRawTransaction(rivalSigned.hex)).rejects.toMatchObject({
       code: -26,
-      message: expect.stringContaining('txn-mempool-conflict'),
+      message: expect.stringContaining('insufficient fee, rejecting replacement'),
     });
+    // At twice the rate it would be a valid replacement (asked without changing the mempool).
+    const bump = signSweep(buildSweep({ ...params, feeRate: feeRate * 2 }));
+    expect((await rpc.testMempoolAccept([bump.hex]))[0]).toMatchObject({ allowed: true });
+    expect(await rpc.getRawTransactionVerbose(signed.txid)).toMatchObject({ txid: signed.txid });
 
     // --- mine the sweep; read where it landed
     await mine();

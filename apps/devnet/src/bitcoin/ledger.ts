@@ -2,7 +2,7 @@ import { schnorr } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { hex } from '@scure/base';
-import { p2tr, RawTx, Script, ScriptNum, Transaction } from '@scure/btc-signer';
+import { Decimal, p2tr, RawTx, Script, ScriptNum, Transaction } from '@scure/btc-signer';
 import { MAX_MONEY } from './amount.ts';
 import { type Block, internalToDisplay, merkleRoot, serializeHeader, sha256d } from './block.ts';
 import {
@@ -29,13 +29,24 @@ export type Utxo = {
 };
 
 /** What a transaction accepted into the mempool (or `testmempoolaccept`) reports. */
-export type Acceptance = { txid: string; wtxid: string; vsize: number; fee: bigint };
+export type Acceptance = {
+  txid: string;
+  wtxid: string;
+  vsize: number;
+  fee: bigint;
+  /** Mempool transactions it replaces (conflicts and their descendants), if any. */
+  replaces?: string[];
+};
 
 type MempoolEntry = Acceptance & { hex: string; raw: RawTxData; time: number };
 type RawTxData = ReturnType<typeof RawTx.decode>;
 type TxRecord = { hex: string; blockHash: string | undefined };
 
 export const COINBASE_MATURITY = 100;
+/** Core's -incrementalrelayfee (1 sat/vB): what a replacement must add on top of what it evicts. */
+export const INCREMENTAL_RELAY_FEE = 1n;
+/** Core's MAX_REPLACEMENT_CANDIDATES. */
+export const MAX_REPLACEMENTS = 100;
 /** Largest standard transaction weight (Core's MAX_STANDARD_TX_WEIGHT). */
 export const MAX_STANDARD_TX_WEIGHT = 400_000;
 /** Satoshis the built-in faucet starts with (in the genesis block, exempt from maturity). */
@@ -133,6 +144,8 @@ export class Ledger {
       throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-txouttotal-toolarge');
 
     const seen = new Set<string>();
+    const conflicts = new Set<string>();
+    const unconfirmedParents = new Set<string>();
     const prevouts: Prevout[] = [];
     let inTotal = 0n;
     for (const input of raw.inputs) {
@@ -142,8 +155,10 @@ export class Ledger {
       if (seen.has(outpoint)) throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-inputs-duplicate');
       seen.add(outpoint);
       const conflict = this.mempoolSpends.get(outpoint);
-      if (conflict !== undefined) throw new RpcError(RPC_VERIFY_REJECTED, 'txn-mempool-conflict');
-      const coin = this.utxos.get(outpoint) ?? this.mempoolOutput(txidHex, input.index);
+      if (conflict !== undefined) conflicts.add(conflict);
+      const confirmed = this.utxos.get(outpoint);
+      if (!confirmed && this.mempool.has(txidHex)) unconfirmedParents.add(txidHex);
+      const coin = confirmed ?? this.mempoolOutput(txidHex, input.index);
       if (!coin) throw new RpcError(RPC_VERIFY_ERROR, 'bad-txns-inputs-missingorspent');
       if (
         coin.coinbase &&
@@ -161,12 +176,79 @@ export class Ledger {
       const reason = verifyInput(tx, i, prevouts);
       if (reason !== undefined) throw new RpcError(RPC_VERIFY_REJECTED, reason);
     }
-    return { txid, wtxid: wtxidOf(rawHex), vsize: tx.vsize, fee: inTotal - outTotal, raw };
+    const fee = inTotal - outTotal;
+    const accepted = { txid, wtxid: wtxidOf(rawHex), vsize: tx.vsize, fee, raw };
+    if (conflicts.size === 0) return accepted;
+    const replaces = this.replacement(txid, fee, tx.vsize, conflicts, unconfirmedParents);
+    return { ...accepted, replaces };
+  }
+
+  /**
+   * Core's replace-by-fee rules (full RBF, the default since v28; BIP125 rules 2-6 without the
+   * signalling requirement). Returns every mempool transaction the replacement evicts.
+   */
+  private replacement(
+    txid: string,
+    fee: bigint,
+    vsize: number,
+    conflicts: ReadonlySet<string>,
+    unconfirmedParents: ReadonlySet<string>,
+  ): string[] {
+    const evict = new Set(conflicts);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const entry of this.mempool.values()) {
+        if (evict.has(entry.txid)) continue;
+        if (entry.raw.inputs.some((i) => evict.has(hex.encode(i.txid)))) {
+          evict.add(entry.txid);
+          grew = true;
+        }
+      }
+    }
+    if (evict.size > MAX_REPLACEMENTS) {
+      throw new RpcError(RPC_VERIFY_REJECTED, `too many potential replacements (${evict.size})`);
+    }
+    const originalParents = new Set<string>();
+    for (const c of conflicts) {
+      for (const i of this.mempool.get(c)!.raw.inputs) originalParents.add(hex.encode(i.txid));
+    }
+    for (const parent of unconfirmedParents) {
+      if (evict.has(parent))
+        throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-spends-conflicting-tx');
+      if (!originalParents.has(parent))
+        throw new RpcError(RPC_VERIFY_REJECTED, 'replacement-adds-unconfirmed');
+    }
+    for (const c of conflicts) {
+      const old = this.mempool.get(c)!;
+      // new fee / new vsize > old fee / old vsize, compared without division
+      if (fee * BigInt(old.vsize) <= old.fee * BigInt(vsize)) {
+        throw new RpcError(
+          RPC_VERIFY_REJECTED,
+          `insufficient fee, rejecting replacement ${txid}; new feerate ${feeRateText(fee, vsize)} <= old feerate ${feeRateText(old.fee, old.vsize)}`,
+        );
+      }
+    }
+    const evictedFees = [...evict].reduce((sum, id) => sum + this.mempool.get(id)!.fee, 0n);
+    if (fee < evictedFees) {
+      throw new RpcError(
+        RPC_VERIFY_REJECTED,
+        `insufficient fee, rejecting replacement ${txid}, less fees than conflicting txs; ${Decimal.encode(fee)} < ${Decimal.encode(evictedFees)}`,
+      );
+    }
+    const relay = BigInt(vsize) * INCREMENTAL_RELAY_FEE;
+    if (fee - evictedFees < relay) {
+      throw new RpcError(
+        RPC_VERIFY_REJECTED,
+        `insufficient fee, rejecting replacement ${txid}, not enough additional fees to relay; ${Decimal.encode(fee - evictedFees)} < ${Decimal.encode(relay)}`,
+      );
+    }
+    return [...evict];
   }
 
   /** `sendrawtransaction`: validates, then adds to the mempool. */
   submit(rawHex: string): Acceptance {
     const { raw, ...acceptance } = this.check(rawHex);
+    for (const evicted of acceptance.replaces ?? []) this.evict(evicted);
     const normalized = rawHex.toLowerCase();
     this.mempool.set(acceptance.txid, { ...acceptance, hex: normalized, raw, time: this.now() });
     for (const input of raw.inputs) {
@@ -174,6 +256,18 @@ export class Ledger {
     }
     this.txs.set(acceptance.txid, { hex: normalized, blockHash: undefined });
     return acceptance;
+  }
+
+  /** Drops a replaced transaction from the mempool (like Core, the node then forgets it). */
+  private evict(txid: string): void {
+    const entry = this.mempool.get(txid);
+    if (!entry) return;
+    this.mempool.delete(txid);
+    for (const input of entry.raw.inputs) {
+      const outpoint = key(hex.encode(input.txid), input.index);
+      if (this.mempoolSpends.get(outpoint) === txid) this.mempoolSpends.delete(outpoint);
+    }
+    this.txs.delete(txid);
   }
 
   /** Mines one block paying subsidy + fees to `script`, confirming the whole mempool. */
@@ -339,6 +433,11 @@ export class Ledger {
     const rawHex = tx.hex;
     return { ...this.submit(rawHex), hex: rawHex };
   }
+}
+
+/** Core's fee rate text: BTC per kvB with 8 decimals. */
+function feeRateText(fee: bigint, vsize: number): string {
+  return `${Decimal.encode((fee * 1000n) / BigInt(vsize))} BTC/kvB`;
 }
 
 function decode(rawHex: string): { raw: RawTxData; tx: Transaction } {
