@@ -1,6 +1,7 @@
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { OutScript, SigHash, Transaction } from '@scure/btc-signer';
 import { describe, expect, it } from 'vitest';
+import { fromBtc } from '../src/bitcoin/amount.ts';
 import { RpcError } from '../src/bitcoin/errors.ts';
 import { COINBASE_MATURITY, Ledger } from '../src/bitcoin/ledger.ts';
 import { type Coin, segwitKey, signAll, tamperSignature, taprootKey } from './btc-helpers.ts';
@@ -264,5 +265,17 @@ describe('bitcoin ledger: taproot hash types', () => {
     };
     expect(rejection(() => ledger.check(spend(SigHash.DEFAULT))).message).toMatch(/hash type/);
     expect(ledger.submit(spend(SigHash.ALL)).fee).toBe(100_000n);
+  });
+});
+
+describe('amounts', () => {
+  it('parses BTC amounts exactly and refuses sub-satoshi precision', () => {
+    expect(fromBtc(0.1)).toBe(10_000_000n);
+    expect(fromBtc('0.00000001')).toBe(1n);
+    expect(fromBtc(21)).toBe(2_100_000_000n);
+    expect(() => fromBtc(0.123456789)).toThrow(/Invalid amount/);
+    expect(() => fromBtc('0.123456789')).toThrow(/Invalid amount/);
+    expect(() => fromBtc(-1)).toThrow();
+    expect(() => fromBtc(21_000_001)).toThrow(/out of range/);
   });
 });

@@ -17,6 +17,9 @@ export type BitcoinRpcOptions = {
   logger?: Logger | false;
 };
 
+/** Most calls in one JSON-RPC batch (the devnet answers them synchronously). */
+const MAX_BATCH = 1000;
+
 type Reply = { status: number; body: Record<string, unknown> };
 
 function sameSecret(a: string, b: string): boolean {
@@ -93,6 +96,16 @@ export function buildBitcoinRpc(options: BitcoinRpcOptions): FastifyInstance {
         .send({ result: null, error: { code: RPC_PARSE_ERROR, message: 'Parse error' }, id: null });
     }
     if (Array.isArray(parsed)) {
+      if (parsed.length > MAX_BATCH) {
+        return reply.code(500).send({
+          result: null,
+          error: {
+            code: RPC_INVALID_REQUEST,
+            message: `devnet: batches are limited to ${MAX_BATCH} calls`,
+          },
+          id: null,
+        });
+      }
       return reply.code(200).send(parsed.map((one) => handleOne(options.node, one).body));
     }
     const { status, body } = handleOne(options.node, parsed);
