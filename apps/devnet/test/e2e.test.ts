@@ -407,6 +407,12 @@ describe('end to end over the devnet', () => {
       expect(fee).toBeLessThanOrEqual(maxFee);
       expect(await readToken('get-balance-locked', r)).toBe(0n);
       expect(await readToken('get-balance-available', r)).toBe(MINTED - amounts[i]! - fee);
+      const balances = (await (
+        await fetch(`${devnet.stacksUrl}/extended/v1/address/${r}/balances`)
+      ).json()) as { fungible_tokens: Record<string, { balance: string }> };
+      expect(balances.fungible_tokens[`${devnet.deployer}.${token}::sbtc-token`]?.balance).toBe(
+        String(MINTED - amounts[i]! - fee),
+      );
       expect((await stacks.getWithdrawalRequest(ids[i]!))?.status).toBe('accepted');
     }
     expect(await readToken('get-total-supply', '')).toBe(supplyBefore - paid - sweep.fee);

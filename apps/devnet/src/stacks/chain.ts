@@ -154,10 +154,17 @@ export class StacksChain {
     for (const [asset, holders] of quiet(() => this.simnet.getAssetsMap())) {
       if (asset === 'STX') continue;
       const balance = holders.get(principal);
-      if (balance !== undefined)
-        out[asset.startsWith('.') ? `${this.simnet.deployer}${asset}` : asset] = balance;
+      if (balance !== undefined) out[this.assetId(asset)] = balance;
     }
     return out;
+  }
+
+  /** The simnet names tokens `.contract.token` (deployer's) or `addr.contract.token`; the API `addr.contract::token`. */
+  private assetId(asset: string): string {
+    const cut = asset.lastIndexOf('.');
+    const contract = asset.slice(0, cut);
+    const owner = contract.startsWith('.') ? `${this.simnet.deployer}${contract}` : contract;
+    return `${owner}::${asset.slice(cut + 1)}`;
   }
 
   transaction(txid: string): StacksTxRecord | undefined {
