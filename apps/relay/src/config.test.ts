@@ -29,6 +29,8 @@ describe('CLI configuration', () => {
       },
     });
     expect(parseCli(['--help'], {})).toEqual({ help: true });
+    // As passed by `pnpm --filter @peg/relay start -- --help`.
+    expect(parseCli(['--', '--help'], {})).toEqual({ help: true });
   });
   it('fails fast with readable messages', () => {
     expect(() => parseCli([], {})).toThrow(/--members/);

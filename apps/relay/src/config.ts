@@ -87,8 +87,10 @@ export type ParsedCli = { help: true } | { help: false; config: RelayConfig };
 
 /** Parses argv and the environment into a validated config; throws with a readable message. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
+  // `pnpm start -- --flag` hands the script a leading `--`: drop it.
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
   const { values } = parseArgs({
-    args: argv,
+    args,
     strict: true,
     allowPositionals: false,
     options: {
