@@ -335,6 +335,23 @@ export function dkgPublicKeyPackage(
   return { threshold, keyIds: [...keyIds], commitments: group.map(pointHex), verifyingShares };
 }
 
+/**
+ * Trusted-dealer keys for simulation set-ups only (benchmarks of large federations, where a full
+ * DKG would dominate the run): one random polynomial, a share per key id. Never used by the
+ * machines, which only ever get keys from the DKG.
+ */
+export function dealKeys(
+  threshold: number,
+  keyIds: number[],
+  rng: Rng,
+): { pub: PublicKeyPackage; keyShares: Record<string, Hex> } {
+  const r1 = dkgRound1({ dkgId: 0 }, 1, threshold, rng);
+  const coeffs = r1.secret.coefficients.map(fromHexScalar);
+  const keyShares: Record<string, Hex> = {};
+  for (const k of keyIds) keyShares[String(k)] = toHex(evalPoly(coeffs, BigInt(k)));
+  return { pub: dkgPublicKeyPackage(threshold, keyIds, [r1.public]), keyShares };
+}
+
 /** Sums the opened shares for one key id into its signing share. */
 export function sumShares(shares: Hex[]): Hex {
   let acc = 0n;
@@ -351,7 +368,7 @@ export function xOnly(groupKey: Hex): Hex {
 
 /** Secret nonce pair of a party for one message. Used once, then erased from state. */
 export type SecretNonce = { hiding: Hex; binding: Hex };
-/** Public nonce commitment of a party for one message (compressed points). */
+/** Public nonce commitment of a party for one message (uncompressed points, 65 bytes). */
 export type NonceCommitment = { hiding: Hex; binding: Hex };
 /** Who owns which key ids (the whole federation) and the threshold in key ids. */
 export type LayoutSpec = { parties: { id: number; keyIds: number[] }[]; threshold: number };
@@ -408,9 +425,11 @@ export function commitNonces(
   const n = weightedCommit(signingKey(spec, partyId, groupKey, keyShares), MODE, count, rnd(rng));
   return {
     nonces: n.pairs.map((p) => ({ hiding: toHex(p.hiding), binding: toHex(p.binding) })),
+    // Uncompressed (65 bytes): decoding checks the curve equation instead of taking a square
+    // root, and every signer of the set decodes every commitment.
     commitments: n.commitments.pairs.map((p) => ({
-      hiding: pointHex(p.hiding),
-      binding: pointHex(p.binding),
+      hiding: p.hiding.toHex(false),
+      binding: p.binding.toHex(false),
     })),
   };
 }

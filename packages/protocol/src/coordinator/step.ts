@@ -38,9 +38,13 @@ export function coordinatorStep(
   input: CoordinatorInput,
   env: Env,
 ): Step<CoordinatorState, CoordinatorReport> {
-  const out = dispatch(state, input, env);
-  // After any transition, an active idle coordinator starts queued work.
-  return drive(out, env);
+  const out = drive(dispatch(state, input, env), env);
+  // An active coordinator that speaks is not silent: it keeps its own takeover clock in step
+  // with the signers', which restart theirs when they hear it.
+  const spoke = out.effects.some((e) => e.type === 'send' && COORDINATOR_ONLY.has(e.message.type));
+  if (spoke && isActive(out.state))
+    return { ...out, state: { ...out.state, view: { ...out.state.view, lastHeardAt: env.now } } };
+  return out;
 }
 
 function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {

@@ -16,7 +16,7 @@ import type { CoordinatorInput, CoordinatorReport } from '../coordinator/reports
 import { type CoordinatorState, initialCoordinatorState } from '../coordinator/state.ts';
 import { coordinatorStep } from '../coordinator/step.ts';
 import type { Hex, Rng } from '../crypto.ts';
-import { jsonDigest, verifyBip340 } from '../crypto.ts';
+import { dealKeys, jsonDigest, verifyBip340 } from '../crypto.ts';
 import type { ProtocolMessage } from '../messages.ts';
 import { coordinatorOrder } from '../selection.ts';
 import type { SignerInput, SignerReport } from '../signer/reports.ts';
@@ -558,6 +558,35 @@ export class Simulation {
       ...(r as Extract<CoordinatorReport, { kind: 'signature' | 'insufficient-signers' }>),
       elapsed: this.now - t0,
     };
+  }
+
+  /**
+   * Installs trusted-dealer keys as verified (benchmarks of large federations only, where a full
+   * DKG would dominate the run). Returns the group key.
+   */
+  installDealerKeys(): { groupKey: Hex; dkgId: number } {
+    const keyIds = this.federation.parties.flatMap((p) => p.keyIds);
+    const { pub, keyShares } = dealKeys(
+      this.federation.threshold,
+      keyIds,
+      seededBytes(this.opts.seed, 'dealer'),
+    );
+    const dkgId = 1;
+    const holders = this.federation.parties.map((p) => p.id);
+    for (const node of this.nodes.values()) {
+      if (node.kind === 'signer') {
+        const own: Record<string, Hex> = {};
+        for (const k of this.federation.parties.find((p) => p.id === node.id)!.keyIds)
+          own[String(k)] = keyShares[String(k)]!;
+        node.state = {
+          ...node.state,
+          maxDkgId: dkgId,
+          current: { dkgId, pub, keyShares: own, status: 'verified' },
+        };
+      } else node.state = { ...node.state, maxDkgId: dkgId, key: { dkgId, pub, holders } };
+      node.saved = JSON.stringify({ state: node.state, timers: node.timers });
+    }
+    return { groupKey: pub.commitments[0]!, dkgId };
   }
 
   /** Invariant: no honest signer ever sent two different share sets for one nonce. */

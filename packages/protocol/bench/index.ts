@@ -1,0 +1,107 @@
+// @peg/protocol benchmark: simulated signing rounds (pure computation of every machine's `step`,
+// summed over all signers and the coordinator) and a full 11-of-15 DKG, as ratios to one noble
+// schnorr.verify measured in this process. One JSON line per case on stdout:
+// {"name","median_ms","v_ms","ratio","rounds","parties","threshold","messages"}.
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { Simulation } from '../src/sim/simulation.ts';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const sk = new Uint8Array(32).fill(7);
+const msg = new Uint8Array(32).fill(1);
+const sig = schnorr.sign(msg, sk, new Uint8Array(32));
+const pk = schnorr.getPublicKey(sk);
+
+/** Median ms of one schnorr.verify (a 100 ms loop, `n` times). */
+function verifyMs(n = 5): number {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let calls = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < 100) {
+      schnorr.verify(sig, msg, pk);
+      calls++;
+    }
+    xs.push((performance.now() - t0) / calls);
+  }
+  return median(xs);
+}
+
+function emit(name: string, samples: number[], extra: Record<string, number>): void {
+  // Measure verify around the case, so both see the same machine load.
+  const v = verifyMs();
+  const m = median(samples);
+  const line = {
+    name,
+    median_ms: +m.toFixed(3),
+    v_ms: +v.toFixed(4),
+    ratio: +(m / v).toFixed(1),
+    ...extra,
+  };
+  console.log(JSON.stringify(line));
+  console.error(`${name}: ${m.toFixed(1)} ms = ${(m / v).toFixed(1)} verifies`);
+}
+
+/** Pure computation of one signing round (all steps of all machines), per round. */
+function signingRounds(
+  parties: number,
+  threshold: number,
+  messages: number,
+  rounds: number,
+  dkg: boolean,
+) {
+  const sim = new Simulation({
+    seed: 1,
+    weights: Array(parties).fill(1),
+    threshold,
+    faults: { minDelay: 1, maxDelay: 20 },
+  });
+  if (dkg) sim.dkg();
+  else sim.installDealerKeys();
+  sim.sign(['warm-up'], messages);
+  const xs: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const before = sim.stepMs;
+    const r = sim.sign([`r-${i}`], messages);
+    if (r.kind !== 'signature') throw new Error('bench round did not sign');
+    xs.push(sim.stepMs - before);
+  }
+  emit(`sim signing round ${threshold}-of-${parties}, ${messages} message(s)`, xs, {
+    rounds,
+    parties,
+    threshold,
+    messages,
+  });
+}
+
+function dkgRun(parties: number, threshold: number, runs: number) {
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const sim = new Simulation({
+      seed: 10 + i,
+      weights: Array(parties).fill(1),
+      threshold,
+      faults: { minDelay: 1, maxDelay: 20 },
+    });
+    const d = sim.dkg();
+    if (d.kind !== 'dkg-complete') throw new Error('bench DKG failed');
+    xs.push(sim.stepMs);
+  }
+  emit(`sim DKG ${threshold}-of-${parties} (with verification round)`, xs, {
+    rounds: runs,
+    parties,
+    threshold,
+    messages: 1,
+  });
+}
+
+signingRounds(15, 11, 1, QUICK ? 3 : 10, true);
+signingRounds(15, 11, 4, QUICK ? 2 : 5, true);
+dkgRun(15, 11, QUICK ? 1 : 3);
+signingRounds(150, 100, 1, QUICK ? 1 : 3, false);
