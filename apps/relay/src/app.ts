@@ -46,6 +46,8 @@ export type BuildAppOptions = {
     /** HMAC key of bearer tokens; relays sharing it accept each other's tokens (default random). */
     tokenSecret?: Uint8Array;
     nonceCapacity?: number;
+    /** Failed authentications allowed per client address (default 20/s, burst 100). */
+    failureLimit?: RateLimit;
   };
   /** Per-key limit (default 500 requests/s, burst 1000). */
   rateLimit?: RateLimit;
@@ -126,6 +128,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
     nonces: new NonceCache(opts.auth?.nonceCapacity ?? 100_000),
     buckets,
+    failures: new TokenBuckets(opts.auth?.failureLimit ?? { perSecond: 20, burst: 100 }),
     maxEnvelopeBytes,
     closing: closing.signal,
   };

@@ -16,6 +16,8 @@ export type RelayContext = {
   auth: { windowMs: number; tokenTtlMs: number; tokenSecret: Uint8Array };
   nonces: NonceCache;
   buckets: TokenBuckets;
+  /** Failed authentications per client address: a flood of bad credentials gets 429 early. */
+  failures: TokenBuckets;
   /** Largest accepted envelope, bytes. */
   maxEnvelopeBytes: number;
   /** Aborted when the app starts closing: long-polls return at once. */

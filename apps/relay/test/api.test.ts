@@ -309,6 +309,33 @@ describe('API v1 errors', () => {
     expect((await read(t2, '2')).statusCode).toBe(200);
   });
 
+  it('429 for an address that keeps failing authentication, before any signature check', async () => {
+    relay = await sqliteRelay({ auth: { failureLimit: { perSecond: 1, burst: 5 } } });
+    const { app } = relay;
+    const url = '/v1/inboxes/1/messages';
+    const codes: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await app.inject({
+        method: 'GET',
+        url,
+        remoteAddress: '10.0.0.9',
+        headers: { authorization: signed(app, '1', 2, 'GET', url) },
+      });
+      codes.push(res.statusCode);
+    }
+    expect(codes.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(codes.slice(5)).toEqual([429, 429, 429]);
+    const other = await app.inject({
+      method: 'GET',
+      url,
+      remoteAddress: '10.0.0.10',
+      headers: { authorization: signed(app, '1', 1, 'GET', url) },
+    });
+    expect(other.statusCode).toBe(200);
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/relay_auth_failures_total\{reason="bad-signature"\} 5/);
+  });
+
   it('400 with the schema issue', async () => {
     relay = await sqliteRelay();
     const { app } = relay;

@@ -84,6 +84,17 @@ describe('token buckets', () => {
     expect(b.take('a', 100).ok).toBe(true);
     expect(b.take('a', 100).ok).toBe(false);
   });
+  it('peeks without taking and prunes refilled buckets', () => {
+    const b = new TokenBuckets({ perSecond: 1, burst: 1 });
+    expect(b.peek('a', 0)).toBe(true);
+    expect(b.take('a', 0).ok).toBe(true);
+    expect(b.peek('a', 0)).toBe(false);
+    expect(b.peek('a', 1000)).toBe(true);
+    b.prune(500);
+    expect(b.size).toBe(1);
+    b.prune(1000);
+    expect(b.size).toBe(0);
+  });
   it('rejects nonsense limits', () => {
     expect(() => new TokenBuckets({ perSecond: 0, burst: 1 })).toThrow(RangeError);
   });

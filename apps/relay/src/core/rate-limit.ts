@@ -30,6 +30,27 @@ export class TokenBuckets {
     return { ok: false, retryAfterMs: Math.ceil(((1 - refilled) * 1000) / perSecond) };
   }
 
+  /** True when `key` has a token left, without taking it. */
+  peek(key: string, now: number): boolean {
+    const b = this.#buckets.get(key);
+    if (!b) return true;
+    return (
+      Math.min(this.#limit.burst, b.tokens + ((now - b.at) * this.#limit.perSecond) / 1000) >= 1
+    );
+  }
+
+  get size(): number {
+    return this.#buckets.size;
+  }
+
+  /** Drops buckets that have refilled completely (the same as absent): bounds the map. */
+  prune(now: number): void {
+    const { perSecond, burst } = this.#limit;
+    for (const [k, b] of this.#buckets) {
+      if (b.tokens + ((now - b.at) * perSecond) / 1000 >= burst) this.#buckets.delete(k);
+    }
+  }
+
   /** Forgets keys that are no longer members (after a membership reload). */
   retain(keep: (key: string) => boolean): void {
     for (const k of this.#buckets.keys()) if (!keep(k)) this.#buckets.delete(k);

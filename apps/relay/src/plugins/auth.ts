@@ -17,8 +17,11 @@ const EMPTY = new Uint8Array(0);
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { metrics: RelayMetrics }) => {
     const { metrics } = opts;
-    const fail = (reason: string, message: string): RelayHttpError => {
+    const fail = (reason: string, message: string, request: FastifyRequest): RelayHttpError => {
       metrics.authFailures.inc({ reason });
+      const { failures } = app.relay;
+      if (failures.size > 10_000) failures.prune(app.relay.now());
+      failures.take(request.ip, app.relay.now());
       return new RelayHttpError(401, 'unauthenticated', message);
     };
 
@@ -27,7 +30,7 @@ export const authPlugin = fp(
     ): { principal: Principal; via: 'signature' | 'token' } => {
       const ctx = app.relay;
       const header = request.headers.authorization;
-      if (!header) throw fail('missing', 'missing Authorization header');
+      if (!header) throw fail('missing', 'missing Authorization header', request);
       const now = ctx.now();
       const membership = ctx.membership();
       if (header.startsWith('Bearer ')) {
@@ -38,11 +41,11 @@ export const authPlugin = fp(
           now,
           ctx.auth.tokenTtlMs,
         );
-        if (!r.ok) throw fail(`token-${r.reason}`, `token rejected: ${r.reason}`);
+        if (!r.ok) throw fail(`token-${r.reason}`, `token rejected: ${r.reason}`, request);
         return { principal: r.principal, via: 'token' };
       }
       const parsed = parseRelayAuthHeader(header);
-      if (!parsed) throw fail('malformed', 'malformed Authorization header');
+      if (!parsed) throw fail('malformed', 'malformed Authorization header', request);
       const r = verifySignedRequest(
         parsed,
         { method: request.method, pathAndQuery: request.url, body: request.rawBody ?? EMPTY },
@@ -57,7 +60,7 @@ export const authPlugin = fp(
             'retry-after': '1',
           });
         }
-        throw fail(r.reason, `signature rejected: ${r.reason}`);
+        throw fail(r.reason, `signature rejected: ${r.reason}`, request);
       }
       return { principal: r.principal, via: 'signature' };
     };
@@ -65,6 +68,13 @@ export const authPlugin = fp(
     app.addHook('preValidation', async (request) => {
       const need = request.routeOptions.config.auth;
       if (!need) return;
+      // An address that keeps failing is refused before any signature work.
+      if (!app.relay.failures.peek(request.ip, app.relay.now())) {
+        metrics.rateLimited.inc();
+        throw new RelayHttpError(429, 'rate-limited', 'too many failed authentications', {
+          'retry-after': '1',
+        });
+      }
       const { principal, via } = authenticate(request);
       const taken = app.relay.buckets.take(principal.id, app.relay.now());
       if (!taken.ok) {
@@ -80,7 +90,7 @@ export const authPlugin = fp(
         throw new RelayHttpError(403, 'forbidden', 'only operators may call this route');
       }
       if (need === 'signed' && via !== 'signature') {
-        throw fail('token-not-allowed', 'this route needs a signed request, not a token');
+        throw fail('token-not-allowed', 'this route needs a signed request, not a token', request);
       }
       request.principal = principal;
       request.authVia = via;
