@@ -1,28 +1,19 @@
 import { normalizeZ } from '@noble/curves/abstract/curve.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
-import { WeightedError } from './errors.ts';
-
 /**
  * Byte encodings of the weighted layer (docs/protocol/crypto.md): points 33-byte compressed
  * (65-byte uncompressed only for DKG commitment vectors), scalars 32-byte big-endian and < n,
  * ids uint32 big-endian and >= 1. Decoders are strict: they reject, never reduce or repair.
  */
-export const Point = secp256k1.Point;
-export type Point = InstanceType<typeof secp256k1.Point>;
-export const Fn = secp256k1.Point.Fn;
-export const Fp = secp256k1.Point.Fp;
-export const N = Fn.ORDER;
-export const P = Fp.ORDER;
-export const G = Point.BASE;
+import { G, hasEvenY, Point } from '../math/point.ts';
+import { N } from '../math/scalar.ts';
+import { WeightedError } from './errors.ts';
+
+// The primitives layer's point type and constants, re-exported for the weighted modules.
+export { G, hasEvenY, N, Point };
 
 export function isId(id: unknown): id is number {
   return typeof id === 'number' && Number.isInteger(id) && id >= 1 && id <= 0xffffffff;
-}
-
-export function assertId(id: unknown, what: string): asserts id is number {
-  if (!isId(id))
-    throw new WeightedError('INVALID_INPUT', `${what} must be an integer in [1, 2^32-1]`);
 }
 
 export function u32(id: number): Uint8Array {
@@ -81,13 +72,6 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= (a[i] as number) ^ (b[i] as number);
-  return d === 0;
-}
-
 /** A source of cryptographically secure random bytes (e.g. `randomBytes` of @noble/hashes). */
 export type RandomBytes = (length: number) => Uint8Array;
 
@@ -115,8 +99,4 @@ export function randomWeight(random: RandomBytes): bigint {
 /** Converts to affine with one shared field inversion (Montgomery's trick inside noble). */
 export function normalizePoints(points: readonly Point[]): Point[] {
   return normalizeZ(Point, [...points]);
-}
-
-export function hasEvenY(p: Point): boolean {
-  return (p.toAffine().y & 1n) === 0n;
 }
