@@ -19,7 +19,7 @@ import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/
 import {
   createLayout,
   type Layout,
-  noncesFrom,
+  type SigningNonces,
   weightedAggregate,
   weightedCommit,
   weightedSign,
@@ -457,14 +457,29 @@ export function signPackage(
   groupKey: Hex,
   keyShares: Record<string, Hex>,
   nonces: SecretNonce[],
+  own: NonceCommitment[],
   pkg: SigningPackageHex,
 ): Hex[] {
   const key = signingKey(spec, partyId, groupKey, keyShares);
-  const n = noncesFrom(
+  const fpkg = frostPackage(pkg);
+  // Our own commitments, as they appear in the package: @peg/frost compares them with the
+  // package (altered or missing: refused). Rebuilding them from the secrets would cost two
+  // constant-time base multiplications per message; the signer's state already holds them.
+  const mine = fpkg.commitments.find((c) => c.partyId === partyId);
+  if (mine === undefined) throw new RangeError('own commitments missing from the package');
+  const n: SigningNonces = {
     partyId,
-    nonces.map((p) => ({ hiding: fromHexScalar(p.hiding), binding: fromHexScalar(p.binding) })),
-  );
-  return weightedSign(key, n, frostPackage(pkg), MODE).shares.map(toHex);
+    pairs: nonces.map((p) => ({
+      hiding: fromHexScalar(p.hiding),
+      binding: fromHexScalar(p.binding),
+    })),
+    commitments: {
+      partyId,
+      pairs: own.map((c) => ({ hiding: parsePoint(c.hiding), binding: parsePoint(c.binding) })),
+    },
+    spent: false,
+  };
+  return weightedSign(key, n, fpkg, MODE).shares.map(toHex);
 }
 
 /** True when `z` is a canonical scalar (hex, < n). */

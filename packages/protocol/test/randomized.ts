@@ -8,7 +8,7 @@ import { verifyBip340 } from '../src/crypto.ts';
 import { type Behaviour, MISBEHAVIOURS } from '../src/sim/adversary.ts';
 import { seededFloat } from '../src/sim/random.ts';
 import { Simulation } from '../src/sim/simulation.ts';
-import { BLAME, blamed } from './helpers/sim.ts';
+import { BLAME, blamed } from './helpers/blame.ts';
 
 export type RunStats = {
   seeds: number;

@@ -182,6 +182,7 @@ export function onSignatureShareRequest(
       key.pub.commitments[0]!,
       key.keyShares,
       sg.nonces,
+      sg.response.nonces,
       {
         messages: m.messages,
         commitments: m.nonceResponses.map((r) => ({ partyId: r.signerId, pairs: r.nonces })),
