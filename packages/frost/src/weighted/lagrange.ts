@@ -1,5 +1,6 @@
+import { invertBatch } from '../math/scalar.ts';
 import { N } from './encoding.ts';
-import { invertBatch, SmallProduct } from './poly.ts';
+import { SmallProduct } from './poly.ts';
 
 /**
  * Lagrange coefficients at x = 0 over a signing set of key ids:

@@ -54,37 +54,6 @@ export function powers(z: bigint, length: number): bigint[] {
   return out;
 }
 
-/** Montgomery batch inversion mod n; every input must be non-zero. */
-export function invertBatch(values: readonly bigint[]): bigint[] {
-  const m = values.length;
-  const prefix = new Array<bigint>(m);
-  let acc = 1n;
-  for (let i = 0; i < m; i++) {
-    prefix[i] = acc;
-    acc = (acc * (values[i] as bigint)) % N;
-  }
-  let inv = modInverse(acc);
-  const out = new Array<bigint>(m);
-  for (let i = m - 1; i >= 0; i--) {
-    out[i] = (inv * (prefix[i] as bigint)) % N;
-    inv = (inv * (values[i] as bigint)) % N;
-  }
-  return out;
-}
-
-export function modInverse(a: bigint): bigint {
-  // Fermat would cost ~256 mulmods; extended Euclid on BigInt is faster here. Public inputs only.
-  let [r0, r1] = [N, ((a % N) + N) % N];
-  let [t0, t1] = [0n, 1n];
-  if (r1 === 0n) throw new RangeError('inverse of zero');
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [t0, t1] = [t1, t0 - q * t1];
-  }
-  return ((t0 % N) + N) % N;
-}
-
 /**
  * Π values mod n for small non-negative integers (< 2^26): multiplies in float while the
  * product stays exact (< 2^53), then folds into a BigInt: ~4x fewer BigInt operations.

@@ -1,8 +1,9 @@
 import { msm } from '../math/msm.ts';
+import { invertBatch } from '../math/scalar.ts';
 import { N, type Point, type RandomBytes, randomScalar, randomWeight } from './encoding.ts';
 import { WeightedError } from './errors.ts';
 import type { Layout } from './layout.ts';
-import { invertBatch, powers, weightedPowers } from './poly.ts';
+import { powers, weightedPowers } from './poly.ts';
 
 /**
  * Key-id public shares Y_k = x_k·G = Σ_i k^i·A_i (A = the group polynomial's commitments).
