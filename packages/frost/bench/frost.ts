@@ -47,8 +47,8 @@ function pair(
   slow = false,
 ): void {
   const opts = slow ? { samples: 3, maxCalls: 1, sampleMs: 1 } : { maxCalls: 200 };
-  const o = h.measure(ours, opts);
-  const n = h.measure(noble, opts);
+  h.refreshV();
+  const [o, n] = h.measurePair(ours, noble, opts);
   h.report(`${name} ours`, o, { ...extra, impl: 'ours' });
   h.report(`${name} noble`, n, {
     ...extra,

@@ -18,11 +18,20 @@ export type MeasureOptions = {
   readonly samples?: number;
   /** Upper bound on calls per sample (for very slow operations). */
   readonly maxCalls?: number;
+  /** Make one untimed warm-up call first (default true). */
+  readonly warm?: boolean;
 };
 
 export type Harness = {
-  /** Median ms of one `schnorr.verify` in this process. */
+  /** Median ms of one `schnorr.verify` in this process (the latest measurement). */
   readonly vMs: number;
+  /** Re-measures v (call before a group of figures: shared machines drift). */
+  refreshV(): number;
+  /**
+   * Median per-call times of `a` and `b`, sampled alternately (a, b, a, b, …) so that load
+   * changes on a shared machine hit both alike.
+   */
+  measurePair(a: () => unknown, b: () => unknown, opts?: MeasureOptions): [number, number];
   /** Median per-call time of `fn` (ms). */
   measure(fn: () => unknown, opts?: MeasureOptions): number;
   /** Prints one JSON line (and a table row on stderr). */
@@ -42,7 +51,7 @@ export function measure(fn: () => unknown, opts: MeasureOptions = {}): number {
   const sampleMs = opts.sampleMs ?? (QUICK ? 60 : 250);
   const samples = opts.samples ?? (QUICK ? 3 : 5);
   const maxCalls = opts.maxCalls ?? Number.POSITIVE_INFINITY;
-  fn();
+  if (opts.warm !== false) fn();
   const out: number[] = [];
   for (let s = 0; s < samples; s++) {
     let calls = 0;
@@ -64,15 +73,39 @@ export function measureVerify(): number {
   const msg = new Uint8Array(32).fill(1);
   const sig = schnorr.sign(msg, sk, new Uint8Array(32));
   const pk = schnorr.getPublicKey(sk);
-  return measure(() => schnorr.verify(sig, msg, pk), { sampleMs: 300, samples: 5 });
+  return measure(() => schnorr.verify(sig, msg, pk), { sampleMs: 200, samples: 5 });
+}
+
+/** Alternating samples of two functions; returns both medians. */
+export function measurePair(
+  a: () => unknown,
+  b: () => unknown,
+  opts: MeasureOptions = {},
+): [number, number] {
+  const samples = opts.samples ?? (QUICK ? 3 : 5);
+  const one = { ...opts, samples: 1 };
+  const ra: number[] = [];
+  const rb: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    ra.push(measure(a, { ...one, ...(s > 0 ? { warm: false } : {}) }));
+    rb.push(measure(b, { ...one, ...(s > 0 ? { warm: false } : {}) }));
+  }
+  return [median(ra), median(rb)];
 }
 
 export function createHarness(): Harness {
-  const vMs = measureVerify();
+  let vMs = measureVerify();
   process.stderr.write(`v = schnorr.verify median ${vMs.toFixed(3)} ms\n`);
   return {
-    vMs,
+    get vMs() {
+      return vMs;
+    },
+    refreshV() {
+      vMs = measureVerify();
+      return vMs;
+    },
     measure,
+    measurePair,
     report(name, medianMs, extra = {}) {
       const ratio = medianMs / vMs;
       process.stdout.write(

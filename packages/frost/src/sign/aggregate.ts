@@ -24,7 +24,7 @@ import type {
   NonceCommitments,
   TweakOptions,
 } from '../keys/types.ts';
-import { lagrangeCoefficients } from '../math/polynomial.ts';
+import { lagrangeCoefficient, lagrangeCoefficients } from '../math/polynomial.ts';
 import { decodeScalar } from '../math/scalar.ts';
 import { parseCommitmentList } from './commitments.ts';
 import {
@@ -88,9 +88,12 @@ export function verifyShare(
   } catch {
     return false;
   }
-  const lambdas = lagrangeCoefficients(session.signers.map((s) => s.id));
+  const lambda = lagrangeCoefficient(
+    session.signers.map((s) => s.id),
+    id,
+  );
   const eq = shareEquation(session, index, [
-    { lambda: lambdas[index]!, verifyingShare: verifyingShareOf(pub, idHex[index]!) },
+    { lambda, verifyingShare: verifyingShareOf(pub, idHex[index]!) },
   ]);
   return checkShare(eq, z);
 }
