@@ -5,7 +5,7 @@ import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
  * (65-byte uncompressed only for DKG commitment vectors), scalars 32-byte big-endian and < n,
  * ids uint32 big-endian and >= 1. Decoders are strict: they reject, never reduce or repair.
  */
-import { G, hasEvenY, Point } from '../math/point.ts';
+import { decodePoint, G, hasEvenY, Point } from '../math/point.ts';
 import { N } from '../math/scalar.ts';
 import { WeightedError } from './errors.ts';
 
@@ -52,7 +52,8 @@ export function pointFromBytes(bytes: Uint8Array, what: string): Point {
     throw new WeightedError('MALFORMED_ELEMENT', `${what}: expected a 33-byte compressed point`);
   }
   try {
-    return Point.fromBytes(bytes); // checks x < p, the square root and the curve equation
+    // The primitives layer's strict decoder (x < p, x³ + 7 a square; addition-chain square root).
+    return decodePoint(bytes, what);
   } catch {
     throw new WeightedError('MALFORMED_ELEMENT', `${what}: not a point on secp256k1`);
   }
