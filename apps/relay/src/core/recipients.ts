@@ -1,5 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { createHash } from 'node:crypto';
 import type { Recipients } from '@peg/wire';
 import type { Membership } from './membership.ts';
 
@@ -24,5 +23,6 @@ export function resolveRecipients(to: Recipients, sender: string, m: Membership)
  */
 export function postDigest(to: Recipients, envelope: Uint8Array): string {
   const target = to === 'all' ? 'all' : [...new Set(to)].sort().join(',');
-  return bytesToHex(sha256(concatBytes(utf8ToBytes(`${target}\n`), envelope)));
+  // node:crypto: this runs on every post, and the native hash is several times faster.
+  return createHash('sha256').update(`${target}\n`).update(envelope).digest('hex');
 }

@@ -1,6 +1,5 @@
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { findPrincipal, type Membership, type Principal } from './membership.ts';
 
 // Bearer tokens: `<party>.<expiresAtMs>.<hmac>` where the MAC (HMAC-SHA256 under the relay's
@@ -9,19 +8,12 @@ import { findPrincipal, type Membership, type Principal } from './membership.ts'
 // re-keyed by a membership reload loses its tokens at once. Relays that share the secret accept
 // each other's tokens.
 
-/** Constant-time comparison of two equal-length MACs. */
-function macEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
-}
-
 const TOKEN_RE = /^([A-Za-z0-9_-]{1,64})\.([0-9]{1,16})\.([0-9a-f]{64})$/;
 
-function mac(secret: Uint8Array, federation: string, p: Principal, expiresAt: number): Uint8Array {
+// node:crypto: a token is checked on every request, and the native HMAC is several times faster.
+function mac(secret: Uint8Array, federation: string, p: Principal, expiresAt: number): Buffer {
   const msg = `peg-relay-token-v1\n${federation}\n${p.role}\n${p.id}\n${bytesToHex(p.key)}\n${expiresAt}`;
-  return hmac(sha256, secret, utf8ToBytes(msg));
+  return createHmac('sha256', secret).update(msg).digest();
 }
 
 /** Issues a token for an authenticated principal. */
@@ -31,7 +23,7 @@ export function issueToken(
   principal: Principal,
   expiresAt: number,
 ): string {
-  return `${principal.id}.${expiresAt}.${bytesToHex(mac(secret, membership.federation, principal, expiresAt))}`;
+  return `${principal.id}.${expiresAt}.${mac(secret, membership.federation, principal, expiresAt).toString('hex')}`;
 }
 
 export type TokenResult =
@@ -54,6 +46,8 @@ export function verifyToken(
   const principal = findPrincipal(membership, id);
   if (!principal) return { ok: false, reason: 'unknown-key' };
   const expected = mac(secret, membership.federation, principal, expiresAt);
-  if (!macEqual(expected, hexToBytes(m[3] as string))) return { ok: false, reason: 'bad-token' };
+  if (!timingSafeEqual(expected, Buffer.from(m[3] as string, 'hex'))) {
+    return { ok: false, reason: 'bad-token' };
+  }
   return { ok: true, principal };
 }
