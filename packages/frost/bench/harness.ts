@@ -32,6 +32,9 @@ export type Harness = {
    * changes on a shared machine hit both alike.
    */
   measurePair(a: () => unknown, b: () => unknown, opts?: MeasureOptions): [number, number];
+  /** CPU-time medians of the last `measurePair` call, and v in CPU ms. */
+  readonly lastPairCpu: [number, number];
+  readonly vCpuMs: number;
   /** Median per-call time of `fn` (ms). */
   measure(fn: () => unknown, opts?: MeasureOptions): number;
   /** Prints one JSON line (and a table row on stderr). */
@@ -48,13 +51,26 @@ function median(xs: number[]): number {
 
 /** Per-call median over `samples` samples of ≥ `sampleMs` each (after one warm-up call). */
 export function measure(fn: () => unknown, opts: MeasureOptions = {}): number {
+  return measureBoth(fn, opts).wall;
+}
+
+/**
+ * Like `measure`, also returning the median per-call CPU time of this process (user + system).
+ * On a shared machine CPU time is far less sensitive to other processes than wall time.
+ */
+export function measureBoth(
+  fn: () => unknown,
+  opts: MeasureOptions = {},
+): { wall: number; cpu: number } {
   const sampleMs = opts.sampleMs ?? (QUICK ? 60 : 250);
   const samples = opts.samples ?? (QUICK ? 3 : 5);
   const maxCalls = opts.maxCalls ?? Number.POSITIVE_INFINITY;
   if (opts.warm !== false) fn();
   const out: number[] = [];
+  const cpu: number[] = [];
   for (let s = 0; s < samples; s++) {
     let calls = 0;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     let t = t0;
     do {
@@ -62,18 +78,25 @@ export function measure(fn: () => unknown, opts: MeasureOptions = {}): number {
       calls++;
       t = performance.now();
     } while (t - t0 < sampleMs && calls < maxCalls);
+    const c = process.cpuUsage(c0);
     out.push((t - t0) / calls);
+    cpu.push((c.user + c.system) / 1000 / calls);
   }
-  return median(out);
+  return { wall: median(out), cpu: median(cpu) };
 }
 
-/** Measures v = one noble schnorr.verify on a fixed valid signature. */
+/** Measures v = one noble schnorr.verify on a fixed valid signature (wall ms). */
 export function measureVerify(): number {
+  return measureVerifyBoth().wall;
+}
+
+/** v in wall and CPU ms. */
+export function measureVerifyBoth(): { wall: number; cpu: number } {
   const sk = new Uint8Array(32).fill(7);
   const msg = new Uint8Array(32).fill(1);
   const sig = schnorr.sign(msg, sk, new Uint8Array(32));
   const pk = schnorr.getPublicKey(sk);
-  return measure(() => schnorr.verify(sig, msg, pk), { sampleMs: 200, samples: 5 });
+  return measureBoth(() => schnorr.verify(sig, msg, pk), { sampleMs: 200, samples: 5 });
 }
 
 /** Alternating samples of two functions; returns both medians. */
@@ -86,22 +109,36 @@ export function measurePair(
   const one = { ...opts, samples: 1 };
   const ra: number[] = [];
   const rb: number[] = [];
+  const ca: number[] = [];
+  const cb: number[] = [];
   for (let s = 0; s < samples; s++) {
-    ra.push(measure(a, { ...one, ...(s > 0 ? { warm: false } : {}) }));
-    rb.push(measure(b, { ...one, ...(s > 0 ? { warm: false } : {}) }));
+    const x = measureBoth(a, { ...one, ...(s > 0 ? { warm: false } : {}) });
+    const y = measureBoth(b, { ...one, ...(s > 0 ? { warm: false } : {}) });
+    ra.push(x.wall);
+    rb.push(y.wall);
+    ca.push(x.cpu);
+    cb.push(y.cpu);
   }
+  lastCpu = [median(ca), median(cb)];
   return [median(ra), median(rb)];
 }
+let lastCpu: [number, number] = [0, 0];
 
 export function createHarness(): Harness {
-  let vMs = measureVerify();
+  let { wall: vMs, cpu: vCpuMs } = measureVerifyBoth();
   process.stderr.write(`v = schnorr.verify median ${vMs.toFixed(3)} ms\n`);
   return {
     get vMs() {
       return vMs;
     },
+    get vCpuMs() {
+      return vCpuMs;
+    },
+    get lastPairCpu() {
+      return lastCpu;
+    },
     refreshV() {
-      vMs = measureVerify();
+      ({ wall: vMs, cpu: vCpuMs } = measureVerifyBoth());
       return vMs;
     },
     measure,

@@ -7,25 +7,8 @@
  * @module
  */
 import { normalizeZ } from '@noble/curves/abstract/curve.js';
-import { P, Point } from './point.ts';
-
-const MASK256 = (1n << 256n) - 1n;
-const FOLD = 0x1000003d1n; // 2^256 mod p
-
-/** x mod p for 0 ≤ x < 2^512. */
-function red(x: bigint): bigint {
-  x = (x >> 256n) * FOLD + (x & MASK256);
-  x = (x >> 256n) * FOLD + (x & MASK256);
-  return x >= P ? x - P : x;
-}
-function sub(a: bigint, b: bigint): bigint {
-  const r = a - b;
-  return r < 0n ? r + P : r;
-}
-function add(a: bigint, b: bigint): bigint {
-  const r = a + b;
-  return r >= P ? r - P : r;
-}
+import { fadd as add, red, fsub as sub } from './field.ts';
+import { Point } from './point.ts';
 
 /** Jacobian point: affine (X/Z², Y/Z³); Z = 0 is the identity. */
 type J = { x: bigint; y: bigint; z: bigint };

@@ -7,6 +7,7 @@
 import type { WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { InvalidEncodingError } from '../errors.ts';
+import { P, red } from './field.ts';
 import { bytesToNumber } from './scalar.ts';
 
 /** A secp256k1 point (noble projective representation). */
@@ -18,7 +19,7 @@ export const G: Point = Point.BASE;
 /** Identity element. */
 export const ZERO: Point = Point.ZERO;
 /** Field prime p. */
-export const P: bigint = Point.Fp.ORDER;
+export { P };
 
 /** SerializeElement: 33-byte compressed; throws on the identity. */
 export function encodePoint(p: Point): Uint8Array {
@@ -31,17 +32,9 @@ export function encodeXOnly(p: Point): Uint8Array {
   return encodePoint(p).subarray(1);
 }
 
-// Field arithmetic for decompression, the hot path of every parse (a DKG at 67-of-100 decodes
-// ~6,600 points): p = 2^256 − 2^32 − 977, so x mod p folds the high half with 2^32 + 977, about
-// a quarter cheaper than bigint `%`; the square root uses libsecp256k1's addition chain for
-// (p+1)/4 (253 squarings, 13 multiplications).
-const MASK256 = (1n << 256n) - 1n;
-const FOLD = 0x1000003d1n;
-function red(x: bigint): bigint {
-  x = (x >> 256n) * FOLD + (x & MASK256);
-  x = (x >> 256n) * FOLD + (x & MASK256);
-  return x >= P ? x - P : x;
-}
+// Decompression is the hot path of every parse (a DKG at 67-of-100 decodes ~6,600 points): the
+// square root uses libsecp256k1's addition chain for (p+1)/4 (253 squarings, 13
+// multiplications) with the folded reduction of field.ts.
 function sqn(x: bigint, n: number): bigint {
   for (let i = 0; i < n; i++) x = red(x * x);
   return x;
