@@ -18,13 +18,13 @@ const msg = new Uint8Array(32).fill(1);
 const sig = schnorr.sign(msg, sk, new Uint8Array(32));
 const pk = schnorr.getPublicKey(sk);
 
-/** Median ms of one schnorr.verify (a 100 ms loop, `n` times). */
-function verifyMs(n = 5): number {
+/** Median ms of one schnorr.verify over `n` loops of 40 ms. */
+function verifyMs(n = 3): number {
   const xs: number[] = [];
   for (let i = 0; i < n; i++) {
     let calls = 0;
     const t0 = performance.now();
-    while (performance.now() - t0 < 100) {
+    while (performance.now() - t0 < 40) {
       schnorr.verify(sig, msg, pk);
       calls++;
     }
@@ -33,19 +33,29 @@ function verifyMs(n = 5): number {
   return median(xs);
 }
 
-function emit(name: string, samples: number[], extra: Record<string, number>): void {
-  // Measure verify around the case, so both see the same machine load.
+/**
+ * Each sample is measured right after a verify measurement, and the ratio is taken per sample
+ * (then the median), because other agents load these CPUs and the load drifts within seconds.
+ */
+type Sample = { ms: number; v: number };
+function sample(f: () => number): Sample {
   const v = verifyMs();
-  const m = median(samples);
+  return { ms: f(), v };
+}
+
+function emit(name: string, samples: Sample[], extra: Record<string, number>): void {
+  const m = median(samples.map((x) => x.ms));
+  const v = median(samples.map((x) => x.v));
+  const ratio = median(samples.map((x) => x.ms / x.v));
   const line = {
     name,
     median_ms: +m.toFixed(3),
     v_ms: +v.toFixed(4),
-    ratio: +(m / v).toFixed(1),
+    ratio: +ratio.toFixed(1),
     ...extra,
   };
   console.log(JSON.stringify(line));
-  console.error(`${name}: ${m.toFixed(1)} ms = ${(m / v).toFixed(1)} verifies`);
+  console.error(`${name}: ${m.toFixed(1)} ms = ${ratio.toFixed(1)} verifies`);
 }
 
 /** Pure computation of one signing round (all steps of all machines), per round. */
@@ -65,12 +75,16 @@ function signingRounds(
   if (dkg) sim.dkg();
   else sim.installDealerKeys();
   sim.sign(['warm-up'], messages);
-  const xs: number[] = [];
+  const xs: Sample[] = [];
   for (let i = 0; i < rounds; i++) {
-    const before = sim.stepMs;
-    const r = sim.sign([`r-${i}`], messages);
-    if (r.kind !== 'signature') throw new Error('bench round did not sign');
-    xs.push(sim.stepMs - before);
+    xs.push(
+      sample(() => {
+        const before = sim.stepMs;
+        const r = sim.sign([`r-${i}`], messages);
+        if (r.kind !== 'signature') throw new Error('bench round did not sign');
+        return sim.stepMs - before;
+      }),
+    );
   }
   emit(`sim signing round ${threshold}-of-${parties}, ${messages} message(s)`, xs, {
     rounds,
@@ -81,8 +95,9 @@ function signingRounds(
 }
 
 function dkgRun(parties: number, threshold: number, runs: number) {
-  const xs: number[] = [];
+  const xs: Sample[] = [];
   for (let i = 0; i < runs; i++) {
+    const v = verifyMs();
     const sim = new Simulation({
       seed: 10 + i,
       weights: Array(parties).fill(1),
@@ -91,7 +106,7 @@ function dkgRun(parties: number, threshold: number, runs: number) {
     });
     const d = sim.dkg();
     if (d.kind !== 'dkg-complete') throw new Error('bench DKG failed');
-    xs.push(sim.stepMs);
+    xs.push({ ms: sim.stepMs, v });
   }
   emit(`sim DKG ${threshold}-of-${parties} (with verification round)`, xs, {
     rounds: runs,
