@@ -1,3 +1,4 @@
+import { fsub, red } from '../math/field.ts';
 import { type Point, Point as PointCons } from './encoding.ts';
 
 /**
@@ -11,7 +12,6 @@ import { type Point, Point as PointCons } from './encoding.ts';
  * malicious dealer could produce, go through noble's complete formulas.
  */
 const Fp = PointCons.Fp;
-const p = Fp.ORDER;
 
 type Affine = { x: bigint; y: bigint } | null; // null = identity
 
@@ -47,8 +47,7 @@ export function sumCommitments(vectors: readonly (readonly Point[])[], length: n
         const pa = a[i] as Affine;
         const pb = b[i] as Affine;
         if (pa !== null && pb !== null && pa.x !== pb.x) {
-          const d = pb.x - pa.x;
-          dens.push(d < 0n ? d + p : d);
+          dens.push(fsub(pb.x, pa.x));
         }
       }
     }
@@ -65,13 +64,9 @@ export function sumCommitments(vectors: readonly (readonly Point[])[], length: n
           out[i] = slowAdd(pa, pb);
           continue;
         }
-        let dy = pb.y - pa.y;
-        if (dy < 0n) dy += p;
-        const l = (dy * (inv[j++] as bigint)) % p;
-        let x3 = (l * l - pa.x - pb.x) % p;
-        if (x3 < 0n) x3 += p;
-        let y3 = (l * (pa.x - x3) - pa.y) % p;
-        if (y3 < 0n) y3 += p;
+        const l = red(fsub(pb.y, pa.y) * (inv[j++] as bigint));
+        const x3 = fsub(fsub(red(l * l), pa.x), pb.x);
+        const y3 = fsub(red(l * fsub(pa.x, x3)), pa.y);
         out[i] = { x: x3, y: y3 };
       }
       next.push(out);
@@ -91,12 +86,12 @@ function invertBatch(values: readonly bigint[]): bigint[] {
   let acc = 1n;
   for (let i = 0; i < m; i++) {
     out[i] = acc;
-    acc = (acc * (values[i] as bigint)) % p;
+    acc = red(acc * (values[i] as bigint));
   }
   let inv = Fp.inv(acc);
   for (let i = m - 1; i >= 0; i--) {
-    out[i] = (inv * (out[i] as bigint)) % p;
-    inv = (inv * (values[i] as bigint)) % p;
+    out[i] = red(inv * (out[i] as bigint));
+    inv = red(inv * (values[i] as bigint));
   }
   return out;
 }

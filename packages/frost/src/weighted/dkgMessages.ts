@@ -1,3 +1,4 @@
+import { fadd, red } from '../math/field.ts';
 import { type DleqProof, decodeDleq, encodeDleq } from './dleq.ts';
 import {
   concat,
@@ -137,7 +138,7 @@ export function decodeUncompressedPoints(bytes: Uint8Array, what: string): Point
       throw new WeightedError('MALFORMED_ELEMENT', `${what}: commitment ${i} is not uncompressed`);
     const x = read256(view, o + 1);
     const y = read256(view, o + 33);
-    if (x >= FP || y >= FP || (y * y - ((x * x) % FP) * x - 7n) % FP !== 0n) {
+    if (x >= FP || y >= FP || red(y * y) !== fadd(red(red(x * x) * x), 7n)) {
       throw new WeightedError('MALFORMED_ELEMENT', `${what}: commitment ${i} is not on secp256k1`);
     }
     out.push(new Point(x, y, 1n));
