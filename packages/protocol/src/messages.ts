@@ -96,6 +96,11 @@ export type NonceRequest = {
   dkgId: number;
   signId: number;
   iterId: number;
+  /**
+   * For a peg-out: the key's verification signature, so that a signer that missed
+   * `PublicAddressAvailable` (lost message) can still check and adopt the key. Empty otherwise.
+   */
+  keyVerification: Hex;
 } & SignRequestBody;
 
 /** Signer -> coordinator: one nonce commitment per message (whatever the signer's weight). */

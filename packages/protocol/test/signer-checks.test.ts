@@ -44,6 +44,7 @@ function nonceRequest(signId: number, iterId: number, p: string, ids = ['w1']): 
     dkgId,
     signId,
     iterId,
+    keyVerification: '',
     purpose: 'sign',
     requestIds: ids,
     payload: p,
@@ -248,6 +249,29 @@ describe('signer refuses a malicious coordinator', () => {
       expect(o.state.lastSign).toEqual(s.lastSign);
       expect(reports(o)).toEqual([{ kind: 'ignored', reason: 'old-id', what: 'nonce-request' }]);
     }
+  });
+
+  it('a signer that missed the key announcement adopts the key from the request’s proof', () => {
+    const p = payload(1, 11);
+    const s = states.get(1)!;
+    const missed: SignerState = {
+      ...s,
+      current: null,
+      pending: { ...s.current!, status: 'unverified' },
+    };
+    const coord = sim.nodes.get(`c:${coordinator}`)!.state as { key: { verification: string } };
+    const ok = deliver(missed, coordinator, {
+      ...nonceRequest(90, 1, p),
+      keyVerification: coord.key.verification,
+    });
+    expect(sent(ok)).toHaveLength(1);
+    expect(ok.state.current?.status).toBe('verified');
+    const forged = deliver(missed, coordinator, {
+      ...nonceRequest(90, 1, p),
+      keyVerification: '00'.repeat(64),
+    });
+    expect(sent(forged)).toEqual([]);
+    expect(refusal(forged)?.reason).toBe('unknown-key');
   });
 
   it('state is plain JSON: a signer restored from JSON answers exactly as the original', () => {

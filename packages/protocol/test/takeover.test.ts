@@ -53,6 +53,7 @@ describe('coordinator takeover', () => {
           dkgId: d.dkgId,
           signId: 999,
           iterId: 1,
+          keyVerification: '',
           purpose: 'sign',
           requestIds: ['x'],
           payload: `01${'00'.repeat(31)}`,

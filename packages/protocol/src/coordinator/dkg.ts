@@ -266,7 +266,7 @@ function evaluate(s: CoordinatorState, env: Env): Out {
   const anyFailure = Object.values(run.ends).some((e) => e.status.kind === 'failure');
   if (failed || anyFailure) return attemptFailed({ ...s, dkg: { ...run, culprits } }, env, silent);
   // Verification round: every new-key holder signs a message it rebuilds itself.
-  const candidate = { dkgId: run.dkgId, pub, holders: [...run.endIds] };
+  const candidate = { dkgId: run.dkgId, pub, holders: [...run.endIds], verification: '' };
   const next: DkgRun = { ...run, phase: 'verify', candidate };
   const started = startSign(
     { ...s, dkg: next },
@@ -334,7 +334,7 @@ export function onVerificationEnd(s: CoordinatorState, end: SignEnd, env: Env): 
   const groupKey = candidate.pub.commitments[0]!;
   const excluded = { ...run.excluded, ...run.culprits };
   return {
-    state: { ...s, dkg: null, key: candidate },
+    state: { ...s, dkg: null, key: { ...candidate, verification: end.signatures[0]! } },
     effects: [
       { type: 'persist' },
       broadcast({
@@ -349,6 +349,7 @@ export function onVerificationEnd(s: CoordinatorState, end: SignEnd, env: Env): 
         groupKey,
         pub: candidate.pub,
         holders: candidate.holders,
+        verification: end.signatures[0]!,
         attempts: run.attempt,
         excluded,
       }),

@@ -10,7 +10,7 @@ export type CoordinatorCommand =
   /** Drop a queued peg-out (the shell saw it completed, e.g. the sweep confirmed). */
   | { kind: 'cancel'; requestIds: string[] }
   /** Adopt a verified key (a backup coordinator loads it from its co-located signer). */
-  | { kind: 'set-key'; dkgId: number; pub: PublicKeyPackage; holders: number[] };
+  | { kind: 'set-key'; dkgId: number; pub: PublicKeyPackage; holders: number[]; verification: Hex };
 
 export type CoordinatorInput =
   | { type: 'message'; from: number; message: ProtocolMessage }
@@ -42,6 +42,8 @@ export type CoordinatorReport =
       groupKey: Hex;
       pub: PublicKeyPackage;
       holders: number[];
+      /** BIP340 signature of `dkgVerificationMessage(dkgId, groupKey)` by the new key. */
+      verification: Hex;
       attempts: number;
       excluded: Record<string, ExclusionReason>;
     }

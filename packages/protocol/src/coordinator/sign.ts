@@ -61,6 +61,7 @@ function nonceRequest(run: SignRun): NonceRequest {
     dkgId: run.key.dkgId,
     signId: run.signId,
     iterId: run.iterId,
+    keyVerification: run.body.purpose === 'sign' ? run.key.verification : '',
     ...run.body,
   };
 }

@@ -37,7 +37,13 @@ export type ExclusionReason =
   | 'wrong-group-key';
 
 /** The verified aggregate key and the parties holding shares of it. */
-export type CoordinatorKey = { dkgId: number; pub: PublicKeyPackage; holders: number[] };
+export type CoordinatorKey = {
+  dkgId: number;
+  pub: PublicKeyPackage;
+  holders: number[];
+  /** BIP340 signature of the key's verification message (empty until verified). */
+  verification: Hex;
+};
 
 /** A DKG in progress (one attempt; `excluded` carries over between attempts). */
 export type DkgRun = {

@@ -76,7 +76,12 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
           state: {
             ...s,
             dkgQueued: false,
-            key: { dkgId: c.dkgId, pub: c.pub, holders: [...c.holders] },
+            key: {
+              dkgId: c.dkgId,
+              pub: c.pub,
+              holders: [...c.holders],
+              verification: c.verification,
+            },
           },
           effects: [{ type: 'persist' }],
         };

@@ -9,6 +9,7 @@ import {
   jsonDigest,
   signPackage,
   validCommitments,
+  verifyBip340,
 } from '../crypto.ts';
 import { signEvidence, verifyEvidenceBatch } from '../identity.ts';
 import type {
@@ -76,7 +77,22 @@ function keyFor(s: SignerState, m: NonceRequest | SignatureShareRequest): Signer
 const cmp = (a: { signId: number; iterId: number }, b: { signId: number; iterId: number }) =>
   a.signId !== b.signId ? a.signId - b.signId : a.iterId - b.iterId;
 
-export function onNonceRequest(s: SignerState, m: NonceRequest, env: Env): Out {
+/**
+ * A peg-out request for the key still pending here (its `PublicAddressAvailable` was lost): the
+ * request carries the key's verification signature; check it and adopt the key.
+ */
+function adoptVerifiedKey(s: SignerState, m: NonceRequest): SignerState {
+  const k = s.pending;
+  if (m.purpose !== 'sign' || k === null || k.dkgId !== m.dkgId || m.keyVerification === '')
+    return s;
+  const groupKey = k.pub.commitments[0]!;
+  if (!verifyBip340(m.keyVerification, dkgVerificationMessage(k.dkgId, groupKey), groupKey))
+    return s;
+  return { ...s, current: { ...k, status: 'verified' }, pending: null };
+}
+
+export function onNonceRequest(s0: SignerState, m: NonceRequest, env: Env): Out {
+  const s = adoptVerifiedKey(s0, m);
   const ids = { signId: m.signId, iterId: m.iterId };
   const c = cmp(ids, s.lastSign);
   if (

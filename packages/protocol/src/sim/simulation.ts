@@ -525,7 +525,13 @@ export class Simulation {
       for (const id of this.coordinatorIds.slice(1))
         this.input(`c:${id}`, {
           type: 'command',
-          command: { kind: 'set-key', dkgId: r.dkgId, pub: r.pub, holders: r.holders },
+          command: {
+            kind: 'set-key',
+            dkgId: r.dkgId,
+            pub: r.pub,
+            holders: r.holders,
+            verification: r.verification,
+          },
         });
     }
     return r as Extract<CoordinatorReport, { kind: 'dkg-complete' | 'dkg-failed' }>;
@@ -583,7 +589,12 @@ export class Simulation {
           maxDkgId: dkgId,
           current: { dkgId, pub, keyShares: own, status: 'verified' },
         };
-      } else node.state = { ...node.state, maxDkgId: dkgId, key: { dkgId, pub, holders } };
+      } else
+        node.state = {
+          ...node.state,
+          maxDkgId: dkgId,
+          key: { dkgId, pub, holders, verification: '' },
+        };
       node.saved = JSON.stringify({ state: node.state, timers: node.timers });
     }
     return { groupKey: pub.commitments[0]!, dkgId };
