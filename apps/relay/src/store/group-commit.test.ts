@@ -54,3 +54,33 @@ describe('group commit', () => {
     await expect(gc.submit(() => insert.run(2))).rejects.toThrow('EIO');
   });
 });
+
+describe('group commit maintenance', () => {
+  it('pauses commits while maintenance runs, then commits the queue', async () => {
+    let finish: () => void = () => {};
+    let offered = 0;
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (v INTEGER PRIMARY KEY)');
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const count = () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+    const gc = new GroupCommit(db, async () => {}, {
+      maintenance: () => {
+        offered++;
+        if (offered > 1) return undefined;
+        return new Promise<void>((r) => {
+          finish = r;
+        });
+      },
+    });
+    await gc.submit(() => insert.run(1));
+    await new Promise((r) => setImmediate(r));
+    expect(offered).toBe(1);
+    const second = gc.submit(() => insert.run(2));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(count()).toBe(1); // paused: not committed yet
+    finish();
+    await second;
+    expect(count()).toBe(2);
+  });
+});

@@ -22,6 +22,8 @@ export class GroupCommit {
   readonly #db: Database.Database;
   readonly #sync: () => Promise<void>;
   readonly #maxInFlight: number;
+  readonly #maintenance: () => Promise<void> | undefined;
+  #paused = false;
   readonly #stmt: Record<
     'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'undo',
     Database.Statement
@@ -33,10 +35,20 @@ export class GroupCommit {
   #inFlight = 0;
   #failed: unknown;
 
-  constructor(db: Database.Database, sync: () => Promise<void>, maxInFlight = 4) {
+  /**
+   * `maintenance` is offered the store whenever the disk is idle (no fsync running, nothing
+   * waiting for one); when it returns a promise, commits pause until it settles (used for
+   * checkpoints, which must finish before the WAL may be rewritten).
+   */
+  constructor(
+    db: Database.Database,
+    sync: () => Promise<void>,
+    opts: { maxInFlight?: number; maintenance?: () => Promise<void> | undefined } = {},
+  ) {
     this.#db = db;
     this.#sync = sync;
-    this.#maxInFlight = maxInFlight;
+    this.#maxInFlight = opts.maxInFlight ?? 4;
+    this.#maintenance = opts.maintenance ?? (() => undefined);
     this.#stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -64,6 +76,7 @@ export class GroupCommit {
   /** Commits the queued operations now; their promises settle after a following fsync. */
   flush(): void {
     this.#scheduled = false;
+    if (this.#paused) return; // resumed (and flushed) when the maintenance settles
     const batch = this.#queue;
     this.#queue = [];
     if (batch.length === 0) return;
@@ -97,9 +110,28 @@ export class GroupCommit {
   /** Resolves when every operation submitted so far is committed and fsynced. */
   async drain(): Promise<void> {
     this.flush();
-    while (this.#inFlight > 0 || this.#committed.length > 0) {
+    while (this.#inFlight > 0 || this.#committed.length > 0 || this.#paused) {
       await new Promise((r) => setImmediate(r));
     }
+  }
+
+  #maintain(): void {
+    if (this.#paused || this.#failed !== undefined) return;
+    const work = this.#maintenance();
+    if (!work) return;
+    this.#paused = true;
+    work.then(
+      () => {
+        this.#paused = false;
+        this.flush();
+      },
+      (err: unknown) => {
+        // The maintenance could not make the database durable: stop acknowledging.
+        this.#paused = false;
+        this.#failed = err;
+        for (const p of this.#queue.splice(0)) p.reject(err);
+      },
+    );
   }
 
   #pump(): void {
@@ -115,6 +147,7 @@ export class GroupCommit {
           else r.p.reject(r.value);
         }
         this.#pump();
+        if (this.#inFlight === 0 && this.#committed.length === 0) this.#maintain();
       },
       (err: unknown) => {
         this.#inFlight--;

@@ -37,6 +37,9 @@ CREATE TABLE IF NOT EXISTS compat_readers (
 ) WITHOUT ROWID;
 `;
 
+/** Checkpoint after about this many bytes went to the WAL. */
+const CHECKPOINT_BYTES = 8 * 1024 * 1024;
+
 type Row = { seq: number; msg_id: string; sender: string; received_at: number; envelope: Buffer };
 
 /**
@@ -56,6 +59,9 @@ export class SqliteStore implements RelayStore {
   #durableSeq = 0;
   readonly #stmt;
   readonly #walFd: number | undefined;
+  readonly #dbFd: number | undefined;
+  /** Approximate bytes written to the WAL since the last checkpoint. */
+  #walBytes = 0;
 
   constructor(file: string) {
     const onDisk = file !== ':memory:';
@@ -67,6 +73,8 @@ export class SqliteStore implements RelayStore {
     // COMMIT writes the WAL without fsync; GroupCommit fsyncs it before acknowledging.
     // Checkpoints still fsync the WAL before and the database after copying (SQLite, WAL mode).
     this.#db.pragma('synchronous = NORMAL');
+    // Checkpoints are ours (below): SQLite's automatic ones would fsync on the event loop.
+    this.#db.pragma('wal_autocheckpoint = 0');
     this.#db.pragma('foreign_keys = ON');
     this.#db.exec(SCHEMA);
     if (onDisk) {
@@ -76,6 +84,7 @@ export class SqliteStore implements RelayStore {
       );
       this.#walFd = openSync(`${file}-wal`, 'r');
       fsyncSync(this.#walFd);
+      this.#dbFd = openSync(file, 'r');
       const dirFd = openSync(dirname(file), 'r');
       fsyncSync(dirFd);
       closeSync(dirFd);
@@ -124,16 +133,36 @@ export class SqliteStore implements RelayStore {
       this.#db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM messages').get()
         ?.seq ?? 0;
     this.#durableSeq = this.#lastSeq;
-    this.#writer = new GroupCommit(this.#db, async () => {
-      // Everything committed so far is covered by this fsync: note it before starting.
-      const upto = this.#lastSeq;
-      const touched = this.#touched;
-      this.#touched = new Set();
-      if (walFd !== undefined) await fsyncFd(walFd);
-      // Overlapping fsyncs may finish out of order; each covers everything before its start.
-      this.#durableSeq = Math.max(this.#durableSeq, upto);
-      for (const inbox of touched) this.#arrivals.emit(inbox);
-    });
+    const dbFd = this.#dbFd;
+    const maintenance = (): Promise<void> | undefined => {
+      if (this.#walBytes < CHECKPOINT_BYTES) return undefined;
+      this.#walBytes = 0;
+      // Copy the WAL into the database without SQLite's fsyncs (synchronous=OFF for this one
+      // statement; the WAL frames are already fsynced), then fsync the database file off the
+      // event loop. Commits are paused until then: the next write transaction rewrites the WAL
+      // from its start, which is safe only once the database file holds its pages durably.
+      this.#db.pragma('synchronous = OFF');
+      try {
+        this.#db.pragma('wal_checkpoint(PASSIVE)');
+      } finally {
+        this.#db.pragma('synchronous = NORMAL');
+      }
+      return dbFd === undefined ? Promise.resolve() : fsyncFd(dbFd);
+    };
+    this.#writer = new GroupCommit(
+      this.#db,
+      async () => {
+        // Everything committed so far is covered by this fsync: note it before starting.
+        const upto = this.#lastSeq;
+        const touched = this.#touched;
+        this.#touched = new Set();
+        if (walFd !== undefined) await fsyncFd(walFd);
+        // Overlapping fsyncs may finish out of order; each covers everything before its start.
+        this.#durableSeq = Math.max(this.#durableSeq, upto);
+        for (const inbox of touched) this.#arrivals.emit(inbox);
+      },
+      { maintenance },
+    );
   }
 
   post(input: PostInput): Promise<PostOutcome> {
@@ -158,6 +187,7 @@ export class SqliteStore implements RelayStore {
         this.#touched.add(inbox);
       }
       this.#lastSeq = Number(lastInsertRowid);
+      this.#walBytes += input.envelope.length + 256 * (recipients.length + 1);
       return { kind: 'stored', recipients };
     });
   }
@@ -219,5 +249,6 @@ export class SqliteStore implements RelayStore {
     await this.#writer.drain();
     this.#db.close();
     if (this.#walFd !== undefined) closeSync(this.#walFd);
+    if (this.#dbFd !== undefined) closeSync(this.#dbFd);
   }
 }
