@@ -49,11 +49,15 @@ function pair(
   const opts = slow ? { samples: 3, maxCalls: 1, sampleMs: 1 } : { maxCalls: 200 };
   h.refreshV();
   const [o, n] = h.measurePair(ours, noble, opts);
-  h.report(`${name} ours`, o, { ...extra, impl: 'ours' });
+  const [oc, nc] = h.lastPairCpu;
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  h.report(`${name} ours`, o, { ...extra, impl: 'ours', cpu_ratio: r2(oc / h.vCpuMs) });
   h.report(`${name} noble`, n, {
     ...extra,
     impl: 'noble',
-    speedup: Math.round((n / o) * 100) / 100,
+    cpu_ratio: r2(nc / h.vCpuMs),
+    speedup: r2(n / o),
+    speedup_cpu: r2(nc / oc),
   });
 }
 
