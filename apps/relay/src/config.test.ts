@@ -19,12 +19,14 @@ describe('CLI configuration', () => {
       PEG_RELAY_MEMBERS: 'x.json',
       PEG_RELAY_STORE: 'nats://127.0.0.1:4222,nats://127.0.0.1:4223',
       PEG_RELAY_COMPAT: '1',
+      PEG_RELAY_SQLITE_CHECKPOINT_BYTES: '4096',
     });
     expect(e).toMatchObject({
       config: {
         port: 1234,
         members: 'x.json',
         compat: true,
+        sqliteCheckpointBytes: 4096,
         store: { kind: 'jetstream', servers: ['127.0.0.1:4222', '127.0.0.1:4223'] },
       },
     });

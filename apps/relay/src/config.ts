@@ -27,6 +27,9 @@ Options (environment variable in brackets):
   --log-level <level>    fatal|error|warn|info|debug|trace        [PEG_RELAY_LOG_LEVEL] (info)
   -h, --help             show this help
 
+Tuning (environment only): PEG_RELAY_SQLITE_CHECKPOINT_BYTES (8 MiB): WAL bytes between
+SQLite checkpoints.
+
 Signals: SIGTERM/SIGINT close gracefully (stop accepting, finish in-flight requests, close
 the store); SIGHUP re-reads the members file.
 `;
@@ -63,6 +66,7 @@ export const RelayConfig = z
     rate: PositiveInt.default(500),
     burst: PositiveInt.default(1000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    sqliteCheckpointBytes: PositiveInt.optional(),
   })
   .refine((c) => c.members !== undefined || c.compat, {
     message: '--members <file> is required unless --compat is given',
@@ -81,6 +85,7 @@ const ENV: Record<string, string> = {
   rate: 'PEG_RELAY_RATE',
   burst: 'PEG_RELAY_BURST',
   logLevel: 'PEG_RELAY_LOG_LEVEL',
+  sqliteCheckpointBytes: 'PEG_RELAY_SQLITE_CHECKPOINT_BYTES',
 };
 
 export type ParsedCli = { help: true } | { help: false; config: RelayConfig };

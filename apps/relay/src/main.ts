@@ -30,7 +30,13 @@ async function main(): Promise<void> {
     : undefined;
   const initial = loadMembers ? await loadMembers() : undefined;
   const federation = initial?.federation ?? config.federation;
-  const store = await openStore(config.store, { federation, replicas: config.replicas });
+  const store = await openStore(config.store, {
+    federation,
+    replicas: config.replicas,
+    ...(config.sqliteCheckpointBytes !== undefined
+      ? { sqliteCheckpointBytes: config.sqliteCheckpointBytes }
+      : {}),
+  });
   let first = true;
   const app = await buildApp({
     store,

@@ -23,7 +23,11 @@ const signer = (party: number) => (method: string, path: string) =>
     party: String(party),
   });
 
-async function crashRounds(args: string[], label: string): Promise<void> {
+async function crashRounds(
+  args: string[],
+  label: string,
+  env: Record<string, string> = {},
+): Promise<void> {
   const rand = prng(SEED + label.length);
   const acked = new Set<string>();
   const inDoubt = new Set<string>();
@@ -31,7 +35,7 @@ async function crashRounds(args: string[], label: string): Promise<void> {
   let relay: RelayProcess | undefined;
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      relay = await startRelay(args);
+      relay = await startRelay(args, env);
       const token = await getToken(relay.url, signer(1));
       const r = relay;
       const killAt = 300 + Math.floor(rand() * 1200);
@@ -48,7 +52,7 @@ async function crashRounds(args: string[], label: string): Promise<void> {
       for (const id of result.acked) acked.add(id);
       for (const id of result.inDoubt) inDoubt.add(id);
     }
-    relay = await startRelay(args);
+    relay = await startRelay(args, env);
     const token1 = await getToken(relay.url, signer(1));
     // Retrying what was in doubt is allowed by the idempotency contract: it must succeed and
     // must not create a second copy.

@@ -31,7 +31,10 @@ function exited(proc: ChildProcess): Promise<void> {
 }
 
 /** Starts `peg-relay` (src/main.ts through tsx) and waits for its "relay listening" log line. */
-export async function startRelay(args: string[]): Promise<RelayProcess> {
+export async function startRelay(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<RelayProcess> {
   const proc = spawn(
     process.execPath,
     [
@@ -56,7 +59,7 @@ export async function startRelay(args: string[]): Promise<RelayProcess> {
     {
       cwd: APP_DIR,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PEG_RELAY_LOG_LEVEL: '' },
+      env: { ...process.env, PEG_RELAY_LOG_LEVEL: '', ...env },
     },
   );
   let out = '';

@@ -27,9 +27,16 @@ export function parseStoreSpec(spec: string): StoreSpec {
 /** Opens the store a spec names. */
 export async function openStore(
   spec: StoreSpec,
-  opts: { federation: string; replicas?: number },
+  opts: { federation: string; replicas?: number; sqliteCheckpointBytes?: number },
 ): Promise<RelayStore> {
-  if (spec.kind === 'sqlite') return new SqliteStore(spec.file);
+  if (spec.kind === 'sqlite') {
+    return new SqliteStore(
+      spec.file,
+      opts.sqliteCheckpointBytes !== undefined
+        ? { checkpointBytes: opts.sqliteCheckpointBytes }
+        : {},
+    );
+  }
   return JetStreamStore.open({
     servers: spec.servers,
     federation: opts.federation,

@@ -37,8 +37,10 @@ CREATE TABLE IF NOT EXISTS compat_readers (
 ) WITHOUT ROWID;
 `;
 
-/** Checkpoint after about this many bytes went to the WAL. */
+/** By default, checkpoint after about this many bytes went to the WAL. */
 const CHECKPOINT_BYTES = 8 * 1024 * 1024;
+
+export type SqliteStoreOptions = { checkpointBytes?: number };
 
 type Row = { seq: number; msg_id: string; sender: string; received_at: number; envelope: Buffer };
 
@@ -63,7 +65,8 @@ export class SqliteStore implements RelayStore {
   /** Approximate bytes written to the WAL since the last checkpoint. */
   #walBytes = 0;
 
-  constructor(file: string) {
+  constructor(file: string, opts: SqliteStoreOptions = {}) {
+    const checkpointBytes = opts.checkpointBytes ?? CHECKPOINT_BYTES;
     const onDisk = file !== ':memory:';
     if (onDisk) mkdirSync(dirname(file), { recursive: true });
     this.name = 'sqlite';
@@ -135,7 +138,7 @@ export class SqliteStore implements RelayStore {
     this.#durableSeq = this.#lastSeq;
     const dbFd = this.#dbFd;
     const maintenance = (): Promise<void> | undefined => {
-      if (this.#walBytes < CHECKPOINT_BYTES) return undefined;
+      if (this.#walBytes < checkpointBytes) return undefined;
       this.#walBytes = 0;
       // Copy the WAL into the database without SQLite's fsyncs (synchronous=OFF for this one
       // statement; the WAL frames are already fsynced), then fsync the database file off the
