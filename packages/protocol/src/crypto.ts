@@ -20,6 +20,7 @@ import {
   createLayout,
   type Layout,
   type SigningNonces,
+  tweakPoint,
   weightedAggregate,
   weightedCommit,
   weightedSign,
@@ -378,8 +379,27 @@ export type SigningPackageHex = {
   commitments: { partyId: number; pairs: NonceCommitment[] }[];
 };
 
-// BIP340 under the even-y group key, no tweak (the BIP341 tweak is @peg/bitcoin's concern).
-const MODE = { suite: 'taproot' } as const;
+/**
+ * What the signature is for: `null` = plain BIP340 under the even-y group key (the DKG
+ * verification round); `''` = BIP341 key-path-only output key (BIP86 tweak: the peg wallet);
+ * 64 hex chars = BIP341 output key committing to that script-tree merkle root.
+ */
+export type MerkleRoot = Hex | null;
+const modeOf = (root: MerkleRoot) =>
+  root === null
+    ? ({ suite: 'taproot' } as const)
+    : ({ suite: 'taproot', merkleRoot: hexToBytes(root) } as const);
+
+/** True when `root` is a valid `MerkleRoot`. */
+export function isMerkleRoot(root: unknown): root is MerkleRoot {
+  return root === null || root === '' || (typeof root === 'string' && /^[0-9a-f]{64}$/.test(root));
+}
+
+/** The x-only key a signature verifies under (BIP341 output key when tweaked). */
+export function outputKey(groupKey: Hex, root: MerkleRoot): Hex {
+  if (root === null) return xOnly(groupKey);
+  return bytesToHex(tweakPoint(parsePoint(groupKey), hexToBytes(root)).toBytes(true).subarray(1));
+}
 const layouts = new Map<string, Layout>();
 function layoutOf(spec: LayoutSpec): Layout {
   const k = `${spec.threshold}|${spec.parties.map((p) => `${p.id}:${p.keyIds.join(',')}`).join(';')}`;
@@ -419,10 +439,16 @@ export function commitNonces(
   partyId: number,
   groupKey: Hex,
   keyShares: Record<string, Hex>,
+  root: MerkleRoot,
   count: number,
   rng: Rng,
 ): { nonces: SecretNonce[]; commitments: NonceCommitment[] } {
-  const n = weightedCommit(signingKey(spec, partyId, groupKey, keyShares), MODE, count, rnd(rng));
+  const n = weightedCommit(
+    signingKey(spec, partyId, groupKey, keyShares),
+    modeOf(root),
+    count,
+    rnd(rng),
+  );
   return {
     nonces: n.pairs.map((p) => ({ hiding: toHex(p.hiding), binding: toHex(p.binding) })),
     // Uncompressed (65 bytes): decoding checks the curve equation instead of taking a square
@@ -459,6 +485,7 @@ export function signPackage(
   nonces: SecretNonce[],
   own: NonceCommitment[],
   pkg: SigningPackageHex,
+  root: MerkleRoot,
 ): Hex[] {
   const key = signingKey(spec, partyId, groupKey, keyShares);
   const fpkg = frostPackage(pkg);
@@ -479,7 +506,7 @@ export function signPackage(
     },
     spent: false,
   };
-  return weightedSign(key, n, fpkg, MODE).shares.map(toHex);
+  return weightedSign(key, n, fpkg, modeOf(root)).shares.map(toHex);
 }
 
 /** True when `z` is a canonical scalar (hex, < n). */
@@ -496,6 +523,7 @@ export function aggregatePackage(
   pub: PublicKeyPackage,
   pkg: SigningPackageHex,
   responses: { partyId: number; shares: Hex[] }[],
+  root: MerkleRoot,
   rng: Rng,
 ): { ok: true; signatures: Hex[] } | { ok: false; culprits: number[] } {
   const keyIdPublicShares = new Map<number, PointT>();
@@ -503,7 +531,7 @@ export function aggregatePackage(
     keyIdPublicShares.set(Number(k), parsePoint(v));
   const out = weightedAggregate(
     { layout: layoutOf(spec), groupKey: parsePoint(pub.commitments[0]!), keyIdPublicShares },
-    MODE,
+    modeOf(root),
     frostPackage(pkg),
     responses.map((r) => ({ partyId: r.partyId, shares: r.shares.map(big) })),
     { random: rnd(rng) },
@@ -512,10 +540,14 @@ export function aggregatePackage(
   return { ok: false, culprits: [...out.culprits] };
 }
 
-/** Independent BIP340 verification (noble `schnorr.verify`) against the x-only group key. */
-export function verifyBip340(signature: Hex, message: Hex, groupKey: Hex): boolean {
+/**
+ * Independent BIP340 verification (noble `schnorr.verify`) against a key: 33-byte compressed
+ * (its x-only form is used) or 32-byte x-only.
+ */
+export function verifyBip340(signature: Hex, message: Hex, key: Hex): boolean {
   try {
-    return schnorr.verify(hexToBytes(signature), hexToBytes(message), hexToBytes(xOnly(groupKey)));
+    const x = key.length === 66 ? xOnly(key) : key;
+    return schnorr.verify(hexToBytes(signature), hexToBytes(message), hexToBytes(x));
   } catch {
     return false;
   }

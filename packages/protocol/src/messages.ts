@@ -88,6 +88,12 @@ export type SignRequestBody = {
   payload: Hex;
   /** Messages to sign (32-byte sighashes, one per input), in order. */
   messages: Hex[];
+  /**
+   * Key the signatures verify under: `null` = the group key itself (BIP340; DKG verification),
+   * `''` = BIP341 key-path-only output key (the peg wallet), 64 hex = output key committing to
+   * that merkle root.
+   */
+  merkleRoot: Hex | null;
 };
 
 /** Coordinator -> all: start signing iteration (`signId`, `iterId`). */

@@ -1,3 +1,5 @@
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { dkgOk, expectValidSignatures, withSim } from './helpers/sim.ts';
 
@@ -44,6 +46,25 @@ describe('honest federation', () => {
       },
     );
   }, 600_000);
+
+  it('peg-out signatures verify under the BIP341 key-path output key (BIP86 tweak), not the bare key', () => {
+    withSim({ seed: 341, weights: [1, 2, 1], threshold: 3 }, (sim) => {
+      const d = dkgOk(sim);
+      const r = sim.sign(['w'], 1);
+      if (r.kind !== 'signature') throw new Error('no signature');
+      expect(r.merkleRoot).toBe('');
+      // Q = lift_x(x(P)) + int(TapTweak(x(P)))·G, computed here with noble alone.
+      const px = hexToBytes(d.groupKey.slice(2));
+      const P = schnorr.utils.lift_x(BigInt(`0x${d.groupKey.slice(2)}`));
+      const t = BigInt(`0x${bytesToHex(schnorr.utils.taggedHash('TapTweak', px))}`);
+      const Q = P.add(secp256k1.Point.BASE.multiply(t));
+      const qx = Q.toBytes(true).subarray(1);
+      const sig = hexToBytes(r.signatures[0]!);
+      const msg = hexToBytes(r.messages[0]!);
+      expect(schnorr.verify(sig, msg, qx)).toBe(true);
+      expect(schnorr.verify(sig, msg, px)).toBe(false);
+    });
+  }, 300_000);
 
   it('is deterministic from the seed', () => {
     const run = () =>

@@ -4,7 +4,7 @@
  * after every round: no nonce reuse, every signature valid, no honest party blamed.
  */
 
-import { verifyBip340 } from '../src/crypto.ts';
+import { outputKey, verifyBip340 } from '../src/crypto.ts';
 import { type Behaviour, MISBEHAVIOURS } from '../src/sim/adversary.ts';
 import { seededFloat } from '../src/sim/random.ts';
 import { Simulation } from '../src/sim/simulation.ts';
@@ -83,12 +83,22 @@ export function runSeed(seed: number, rounds: number): Omit<RunStats, 'seeds'> {
         restartAfter: 1 + Math.floor(r() * 300),
       });
     }
+    if (r() < 0.05) {
+      // The coordinator crashes while collecting answers and restarts from its persisted state.
+      const type = pick(['nonce-response', 'signature-share-response'] as const);
+      sim.planCrash({
+        node: `c:${sim.coordinator}`,
+        when: (inp) => inp.type === 'message' && inp.message.type === type,
+        beforeEffect: Math.floor(r() * 6),
+        restartAfter: 1 + Math.floor(r() * 500),
+      });
+    }
     const out = sim.sign([`req-${seed}-${i}`], 1 + Math.floor(r() * 2));
     stats.rounds++;
     if (out.kind === 'signature') {
       stats.signatures++;
       out.signatures.forEach((sig, j) => {
-        if (!verifyBip340(sig, out.messages[j]!, d.groupKey))
+        if (!verifyBip340(sig, out.messages[j]!, outputKey(d.groupKey, out.merkleRoot)))
           fail(`invalid signature in round ${i}`);
       });
     } else {

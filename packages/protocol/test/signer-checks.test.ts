@@ -45,6 +45,7 @@ function nonceRequest(signId: number, iterId: number, p: string, ids = ['w1']): 
     signId,
     iterId,
     keyVerification: '',
+    merkleRoot: '',
     purpose: 'sign',
     requestIds: ids,
     payload: p,
@@ -87,6 +88,7 @@ function shareRequest(req: NonceRequest, responses: NonceResponse[]): SignatureS
     requestIds: req.requestIds,
     payload: req.payload,
     messages: req.messages,
+    merkleRoot: req.merkleRoot,
     nonceResponses: [...responses].sort((a, b) => a.signerId - b.signerId),
   };
 }

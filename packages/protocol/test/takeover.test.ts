@@ -54,6 +54,7 @@ describe('coordinator takeover', () => {
           signId: 999,
           iterId: 1,
           keyVerification: '',
+          merkleRoot: '',
           purpose: 'sign',
           requestIds: ['x'],
           payload: `01${'00'.repeat(31)}`,

@@ -275,6 +275,7 @@ function evaluate(s: CoordinatorState, env: Env): Out {
       purpose: 'dkg-verification',
       requestIds: [],
       payload: '',
+      merkleRoot: null,
       messages: [dkgVerificationMessage(run.dkgId, groupKey)],
     },
     true,

@@ -25,6 +25,8 @@ export type CoordinatorReport =
       signId: number;
       requestIds: string[];
       messages: Hex[];
+      /** The signatures verify under `outputKey(groupKey, merkleRoot)`. */
+      merkleRoot: Hex | null;
       signatures: Hex[];
       attempts: number;
       excluded: Record<string, ExclusionReason>;

@@ -3,7 +3,13 @@
  * exclude a party that is silent after committing a nonce or sends a bad share, retry with a new
  * iteration. Every retry excludes at least one party, so at most n - t + 1 share phases run.
  */
-import { aggregatePackage, isScalarHex, validCommitments, verifyBip340 } from '../crypto.ts';
+import {
+  aggregatePackage,
+  isScalarHex,
+  outputKey,
+  validCommitments,
+  verifyBip340,
+} from '../crypto.ts';
 import { verifyEvidence } from '../identity.ts';
 import type {
   NonceRequest,
@@ -227,13 +233,18 @@ function complete(s: CoordinatorState, env: Env): SignOut {
     run.key.pub,
     packageOf(run),
     Object.values(run.shares).map((r) => ({ partyId: r.signerId, shares: r.shares })),
+    run.body.merkleRoot,
     env.rng,
   );
   // @peg/frost verifies the final signatures; check again with an independent BIP340 verifier.
   if (
     !out.ok ||
     !out.signatures.every((sig, i) =>
-      verifyBip340(sig, run.body.messages[i]!, run.key.pub.commitments[0]!),
+      verifyBip340(
+        sig,
+        run.body.messages[i]!,
+        outputKey(run.key.pub.commitments[0]!, run.body.merkleRoot),
+      ),
     )
   ) {
     const culprits = out.ok ? [] : out.culprits;
@@ -300,6 +311,7 @@ export function signReport(end: SignEnd): CEffect {
       signId: run.signId,
       requestIds: run.body.requestIds,
       messages: run.body.messages,
+      merkleRoot: run.body.merkleRoot,
       signatures: end.signatures,
       attempts: run.attempts,
       excluded: run.excluded,

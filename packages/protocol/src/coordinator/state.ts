@@ -86,7 +86,13 @@ export type SignRun = {
 };
 
 /** A peg-out to sign, queued until this coordinator is active and idle. */
-export type SignCommand = { requestIds: string[]; payload: Hex; messages: Hex[] };
+export type SignCommand = {
+  requestIds: string[];
+  payload: Hex;
+  messages: Hex[];
+  /** `''` for the peg wallet's key-path output (BIP86 tweak); see `SignRequestBody`. */
+  merkleRoot: Hex | null;
+};
 
 /** Whole coordinator state. */
 export type CoordinatorState = {

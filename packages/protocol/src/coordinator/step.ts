@@ -3,6 +3,7 @@
  * while it is the active coordinator for its tip; a backup mirrors the ids it sees and takes over
  * (continuing above them) when the active one stays silent.
  */
+import { isMerkleRoot } from '../crypto.ts';
 import { COORDINATOR_ONLY, type ProtocolMessage } from '../messages.ts';
 import { activeOf, onTakeoverTimer, onTip, TAKEOVER_TIMER } from '../selection.ts';
 import type { Env, Step } from '../types.ts';
@@ -87,7 +88,14 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
         };
       if (c.messages.length === 0 || !c.messages.every((m) => /^[0-9a-f]{64}$/.test(m)))
         throw new RangeError('"messages" expected one or more 32-byte hex sighashes');
-      const cmd = { requestIds: [...c.requestIds], payload: c.payload, messages: [...c.messages] };
+      if (!isMerkleRoot(c.merkleRoot))
+        throw new RangeError('"merkleRoot" expected null, empty, or 32-byte hex');
+      const cmd = {
+        requestIds: [...c.requestIds],
+        payload: c.payload,
+        messages: [...c.messages],
+        merkleRoot: c.merkleRoot,
+      };
       return { state: { ...s, queue: [...s.queue, cmd] }, effects: [{ type: 'persist' }] };
     }
     case 'timer':
@@ -189,6 +197,7 @@ function drive(out: Out, env: Env): Out {
       requestIds: next.requestIds,
       payload: next.payload,
       messages: next.messages,
+      merkleRoot: next.merkleRoot,
     },
     false,
     env,

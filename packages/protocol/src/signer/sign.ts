@@ -6,6 +6,7 @@
 import {
   commitNonces,
   dkgVerificationMessage,
+  isMerkleRoot,
   jsonDigest,
   signPackage,
   validCommitments,
@@ -28,7 +29,12 @@ type Out = { state: SignerState; effects: Effect<SignerReport>[] };
 
 /** Approval of one signing request, from the signer's own view of the chains. */
 export type PolicyDecision =
-  | { approve: true; messages: string[] }
+  | {
+      approve: true;
+      messages: string[];
+      /** The output the transaction spends (checked against the request when given). */
+      merkleRoot?: string | null;
+    }
   | { approve: false; reason: string };
 /**
  * The policy callback: given the request ids and the transaction, it rebuilds the messages
@@ -54,6 +60,7 @@ export const bodyDigest = (b: SignRequestBody): string =>
     requestIds: b.requestIds,
     payload: b.payload,
     messages: b.messages,
+    merkleRoot: b.merkleRoot,
   });
 
 const bodyOf = (m: SignRequestBody): SignRequestBody => ({
@@ -61,11 +68,13 @@ const bodyOf = (m: SignRequestBody): SignRequestBody => ({
   requestIds: [...m.requestIds],
   payload: m.payload,
   messages: [...m.messages],
+  merkleRoot: m.merkleRoot,
 });
 
 function keyFor(s: SignerState, m: NonceRequest | SignatureShareRequest): SignerKey | null {
   if (m.purpose === 'dkg-verification') {
     const k = s.pending;
+    if (m.merkleRoot !== null) return null;
     if (k === null || k.dkgId !== m.dkgId) return null;
     const expected = dkgVerificationMessage(k.dkgId, k.pub.commitments[0]!);
     return m.messages.length === 1 && m.messages[0] === expected ? k : null;
@@ -116,6 +125,7 @@ export function onNonceRequest(s0: SignerState, m: NonceRequest, env: Env): Out 
   if (m.messages.length === 0 || m.messages.length > MAX_MESSAGES)
     return refuse('bad-message-count');
   if (!m.messages.every((x) => /^[0-9a-f]{64}$/.test(x))) return refuse('bad-message');
+  if (!isMerkleRoot(m.merkleRoot)) return refuse('bad-merkle-root');
   const key = keyFor(s, m);
   if (key === null) return refuse('unknown-key');
   const own = partyOf(s.config.federation, s.config.id)!.keyIds;
@@ -125,6 +135,7 @@ export function onNonceRequest(s0: SignerState, m: NonceRequest, env: Env): Out 
     s.config.id,
     key.pub.commitments[0]!,
     key.keyShares,
+    m.merkleRoot,
     m.messages.length,
     env.rng,
   );
@@ -203,6 +214,7 @@ export function onSignatureShareRequest(
         messages: m.messages,
         commitments: m.nonceResponses.map((r) => ({ partyId: r.signerId, pairs: r.nonces })),
       },
+      m.merkleRoot,
     );
   } catch {
     // Checked above; anything @peg/frost still rejects burns the nonce like any refusal.
@@ -278,6 +290,7 @@ function checkRequest(s: SignerState, m: SignatureShareRequest, env: SignerEnv):
     if (!d.approve) return `policy:${d.reason}`;
     if (d.messages.length !== m.messages.length || d.messages.some((x, i) => x !== m.messages[i]))
       return 'policy:messages-differ';
+    if (d.merkleRoot !== undefined && d.merkleRoot !== m.merkleRoot) return 'policy:output-differs';
   }
   return null;
 }

@@ -16,7 +16,7 @@ import type { CoordinatorInput, CoordinatorReport } from '../coordinator/reports
 import { type CoordinatorState, initialCoordinatorState } from '../coordinator/state.ts';
 import { coordinatorStep } from '../coordinator/step.ts';
 import type { Hex, Rng } from '../crypto.ts';
-import { dealKeys, jsonDigest, verifyBip340 } from '../crypto.ts';
+import { dealKeys, jsonDigest, outputKey, verifyBip340 } from '../crypto.ts';
 import type { ProtocolMessage } from '../messages.ts';
 import { coordinatorOrder } from '../selection.ts';
 import type { SignerInput, SignerReport } from '../signer/reports.ts';
@@ -127,7 +127,7 @@ export function sighashesOf(payload: Hex): Hex[] {
 export const simPolicy: Policy = (req) =>
   req.requestIds.some((r) => r.startsWith('refuse'))
     ? { approve: false, reason: 'blocklisted' }
-    : { approve: true, messages: sighashesOf(req.payload) };
+    : { approve: true, messages: sighashesOf(req.payload), merkleRoot: '' };
 
 class Heap {
   private a: Ev[] = [];
@@ -552,7 +552,13 @@ export class Simulation {
     const payload = bytesToHex(concatBytes(Uint8Array.of(inputs), payloadRng(31)));
     const from = this.coordinatorReports.length;
     const t0 = this.now;
-    this.command({ kind: 'sign', requestIds, payload, messages: sighashesOf(payload) });
+    this.command({
+      kind: 'sign',
+      requestIds,
+      payload,
+      messages: sighashesOf(payload),
+      merkleRoot: '',
+    });
     const kinds: CoordinatorReport['kind'][] = ['signature', 'insufficient-signers'];
     const ok = this.run(() => this.lastReport(from, kinds) !== undefined, maxTime);
     const r = this.lastReport(from, kinds);
@@ -611,7 +617,7 @@ export class Simulation {
     for (const { report: r } of this.coordinatorReports)
       if (r.kind === 'signature')
         r.signatures.forEach((sig, i) => {
-          if (!verifyBip340(sig, r.messages[i]!, groupKey)) bad++;
+          if (!verifyBip340(sig, r.messages[i]!, outputKey(groupKey, r.merkleRoot))) bad++;
         });
     return bad;
   }

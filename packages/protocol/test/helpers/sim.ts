@@ -2,6 +2,7 @@ import { schnorr } from '@noble/curves/secp256k1.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { expect } from 'vitest';
 import type { CoordinatorReport } from '../../src/coordinator/reports.ts';
+import { outputKey } from '../../src/crypto.ts';
 import { type SimOptions, Simulation } from '../../src/sim/simulation.ts';
 
 /** Runs `f` with a simulation; a failure names the seed so it can be replayed. */
@@ -26,7 +27,11 @@ export function expectValidSignatures(
   expect(s.signatures.length).toBe(s.messages.length);
   s.signatures.forEach((sig, i) => {
     expect(
-      schnorr.verify(hexToBytes(sig), hexToBytes(s.messages[i]!), hexToBytes(groupKey.slice(2))),
+      schnorr.verify(
+        hexToBytes(sig),
+        hexToBytes(s.messages[i]!),
+        hexToBytes(outputKey(groupKey, s.merkleRoot)),
+      ),
     ).toBe(true);
   });
 }
