@@ -200,6 +200,24 @@ for (const frost of [secp256k1, taproot]) {
       ).toThrow(InvalidSessionError);
     });
 
+    it('a signer without a verifying share in the key package is refused by aggregate', () => {
+      const { deal, ids, msg, gens, list } = setup(frost);
+      const shares = Object.fromEntries(
+        ids
+          .slice(0, 2)
+          .map((id, j) => [
+            id,
+            frost.signShare(deal.secretShares[id]!, deal.public, gens[j]!.nonces, list, msg),
+          ]),
+      );
+      const { [ids[1]!]: _dropped, ...rest } = deal.public.verifyingShares;
+      const pub = { ...deal.public, verifyingShares: rest };
+      expect(() => frost.aggregate(pub, list, msg, shares)).toThrow(/no verifying share/);
+      expect(() => frost.verifyShare(pub, list, msg, ids[1]!, shares[ids[1]!]!)).toThrow(
+        /no verifying share/,
+      );
+    });
+
     it('a nonce object is single-use', () => {
       const { deal, ids, msg, gens, list } = setup(frost);
       const secret = deal.secretShares[ids[0]!]!;

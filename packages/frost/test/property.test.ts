@@ -243,3 +243,51 @@ describe('any t of the n shares sign, and only t recombine the key', () => {
     );
   });
 });
+
+describe('per-share random weights catch compensating errors that the final signature hides', () => {
+  for (const frost of [secp256k1, taproot])
+    it(frost.suite.contextString, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 2, max: 6 }),
+          fc.bigInt({ min: 1n, max: N - 1n }),
+          (t, delta) => {
+            const deal = frost.trustedDealer(
+              { min: t, max: t + 1 },
+              undefined,
+              undefined,
+              seededRng(`w/${t}/${delta}`),
+            );
+            const ids = Object.keys(deal.secretShares).slice(0, t);
+            const msg = seededRng(`wm/${delta}`)(32);
+            const gens = ids.map((id) =>
+              frost.commit(deal.secretShares[id]!, seededRng(`wn/${id}/${delta}`)),
+            );
+            const list = gens.map((g) => g.commitments);
+            const shares = Object.fromEntries(
+              ids.map((id, j) => [
+                id,
+                frost.signShare(deal.secretShares[id]!, deal.public, gens[j]!.nonces, list, msg),
+              ]),
+            );
+            // +δ on the first share, −δ on the last: Σz is unchanged, so the signature is valid.
+            const first = ids[0]!;
+            const last = ids[ids.length - 1]!;
+            shares[first] = encodeScalar(add(decodeScalar(shares[first]!, 's'), delta));
+            shares[last] = encodeScalar(add(decodeScalar(shares[last]!, 's'), N - delta));
+            const sig = frost.aggregate(deal.public, list, msg, shares);
+            expect(frost.verify(sig, msg, deal.public.commitments[0]!)).toBe(true);
+            let caught: unknown;
+            try {
+              frost.aggregate(deal.public, list, msg, shares, { verifyShares: true });
+            } catch (err) {
+              caught = err;
+            }
+            expect(caught).toBeInstanceOf(InvalidSignatureShareError);
+            expect((caught as InvalidSignatureShareError).culprits).toEqual([first, last].sort());
+          },
+        ),
+        { seed: 99, numRuns: 8 },
+      );
+    });
+});
