@@ -5,6 +5,7 @@
  * nonce responses) also carry the sender's BIP340 signature over their own digest, so that a
  * third party (the coordinator, another signer) can check them after they were forwarded.
  */
+import type { Kind } from '@peg/wire';
 import type { DkgPublicPackage, Hex, NonceCommitment, ShareComplaint } from './crypto.ts';
 
 /** Coordinator -> all: start DKG `dkgId` (signers draw fresh polynomials). */
@@ -167,7 +168,18 @@ export type ProtocolMessage =
   | SignatureShareResponse
   | PublicAddressAvailable;
 
-/** Messages only the active coordinator may send. */
+/**
+ * Every payload tag is a `@peg/wire` message kind (checked at compile time). The payload shapes
+ * are not yet `@peg/wire`'s: see the package README, "Not done".
+ */
+export type ProtocolKind = KindOf<ProtocolMessage['type']>;
+type KindOf<T extends Kind> = T;
+
+/**
+ * Messages only the active coordinator may send. Differs from `@peg/wire`'s `COORDINATOR_KINDS`
+ * in the DKG query: here a signer asks the coordinator for peers' messages it lost (`dkg-query`)
+ * and the coordinator answers (`dkg-query-response`); in `@peg/wire` the coordinator queries.
+ */
 export const COORDINATOR_ONLY: ReadonlySet<ProtocolMessage['type']> = new Set([
   'dkg-begin',
   'dkg-private-begin',
