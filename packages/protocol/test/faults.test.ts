@@ -12,7 +12,7 @@ const modes = (b: Behaviour): Record<number, Behaviour> =>
 
 describe('signing with 4 of 15 faulty signers', () => {
   it('silent, nonce-then-silent, bad share, slow: signs within n-t+1 attempts, blames exactly the misbehaving', () => {
-    withSim({ seed: 4242, weights: Array(N).fill(1), threshold: T }, (sim) => {
+    withSim({ seed: 4242, weights: Array(N).fill(1), threshold: T, trace: true }, (sim) => {
       const d = dkgOk(sim);
       const behaviours = sim.opts.behaviours as Record<number, Behaviour> | undefined;
       expect(behaviours).toBeUndefined();
@@ -34,8 +34,15 @@ describe('signing with 4 of 15 faulty signers', () => {
             expect(why).toBe(expected[mode]);
           }
           if (mode === 'bad-share' || mode === 'nonce-then-silent') {
-            // Every misbehaving party that got into a signing set was excluded for it.
-            expect(Object.keys(r.excluded).length).toBeGreaterThan(0);
+            // Exactly: the misbehaving parties that got into a signing set of this round are
+            // the excluded ones (the others never committed in time to be chosen).
+            const chosen = new Set<number>();
+            for (const t of sim.trace)
+              if (t.message.type === 'signature-share-request' && t.message.signId === r.signId)
+                for (const nr of t.message.nonceResponses) chosen.add(nr.signerId);
+            const chosenBad = BAD.filter((id) => chosen.has(id)).map(String);
+            expect(chosenBad.length).toBeGreaterThan(0);
+            expect(Object.keys(r.excluded).sort()).toEqual(chosenBad.sort());
           }
           if (expected[mode] === undefined) expect(r.excluded).toEqual({});
         }
