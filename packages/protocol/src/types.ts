@@ -96,6 +96,14 @@ export function assertConfig(config: FederationConfig): void {
       throw new RangeError(`"keyIds" expected exactly 1..${keys.size}, missing ${k}`);
   if (!Number.isInteger(config.threshold) || config.threshold < 2 || config.threshold > keys.size)
     throw new RangeError(`"threshold" expected 2..${keys.size}, got ${config.threshold}`);
+  const t = config.timeouts;
+  for (const [k, v] of Object.entries(t))
+    if (!Number.isFinite(v) || v <= 0) throw new RangeError(`"timeouts.${k}" expected > 0 ms`);
+  // Every phase opens with a broadcast that backups hear; a phase lasts at most its timeout, so
+  // a takeover longer than any phase never fires while the active coordinator is working.
+  const longest = Math.max(t.dkgPublic, t.dkgPrivate, t.dkgEnd, t.nonce, t.sign);
+  if (t.takeover <= longest + t.resend)
+    throw new RangeError(`"timeouts.takeover" expected > ${longest + t.resend} ms (longest phase)`);
   if (config.dkgThreshold < config.threshold || config.dkgThreshold > keys.size)
     throw new RangeError(
       `"dkgThreshold" expected ${config.threshold}..${keys.size}, got ${config.dkgThreshold}`,
