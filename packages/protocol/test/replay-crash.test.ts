@@ -79,3 +79,30 @@ describe('crash and restart at every effect boundary of a signing round', () => 
     }, 600_000);
   }
 });
+
+describe('crash and restart during DKG', () => {
+  const cases: [string, string][] = [
+    ['s:2', 'dkg-begin'],
+    ['s:2', 'dkg-private-begin'],
+    ['s:2', 'dkg-end-begin'],
+    ['s:3', 'dkg-public-shares'],
+    ['c:COORD', 'dkg-public-shares'],
+    ['c:COORD', 'dkg-private-shares'],
+    ['c:COORD', 'dkg-end'],
+  ];
+  for (const [node0, input] of cases) {
+    it(`${node0} while handling ${input}: the DKG still completes with every party`, () => {
+      for (const b of [0, 1, 2]) {
+        withSim({ seed: 90 + b, weights: [1, 2, 1], threshold: 3 }, (sim) => {
+          const node = node0.replace('COORD', String(sim.coordinator));
+          sim.planCrash({ node, when: isMsg(input), beforeEffect: b, restartAfter: 150 });
+          const d = dkgOk(sim);
+          expect(sim.crashes.length).toBe(1);
+          expect(d.holders).toEqual([1, 2, 3]);
+          expect(blamed(sim).size).toBe(0);
+          expectValidSignatures(sim.sign(['after-dkg-crash'], 1), d.groupKey);
+        });
+      }
+    }, 600_000);
+  }
+});

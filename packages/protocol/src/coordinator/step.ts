@@ -57,7 +57,10 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
       if (view === s.view) return { state: s, effects: [] };
       return {
         state: { ...s, view },
-        effects: [{ type: 'set-timer', id: TAKEOVER_TIMER, at: env.now + takeover }],
+        effects: [
+          { type: 'set-timer', id: TAKEOVER_TIMER, at: env.now + takeover },
+          { type: 'persist' },
+        ],
       };
     }
     case 'command': {

@@ -34,6 +34,7 @@ export function signerStep(
       state: { ...state, view },
       effects: [
         { type: 'set-timer', id: TAKEOVER_TIMER, at: env.now + takeover },
+        { type: 'persist' },
         {
           type: 'report',
           report: { kind: 'coordinator-changed', active: activeOf(view, parties) },

@@ -492,6 +492,14 @@ export class Simulation {
         at0: at,
       });
     }
+    // The shell feeds the chain tip it reads at start-up, then the interrupted input again.
+    this.queue.push({
+      at: this.now,
+      seq: this.seq++,
+      kind: 'input',
+      to: key,
+      input: { type: 'chain-tip', tip: this.tip },
+    });
     if (ev.redeliver !== null) this.queue.push({ ...ev.redeliver, at: this.now, seq: this.seq++ });
   }
 
