@@ -57,6 +57,19 @@ export function runSeed(seed: number, rounds: number): Omit<RunStats, 'seeds'> {
     throw new Error(`randomized run: seed ${seed} (replay with this seed): ${what}`);
   };
   const stats = { rounds: 0, signatures: 0, insufficient: 0, dkgFailed: 0, crashes: 0 };
+  if (r() < 0.3) {
+    // A crash somewhere in the DKG (signer or coordinator), restarted from its persisted state.
+    const coordinator = r() < 0.3;
+    const type = coordinator
+      ? pick(['dkg-public-shares', 'dkg-private-shares', 'dkg-end'] as const)
+      : pick(['dkg-begin', 'dkg-private-begin', 'dkg-end-begin', 'dkg-public-shares'] as const);
+    sim.planCrash({
+      node: coordinator ? `c:${sim.coordinator}` : `s:${1 + Math.floor(r() * n)}`,
+      when: (inp) => inp.type === 'message' && inp.message.type === type,
+      beforeEffect: Math.floor(r() * 4),
+      restartAfter: 1 + Math.floor(r() * 400),
+    });
+  }
   const d = sim.dkg();
   const liars = new Set(Object.keys(dkgBehaviours ?? {}).map(Number));
   for (const id of blamed(sim)) if (!liars.has(id)) fail(`honest party ${id} blamed in DKG`);
