@@ -41,6 +41,9 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: ReadInboxQuery,
         response: { 200: ReadInboxResponse, ...errors },
       },
+      // The answer is built right here from stored, already validated data: serialize it
+      // without re-checking every envelope's hex against the schema (the hot read path).
+      serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (request, reply) => {
       const { party } = request.params;
