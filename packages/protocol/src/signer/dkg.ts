@@ -121,14 +121,17 @@ export function onDkgPrivateBegin(s: SignerState, m: DkgPrivateBegin, env: Env):
       return { state: s, effects: [send({ kind: 'broadcast' }, dkg.ownPrivate)] };
     return progress(s, env, true);
   }
-  return progress({ ...s, dkg: { ...dkg, privateBegin: [...m.signerIds] } }, env, true);
+  // First request: peers' broadcasts may still be in flight; query only when it is repeated.
+  return progress({ ...s, dkg: { ...dkg, privateBegin: [...m.signerIds] } }, env, false);
 }
 
 export function onDkgEndBegin(s: SignerState, m: DkgEndBegin, env: Env): Out {
   const dkg = s.dkg;
   if (dkg === null || m.dkgId !== dkg.dkgId) return ignored(s, 'not-current', m.type);
   if (dkg.end !== null) return { state: s, effects: [send(toCoordinator(s), dkg.end)] };
-  return progress({ ...s, dkg: { ...dkg, endBegin: m } }, env, true);
+  // Query lost peer messages only when the coordinator repeats its request (resend tick).
+  const repeated = dkg.endBegin !== null;
+  return progress({ ...s, dkg: { ...dkg, endBegin: m } }, env, repeated);
 }
 
 /** Advances the DKG as far as the received data allows; queries missing data when asked to. */
