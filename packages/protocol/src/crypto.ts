@@ -241,6 +241,65 @@ export function dkgOpenShare(
   }
 }
 
+/**
+ * Opens every share sent to `keyIds` by `senders` and checks them in one equation per key id,
+ * Σ_p s_p·G == Σ_j (Σ_p A_{p,j})·k^j, falling back to one Feldman check per sender only when it
+ * fails (to name the culprits). One ECDH per sender, whatever the party's weight.
+ * Returns the senders of bad shares per key id, and the summed signing share per key id.
+ */
+export function dkgOpenAll(
+  ctx: DkgContext,
+  own: DkgPartySecret,
+  senders: { pkg: DkgPublicPackage; shares: Record<string, Hex> }[],
+  keyIds: number[],
+): { bad: { sender: number; keyId: number }[]; sums: Record<string, Hex> } {
+  const kex = fromHexScalar(own.kexSecret);
+  const bad: { sender: number; keyId: number }[] = [];
+  const sums: Record<string, Hex> = {};
+  const values = senders.map((s) => {
+    let shared: PointT | null = null;
+    try {
+      shared = parsePoint(s.pkg.kexPublicKey).multiply(kex);
+    } catch {
+      shared = null;
+    }
+    return keyIds.map((k) => {
+      const ct = s.shares[String(k)];
+      if (shared === null || ct === undefined) return null;
+      return decryptWith(ctx, shared, s.pkg.partyId, k, ct);
+    });
+  });
+  const commitments = senders.map((s) => s.pkg.commitment.map(parsePoint));
+  keyIds.forEach((k, j) => {
+    const good: number[] = [];
+    senders.forEach((s, i) => {
+      if (values[i]![j] === null) bad.push({ sender: s.pkg.partyId, keyId: k });
+      else good.push(i);
+    });
+    let sum = 0n;
+    for (const i of good) sum = Fn.add(sum, values[i]![j]!);
+    const width = commitments[0]?.length ?? 0;
+    const group: PointT[] = [];
+    for (let c = 0; c < width; c++) {
+      let acc = Point.ZERO;
+      for (const i of good) acc = acc.add(commitments[i]![c]!);
+      group.push(acc);
+    }
+    const x = BigInt(k);
+    const times = (v: bigint) => (v === 0n ? Point.ZERO : Point.BASE.multiplyUnsafe(v));
+    if (good.length > 0 && !times(sum).equals(evalCommitment(group, x))) {
+      // Someone's share is wrong: find who, one Feldman check each.
+      for (const i of good) {
+        const expected = evalCommitment(commitments[i]!, x);
+        const v = values[i]![j]!;
+        if (!times(v).equals(expected)) bad.push({ sender: senders[i]!.pkg.partyId, keyId: k });
+      }
+    }
+    sums[String(k)] = toHex(sum);
+  });
+  return { bad, sums };
+}
+
 /** A verifiable complaint: the ECDH point with a DLEQ proof log_G(E_q) = log_{E_p}(K). */
 export type ShareComplaint = {
   accused: number;

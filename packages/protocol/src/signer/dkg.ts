@@ -2,10 +2,9 @@
 import {
   dkgComplain,
   dkgEncryptShares,
-  dkgOpenShare,
+  dkgOpenAll,
   dkgPublicKeyPackage,
   dkgRound1,
-  sumShares,
   verifyPublicPackage,
 } from '../crypto.ts';
 import { evidenceDigest, signEvidence, verifyEvidence } from '../identity.ts';
@@ -193,26 +192,20 @@ function finish(s: SignerState, dkg: SignerDkg, endBegin: DkgEndBegin, env: Env)
     if (!verifyPublicPackage(ctx, pub.package, federation.threshold)) badPublicShares.push(id);
   }
   const ownKeyIds = partyOf(federation, s.config.id)!.keyIds;
-  const opened: Record<string, string[]> = {};
+  let sums: Record<string, string> = {};
   if (equivocation.length === 0 && badPublicShares.length === 0) {
-    for (const id of ids) {
-      const pub = dkg.publics[id]!;
-      const priv = dkg.privates[id]!;
-      for (const k of ownKeyIds) {
-        const ct = priv.shares[String(k)];
-        const share = ct === undefined ? null : dkgOpenShare(ctx, dkg.secret, pub.package, k, ct);
-        if (share === null) {
-          badPrivateShares.push({
-            complaint: dkgComplain(dkg.secret, pub.package, k, env.rng),
-            message: priv,
-          });
-        } else {
-          const list = opened[String(k)] ?? [];
-          list.push(share);
-          opened[String(k)] = list;
-        }
-      }
-    }
+    const opened = dkgOpenAll(
+      ctx,
+      dkg.secret,
+      ids.map((id) => ({ pkg: dkg.publics[id]!.package, shares: dkg.privates[id]!.shares })),
+      ownKeyIds,
+    );
+    sums = opened.sums;
+    for (const { sender, keyId } of opened.bad)
+      badPrivateShares.push({
+        complaint: dkgComplain(dkg.secret, dkg.publics[sender]!.package, keyId, env.rng),
+        message: dkg.privates[sender]!,
+      });
   }
   const ok =
     equivocation.length === 0 && badPublicShares.length === 0 && badPrivateShares.length === 0;
@@ -227,7 +220,7 @@ function finish(s: SignerState, dkg: SignerDkg, endBegin: DkgEndBegin, env: Env)
       ids.map((id) => dkg.publics[id]!.package),
     );
     const keyShares: Record<string, string> = {};
-    for (const k of ownKeyIds) keyShares[String(k)] = sumShares(opened[String(k)]!);
+    for (const k of ownKeyIds) keyShares[String(k)] = sums[String(k)]!;
     end = {
       type: 'dkg-end',
       dkgId: dkg.dkgId,
