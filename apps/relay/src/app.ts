@@ -34,6 +34,8 @@ export type BuildAppOptions = {
   members?: Membership | (() => Promise<Membership>);
   /** Serve the original unauthenticated API too (off by default). */
   compat?: boolean;
+  /** Refuse envelopes whose `sender.partyId` is not the posting member (off by default). */
+  checkSender?: boolean;
   logger?: FastifyServerOptions['logger'];
   loggerInstance?: FastifyBaseLogger;
   /** Clock, unix ms (tests pass a fake one). */
@@ -130,6 +132,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     buckets,
     failures: new TokenBuckets(opts.auth?.failureLimit ?? { perSecond: 20, burst: 100 }),
     maxEnvelopeBytes,
+    checkSender: opts.checkSender ?? false,
     closing: closing.signal,
   };
   app.decorate('relay', context);

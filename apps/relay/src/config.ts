@@ -16,6 +16,8 @@ Options (environment variable in brackets):
                          unless --compat; re-read on SIGHUP     [PEG_RELAY_MEMBERS]
   --compat               also serve the original relay API, UNAUTHENTICATED
                                                                  [PEG_RELAY_COMPAT=1]
+  --check-sender         refuse envelopes whose sender.partyId is not the posting member
+                                                                 [PEG_RELAY_CHECK_SENDER=1]
   --federation <name>    federation name when running --compat without --members
                                                                  [PEG_RELAY_FEDERATION] (compat)
   --replicas <n>         JetStream stream/KV replicas (1 or 3)   [PEG_RELAY_NATS_REPLICAS] (1)
@@ -54,6 +56,7 @@ export const RelayConfig = z
       }),
     members: z.string().min(1).optional(),
     compat: z.boolean().default(false),
+    checkSender: z.boolean().default(false),
     federation: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,32}$/)
@@ -104,6 +107,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
       store: { type: 'string' },
       members: { type: 'string' },
       compat: { type: 'boolean' },
+      'check-sender': { type: 'boolean' },
       federation: { type: 'string' },
       replicas: { type: 'string' },
       'token-secret': { type: 'string' },
@@ -131,6 +135,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
     const v = fromFlags[key] ?? env[name];
     if (v !== undefined && v !== '') input[key] = v;
   }
+  input.checkSender =
+    values['check-sender'] ??
+    ['1', 'true', 'yes'].includes((env.PEG_RELAY_CHECK_SENDER ?? '').toLowerCase());
   input.compat =
     values.compat ?? ['1', 'true', 'yes'].includes((env.PEG_RELAY_COMPAT ?? '').toLowerCase());
   const parsed = RelayConfig.safeParse(input);

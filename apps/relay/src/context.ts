@@ -18,6 +18,8 @@ export type RelayContext = {
   buckets: TokenBuckets;
   /** Failed authentications per client address: a flood of bad credentials gets 429 early. */
   failures: TokenBuckets;
+  /** Refuse envelopes whose `sender.partyId` is not the authenticated member (opt-in). */
+  checkSender: boolean;
   /** Largest accepted envelope, bytes. */
   maxEnvelopeBytes: number;
   /** Aborted when the app starts closing: long-polls return at once. */

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
         }
       : {}),
     compat: config.compat,
+    checkSender: config.checkSender,
     loggerInstance: log,
     rateLimit: { perSecond: config.rate, burst: config.burst },
     ...(config.tokenSecret ? { auth: { tokenSecret: hexToBytes(config.tokenSecret) } } : {}),

@@ -362,6 +362,29 @@ describe('API v1 errors', () => {
     expect(notJson.statusCode).toBe(400);
   });
 
+  it('--check-sender: 403 for an envelope claiming another sender, 400 for a non-envelope', async () => {
+    relay = await sqliteRelay({ checkSender: true });
+    const { app } = relay;
+    const X = '79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798';
+    const envelope = (partyId: number) =>
+      hex(JSON.stringify({ kind: 'k', sender: { partyId, publicKey: X } }));
+    const own = await as(app, '1', 'POST', '/v1/messages', {
+      id: 'o',
+      to: ['2'],
+      envelope: envelope(1),
+    });
+    expect(own.statusCode).toBe(200);
+    const forged = await as(app, '1', 'POST', '/v1/messages', {
+      id: 'f',
+      to: ['2'],
+      envelope: envelope(3),
+    });
+    expect(forged.statusCode).toBe(403);
+    const opaque = await as(app, '1', 'POST', '/v1/messages', post('p', ['2'], 'not json'));
+    expect(opaque.statusCode).toBe(400);
+    expect((await as(app, '2', 'GET', '/v1/inboxes/2/messages')).json().messages.length).toBe(1);
+  });
+
   it('5xx never leaks internals', async () => {
     const t = tempDir();
     const real = new SqliteStore(join(t.dir, 'r.sqlite'));

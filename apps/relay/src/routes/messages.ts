@@ -1,6 +1,7 @@
 import { PostMessageRequest, PostMessageResponse, RelayError } from '@peg/wire';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { postDigest, resolveRecipients } from '../core/recipients.ts';
+import { checkEnvelopeSender } from '../core/sender.ts';
 import { RelayHttpError } from '../errors.ts';
 
 /** POST /v1/messages: store a sealed envelope for one party, several, or all. */
@@ -48,6 +49,19 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new RelayHttpError(400, 'invalid-request', 'no recipient besides the sender');
       }
       const bytes = Buffer.from(envelope, 'hex');
+      if (ctx.checkSender) {
+        const check = checkEnvelopeSender(bytes, sender);
+        if (check === 'not-an-envelope') {
+          throw new RelayHttpError(400, 'invalid-request', 'envelope is not a @peg/wire envelope');
+        }
+        if (check === 'mismatch') {
+          throw new RelayHttpError(
+            403,
+            'forbidden',
+            'envelope sender is not the authenticated party',
+          );
+        }
+      }
       const outcome = await ctx.store.post({
         sender,
         id,
