@@ -17,7 +17,7 @@ import {
   resendDkg,
   startDkg,
 } from './dkg.ts';
-import { type CEffect, type Out, RESEND_TIMER } from './out.ts';
+import { type CEffect, disarm, type Out, RESEND_TIMER } from './out.ts';
 import type { CoordinatorInput, CoordinatorReport } from './reports.ts';
 import {
   onNonceResponse,
@@ -111,10 +111,25 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
 function onTimer(s: CoordinatorState, id: string, env: Env): Out {
   if (id === TAKEOVER_TIMER) {
     const { view, next } = onTakeoverTimer(s.view, env.now, s.config.federation.timeouts.takeover);
-    return {
-      state: { ...s, view },
-      effects: [{ type: 'set-timer', id: TAKEOVER_TIMER, at: next }],
-    };
+    const moved: CoordinatorState = { ...s, view };
+    const effects: CEffect[] = [{ type: 'set-timer', id: TAKEOVER_TIMER, at: next }];
+    if (isActive(moved) || (s.sign === null && s.dkg === null)) return { state: moved, effects };
+    // No longer active with work in progress: hand it back to the queue (the next coordinator
+    // runs it; we resume it if the role comes back), and drop the phase timers.
+    const d = disarm(moved);
+    let requeued: CoordinatorState = { ...d.state, sign: null, dkg: null };
+    if (s.dkg !== null) requeued = { ...requeued, dkgQueued: true };
+    else if (s.sign !== null && s.sign.body.purpose === 'sign') {
+      const b = s.sign.body;
+      const cmd = {
+        requestIds: b.requestIds,
+        payload: b.payload,
+        messages: b.messages,
+        merkleRoot: b.merkleRoot,
+      };
+      requeued = { ...requeued, queue: [cmd, ...s.queue] };
+    }
+    return { state: requeued, effects: [...effects, ...d.effects, { type: 'persist' }] };
   }
   if (!isActive(s)) return { state: s, effects: [] };
   if (id === RESEND_TIMER) {
