@@ -63,8 +63,7 @@ export class SqliteStore implements RelayStore {
   readonly #writer: GroupCommit;
   readonly #arrivals = new Arrivals();
   #touched = new Set<string>();
-  /** Highest committed message seq, and highest one known fsynced (readers see only those). */
-  #lastSeq = 0;
+  /** Highest message seq known fsynced: readers see only those. */
   #durableSeq = 0;
   readonly #stmt;
   readonly #walFd: number | undefined;
@@ -141,10 +140,12 @@ export class SqliteStore implements RelayStore {
     // fdatasync for the WAL, as SQLite itself does: it flushes the data and whatever metadata is
     // needed to read it back (the size when the file grew), skipping timestamps.
     const fdatasyncFd = promisify(fdatasyncCb);
-    this.#lastSeq =
-      this.#db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM messages').get()
-        ?.seq ?? 0;
-    this.#durableSeq = this.#lastSeq;
+    // Read from the table (not tracked by the post op) so a failed COMMIT cannot leave a seq
+    // counted as committed; the sync callback runs outside any transaction.
+    const maxSeq = this.#db.prepare<[], { seq: number | null }>(
+      'SELECT max(seq) AS seq FROM messages',
+    );
+    this.#durableSeq = maxSeq.get()?.seq ?? 0;
     const dbFd = this.#dbFd;
     const maintenance = (): Promise<void> | undefined => {
       if (this.#walBytes < checkpointBytes) return undefined;
@@ -165,7 +166,7 @@ export class SqliteStore implements RelayStore {
       this.#db,
       async () => {
         // Everything committed so far is covered by this fsync: note it before starting.
-        const upto = this.#lastSeq;
+        const upto = maxSeq.get()?.seq ?? 0;
         const touched = this.#touched;
         this.#touched = new Set();
         if (walFd !== undefined) await fdatasyncFd(walFd);
@@ -198,7 +199,6 @@ export class SqliteStore implements RelayStore {
         s.insertDelivery.run(inbox, lastInsertRowid);
         this.#touched.add(inbox);
       }
-      this.#lastSeq = Number(lastInsertRowid);
       this.#walBytes += input.envelope.length + 256 * (recipients.length + 1);
       return { kind: 'stored', recipients };
     });
