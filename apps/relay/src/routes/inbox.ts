@@ -50,8 +50,10 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
       ownInbox(request, party);
       const { store, closing } = app.relay;
       const { after, limit, wait } = request.query;
-      const cursor = await store.cursor(party);
-      const start = readStart(after, cursor);
+      // With an explicit `after` the cursor lookup (only reported) runs beside the read.
+      const cursorLookup = store.cursor(party);
+      if (after !== undefined) cursorLookup.catch(() => {}); // awaited below
+      const start = readStart(after, after === undefined ? await cursorLookup : 0);
       const read = () => store.read(party, start, limit);
       let batch: Awaited<ReturnType<typeof read>>;
       if (wait > 0) {
@@ -62,6 +64,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
       } else {
         batch = await read();
       }
+      const cursor = await cursorLookup;
       return {
         messages: batch.map((m) => ({
           seq: m.seq,
