@@ -52,6 +52,7 @@ export function runSeed(seed: number, rounds: number): Omit<RunStats, 'seeds'> {
     },
     ...(dkgBehaviours ? { behaviours: dkgBehaviours } : {}),
     checkJson: r() < 0.1,
+    coordinators: r() < 0.2 ? 'all' : 'first',
   });
   const fail = (what: string): never => {
     throw new Error(`randomized run: seed ${seed} (replay with this seed): ${what}`);
@@ -95,6 +96,11 @@ export function runSeed(seed: number, rounds: number): Omit<RunStats, 'seeds'> {
         beforeEffect: Math.floor(r() * 4),
         restartAfter: 1 + Math.floor(r() * 300),
       });
+    }
+    if (sim.coordinatorIds.length > 1 && r() < 0.02) {
+      // The active coordinator dies for good: the next in line takes over after the timeout.
+      const active = sim.coordinatorIds.find((id) => sim.nodes.get(`c:${id}`)!.up)!;
+      sim.planCrash({ node: `c:${active}`, when: () => true, beforeEffect: 0, restartAfter: 1e12 });
     }
     if (r() < 0.05) {
       // The coordinator crashes while collecting answers and restarts from its persisted state.

@@ -186,6 +186,7 @@ export class Simulation {
   readonly sharesByNonce = new Map<string, Set<string>>();
   readonly crashPlans: CrashPlan[] = [];
   readonly trace: Delivery[] = [];
+  private deferred: Ev[] = [];
   /** Crash plans that fired (node, input type, effect index). */
   readonly crashes: { node: string; input: string; beforeEffect: number }[] = [];
   events = 0;
@@ -302,7 +303,12 @@ export class Simulation {
       this.restart(node, ev);
       return;
     }
-    if (!node.up) return; // lost while down (the relay redelivers what was in flight: see crash)
+    if (!node.up) {
+      // Messages to a down node are lost (the resend ticks recover them); commands come from
+      // the node's own shell, which issues them again once it is up.
+      if (ev.kind === 'input') this.deferred.push(ev);
+      return;
+    }
     let input: SignerInput | CoordinatorInput;
     if (ev.kind === 'timer') {
       if (node.timers[ev.id] !== ev.at0) return; // cancelled or replaced
@@ -501,6 +507,9 @@ export class Simulation {
       input: { type: 'chain-tip', tip: this.tip },
     });
     if (ev.redeliver !== null) this.queue.push({ ...ev.redeliver, at: this.now, seq: this.seq++ });
+    const mine = this.deferred.filter((d) => d.to === key);
+    this.deferred = this.deferred.filter((d) => d.to !== key);
+    for (const d of mine) this.queue.push({ ...d, at: this.now, seq: this.seq++ });
   }
 
   // ------------------------------------------------------------ drivers
