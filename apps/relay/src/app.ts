@@ -65,7 +65,11 @@ export type BuildAppOptions = {
 
 /** Builds the relay app (no listen: tests use inject(), main.ts listens). */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
-  const maxEnvelopeBytes = opts.maxEnvelopeBytes ?? DEFAULT_LIMITS.maxBytes;
+  // The smaller of the configured limit and the store's own (NATS max_payload).
+  const maxEnvelopeBytes = Math.min(
+    opts.maxEnvelopeBytes ?? DEFAULT_LIMITS.maxBytes,
+    opts.store.maxEnvelopeBytes ?? Number.POSITIVE_INFINITY,
+  );
   const app = Fastify({
     ...(opts.loggerInstance
       ? { loggerInstance: opts.loggerInstance }
@@ -77,6 +81,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     // One line per request at debug level (below) instead of Fastify's two at info.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  if (maxEnvelopeBytes < (opts.maxEnvelopeBytes ?? DEFAULT_LIMITS.maxBytes)) {
+    app.log.warn(
+      { maxEnvelopeBytes, store: opts.store.name },
+      'the store limits envelopes below the configured maximum (raise NATS max_payload)',
+    );
+  }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

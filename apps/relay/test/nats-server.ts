@@ -79,7 +79,10 @@ export type NatsCluster = { nodes: NatsNode[]; urls: string[]; stop(): Promise<v
  * Starts `size` nats-server processes with JetStream on loopback ports in a temp directory
  * (size 1: a single server; 3: a JetStream cluster). Stop them with stop().
  */
-export async function startNats(size = 1): Promise<NatsCluster> {
+export async function startNats(
+  size = 1,
+  opts: { maxPayload?: string } = {},
+): Promise<NatsCluster> {
   const bin = natsServerBinary();
   const t = tempDir('peg-nats-');
   const ports = await Promise.all(Array.from({ length: size }, () => freePort()));
@@ -96,7 +99,7 @@ export async function startNats(size = 1): Promise<NatsCluster> {
         : '';
     writeFileSync(
       config,
-      `server_name: ${name}\nlisten: 127.0.0.1:${ports[i]}\nmax_payload: 8MB\n` +
+      `server_name: ${name}\nlisten: 127.0.0.1:${ports[i]}\nmax_payload: ${opts.maxPayload ?? '8MB'}\n` +
         `jetstream {\n  store_dir: "${join(t.dir, name)}"\n}\n${cluster}`,
     );
     const node: NatsNode = {

@@ -27,6 +27,7 @@ export function instrumentStore(
     };
   return {
     name: store.name,
+    ...(store.maxEnvelopeBytes !== undefined ? { maxEnvelopeBytes: store.maxEnvelopeBytes } : {}),
     post: wrap('post', (i) => store.post(i)),
     read: wrap('read', (inbox, after, limit) => store.read(inbox, after, limit)),
     cursor: wrap('cursor', (inbox) => store.cursor(inbox)),

@@ -58,6 +58,8 @@ const isNotFound = (e: unknown): boolean =>
  */
 export class JetStreamStore implements RelayStore {
   readonly name = 'jetstream';
+  /** The server's max_payload less room for headers (a larger publish would fail). */
+  readonly maxEnvelopeBytes: number;
   readonly #nc: NatsConnection;
   readonly #js: JetStreamClient;
   readonly #jsm: JetStreamManager;
@@ -86,6 +88,7 @@ export class JetStreamStore implements RelayStore {
     this.#ids = parts.ids;
     this.#cursors = parts.cursors;
     this.#stream = `PEG_RELAY_${federation}`;
+    this.maxEnvelopeBytes = Math.max(0, (this.#nc.info?.max_payload ?? 1024 * 1024) - 4096);
     this.#prefix = `peg.relay.${federation}`;
     this.#sub = this.#nc.subscribe(`${this.#prefix}.in.*`, {
       callback: (_err, msg) => {

@@ -33,6 +33,8 @@ export type AckOutcome = { kind: 'ok'; cursor: number } | { kind: 'ahead'; head:
 export interface RelayStore {
   /** Short description for /healthz and logs (never credentials). */
   readonly name: string;
+  /** Largest envelope the store can hold, bytes, if it has a limit of its own. */
+  readonly maxEnvelopeBytes?: number;
   post(input: PostInput): Promise<PostOutcome>;
   /** Messages of `inbox` with seq > after, in order, at most `limit`. */
   read(inbox: string, after: number, limit: number): Promise<StoredMessage[]>;
