@@ -22,7 +22,17 @@ export type DkgPublicShares = {
 };
 
 /** Coordinator -> all: the signers whose public shares arrived; send them private shares. */
-export type DkgPrivateBegin = { type: 'dkg-private-begin'; dkgId: number; signerIds: number[] };
+/**
+ * Coordinator -> all: the signers whose public shares arrived; send them private shares. `echo`
+ * is the coordinator's digest of each listed signer's public shares: a signer encrypts only to
+ * public keys it holds identically (round-1 echo), and reports a mismatch instead.
+ */
+export type DkgPrivateBegin = {
+  type: 'dkg-private-begin';
+  dkgId: number;
+  signerIds: number[];
+  echo: Record<string, Hex>;
+};
 
 /** Signer -> all: one ciphertext per key id of every listed signer (only its owner can open it). */
 export type DkgPrivateShares = {

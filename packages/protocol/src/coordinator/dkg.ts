@@ -14,9 +14,11 @@ import { verifyEvidence } from '../identity.ts';
 import type {
   DkgEnd,
   DkgEndBegin,
+  DkgPrivateBegin,
   DkgPrivateShares,
   DkgPublicShares,
   DkgQuery,
+  EquivocationEvidence,
   ProtocolMessage,
 } from '../messages.ts';
 import { privateDigest, publicDigest } from '../signer/dkg.ts';
@@ -101,6 +103,12 @@ function goodPublics(run: DkgRun): number[] {
   return run.invited.filter((id) => has(run.publics, id) && !has(run.culprits, id));
 }
 
+function privateBegin(run: DkgRun): DkgPrivateBegin {
+  const echo: Record<string, string> = {};
+  for (const id of run.privateIds) echo[String(id)] = publicDigest(run.publics[String(id)]!);
+  return { type: 'dkg-private-begin', dkgId: run.dkgId, signerIds: run.privateIds, echo };
+}
+
 function toPrivate(s: CoordinatorState, env: Env): Out {
   const run = s.dkg!;
   const fed = s.config.federation;
@@ -115,10 +123,7 @@ function toPrivate(s: CoordinatorState, env: Env): Out {
   );
   return {
     state: armed.state,
-    effects: [
-      ...armed.effects,
-      broadcast({ type: 'dkg-private-begin', dkgId: run.dkgId, signerIds: ids }),
-    ],
+    effects: [...armed.effects, broadcast(privateBegin(next))],
   };
 }
 
@@ -177,8 +182,10 @@ function toEnd(s: CoordinatorState, env: Env): Out {
 
 export function onDkgEnd(s: CoordinatorState, from: number, m: DkgEnd, env: Env): Out {
   const run = s.dkg;
-  if (run === null || run.phase !== 'end' || m.dkgId !== run.dkgId)
+  if (run === null || m.dkgId !== run.dkgId || m.signerId !== from)
     return { state: s, effects: [] };
+  if (run.phase === 'private') return onEarlyDkgEnd(s, m, env);
+  if (run.phase !== 'end') return { state: s, effects: [] };
   if (m.signerId !== from || !run.endIds.includes(m.signerId) || has(run.ends, m.signerId))
     return { state: s, effects: [] };
   const next = { ...run, ends: { ...run.ends, [String(m.signerId)]: m } };
@@ -188,6 +195,44 @@ export function onDkgEnd(s: CoordinatorState, from: number, m: DkgEnd, env: Env)
 }
 
 /** Judges every DkgEnd: blames equivocators, senders of bad shares, and false accusers. */
+/** Two different messages both signed by the accused for this DKG prove its equivocation. */
+function judgeEquivocation(
+  s: CoordinatorState,
+  run: DkgRun,
+  reporter: number,
+  ev: EquivocationEvidence,
+  blame: (id: number, why: ExclusionReason) => void,
+): void {
+  const a = ev.message.signerId;
+  const ours = ev.kind === 'public' ? run.publics[String(a)] : run.privates[String(a)];
+  const differs =
+    ours !== undefined &&
+    (ev.kind === 'public'
+      ? publicDigest(ev.message as DkgPublicShares) !== publicDigest(ours as DkgPublicShares)
+      : privateDigest(ev.message as DkgPrivateShares) !== privateDigest(ours as DkgPrivateShares));
+  if (differs && ev.message.dkgId === run.dkgId && authentic(s, a, ev.message))
+    blame(a, 'equivocation');
+  else blame(reporter, 'false-complaint');
+}
+
+/**
+ * A signer refused to send private shares: a public package it holds differs from the
+ * coordinator's echo (round-1 equivocation). Judge the evidence now and restart without the liar.
+ */
+function onEarlyDkgEnd(s: CoordinatorState, m: DkgEnd, env: Env): Out {
+  const run = s.dkg!;
+  if (m.status.kind !== 'failure' || !run.privateIds.includes(m.signerId))
+    return { state: s, effects: [] };
+  const culprits: Record<string, ExclusionReason> = { ...run.culprits };
+  const blame = (id: number, why: ExclusionReason) => {
+    culprits[String(id)] ??= why;
+  };
+  for (const ev of m.status.equivocation) judgeEquivocation(s, run, m.signerId, ev, blame);
+  if (Object.keys(culprits).length === Object.keys(run.culprits).length)
+    blame(m.signerId, 'false-complaint'); // a failure report with no evidence
+  return attemptFailed({ ...s, dkg: { ...run, culprits } }, env, [], false);
+}
+
 function evaluate(s: CoordinatorState, env: Env): Out {
   const run = s.dkg!;
   const fed = s.config.federation;
@@ -208,20 +253,7 @@ function evaluate(s: CoordinatorState, env: Env): Out {
       if (end.status.groupKey !== groupKey) blame(r, 'wrong-group-key');
       continue;
     }
-    for (const ev of end.status.equivocation) {
-      const a = ev.message.signerId;
-      const ours = ev.kind === 'public' ? run.publics[String(a)] : run.privates[String(a)];
-      const differs =
-        ours !== undefined &&
-        (ev.kind === 'public'
-          ? publicDigest(ev.message as DkgPublicShares) !== publicDigest(ours as DkgPublicShares)
-          : privateDigest(ev.message as DkgPrivateShares) !==
-            privateDigest(ours as DkgPrivateShares));
-      // Two different messages both signed by `a` for this DKG prove equivocation.
-      if (differs && ev.message.dkgId === run.dkgId && authentic(s, a, ev.message))
-        blame(a, 'equivocation');
-      else blame(r, 'false-complaint');
-    }
+    for (const ev of end.status.equivocation) judgeEquivocation(s, run, r, ev, blame);
     for (const a of end.status.badPublicShares) {
       const theirs = run.publics[String(a)];
       if (theirs !== undefined && !verifyPublicPackage(ctxOf(run), theirs.package, fed.threshold))
@@ -284,14 +316,22 @@ function evaluate(s: CoordinatorState, env: Env): Out {
   return started;
 }
 
-/** Ends the attempt: restart without the culprits and silent parties, or report dkg-failed. */
-function attemptFailed(s: CoordinatorState, env: Env, silentEnd: number[] = []): Out {
+/**
+ * Ends the attempt: restart without the culprits and silent parties, or report dkg-failed.
+ * `timedOut`: the phase deadline passed, so those who did not answer it count as silent.
+ */
+function attemptFailed(
+  s: CoordinatorState,
+  env: Env,
+  silentEnd: number[] = [],
+  timedOut = true,
+): Out {
   const run = s.dkg!;
   const fed = s.config.federation;
   const silent = new Set<number>(silentEnd);
-  if (run.phase === 'public')
+  if (timedOut && run.phase === 'public')
     for (const id of run.invited) if (!has(run.publics, id)) silent.add(id);
-  if (run.phase === 'private')
+  if (timedOut && run.phase === 'private')
     for (const id of run.privateIds) if (!has(run.privates, id)) silent.add(id);
   const excluded: Record<string, ExclusionReason> = { ...run.excluded };
   for (const id of silent) excluded[String(id)] ??= 'silent';
@@ -385,9 +425,7 @@ export function resendDkg(s: CoordinatorState): CEffect[] {
   if (run.phase === 'private')
     return run.privateIds
       .filter((id) => !has(run.privates, id))
-      .map((id) =>
-        toSigner(id, { type: 'dkg-private-begin', dkgId: run.dkgId, signerIds: run.privateIds }),
-      );
+      .map((id) => toSigner(id, privateBegin(run)));
   if (run.phase === 'end') {
     const req = endBegin(run);
     return run.endIds.filter((id) => !has(run.ends, id)).map((id) => toSigner(id, req));

@@ -62,6 +62,7 @@ export function onDkgBegin(s: SignerState, m: DkgBegin, env: Env): Out {
     ownPublic,
     publics: { [config.id]: ownPublic },
     privateBegin: null,
+    privateEcho: null,
     ownPrivate: null,
     privates: {},
     endBegin: null,
@@ -116,12 +117,17 @@ export function onDkgPrivateBegin(s: SignerState, m: DkgPrivateBegin, env: Env):
   if (dkg === null || m.dkgId !== dkg.dkgId) return ignored(s, 'not-current', m.type);
   if (dkg.privateBegin !== null) {
     // A repeated request: re-send our shares (the coordinator did not get them) or re-query.
+    if (dkg.end !== null) return { state: s, effects: [send(toCoordinator(s), dkg.end)] };
     if (dkg.ownPrivate !== null)
       return { state: s, effects: [send({ kind: 'broadcast' }, dkg.ownPrivate)] };
     return progress(s, env, true);
   }
   // First request: peers' broadcasts may still be in flight; query only when it is repeated.
-  return progress({ ...s, dkg: { ...dkg, privateBegin: [...m.signerIds] } }, env, false);
+  return progress(
+    { ...s, dkg: { ...dkg, privateBegin: [...m.signerIds], privateEcho: { ...m.echo } } },
+    env,
+    false,
+  );
 }
 
 export function onDkgEndBegin(s: SignerState, m: DkgEndBegin, env: Env): Out {
@@ -144,6 +150,35 @@ function progress(s: SignerState, env: Env, query = false): Out {
     if (missing.length > 0) {
       if (query) effects.push(dkgQuery(s, missing));
       return { state, effects };
+    }
+    // Round-1 echo: encrypt only to public keys everyone holds identically. A party that showed
+    // us another version equivocated: report it with its signed message instead of encrypting
+    // (otherwise it could later "complain" that our share, sent to its other key, does not open).
+    const echo = dkg.privateEcho ?? {};
+    const forged = dkg.privateBegin.filter(
+      (id) => echo[String(id)] !== publicDigest(dkg.publics[id]!),
+    );
+    if (forged.length > 0) {
+      const end: DkgEnd = {
+        type: 'dkg-end',
+        dkgId: dkg.dkgId,
+        signerId: self,
+        status: {
+          kind: 'failure',
+          badPublicShares: [],
+          badPrivateShares: [],
+          equivocation: forged.map((id) => ({ kind: 'public', message: dkg.publics[id]! })),
+          missing: [],
+        },
+      };
+      return {
+        state: { ...state, dkg: { ...dkg, end } },
+        effects: [
+          { type: 'persist' },
+          send(toCoordinator(s), end),
+          { type: 'report', report: { kind: 'dkg-ended', dkgId: dkg.dkgId, success: false } },
+        ],
+      };
     }
     const recipients = dkg.privateBegin.map((id) => ({
       partyId: id,

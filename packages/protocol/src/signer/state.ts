@@ -29,6 +29,8 @@ export type SignerDkg = {
   ownPublic: DkgPublicShares;
   publics: Record<string, DkgPublicShares>;
   privateBegin: number[] | null;
+  /** The coordinator's digest of each listed signer's public shares (round-1 echo). */
+  privateEcho: Record<string, Hex> | null;
   ownPrivate: DkgPrivateShares | null;
   privates: Record<string, DkgPrivateShares>;
   endBegin: DkgEndBegin | null;
