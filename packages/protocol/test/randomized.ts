@@ -86,6 +86,7 @@ export function runSeed(seed: number, rounds: number): Omit<RunStats, 'seeds'> {
     .filter((id) => !bad.has(id) || adversaries.get(id) === 'slow')
     .reduce((w, id) => w + weights[id - 1]!, 0);
   const mustSign = sim.opts.faults?.drop === 0 && honestWeight >= threshold;
+  let deaths = 0;
   for (let i = 0; i < rounds; i++) {
     if (r() < 0.1) {
       const id = 1 + Math.floor(r() * n);
@@ -97,8 +98,10 @@ export function runSeed(seed: number, rounds: number): Omit<RunStats, 'seeds'> {
         restartAfter: 1 + Math.floor(r() * 300),
       });
     }
-    if (sim.coordinatorIds.length > 1 && r() < 0.02) {
-      // The active coordinator dies for good: the next in line takes over after the timeout.
+    if (deaths < sim.coordinatorIds.length - 1 && r() < 0.02) {
+      // The active coordinator dies for good (never the last one alive): the next in line
+      // takes over after the timeout.
+      deaths++;
       const active = sim.coordinatorIds.find((id) => sim.nodes.get(`c:${id}`)!.up)!;
       sim.planCrash({ node: `c:${active}`, when: () => true, beforeEffect: 0, restartAfter: 1e12 });
     }
