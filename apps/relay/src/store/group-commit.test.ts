@@ -53,6 +53,26 @@ describe('group commit', () => {
     await expect(gc.submit(() => insert.run(1))).rejects.toThrow('EIO');
     await expect(gc.submit(() => insert.run(2))).rejects.toThrow('EIO');
   });
+
+  it('refuses what was queued when an fsync failed, even if a later fsync succeeds', async () => {
+    let fail: (err: Error) => void = () => {};
+    let syncs = 0;
+    const { gc, insert, count } = setup(() => {
+      syncs++;
+      if (syncs > 1) return Promise.resolve();
+      return new Promise<void>((_resolve, reject) => {
+        fail = reject;
+      });
+    });
+    const first = gc.submit(() => insert.run(1));
+    await new Promise((r) => setImmediate(r));
+    expect(syncs).toBe(1);
+    const queued = gc.submit(() => insert.run(2)); // queued; its flush runs after the failure
+    fail(new Error('EIO'));
+    await expect(first).rejects.toThrow('EIO');
+    await expect(queued).rejects.toThrow('EIO');
+    expect(count()).toBe(1); // and it was never committed
+  });
 });
 
 describe('group commit maintenance', () => {

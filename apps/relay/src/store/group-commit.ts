@@ -80,6 +80,12 @@ export class GroupCommit {
     const batch = this.#queue;
     this.#queue = [];
     if (batch.length === 0) return;
+    if (this.#failed !== undefined) {
+      // Submitted before an fsync failed, flushed after: a later fsync succeeding proves nothing
+      // about the device, so these are refused like any submission after the failure.
+      for (const p of batch) p.reject(this.#failed);
+      return;
+    }
     const s = this.#stmt;
     const results: Settled[] = [];
     try {
