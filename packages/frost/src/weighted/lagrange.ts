@@ -1,5 +1,6 @@
 import { invertBatch } from '../math/scalar.ts';
 import { N } from './encoding.ts';
+import { WeightedError } from './errors.ts';
 import { SmallProduct } from './poly.ts';
 
 /**
@@ -13,12 +14,23 @@ export function lagrangeCoefficients(
   targets: readonly number[],
   totalKeys: number,
 ): bigint[] {
+  if (!Number.isSafeInteger(totalKeys) || totalKeys < 1)
+    throw new WeightedError('INVALID_INPUT', 'totalKeys must be a positive integer');
   const S = signingSet;
+  // A key id 0, out of range or repeated would give wrong coefficients without any error.
+  const inSet = new Uint8Array(totalKeys + 1);
+  for (const j of S) {
+    if (!Number.isSafeInteger(j) || j < 1 || j > totalKeys)
+      throw new WeightedError('INVALID_INPUT', `key id ${String(j)} is not in [1, ${totalKeys}]`);
+    if (inSet[j] === 1) throw new WeightedError('INVALID_INPUT', `key id ${j} appears twice`);
+    inSet[j] = 1;
+  }
+  for (const k of targets)
+    if (!Number.isSafeInteger(k) || inSet[k] !== 1)
+      throw new WeightedError('INVALID_INPUT', `key id ${String(k)} is not in the signing set`);
   const pS = new SmallProduct();
   for (const j of S) pS.mul(j);
   const prodS = pS.value();
-  const inSet = new Uint8Array(totalKeys + 1);
-  for (const j of S) inSet[j] = 1;
   const missing: number[] = [];
   for (let m = 1; m <= totalKeys; m++) if (inSet[m] === 0) missing.push(m);
   const useMissing = missing.length < S.length - 1;

@@ -14,6 +14,11 @@ import { powers, weightedPowers } from './poly.ts';
  * one MSM of K + T points. A wrong set passes with probability <= K/n (Schwartz-Zippel).
  */
 export function deriveKeyIdPublicShare(groupCommitments: readonly Point[], keyId: number): Point {
+  // Key id 0 would silently return the group key (the constant term).
+  if (!Number.isSafeInteger(keyId) || keyId < 1)
+    throw new WeightedError('INVALID_INPUT', 'key id must be a positive integer');
+  if (groupCommitments.length === 0)
+    throw new WeightedError('INVALID_INPUT', 'group commitments are empty');
   return msm(groupCommitments, powers(BigInt(keyId), groupCommitments.length));
 }
 

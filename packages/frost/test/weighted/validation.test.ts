@@ -3,7 +3,9 @@ import { aggregate } from '../../src/weighted/aggregate.ts';
 import { dkgRound1 } from '../../src/weighted/dkg.ts';
 import { G } from '../../src/weighted/encoding.ts';
 import { WeightedError } from '../../src/weighted/errors.ts';
+import { lagrangeCoefficients } from '../../src/weighted/lagrange.ts';
 import { createLayout, unweightedLayout } from '../../src/weighted/layout.ts';
+import { deriveKeyIdPublicShare } from '../../src/weighted/publicShares.ts';
 import { commit, sign } from '../../src/weighted/signing.ts';
 import { signingContext } from '../../src/weighted/signingContext.ts';
 import {
@@ -168,5 +170,24 @@ describe('input validation at the boundary', () => {
       code(() => signingContext(groupKey, { suite: 'taproot', merkleRoot: new Uint8Array(31) })),
     ).toBe('INVALID_INPUT');
     expect(code(() => commit(key(1), mode, 0, random))).toBe('INVALID_INPUT');
+  });
+
+  it('rejects key ids that are zero, out of range, repeated or not in the signing set', () => {
+    const bad = (f: () => unknown, re: RegExp): void => {
+      expect(f).toThrow(WeightedError);
+      expect(f).toThrow(re);
+    };
+    expect(lagrangeCoefficients([1, 2, 3], [2], 5)).toHaveLength(1);
+    bad(() => lagrangeCoefficients([0, 1, 2], [1], 5), /key id 0 is not in \[1, 5\]/);
+    bad(() => lagrangeCoefficients([1, 2, 6], [1], 5), /key id 6 is not in/);
+    bad(() => lagrangeCoefficients([1, 2.5], [1], 5), /key id 2.5 is not in/);
+    bad(() => lagrangeCoefficients([1, 2, 2], [1], 5), /appears twice/);
+    bad(() => lagrangeCoefficients([1, 2, 3], [4], 5), /not in the signing set/);
+    bad(() => lagrangeCoefficients([1, 2], [1], 0), /totalKeys/);
+    const A = [G, G.double()];
+    expect(deriveKeyIdPublicShare(A, 1).equals(G.multiply(3n))).toBe(true);
+    bad(() => deriveKeyIdPublicShare(A, 0), /positive integer/);
+    bad(() => deriveKeyIdPublicShare(A, -1), /positive integer/);
+    bad(() => deriveKeyIdPublicShare([], 1), /empty/);
   });
 });
