@@ -111,6 +111,13 @@ describe('BitcoinRpc over recorded Bitcoin Core results', () => {
     const [r] = await rpc.testMempoolAccept(['0200']);
     expect(r).toMatchObject({ allowed: true, vsize: 154 });
     expect(seen.at(-1)!.body.params).toEqual([['0200']]);
+    const calls = seen.length;
+    // NaN would be sent as null (Core's default), a negative rate is meaningless: both refused.
+    await expect(rpc.sendRawTransaction('0200', Number.NaN)).rejects.toThrow(RangeError);
+    await expect(rpc.sendRawTransaction('0200', -1)).rejects.toThrow(RangeError);
+    await expect(rpc.testMempoolAccept(['0200'], Infinity)).rejects.toThrow(RangeError);
+    await expect(rpc.testMempoolAccept([])).rejects.toThrow(TypeError);
+    expect(seen.length).toBe(calls);
   });
 
   it('finds the wallet UTXOs by listunspent or scantxoutset, amounts in sats', async () => {
@@ -127,6 +134,14 @@ describe('BitcoinRpc over recorded Bitcoin Core results', () => {
       49_990_000n,
       2_500_000_000n,
     ]);
+    const calls = seen.length;
+    await expect(rpc.listUnspent({ minConf: -1 })).rejects.toThrow(RangeError);
+    await expect(rpc.listUnspent({ minConf: 1.5 })).rejects.toThrow(RangeError);
+    await expect(rpc.listUnspent({ minConf: 6, maxConf: 1 })).rejects.toThrow(RangeError);
+    await expect(rpc.listUnspent({ addresses: [''] })).rejects.toThrow(TypeError);
+    await expect(rpc.scanTxOutSet([])).rejects.toThrow(RangeError);
+    await expect(rpc.scanTxOutSet([42 as unknown as string])).rejects.toThrow(TypeError);
+    expect(seen.length).toBe(calls);
   });
 
   it('estimates fees, and reports when it cannot', async () => {

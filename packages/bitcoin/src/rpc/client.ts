@@ -166,7 +166,26 @@ export function createBitcoinRpc(opts: BitcoinRpcOptions): BitcoinRpc {
     return result.data;
   }
 
-  const maxFee = (rate: number | undefined): unknown[] => (rate === undefined ? [] : [rate]);
+  // JSON.stringify turns NaN and Infinity into null, which Core reads as "default": refuse them.
+  const maxFee = (rate: number | undefined): unknown[] => {
+    if (rate === undefined) return [];
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
+      throw new RangeError(`"maxFeeRate" expected a non-negative BTC/kvB number, got ${rate}`);
+    }
+    return [rate];
+  };
+  const confs = (v: number | undefined, field: string, fallback: number): number => {
+    if (v === undefined) return fallback;
+    if (!Number.isSafeInteger(v) || v < 0) {
+      throw new RangeError(`"${field}" expected a non-negative integer, got ${v}`);
+    }
+    return v;
+  };
+  const strings = (v: readonly unknown[], field: string): void => {
+    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && s.length > 0)) {
+      throw new TypeError(`"${field}" expected an array of non-empty strings`);
+    }
+  };
 
   return Object.freeze({
     call,
@@ -210,21 +229,29 @@ export function createBitcoinRpc(opts: BitcoinRpcOptions): BitcoinRpc {
       return call('sendrawtransaction', [txHex, ...maxFee(maxFeeRate)], hashSchema);
     },
     testMempoolAccept: async (txHexes: readonly string[], maxFeeRate?: number) => {
-      if (!txHexes.every((t) => hexSchema.safeParse(t).success && t.length > 0)) {
-        throw new TypeError('"txHexes" expected lowercase hex strings');
+      if (
+        !Array.isArray(txHexes) ||
+        txHexes.length === 0 ||
+        !txHexes.every((t) => hexSchema.safeParse(t).success && t.length > 0)
+      ) {
+        throw new TypeError('"txHexes" expected one or more lowercase hex strings');
       }
       return call('testmempoolaccept', [txHexes, ...maxFee(maxFeeRate)], mempoolAcceptSchema);
     },
     listUnspent: async (
       o: { minConf?: number; maxConf?: number; addresses?: readonly string[] } = {},
-    ) =>
-      call(
-        'listunspent',
-        [o.minConf ?? 1, o.maxConf ?? 9_999_999, o.addresses ?? []],
-        unspentSchema,
-      ),
-    scanTxOutSet: async (descriptors: readonly string[]) =>
-      call('scantxoutset', ['start', descriptors], scanTxOutSetSchema),
+    ) => {
+      const minConf = confs(o.minConf, 'minConf', 1);
+      const maxConf = confs(o.maxConf, 'maxConf', 9_999_999);
+      if (maxConf < minConf) throw new RangeError('"maxConf" expected >= "minConf"');
+      if (o.addresses !== undefined) strings(o.addresses, 'addresses');
+      return call('listunspent', [minConf, maxConf, o.addresses ?? []], unspentSchema);
+    },
+    scanTxOutSet: async (descriptors: readonly string[]) => {
+      strings(descriptors, 'descriptors');
+      if (descriptors.length === 0) throw new RangeError('"descriptors" expected at least one');
+      return call('scantxoutset', ['start', descriptors], scanTxOutSetSchema);
+    },
     estimateSmartFee: async (confTarget: number, mode?: EstimateMode) => {
       if (!Number.isInteger(confTarget) || confTarget < 1 || confTarget > 1008) {
         throw new RangeError(`"confTarget" expected 1..1008, got ${confTarget}`);
