@@ -293,6 +293,11 @@ describe('stacks api over the simnet', () => {
     expect(cvToString(Cl.deserialize(((await entry.json()) as { data: string }).data))).toBe(
       '(some u5)',
     );
+    const malformed = await fetch(
+      `${devnet.stacksUrl}/v2/map_entry/${devnet.deployer}/counter/counts?proof=0`,
+      { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '"0x0c' },
+    );
+    expect(malformed.status).toBe(400);
     const admin = await get(`/v2/data_var/${devnet.deployer}/counter/admin`);
     expect(cvToString(Cl.deserialize(admin.data as string))).toBe(devnet.deployer);
     const fees = await fetch(`${devnet.stacksUrl}/v2/fees/transaction`, {

@@ -276,7 +276,14 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
       if (!id || !chain.contractInterface(id))
         return reply.code(404).send({ error: 'no such contract' });
       let key = req.body;
-      if (typeof key === 'string' && key.startsWith('"')) key = JSON.parse(key);
+      if (typeof key === 'string' && key.startsWith('"')) {
+        // A text/plain body may carry the JSON string; a malformed one is the caller's error.
+        try {
+          key = JSON.parse(key);
+        } catch {
+          key = undefined;
+        }
+      }
       if (typeof key !== 'string' || !HEX.test(key))
         return badRequest(reply, 'body must be a hex-serialized Clarity key');
       try {
