@@ -80,5 +80,17 @@ export {
   taggedHash,
 } from './relay-api.ts';
 export { announceKey, type SealOptions, seal } from './seal.ts';
+// Signer API v1 (the operator-facing HTTP bodies of a signer; see docs/protocol/wire.md).
+export {
+  ListWithdrawalsQuery,
+  ListWithdrawalsResponse,
+  Recipient,
+  ReviewDecision,
+  ReviewStatus,
+  Sats,
+  SignerPolicy,
+  SignerStatus,
+  WithdrawalReview,
+} from './signer-api.ts';
 export { noncePair, tweak } from './signing.ts';
 export { taprootOutputKey } from './taproot.ts';

@@ -1,0 +1,120 @@
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { describe, expect, test } from 'vitest';
+import {
+  ListWithdrawalsQuery,
+  ListWithdrawalsResponse,
+  Recipient,
+  ReviewDecision,
+  SignerPolicy,
+  SignerStatus,
+  WithdrawalReview,
+} from './signer-api.ts';
+
+const sk = new Uint8Array(32).fill(7);
+const status: SignerStatus = {
+  partyId: 3,
+  publicKey: bytesToHex(schnorr.getPublicKey(sk)),
+  keyIds: [5, 6],
+  aggregateKey: bytesToHex(secp256k1.getPublicKey(sk, true)),
+  threshold: 7,
+  chainTip: { burnHeight: 120, burnHash: 'ab'.repeat(32) },
+  dkgId: 2,
+  pendingReviews: 1,
+  version: '0.1.0',
+};
+const pending: WithdrawalReview = {
+  requestId: 4,
+  amount: 100_000,
+  maxFee: 2_000,
+  recipient: { version: 4, hashbytes: '11'.repeat(20) },
+  sender: 'ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM',
+  blockHeight: 17,
+  status: 'pending',
+  decidedBy: null,
+  reason: null,
+  decidedAt: null,
+};
+
+describe('signer API bodies', () => {
+  test('valid bodies parse to themselves', () => {
+    expect(SignerStatus.parse(status)).toEqual(status);
+    expect(WithdrawalReview.parse(pending)).toEqual(pending);
+    const decided = {
+      ...pending,
+      status: 'rejected',
+      decidedBy: 'operator',
+      reason: 'sanctioned',
+      decidedAt: 1,
+    };
+    expect(WithdrawalReview.parse(decided)).toEqual(decided);
+    expect(ListWithdrawalsResponse.parse({ items: [pending], next: 4 }).items).toHaveLength(1);
+    expect(ReviewDecision.parse({ decision: 'accept' })).toEqual({ decision: 'accept' });
+  });
+
+  test('no body accepts an extra field (a server cannot smuggle a secret key out)', () => {
+    expect(SignerStatus.safeParse({ ...status, secretKey: '00'.repeat(32) }).success).toBe(false);
+    const policy = {
+      autoApproveMaxAmount: 1,
+      autoRejectRecipients: [],
+      manualReview: true,
+      maxFeeRate: 50,
+    };
+    expect(SignerPolicy.parse(policy)).toEqual(policy);
+    expect(SignerPolicy.safeParse({ ...policy, privateKey: 'x' }).success).toBe(false);
+    expect(ReviewDecision.safeParse({ decision: 'accept', by: 'me' }).success).toBe(false);
+  });
+
+  test('keys must be on the curve', () => {
+    let x = 5n;
+    // find an x with no point on the curve
+    const P = 2n ** 256n - 2n ** 32n - 977n;
+    const isSquare = (v: bigint) => {
+      let r = 1n;
+      let b = v % P;
+      let e = (P - 1n) / 2n;
+      while (e > 0n) {
+        if (e & 1n) r = (r * b) % P;
+        b = (b * b) % P;
+        e >>= 1n;
+      }
+      return r === 1n;
+    };
+    while (isSquare((x * x * x + 7n) % P)) x++;
+    const offCurve = x.toString(16).padStart(64, '0');
+    expect(SignerStatus.safeParse({ ...status, publicKey: offCurve }).success).toBe(false);
+    expect(SignerStatus.safeParse({ ...status, aggregateKey: `02${offCurve}` }).success).toBe(
+      false,
+    );
+    expect(
+      SignerStatus.safeParse({ ...status, aggregateKey: `04${'00'.repeat(32)}` }).success,
+    ).toBe(false);
+  });
+
+  test('recipients follow the withdrawal contract: versions 0-4 take 20 bytes, 5-6 take 32', () => {
+    expect(Recipient.safeParse({ version: 0, hashbytes: '00'.repeat(20) }).success).toBe(true);
+    expect(Recipient.safeParse({ version: 6, hashbytes: '00'.repeat(32) }).success).toBe(true);
+    expect(Recipient.safeParse({ version: 4, hashbytes: '00'.repeat(32) }).success).toBe(false);
+    expect(Recipient.safeParse({ version: 5, hashbytes: '00'.repeat(20) }).success).toBe(false);
+    expect(Recipient.safeParse({ version: 7, hashbytes: '00'.repeat(32) }).success).toBe(false);
+  });
+
+  test('a review is pending exactly when it has no decision', () => {
+    expect(WithdrawalReview.safeParse({ ...pending, decidedBy: 'policy' }).success).toBe(false);
+    expect(WithdrawalReview.safeParse({ ...pending, status: 'accepted' }).success).toBe(false);
+  });
+
+  test('bad ids, amounts and pages are refused', () => {
+    expect(SignerStatus.safeParse({ ...status, partyId: 0 }).success).toBe(false);
+    expect(WithdrawalReview.safeParse({ ...pending, amount: -1 }).success).toBe(false);
+    expect(WithdrawalReview.safeParse({ ...pending, sender: 'not-a-principal' }).success).toBe(
+      false,
+    );
+    expect(ListWithdrawalsQuery.parse({ limit: '20' })).toEqual({ limit: 20 });
+    expect(ListWithdrawalsQuery.safeParse({ limit: '0' }).success).toBe(false);
+    expect(ListWithdrawalsQuery.safeParse({ status: 'maybe' }).success).toBe(false);
+    expect(ReviewDecision.safeParse({ decision: 'reject', reason: 'x'.repeat(281) }).success).toBe(
+      false,
+    );
+  });
+});
