@@ -1,24 +1,13 @@
-import { signRelayRequest } from '@peg/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hex, secretKey, tempDir } from './helpers.ts';
+import { hex, tempDir } from './helpers.ts';
 import { checkInbox, getToken, postOnce, prng, readAll, runLoad } from './load.ts';
 import { type NatsCluster, startNats } from './nats-server.ts';
-import { type RelayProcess, startRelay, writeMembers } from './relay-process.ts';
+import { type RelayProcess, signer, startRelay, writeMembers } from './relay-process.ts';
 
 // Several relay processes serving one federation through JetStream, and a 3-node JetStream
 // cluster losing a node under load.
 
 const SEED = Number(process.env.PEG_CRASH_SEED ?? 20_261_121);
-
-const signer = (party: number) => (method: string, path: string) =>
-  signRelayRequest(secretKey(party), {
-    federation: 'crash',
-    method,
-    pathAndQuery: path,
-    body: new Uint8Array(),
-    timestamp: Date.now(),
-    party: String(party),
-  });
 
 describe('JetStream: several relays, a 3-node cluster', () => {
   const dir = tempDir('peg-cluster-');

@@ -1,9 +1,8 @@
-import { signRelayRequest } from '@peg/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secretKey, tempDir } from './helpers.ts';
+import { tempDir } from './helpers.ts';
 import { checkInbox, getToken, postOnce, prng, readAll, runLoad } from './load.ts';
 import { type NatsCluster, startNats } from './nats-server.ts';
-import { type RelayProcess, startRelay, writeMembers } from './relay-process.ts';
+import { type RelayProcess, signer, startRelay, writeMembers } from './relay-process.ts';
 
 // Crash tests: kill -9 the relay process at random moments under concurrent load, restart it,
 // and compare the stored inboxes with what the clients were acknowledged. Bounded: a few rounds,
@@ -12,16 +11,6 @@ import { type RelayProcess, startRelay, writeMembers } from './relay-process.ts'
 const SEED = Number(process.env.PEG_CRASH_SEED ?? 20_261_121);
 const ROUNDS = 3;
 const WORKERS = 8;
-
-const signer = (party: number) => (method: string, path: string) =>
-  signRelayRequest(secretKey(party), {
-    federation: 'crash',
-    method,
-    pathAndQuery: path,
-    body: new Uint8Array(),
-    timestamp: Date.now(),
-    party: String(party),
-  });
 
 async function crashRounds(
   args: string[],

@@ -1,21 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { signRelayRequest } from '@peg/wire';
 import { afterAll, describe, expect, it } from 'vitest';
-import { membersFile, secretKey, tempDir } from './helpers.ts';
+import { membersFile, tempDir } from './helpers.ts';
 import { getToken } from './load.ts';
-import { startRelay, writeMembers } from './relay-process.ts';
+import { signer, startRelay, writeMembers } from './relay-process.ts';
 
 // The CLI process: graceful shutdown and membership reload on SIGHUP.
-
-const signer = (party: number) => (method: string, path: string) =>
-  signRelayRequest(secretKey(party), {
-    federation: 'crash',
-    method,
-    pathAndQuery: path,
-    body: new Uint8Array(),
-    timestamp: Date.now(),
-    party: String(party),
-  });
 
 describe('peg-relay process', () => {
   const dir = tempDir('peg-proc-');

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { membersFile } from './helpers.ts';
+import { signRelayRequest } from '@peg/wire';
+import { membersFile, secretKey } from './helpers.ts';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -14,6 +15,17 @@ export function writeMembers(dir: string, n = 3, federation = 'crash'): string {
   writeFileSync(file, JSON.stringify(membersFile(n, federation)));
   return file;
 }
+
+/** Signs a bodiless request as member `party` of the `crash` federation of writeMembers. */
+export const signer = (party: number) => (method: string, path: string) =>
+  signRelayRequest(secretKey(party), {
+    federation: 'crash',
+    method,
+    pathAndQuery: path,
+    body: new Uint8Array(),
+    timestamp: Date.now(),
+    party: String(party),
+  });
 
 export type RelayProcess = {
   port: number;
