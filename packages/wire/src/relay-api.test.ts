@@ -51,6 +51,18 @@ describe('relay API schemas', () => {
     expect(ReadInboxQuery.safeParse({ other: '1' }).success).toBe(false);
   });
 
+  it.each([
+    ['empty after', { after: '' }],
+    ['blank after', { after: ' 5' }],
+    ['hex after', { after: '0x10' }],
+    ['exponent after', { after: '1e3' }],
+    ['leading zero', { after: '05' }],
+    ['empty wait', { wait: '' }],
+    ['repeated after', { after: ['1', '2'] }],
+  ])('rejects a read query with %s (never read as another number)', (_name, query) => {
+    expect(ReadInboxQuery.safeParse(query).success).toBe(false);
+  });
+
   it('rejects a negative ack cursor and a lenient error body', () => {
     expect(AckRequest.safeParse({ cursor: -1 }).success).toBe(false);
     expect(RelayError.safeParse({ error: 'internal', message: 'x', stack: 's' }).success).toBe(

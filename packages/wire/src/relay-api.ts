@@ -57,11 +57,18 @@ export const InboxMessage = z.strictObject({
 });
 export type InboxMessage = z.infer<typeof InboxMessage>;
 
+// A query-string integer: plain decimal digits only. Number() alone would read `after=` as 0
+// (silently the start of the inbox instead of the cursor), and accept `0x10`, `1e3`, ` 5`.
+const QueryInt = z
+  .string()
+  .regex(/^(?:0|[1-9][0-9]{0,15})$/, 'a decimal integer')
+  .transform(Number);
+
 /** Query of GET /v1/inboxes/:party/messages (`after` defaults to the acknowledged cursor). */
 export const ReadInboxQuery = z.strictObject({
-  after: z.coerce.number().pipe(Seq).optional(),
-  limit: z.coerce.number().pipe(z.int().min(1).max(1000)).default(100),
-  wait: z.coerce.number().pipe(z.int().min(0).max(30_000)).default(0),
+  after: QueryInt.pipe(Seq).optional(),
+  limit: QueryInt.pipe(z.int().min(1).max(1000)).default(100),
+  wait: QueryInt.pipe(z.int().min(0).max(30_000)).default(0),
 });
 export type ReadInboxQuery = z.infer<typeof ReadInboxQuery>;
 
