@@ -186,6 +186,15 @@ describe('bitcoin rpc: the rest of the subset', () => {
       (await raw({ id: 3, method: 'getmempoolentry', params: [txid] })).body?.result,
     ).toHaveProperty('fees');
     const hexTx = await rpc.getRawTransaction(txid);
+    // A block hash is checked like bitcoind does, and a mempool transaction is in no block.
+    const tip = await rpc.getBestBlockHash();
+    expect(
+      (await raw({ id: 10, method: 'getrawtransaction', params: [txid, false, 'xyz'] })).body
+        ?.error,
+    ).toMatchObject({ code: -8 });
+    expect(
+      (await raw({ id: 11, method: 'getrawtransaction', params: [txid, false, tip] })).body?.error,
+    ).toMatchObject({ code: -5, message: expect.stringContaining('provided block') });
     const decoded = (await raw({ id: 4, method: 'decoderawtransaction', params: [hexTx] })).body
       ?.result as {
       txid: string;
@@ -200,6 +209,16 @@ describe('bitcoin rpc: the rest of the subset', () => {
       .result as { height: number; nTx: number };
     expect(header.height).toBe(await rpc.getBlockCount());
     expect((await rpc.getBlock(hash!)).tx).toContain(txid);
+    expect(await rpc.getRawTransaction(txid, hash!)).toBe(hexTx);
+    expect(
+      (
+        await raw({
+          id: 12,
+          method: 'getrawtransaction',
+          params: [txid, false, hash!.toUpperCase()],
+        })
+      ).body?.result,
+    ).toBe(hexTx);
     expect((await raw({ id: 7, method: 'getrawmempool', params: [] })).body?.result).toEqual([]);
     expect(
       (await raw({ id: 8, method: 'faucet', params: [bobAddress, 'lots'] })).body?.error,

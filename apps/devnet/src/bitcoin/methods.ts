@@ -140,11 +140,18 @@ export const methods: Record<string, Method> = {
   },
   getrawtransaction: (node, [txid, verbose, blockHash]) => {
     const id = hash(txid, 'txid');
+    const inBlock =
+      blockHash === undefined || blockHash === null
+        ? undefined
+        : blockOr404(node, hash(blockHash, 'blockhash'));
     const record = node.ledger.transaction(id);
-    if (
-      !record ||
-      (blockHash !== undefined && blockHash !== null && record.blockHash !== blockHash)
-    ) {
+    if (inBlock && record?.blockHash !== inBlock.hash) {
+      throw new RpcError(
+        RPC_INVALID_ADDRESS_OR_KEY,
+        'No such transaction found in the provided block. Use gettransaction for wallet transactions.',
+      );
+    }
+    if (!record) {
       throw new RpcError(
         RPC_INVALID_ADDRESS_OR_KEY,
         'No such mempool or blockchain transaction. Use gettransaction for wallet transactions.',
