@@ -1,4 +1,4 @@
-import { Cl, type ClarityValue } from '@stacks/transactions';
+import { Cl, type ClarityValue, validateStacksAddress } from '@stacks/transactions';
 import { createApiClient, getContractPrintEvents, getNonces, getTransaction } from './api.ts';
 import type { ContractCallSpec, ContractRole } from './calls.ts';
 import { bufferOf, optionalOf, principalOf, uintOf } from './clarity.ts';
@@ -33,6 +33,21 @@ export type WaitOptions = {
 export const MAX_REQUEST_RANGE = 500;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// Principals and txids go into URL paths: anything else could reach another endpoint.
+function checkPrincipal(principal: string): void {
+  const [address = '', name, ...more] = String(principal).split('.');
+  const nameOk = name === undefined || /^[a-zA-Z][a-zA-Z0-9_-]{0,127}$/.test(name);
+  if (more.length > 0 || !nameOk || !validateStacksAddress(address)) {
+    throw new TypeError('"principal" expected a Stacks address or contract principal');
+  }
+}
+
+function checkTxid(txid: string): void {
+  if (typeof txid !== 'string' || !/^(0x)?[0-9a-fA-F]{64}$/.test(txid)) {
+    throw new TypeError('"txid" expected 32 bytes of hex, optionally with 0x');
+  }
+}
 
 /**
  * A typed client of a Stacks node (`nodeUrl`, `/v2/...`) and Stacks API (`apiUrl`,
@@ -139,14 +154,25 @@ export function createStacksClient(options: StacksClientOptions) {
       ),
 
     /** `print` events of one contract at or above a Stacks block height, oldest first. */
-    getContractEvents: (role: ContractRole, sinceHeight: number) =>
-      getContractPrintEvents(api, o.apiUrl, contractId(role), sinceHeight),
+    getContractEvents: async (role: ContractRole, sinceHeight: number) => {
+      // NaN would compare false with every height and page through the whole history.
+      if (!Number.isSafeInteger(sinceHeight) || sinceHeight < 0) {
+        throw new RangeError(`"sinceHeight" expected a non-negative integer, got ${sinceHeight}`);
+      }
+      return getContractPrintEvents(api, o.apiUrl, contractId(role), sinceHeight);
+    },
 
     /** Account nonces from the Stacks API (`/extended/v1/address/{principal}/nonces`). */
-    getNonces: (principal: string) => getNonces(api, o.apiUrl, principal),
+    getNonces: async (principal: string) => {
+      checkPrincipal(principal);
+      return getNonces(api, o.apiUrl, principal);
+    },
 
     /** STX balance and next nonce from the node (`/v2/accounts/{principal}`). */
-    getAccount: (principal: string) => getAccount(o.fetch, o.nodeUrl, principal),
+    getAccount: async (principal: string) => {
+      checkPrincipal(principal);
+      return getAccount(o.fetch, o.nodeUrl, principal);
+    },
 
     /** Builds and signs a single-sig call of one of our contracts. */
     buildCall: (spec: ContractCallSpec, auth: { senderKey: string; nonce: bigint; fee: bigint }) =>
@@ -179,6 +205,7 @@ export function createStacksClient(options: StacksClientOptions) {
 
     /** `GET /extended/v1/tx/{txid}`; undefined while the API does not know it. */
     getTransaction: async (txid: string): Promise<TransactionInfo | undefined> => {
+      checkTxid(txid);
       const tx = await getTransaction(api, o.apiUrl, txid);
       if (!tx) return undefined;
       const { txIndex: _ignored, ...info } = tx;
@@ -191,6 +218,7 @@ export function createStacksClient(options: StacksClientOptions) {
       const timeoutMs = wait.timeoutMs ?? 120_000;
       if (!(pollMs > 0) || !(timeoutMs >= 0))
         throw new RangeError('"pollMs" must be > 0 and "timeoutMs" >= 0');
+      checkTxid(txid);
       const sleep = wait.sleep ?? defaultSleep;
       const polls = Math.floor(timeoutMs / pollMs) + 1;
       let last: TransactionInfo | undefined;

@@ -62,6 +62,13 @@ describe('contract print events since a height', () => {
     });
   });
 
+  it('refuses a height that is not a non-negative integer, before any request', async () => {
+    const { client, fetch } = make([]);
+    await expect(client.getContractEvents('registry', Number.NaN)).rejects.toThrow(RangeError);
+    await expect(client.getContractEvents('registry', -1)).rejects.toThrow(RangeError);
+    expect(fetch.calls).toHaveLength(0);
+  });
+
   it('stops at the first event below the height, without reading further pages', async () => {
     const txs = fixture<Tx[]>('txs.json');
     const rotation = page.results.find((r) => r.contract_log.value.repr.includes('key-rotation'))!;

@@ -44,6 +44,11 @@ describe('chain tip and accounts', () => {
       `/extended/v1/address/${who}/nonces`,
       `/v2/accounts/${who}`,
     ]);
+    // Principals go into the URL path: anything else is refused before a request is made.
+    await expect(c.getAccount(`${who}/../../v2/info`)).rejects.toThrow(TypeError);
+    await expect(c.getNonces('not-a-principal')).rejects.toThrow(TypeError);
+    await expect(c.getNonces(`${who}.a.b`)).rejects.toThrow(TypeError);
+    expect(fetch.calls).toHaveLength(2);
   });
 
   it('uses a separate API base URL when given one', async () => {

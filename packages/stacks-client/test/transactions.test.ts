@@ -227,6 +227,9 @@ describe('broadcast and status', () => {
       result: undefined,
     });
     expect(await client.getTransaction('cd'.repeat(32))).toBeUndefined();
+    // A txid goes into the URL path: only 32 bytes of hex are asked for.
+    await expect(client.getTransaction('../v2/info')).rejects.toThrow(TypeError);
+    await expect(client.waitForTransaction('ab')).rejects.toThrow(TypeError);
   });
 
   it('waits through not-found and pending until final', async () => {
