@@ -1,6 +1,6 @@
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, concatBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 
 // The relay's HTTP API v1: request and response bodies, the error body, and the request
@@ -172,10 +172,9 @@ export type RelayAuthFields = {
   party: string;
 };
 
-/** BIP340 tagged hash: SHA256(SHA256(tag) || SHA256(tag) || msg). */
+/** BIP340 tagged hash: SHA256(SHA256(tag) || SHA256(tag) || msg) (noble's, as digest.ts uses). */
 export function taggedHash(tag: string, msg: Uint8Array): Uint8Array {
-  const t = sha256(utf8ToBytes(tag));
-  return sha256(concatBytes(t, t, msg));
+  return schnorr.utils.taggedHash(tag, msg);
 }
 
 /** The 32-byte digest a member signs with BIP340 for one request. */
