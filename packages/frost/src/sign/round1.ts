@@ -3,6 +3,7 @@
  * commitments D = d·G, E = e·G.
  * @module
  */
+import { abytes } from '../assert.ts';
 import type { Ciphersuite } from '../ciphersuite.ts';
 import { parseSecret, randomBytesFrom } from '../keys/packages.ts';
 import type { FrostSecret, GenNonce, RNG } from '../keys/types.ts';
@@ -11,6 +12,8 @@ import { encodeScalar } from '../math/scalar.ts';
 
 /** nonce_generate(secret): H3(random_bytes(32) ‖ SerializeScalar(secret)). */
 export function nonceGenerate(suite: Ciphersuite, secret: Uint8Array, rng: RNG): bigint {
+  // A shorter secret would be hashed silently; the message names the field, never its bytes.
+  abytes(secret, 'secret', 32);
   const buf = new Uint8Array(64);
   buf.set(randomBytesFrom(rng, 32), 0);
   buf.set(secret, 32);

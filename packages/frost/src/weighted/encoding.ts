@@ -27,6 +27,9 @@ export function readU32(bytes: Uint8Array, offset: number): number {
 }
 
 export function scalarToBytes(s: bigint): Uint8Array {
+  // Checked here: noble's own range error prints the value, and it may be a secret.
+  if (typeof s !== 'bigint' || s < 0n || s >= N)
+    throw new WeightedError('MALFORMED_SCALAR', 'scalar is not in [0, n)');
   return numberToBytesBE(s, 32);
 }
 

@@ -132,6 +132,8 @@ export function sign(
     const x = key.keyIdSecrets.get(k);
     if (x === undefined)
       throw new WeightedError('INVALID_INPUT', `missing the secret of key id ${k}`);
+    if (typeof x !== 'bigint' || x < 0n || x >= N)
+      throw new WeightedError('MALFORMED_SCALAR', `the secret of key id ${k} is not in [0, n)`);
     sumLx += (lambdas[j] as bigint) * x;
     sumL += lambdas[j] as bigint;
   });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SECP256K1 } from '../../src/ciphersuite.ts';
+import { nonceGenerate as standardNonceGenerate } from '../../src/sign/round1.ts';
 import { aggregate } from '../../src/weighted/aggregate.ts';
 import { dkgRound1 } from '../../src/weighted/dkg.ts';
 import { G } from '../../src/weighted/encoding.ts';
@@ -6,7 +8,7 @@ import { WeightedError } from '../../src/weighted/errors.ts';
 import { lagrangeCoefficients } from '../../src/weighted/lagrange.ts';
 import { createLayout, unweightedLayout } from '../../src/weighted/layout.ts';
 import { deriveKeyIdPublicShare } from '../../src/weighted/publicShares.ts';
-import { commit, sign } from '../../src/weighted/signing.ts';
+import { commit, nonceGenerate, sign } from '../../src/weighted/signing.ts';
 import { signingContext } from '../../src/weighted/signingContext.ts';
 import {
   decodeSignatureShares,
@@ -189,5 +191,38 @@ describe('input validation at the boundary', () => {
     bad(() => deriveKeyIdPublicShare(A, 0), /positive integer/);
     bad(() => deriveKeyIdPublicShare(A, -1), /positive integer/);
     bad(() => deriveKeyIdPublicShare([], 1), /empty/);
+  });
+
+  it('rejects out-of-range secret scalars without printing them', () => {
+    const layout = unweightedLayout(3, 2);
+    const groupKey = G.multiply(5n);
+    const mode = { suite: 'secp256k1' } as const;
+    const secret = -123456789123456789n;
+    const noLeak = (f: () => unknown): void => {
+      let err: unknown;
+      try {
+        f();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(WeightedError);
+      expect((err as Error).message).not.toContain('123456789');
+    };
+    noLeak(() => nonceGenerate(SECP256K1, random(32), secret));
+    const key = (id: number, x: bigint) => ({
+      layout,
+      partyId: id,
+      groupKey,
+      keyIdSecrets: new Map([[id, x]]),
+    });
+    noLeak(() => commit(key(1, secret), mode, 1, random));
+    const n1 = commit(key(1, 8n), mode, 1, random);
+    const n2 = commit(key(2, 9n), mode, 1, random);
+    const pkg = { messages: [random(32)], commitments: [n1.commitments, n2.commitments] };
+    noLeak(() => sign(key(1, secret), n1, pkg, mode));
+    noLeak(() => sign(key(1, 123456789n + (1n << 256n)), n1, pkg, mode));
+    expect(n1.spent).toBe(false);
+    expect(sign(key(1, 8n), n1, pkg, mode).shares).toHaveLength(1);
+    expect(() => standardNonceGenerate(SECP256K1, new Uint8Array(31), random)).toThrow(RangeError);
   });
 });
