@@ -51,7 +51,8 @@ function checkTxid(txid: string): void {
 
 /**
  * A typed client of a Stacks node (`nodeUrl`, `/v2/...`) and Stacks API (`apiUrl`,
- * `/extended/...`) for the peg contracts. Every method throws a StacksClientError subclass.
+ * `/extended/...`) for the peg contracts. A failed exchange throws a StacksClientError subclass;
+ * bad arguments throw TypeError or RangeError before any request.
  */
 export function createStacksClient(options: StacksClientOptions) {
   const o = resolveOptions(options);
