@@ -135,6 +135,16 @@ describe('API v1 with a SQLite store', () => {
     const { app } = relay;
     const res = await as(app, '2', 'GET', '/v1/inboxes/2/messages?wait=50');
     expect(res.json()).toEqual({ messages: [], cursor: 0, next: 0 });
+    const waiting = as(app, '2', 'GET', '/v1/inboxes/2/messages?wait=30000');
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    const closing = relay.close();
+    relay = undefined;
+    const atShutdown = await waiting;
+    await closing;
+    expect(atShutdown.statusCode).toBe(200);
+    expect(atShutdown.json()).toEqual({ messages: [], cursor: 0, next: 0 });
+    expect(Date.now() - started).toBeLessThan(10_000); // woken by the shutdown, not the 30 s
   });
 
   it('acks move forward only and never past the last message', async () => {
@@ -407,7 +417,9 @@ describe('API v1 errors', () => {
       depth: async () => {
         throw new Error('/secret/path');
       },
-      onArrival: (i, l) => real.onArrival(i, l),
+      onArrival: () => {
+        throw new Error('listener table at /secret/path');
+      },
       compatAppend: (b) => real.compatAppend(b),
       compatNext: (r) => real.compatNext(r),
       ping: async () => {
@@ -420,6 +432,10 @@ describe('API v1 errors', () => {
     expect(res.statusCode).toBe(503);
     expect(res.body).not.toMatch(/secret|SQLITE/);
     expect(res.json()).toEqual({ error: 'unavailable', message: 'store unavailable, retry later' });
+    // Not a store failure (the arrival listener is outside the store wrapper): a plain 500.
+    const poll = await as(relay.app, '2', 'GET', '/v1/inboxes/2/messages?wait=100');
+    expect(poll.statusCode).toBe(500);
+    expect(poll.json()).toEqual({ error: 'internal', message: 'internal error' });
     const health = await relay.app.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(503);
     expect(health.body).not.toMatch(/secret/);
