@@ -85,7 +85,14 @@ export function withdrawalIdsScript(ids: readonly bigint[]): Uint8Array {
 
 /** Ids named by an OP_RETURN script built by `withdrawalIdsScript`; throws on anything else. */
 export function parseWithdrawalIdsScript(script: Uint8Array): bigint[] {
-  const ops = Script.decode(script);
+  const ops = (() => {
+    try {
+      return Script.decode(script);
+    } catch {
+      // e.g. a push running past the end: not a script at all, so not our layout either
+      throw new RangeError('"script" expected OP_RETURN <payload>');
+    }
+  })();
   const data = ops[1];
   if (ops.length !== 2 || ops[0] !== 'RETURN' || !(data instanceof Uint8Array)) {
     throw new RangeError('"script" expected OP_RETURN <payload>');

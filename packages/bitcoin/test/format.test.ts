@@ -93,6 +93,8 @@ describe('OP_RETURN withdrawal ids', () => {
     // The same payload with a non-minimal push (OP_PUSHDATA1 for 6 bytes).
     expect(() => parseWithdrawalIdsScript(hex.decode('6a4c0650470105a702'))).toThrow(/canonical/);
     expect(() => parseWithdrawalIdsScript(Script.encode(['RETURN']))).toThrow(RangeError);
+    expect(() => parseWithdrawalIdsScript(hex.decode('6a4c'))).toThrow(RangeError);
+    expect(() => parseWithdrawalIdsScript(hex.decode('6a055047'))).toThrow(RangeError);
   });
 });
 
