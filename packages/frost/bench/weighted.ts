@@ -23,21 +23,21 @@ import {
   type DkgRound2,
   decodeRound1,
   encodeRound1,
-} from '../src/weighted/dkgMessages.ts';
+} from '../src/weighted/dkg-messages.ts';
 import { G, normalizePoints, type RandomBytes } from '../src/weighted/encoding.ts';
 import { TAG } from '../src/weighted/hash.ts';
 import { createLayout, type Layout } from '../src/weighted/layout.ts';
 import { provePok } from '../src/weighted/pok.ts';
 import { evalPoly } from '../src/weighted/poly.ts';
-import { verifyKeyIdPublicShares } from '../src/weighted/publicShares.ts';
-import { encryptShare, pairKey } from '../src/weighted/shareCipher.ts';
+import { verifyKeyIdPublicShares } from '../src/weighted/public-shares.ts';
+import { encryptShare, pairKey } from '../src/weighted/share-cipher.ts';
 import {
   noncesFrom,
   type SigningNonces,
   sign,
   type WeightedSigningKey,
 } from '../src/weighted/signing.ts';
-import type { SignMode } from '../src/weighted/signingContext.ts';
+import type { SignMode } from '../src/weighted/signing-context.ts';
 import {
   decodePartyCommitments,
   decodeSignatureShares,
@@ -46,7 +46,7 @@ import {
   encodeSignatureShares,
   encodeSigningPackage,
   type PartyCommitments,
-} from '../src/weighted/signingMessages.ts';
+} from '../src/weighted/signing-messages.ts';
 import { type BenchModule, type Harness, type MeasureOptions, measureBoth } from './harness.ts';
 import { seededBytes } from './rng.ts';
 

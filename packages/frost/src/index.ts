@@ -136,7 +136,7 @@ export {
   encodeRound1,
   encodeRound2,
   makeRound1,
-} from './weighted/dkgMessages.ts';
+} from './weighted/dkg-messages.ts';
 export { type DleqProof, proveDleq, verifyDleq } from './weighted/dleq.ts';
 export type { RandomBytes } from './weighted/encoding.ts';
 export { WeightedError, type WeightedErrorCode } from './weighted/errors.ts';
@@ -157,8 +157,8 @@ export {
   deriveKeyIdPublicShare,
   type PublicSharesCheck,
   verifyKeyIdPublicShares,
-} from './weighted/publicShares.ts';
-export { decryptShare, encryptShare, pairKey } from './weighted/shareCipher.ts';
+} from './weighted/public-shares.ts';
+export { decryptShare, encryptShare, pairKey } from './weighted/share-cipher.ts';
 export {
   commit as weightedCommit,
   nonceGenerate as weightedNonceGenerate,
@@ -167,7 +167,7 @@ export {
   sign as weightedSign,
   type WeightedSigningKey,
 } from './weighted/signing.ts';
-export { type SigningContext, type SignMode, signingContext } from './weighted/signingContext.ts';
+export { type SigningContext, type SignMode, signingContext } from './weighted/signing-context.ts';
 export {
   decodePartyCommitments,
   decodeSignatureShares,
@@ -179,4 +179,4 @@ export {
   type PartyCommitments,
   type SignatureShares,
   type SigningPackage,
-} from './weighted/signingMessages.ts';
+} from './weighted/signing-messages.ts';

@@ -3,9 +3,9 @@ import { G, N, type Point, type RandomBytes, randomWeight } from './encoding.ts'
 import { WeightedError } from './errors.ts';
 import { LagrangeCache } from './lagrange.ts';
 import { getParty, type Layout } from './layout.ts';
-import { checkPackage, type MessageRound, messageRound } from './roundMath.ts';
-import { keyTable, type SigningContext, type SignMode, signingContext } from './signingContext.ts';
-import type { SignatureShares, SigningPackage } from './signingMessages.ts';
+import { checkPackage, type MessageRound, messageRound } from './round-math.ts';
+import { keyTable, type SigningContext, type SignMode, signingContext } from './signing-context.ts';
+import type { SignatureShares, SigningPackage } from './signing-messages.ts';
 
 /** What the coordinator knows: the layout, the group key and (for finding culprits) Y_k. */
 export interface CoordinatorKey {

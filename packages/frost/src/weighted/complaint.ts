@@ -1,11 +1,11 @@
 import { msm } from '../math/msm.ts';
-import type { DkgComplaint, DkgRound1, DkgRound2 } from './dkgMessages.ts';
+import type { DkgComplaint, DkgRound1, DkgRound2 } from './dkg-messages.ts';
 import { verifyDleq } from './dleq.ts';
 import { concat, G, N, type RandomBytes, randomWeight, u32 } from './encoding.ts';
 import { WeightedError } from './errors.ts';
 import { getParty, type Layout } from './layout.ts';
 import { weightedPowers } from './poly.ts';
-import { decryptShare, pairKey } from './shareCipher.ts';
+import { decryptShare, pairKey } from './share-cipher.ts';
 
 export interface ComplaintVerdict {
   /** The party at fault: the accused for a real complaint, the complainer for a false one. */

@@ -1,5 +1,5 @@
 import { msm } from '../math/msm.ts';
-import { sumCommitments } from './commitmentSum.ts';
+import { sumCommitments } from './commitment-sum.ts';
 import {
   DKG_ID_LENGTH,
   type DkgComplaint,
@@ -7,7 +7,7 @@ import {
   type DkgRound1,
   type DkgRound2,
   encodeRound1,
-} from './dkgMessages.ts';
+} from './dkg-messages.ts';
 import { proveDleq } from './dleq.ts';
 import {
   concat,
@@ -24,7 +24,7 @@ import { TAG, taggedSha256 } from './hash.ts';
 import { getParty, type Layout } from './layout.ts';
 import { batchVerifyPoks, type PokItem, provePok } from './pok.ts';
 import { evalPoly, weightedPowers } from './poly.ts';
-import { decryptShare, encryptShare, pairKey } from './shareCipher.ts';
+import { decryptShare, encryptShare, pairKey } from './share-cipher.ts';
 
 /**
  * Weighted DKG (Pedersen VSS, one polynomial per party, threshold counted in key ids).

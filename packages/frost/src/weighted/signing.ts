@@ -3,14 +3,14 @@ import { concat, G, N, type Point, type RandomBytes, scalarToBytes } from './enc
 import { WeightedError } from './errors.ts';
 import { type LagrangeCache, lagrangeCoefficients } from './lagrange.ts';
 import { getParty, type Layout } from './layout.ts';
-import { checkPackage, messageRound } from './roundMath.ts';
-import { type SignMode, signingContext } from './signingContext.ts';
+import { checkPackage, messageRound } from './round-math.ts';
+import { type SignMode, signingContext } from './signing-context.ts';
 import {
   commitmentBytes,
   type PartyCommitments,
   type SignatureShares,
   type SigningPackage,
-} from './signingMessages.ts';
+} from './signing-messages.ts';
 
 /** A party's signing key: what its DKG gave it (a `DkgResult` is one). */
 export interface WeightedSigningKey {

@@ -17,12 +17,12 @@ import {
   encodeComplaint,
   encodeRound1,
   encodeRound2,
-} from '../../src/weighted/dkgMessages.ts';
+} from '../../src/weighted/dkg-messages.ts';
 import { proveDleq } from '../../src/weighted/dleq.ts';
 import { concat, G, N, u32 } from '../../src/weighted/encoding.ts';
 import { createLayout, type Layout } from '../../src/weighted/layout.ts';
 import { evalPoly } from '../../src/weighted/poly.ts';
-import { encryptShare } from '../../src/weighted/shareCipher.ts';
+import { encryptShare } from '../../src/weighted/share-cipher.ts';
 import { type DkgRun, dealAll, random } from './helpers.ts';
 
 const layout = (): Layout =>

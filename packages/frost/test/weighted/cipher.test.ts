@@ -7,7 +7,7 @@ import {
   encryptShare,
   pairKey,
   SHARE_CIPHERTEXT_LENGTH,
-} from '../../src/weighted/shareCipher.ts';
+} from '../../src/weighted/share-cipher.ts';
 import { random } from './helpers.ts';
 
 describe('share encryption', () => {

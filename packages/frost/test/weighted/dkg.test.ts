@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { dkgEnd, dkgFinish, dkgRound1, dkgRound2, echoMismatches } from '../../src/weighted/dkg.ts';
-import { decodeDkgEnd, encodeDkgEnd } from '../../src/weighted/dkgMessages.ts';
+import { decodeDkgEnd, encodeDkgEnd } from '../../src/weighted/dkg-messages.ts';
 import { G, N, type Point } from '../../src/weighted/encoding.ts';
 import { lagrangeCoefficients } from '../../src/weighted/lagrange.ts';
 import { createLayout, unweightedLayout } from '../../src/weighted/layout.ts';
-import { verifyKeyIdPublicShares } from '../../src/weighted/publicShares.ts';
-import { signingContext } from '../../src/weighted/signingContext.ts';
+import { verifyKeyIdPublicShares } from '../../src/weighted/public-shares.ts';
+import { signingContext } from '../../src/weighted/signing-context.ts';
 import { random, runDkg } from './helpers.ts';
 
 const uneven = () =>

@@ -7,7 +7,7 @@ import {
   dkgRound1,
   dkgRound2,
 } from '../../src/weighted/dkg.ts';
-import type { DkgRound1, DkgRound2 } from '../../src/weighted/dkgMessages.ts';
+import type { DkgRound1, DkgRound2 } from '../../src/weighted/dkg-messages.ts';
 import type { Layout } from '../../src/weighted/layout.ts';
 
 export const random = (n: number): Uint8Array => randomBytes(n);

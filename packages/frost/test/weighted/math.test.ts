@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sumCommitments } from '../../src/weighted/commitmentSum.ts';
-import { decodeUncompressedPoints } from '../../src/weighted/dkgMessages.ts';
+import { sumCommitments } from '../../src/weighted/commitment-sum.ts';
+import { decodeUncompressedPoints } from '../../src/weighted/dkg-messages.ts';
 import { concat, G, N, Point, randomScalar } from '../../src/weighted/encoding.ts';
 import { lagrangeCoefficients } from '../../src/weighted/lagrange.ts';
 import { evalPoly, weightedPowers } from '../../src/weighted/poly.ts';

@@ -11,9 +11,9 @@ import { createLayout, type Layout, unweightedLayout } from '../../src/weighted/
 import {
   deriveKeyIdPublicShare,
   verifyKeyIdPublicShares,
-} from '../../src/weighted/publicShares.ts';
+} from '../../src/weighted/public-shares.ts';
 import { commit, noncesFrom, type SigningNonces, sign } from '../../src/weighted/signing.ts';
-import type { SignMode } from '../../src/weighted/signingContext.ts';
+import type { SignMode } from '../../src/weighted/signing-context.ts';
 import {
   decodePartyCommitments,
   decodeSignatureShares,
@@ -23,7 +23,7 @@ import {
   encodeSigningPackage,
   type SignatureShares,
   type SigningPackage,
-} from '../../src/weighted/signingMessages.ts';
+} from '../../src/weighted/signing-messages.ts';
 import { random, runDkg } from './helpers.ts';
 
 const uneven = (): Layout =>

@@ -5,7 +5,7 @@ import { aggregate } from '../../src/weighted/aggregate.ts';
 import { Point } from '../../src/weighted/encoding.ts';
 import { unweightedLayout } from '../../src/weighted/layout.ts';
 import { noncesFrom, type SigningNonces, sign } from '../../src/weighted/signing.ts';
-import type { SignMode } from '../../src/weighted/signingContext.ts';
+import type { SignMode } from '../../src/weighted/signing-context.ts';
 import { random } from './helpers.ts';
 
 const big = (b: Uint8Array) => BigInt(`0x${bytesToHex(b)}`);

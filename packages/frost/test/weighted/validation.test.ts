@@ -7,14 +7,14 @@ import { G } from '../../src/weighted/encoding.ts';
 import { WeightedError } from '../../src/weighted/errors.ts';
 import { lagrangeCoefficients } from '../../src/weighted/lagrange.ts';
 import { createLayout, unweightedLayout } from '../../src/weighted/layout.ts';
-import { deriveKeyIdPublicShare } from '../../src/weighted/publicShares.ts';
+import { deriveKeyIdPublicShare } from '../../src/weighted/public-shares.ts';
 import { commit, nonceGenerate, sign } from '../../src/weighted/signing.ts';
-import { signingContext } from '../../src/weighted/signingContext.ts';
+import { signingContext } from '../../src/weighted/signing-context.ts';
 import {
   decodeSignatureShares,
   decodeSigningPackage,
   encodeSigningPackage,
-} from '../../src/weighted/signingMessages.ts';
+} from '../../src/weighted/signing-messages.ts';
 import { random } from './helpers.ts';
 
 const code = (f: () => unknown): string => {

@@ -6,8 +6,8 @@ import { aggregate } from '../../src/weighted/aggregate.ts';
 import { G, Point } from '../../src/weighted/encoding.ts';
 import { unweightedLayout } from '../../src/weighted/layout.ts';
 import { nonceGenerate, noncesFrom, sign } from '../../src/weighted/signing.ts';
-import { type SignMode, signingContext } from '../../src/weighted/signingContext.ts';
-import type { PartyCommitments } from '../../src/weighted/signingMessages.ts';
+import { type SignMode, signingContext } from '../../src/weighted/signing-context.ts';
+import type { PartyCommitments } from '../../src/weighted/signing-messages.ts';
 import { random } from './helpers.ts';
 
 interface SigningVector {

@@ -2,8 +2,8 @@ import { msm } from '../math/msm.ts';
 import { concat, hasEvenY, N, type Point, Point as PointCons, scalarToBytes } from './encoding.ts';
 import { WeightedError } from './errors.ts';
 import { keyIdsOf, type Layout } from './layout.ts';
-import type { SigningContext } from './signingContext.ts';
-import { commitmentBytes, type SigningPackage } from './signingMessages.ts';
+import type { SigningContext } from './signing-context.ts';
+import { commitmentBytes, type SigningPackage } from './signing-messages.ts';
 
 /**
  * The per-message values every party and the coordinator derive from a signing package,

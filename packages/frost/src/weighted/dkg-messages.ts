@@ -12,7 +12,7 @@ import {
 } from './encoding.ts';
 import { WeightedError } from './errors.ts';
 import { decodePok, encodePok, type SchnorrPok } from './pok.ts';
-import { SHARE_CIPHERTEXT_LENGTH } from './shareCipher.ts';
+import { SHARE_CIPHERTEXT_LENGTH } from './share-cipher.ts';
 
 /**
  * DKG messages of the weighted scheme and their byte formats (docs/protocol/crypto.md).
