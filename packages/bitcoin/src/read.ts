@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hex } from '@scure/base';
 import { RawTx } from '@scure/btc-signer';
+import { assertSats } from './assert.ts';
 import { parseWithdrawalIdsScript } from './op-return.ts';
 import type { Sats } from './types.ts';
 import { outputKeyOfScript } from './wallet.ts';
@@ -52,8 +53,11 @@ export function readSweep(tx: Uint8Array | string, spentAmounts?: readonly Sats[
     if (spentAmounts.length !== raw.inputs.length) {
       throw new RangeError(`"spentAmounts" expected ${raw.inputs.length} amounts`);
     }
+    for (const [i, a] of spentAmounts.entries()) assertSats(a, `spentAmounts[${i}]`);
     const out = raw.outputs.reduce((s, o) => s + o.amount, 0n);
     fee = spentAmounts.reduce((s, a) => s + a, 0n) - out;
+    // No valid transaction pays out more than it spends: the amounts given are not its inputs.
+    if (fee < 0n) throw new RangeError(`"spentAmounts" total less than the outputs by ${-fee}`);
   }
   return {
     txid: hex.encode(sha256(sha256(stripped)).reverse()),

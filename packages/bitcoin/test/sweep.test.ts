@@ -286,6 +286,22 @@ describe('readSweep', () => {
       );
     }
     expect(readSweep(sweep.unsignedTx).fee).toBeUndefined();
+    const amounts = sweep.prevouts.map((p) => p.amount);
+    expect(() =>
+      readSweep(
+        sweep.unsignedTx,
+        amounts.map(() => -1n),
+      ),
+    ).toThrow(RangeError);
+    expect(() =>
+      readSweep(
+        sweep.unsignedTx,
+        amounts.map(() => 1n),
+      ),
+    ).toThrow(/less than/);
+    expect(() => readSweep(sweep.unsignedTx, amounts.map(Number) as unknown as bigint[])).toThrow(
+      TypeError,
+    );
   });
 
   it('refuses transactions without the sweep layout', () => {
