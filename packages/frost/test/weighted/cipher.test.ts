@@ -66,7 +66,9 @@ describe('share encryption', () => {
   it('error messages carry no secret material', () => {
     try {
       decryptShare(recipientKey, dkgId, 7, 9, 43, ct);
+      expect.unreachable('a ciphertext moved to another key id must not open');
     } catch (e) {
+      expect(e).toBeInstanceOf(WeightedError);
       const msg = (e as Error).message;
       expect(msg).not.toContain(share.toString(16));
       expect(msg).not.toContain(Buffer.from(recipientKey).toString('hex'));
