@@ -17,6 +17,9 @@ export function isId(id: unknown): id is number {
 }
 
 export function u32(id: number): Uint8Array {
+  // DataView would wrap silently: -1 would encode as 4294967295, 2^32 + 1 as 1.
+  if (!Number.isInteger(id) || id < 0 || id > 0xffffffff)
+    throw new WeightedError('INVALID_INPUT', `${String(id)} is not a u32`);
   const out = new Uint8Array(4);
   new DataView(out.buffer).setUint32(0, id, false);
   return out;

@@ -3,6 +3,7 @@ import { SECP256K1 } from '../../src/ciphersuite.ts';
 import { nonceGenerate as standardNonceGenerate } from '../../src/sign/round1.ts';
 import { aggregate } from '../../src/weighted/aggregate.ts';
 import { dkgRound1 } from '../../src/weighted/dkg.ts';
+import { encodeRound2 } from '../../src/weighted/dkg-messages.ts';
 import { G } from '../../src/weighted/encoding.ts';
 import { WeightedError } from '../../src/weighted/errors.ts';
 import { lagrangeCoefficients } from '../../src/weighted/lagrange.ts';
@@ -224,5 +225,13 @@ describe('input validation at the boundary', () => {
     expect(n1.spent).toBe(false);
     expect(sign(key(1, 8n), n1, pkg, mode).shares).toHaveLength(1);
     expect(() => standardNonceGenerate(SECP256K1, new Uint8Array(31), random)).toThrow(RangeError);
+  });
+
+  it('rejects ids that do not fit a u32 instead of wrapping them', () => {
+    const m = { dkgId: new Uint8Array(32), sender: 1, recipient: 2, shares: [] };
+    expect(encodeRound2(m)).toHaveLength(44);
+    for (const sender of [-1, 2 ** 32 + 1, 1.5]) {
+      expect(code(() => encodeRound2({ ...m, sender }))).toBe('INVALID_INPUT');
+    }
   });
 });
