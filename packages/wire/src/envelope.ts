@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bytes32, id, signature64, uint32, xOnlyKey } from './codecs.ts';
 import { dkgPayloads } from './dkg.ts';
 import type { Kind } from './kinds.ts';
-import { DEFAULT_LIMITS, type Limits } from './limits.ts';
+import { checkLimits, DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { setupPayloads } from './setup.ts';
 import { signingPayloads } from './signing.ts';
 
@@ -111,11 +111,15 @@ export type Schemas = ReturnType<typeof buildSchemas>;
 
 const cache = new WeakMap<Limits, Schemas>();
 
-/** The schemas for `limits`, built once per limits object. */
+/**
+ * The schemas for `limits`, built once per limits object. A hand-made object that breaks
+ * LimitsSchema (a NaN `maxBytes` would disable the size check) throws TypeError: `seal`
+ * passes it on, `open` refuses every envelope (code `internal`), never decoding unbounded.
+ */
 export function schemasFor(limits: Limits = DEFAULT_LIMITS): Schemas {
   let schemas = cache.get(limits);
   if (schemas === undefined) {
-    schemas = buildSchemas(limits);
+    schemas = buildSchemas(checkLimits(limits));
     cache.set(limits, schemas);
   }
   return schemas;

@@ -50,12 +50,17 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxRequestIds: 1_000,
 });
 
-/** Builds a frozen limits object from defaults plus overrides; throws TypeError on a bad bound. */
-export function defineLimits(overrides: Partial<Limits> = {}): Limits {
-  const parsed = LimitsSchema.safeParse({ ...DEFAULT_LIMITS, ...overrides });
+/** Checks a limits object against LimitsSchema; throws TypeError naming the first bad bound. */
+export function checkLimits(limits: unknown): Limits {
+  const parsed = LimitsSchema.safeParse(limits);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new TypeError(`limits: "${first?.path.join('.')}" ${first?.message ?? 'invalid'}`);
   }
-  return Object.freeze(parsed.data);
+  return parsed.data;
+}
+
+/** Builds a frozen limits object from defaults plus overrides; throws TypeError on a bad bound. */
+export function defineLimits(overrides: Partial<Limits> = {}): Limits {
+  return Object.freeze(checkLimits({ ...DEFAULT_LIMITS, ...overrides }));
 }

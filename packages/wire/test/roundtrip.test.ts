@@ -70,4 +70,11 @@ describe('seal refuses what it cannot send', () => {
     const limits = defineLimits({ maxBytes: 400 });
     expect(() => seal(sample('nonce-request'), secretKeyOf(1), { limits })).toThrow(RangeError);
   });
+  it('a hand-made limits object that is not valid (never treated as "no limit")', async () => {
+    const { DEFAULT_LIMITS } = await import('../src/index.ts');
+    const limits = { ...DEFAULT_LIMITS, maxBytes: Number.NaN };
+    expect(() => seal(sample('signer-ready'), secretKeyOf(2), { limits })).toThrow(/maxBytes/);
+    const opened = open(seal(sample('signer-ready'), secretKeyOf(2)), keys, { limits });
+    expect(opened.ok).toBe(false);
+  });
 });
