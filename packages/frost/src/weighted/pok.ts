@@ -44,7 +44,7 @@ export function provePok(
   return { R, mu: (k + c * secret) % N };
 }
 
-export function verifyPok(
+function verifyPok(
   dst: string,
   dkgId: Uint8Array,
   partyId: number,

@@ -33,11 +33,11 @@ export function pairKey(
   return hkdf(sha256, pointToBytes(ecdh), utf8(TAG.shareKey), concat(dkgId, u32(lo), u32(hi)), 32);
 }
 
-export function shareNonce(sender: number, keyId: number): Uint8Array {
+function shareNonce(sender: number, keyId: number): Uint8Array {
   return concat(u32(sender), u32(keyId), new Uint8Array(4));
 }
 
-export function shareAad(
+function shareAad(
   dkgId: Uint8Array,
   sender: number,
   recipient: number,
