@@ -37,12 +37,7 @@ function shareNonce(sender: number, keyId: number): Uint8Array {
   return concat(u32(sender), u32(keyId), new Uint8Array(4));
 }
 
-function shareAad(
-  dkgId: Uint8Array,
-  sender: number,
-  recipient: number,
-  keyId: number,
-): Uint8Array {
+function shareAad(dkgId: Uint8Array, sender: number, recipient: number, keyId: number): Uint8Array {
   return concat(utf8(TAG.shareAad), dkgId, u32(sender), u32(recipient), u32(keyId));
 }
 
