@@ -13,6 +13,7 @@ import {
   NonceReuseError,
 } from '../src/errors.ts';
 import type { Frost } from '../src/frost.ts';
+import { generateSecretPolynomial } from '../src/keys/dealer.ts';
 import type { DKG_Round1 } from '../src/keys/types.ts';
 import { N } from '../src/math/scalar.ts';
 import { secp256k1, taproot } from '../src/suites.ts';
@@ -296,3 +297,20 @@ for (const frost of [secp256k1, taproot]) {
     });
   });
 }
+
+describe('generateSecretPolynomial', () => {
+  it('checks the signer counts it is given', () => {
+    const rng = seededRng('poly');
+    expect(generateSecretPolynomial({ min: 2, max: 3 }, undefined, rng).coefficients).toHaveLength(
+      2,
+    );
+    for (const min of [0, 1, 4, 2.5]) {
+      expect(() => generateSecretPolynomial({ min, max: 3 }, undefined, rng)).toThrow(
+        /signers\.min/,
+      );
+    }
+    expect(() => generateSecretPolynomial({ min: 2, max: 3 }, NBYTES, rng)).toThrow(
+      InvalidEncodingError,
+    );
+  });
+});

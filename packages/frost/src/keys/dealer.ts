@@ -27,6 +27,8 @@ export function generateSecretPolynomial(
   secret: Uint8Array | undefined,
   rng: RNG,
 ): SecretPolynomial {
+  // Exported on its own: min 0 or 1 would otherwise yield a constant "polynomial".
+  validateSigners(signers);
   const a0 = secret === undefined ? randomScalar(rng) : decodeScalar(secret, 'secret', true);
   const coefficients = [a0];
   for (let i = 1; i < signers.min; i++) coefficients.push(randomScalar(rng));
