@@ -48,4 +48,14 @@ describe('CLI configuration', () => {
     expect(() => parseStoreSpec('sqlite:')).toThrow();
     expect(() => parseStoreSpec('nats://h')).toThrow();
   });
+  it('never echoes credentials of a malformed nats spec', () => {
+    let message = '';
+    try {
+      parseStoreSpec('nats://relay:hunter2@h');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/not nats:/);
+    expect(message).not.toContain('hunter2');
+  });
 });

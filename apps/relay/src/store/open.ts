@@ -16,7 +16,9 @@ export function parseStoreSpec(spec: string): StoreSpec {
     const servers = spec.split(',').map((s) => s.trim());
     for (const s of servers) {
       if (!/^nats:\/\/[^\s/,]+:[0-9]{1,5}$/.test(s)) {
-        throw new Error(`store: "${s}" is not nats://<host>:<port>`);
+        // Name the entry without any user:password@ it may carry: errors reach the logs.
+        const shown = s.replace(/\/\/[^@/]*@/, '//***@');
+        throw new Error(`store: "${shown}" is not nats://<host>:<port>`);
       }
     }
     return { kind: 'jetstream', servers: servers.map((s) => s.slice('nats://'.length)) };
