@@ -40,6 +40,11 @@ export function nonceGenerate(suite: Ciphersuite, random32: Uint8Array, secret: 
   return suite.H3(concat(random32, scalarToBytes(secret)));
 }
 
+// Checked here: noble's range error for a non-bigint or out-of-range scalar prints its value.
+function isNonce(k: unknown): k is bigint {
+  return typeof k === 'bigint' && k > 0n && k < N;
+}
+
 /** Builds nonces from given scalars (used by `commit`, and to replay published vectors). */
 export function noncesFrom(
   partyId: number,
@@ -48,7 +53,7 @@ export function noncesFrom(
   const commitments: PartyCommitments = {
     partyId,
     pairs: pairs.map((p) => {
-      if (p.hiding <= 0n || p.hiding >= N || p.binding <= 0n || p.binding >= N)
+      if (!isNonce(p?.hiding) || !isNonce(p?.binding))
         throw new WeightedError('INVALID_INPUT', 'nonce out of range');
       const c = { hiding: G.multiply(p.hiding), binding: G.multiply(p.binding) };
       commitmentBytes(c.hiding);

@@ -4,12 +4,12 @@ import { nonceGenerate as standardNonceGenerate } from '../../src/sign/round1.ts
 import { aggregate } from '../../src/weighted/aggregate.ts';
 import { dkgRound1 } from '../../src/weighted/dkg.ts';
 import { encodeRound2 } from '../../src/weighted/dkg-messages.ts';
-import { G } from '../../src/weighted/encoding.ts';
+import { G, N } from '../../src/weighted/encoding.ts';
 import { WeightedError } from '../../src/weighted/errors.ts';
 import { lagrangeCoefficients } from '../../src/weighted/lagrange.ts';
 import { createLayout, unweightedLayout } from '../../src/weighted/layout.ts';
 import { deriveKeyIdPublicShare } from '../../src/weighted/public-shares.ts';
-import { commit, nonceGenerate, sign } from '../../src/weighted/signing.ts';
+import { commit, nonceGenerate, noncesFrom, sign } from '../../src/weighted/signing.ts';
 import { signingContext } from '../../src/weighted/signing-context.ts';
 import {
   decodeSignatureShares,
@@ -224,6 +224,9 @@ describe('input validation at the boundary', () => {
     noLeak(() => sign(key(1, 123456789n + (1n << 256n)), n1, pkg, mode));
     expect(n1.spent).toBe(false);
     expect(sign(key(1, 8n), n1, pkg, mode).shares).toHaveLength(1);
+    noLeak(() => noncesFrom(1, [{ hiding: 123456789 as unknown as bigint, binding: 5n }]));
+    noLeak(() => noncesFrom(1, [{ hiding: 5n, binding: N + 123456789n }]));
+    expect(noncesFrom(1, [{ hiding: 5n, binding: 6n }]).pairs).toHaveLength(1);
     expect(() => standardNonceGenerate(SECP256K1, new Uint8Array(31), random)).toThrow(RangeError);
   });
 
