@@ -48,6 +48,9 @@ export function proveDleq(
   B: Point,
   random: RandomBytes,
 ): { K: Point; proof: DleqProof } {
+  // Checked here: noble's range error prints the scalar, and `a` is a secret key.
+  if (typeof a !== 'bigint' || a <= 0n || a >= N)
+    throw new WeightedError('MALFORMED_SCALAR', 'DLEQ secret is not in [1, n)');
   const A = G.multiply(a);
   const K = B.multiply(a);
   const r = randomScalar(random);
@@ -63,6 +66,8 @@ export function verifyDleq(
   proof: DleqProof,
 ): boolean {
   if (A.is0() || B.is0() || K.is0()) return false;
+  const inRange = (x: unknown): boolean => typeof x === 'bigint' && x >= 0n && x < N;
+  if (!inRange(proof?.c) || !inRange(proof?.z)) return false;
   const negC = (N - proof.c) % N;
   const R1 = G.multiplyUnsafe(proof.z).add(A.multiplyUnsafe(negC));
   const R2 = B.multiplyUnsafe(proof.z).add(K.multiplyUnsafe(negC));

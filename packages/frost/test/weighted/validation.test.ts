@@ -4,6 +4,7 @@ import { nonceGenerate as standardNonceGenerate } from '../../src/sign/round1.ts
 import { aggregate } from '../../src/weighted/aggregate.ts';
 import { dkgRound1 } from '../../src/weighted/dkg.ts';
 import { encodeRound2 } from '../../src/weighted/dkg-messages.ts';
+import { proveDleq, verifyDleq } from '../../src/weighted/dleq.ts';
 import { G, N } from '../../src/weighted/encoding.ts';
 import { WeightedError } from '../../src/weighted/errors.ts';
 import { lagrangeCoefficients } from '../../src/weighted/lagrange.ts';
@@ -227,6 +228,14 @@ describe('input validation at the boundary', () => {
     noLeak(() => noncesFrom(1, [{ hiding: 123456789 as unknown as bigint, binding: 5n }]));
     noLeak(() => noncesFrom(1, [{ hiding: 5n, binding: N + 123456789n }]));
     expect(noncesFrom(1, [{ hiding: 5n, binding: 6n }]).pairs).toHaveLength(1);
+    const B = G.multiply(77n);
+    noLeak(() => proveDleq(new Uint8Array(8), secret, B, random));
+    noLeak(() => proveDleq(new Uint8Array(8), N + 123456789n, B, random));
+    const { K, proof } = proveDleq(new Uint8Array(8), 5n, B, random);
+    expect(verifyDleq(new Uint8Array(8), G.multiply(5n), B, K, proof)).toBe(true);
+    expect(verifyDleq(new Uint8Array(8), G.multiply(5n), B, K, { ...proof, z: proof.z + N })).toBe(
+      false,
+    );
     expect(() => standardNonceGenerate(SECP256K1, new Uint8Array(31), random)).toThrow(RangeError);
   });
 
