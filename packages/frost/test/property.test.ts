@@ -62,6 +62,8 @@ describe('taproot: all four {key parity} × {R parity} cases (ground), BIP340-va
                 seededRng(label),
               );
               for (let i = 0; ; i++) {
+                // Each try succeeds with probability 1/2: 64 failures means a bug, not bad luck.
+                if (i === 64) throw new Error('no dealer with the wanted key parity in 64 tries');
                 const P = decodePoint(deal.public.commitments[0], 'P');
                 const Q = merkleRoot
                   ? decodePoint(taproot.tweakPublic(deal.public, merkleRoot).commitments[0], 'Q')
@@ -83,6 +85,7 @@ describe('taproot: all four {key parity} × {R parity} cases (ground), BIP340-va
                 taproot.commit(deal.secretShares[id]!, seededRng(`${label}/n`)),
               );
               for (let i = 0; ; i++) {
+                if (i === 64) throw new Error('no nonces with the wanted R parity in 64 tries');
                 const list = gens.map((g) => g.commitments);
                 if (
                   groupCommitmentIsEven(
