@@ -111,6 +111,7 @@ export {
   type DkgFaultKind,
   type DkgOutcome,
   type DkgResult,
+  type DkgRound1Options,
   type DkgRound1State,
   type DkgRound2Outcome,
   type DkgRound2State,

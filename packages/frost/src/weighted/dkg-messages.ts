@@ -110,7 +110,8 @@ export function decodeRound1(bytes: Uint8Array, maxLength: number): DkgRound1 {
       `round 1 of party ${partyId}: kexPublic`,
     ),
     kexPok: decodePok(bytes.subarray(o + 98, o + 163), `round 1 of party ${partyId}: kexPok`),
-    bytes,
+    // A copy: the echo hash covers these bytes, and the caller may reuse its buffer.
+    bytes: bytes.slice(),
   };
 }
 

@@ -301,6 +301,11 @@ describe('DKG message encodings', () => {
     expect(d.partyId).toBe(m.partyId);
     expect(d.commitments.every((c, i) => c.equals(m.commitments[i] as never))).toBe(true);
     expect(d.kexPublic.equals(m.kexPublic)).toBe(true);
+    // The decoded message owns its bytes: reusing the caller's buffer cannot change the echo.
+    const buffer = m.bytes.slice();
+    const owned = decodeRound1(buffer, L.threshold);
+    buffer.fill(0);
+    expect(owned.bytes).toEqual(m.bytes);
     expect(
       checkRound1s(
         L,
