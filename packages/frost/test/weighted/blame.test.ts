@@ -20,22 +20,9 @@ import {
 } from '../../src/weighted/dkg-messages.ts';
 import { proveDleq } from '../../src/weighted/dleq.ts';
 import { concat, G, N, u32 } from '../../src/weighted/encoding.ts';
-import { createLayout, type Layout } from '../../src/weighted/layout.ts';
 import { evalPoly } from '../../src/weighted/poly.ts';
 import { encryptShare } from '../../src/weighted/share-cipher.ts';
-import { type DkgRun, dealAll, random } from './helpers.ts';
-
-const layout = (): Layout =>
-  createLayout({
-    parties: [
-      { id: 1, keyIds: [1] },
-      { id: 2, keyIds: [2] },
-      { id: 3, keyIds: [3, 4] },
-      { id: 4, keyIds: [5, 6, 7] },
-      { id: 5, keyIds: [8, 9, 10] },
-    ],
-    threshold: 7,
-  });
+import { type DkgRun, dealAll, random, unevenLayout } from './helpers.ts';
 
 function reencode(m: DkgRound1, patch: Partial<Omit<DkgRound1, 'bytes'>>): DkgRound1 {
   const body = { ...m, ...patch };
@@ -83,7 +70,7 @@ const round1Map = (run: DkgRun) => new Map(run.round1.map((m) => [m.partyId, m])
 
 describe('DKG blame: public faults', () => {
   it('names a bad proof of knowledge, a bad key-exchange proof, a wrong length, a missing party', () => {
-    const L = layout();
+    const L = unevenLayout();
     const run = dealAll(L);
     const dkgId = run.round1[0]?.dkgId as Uint8Array;
     const [m1, m2, m3, m4] = run.round1 as [DkgRound1, DkgRound1, DkgRound1, DkgRound1, DkgRound1];
@@ -105,7 +92,7 @@ describe('DKG blame: public faults', () => {
   });
 
   it('a proof of knowledge is bound to the DKG id and the party id', () => {
-    const L = layout();
+    const L = unevenLayout();
     const run = dealAll(L);
     const other = dealAll(L);
     // Replay party 1's round 1 from another DKG (with this DKG's id) and under party 2's id.
@@ -125,7 +112,7 @@ describe('DKG blame: public faults', () => {
   });
 
   it('names a dealer that sends no shares, or not one per key id', () => {
-    const run = dealAll(layout());
+    const run = dealAll(unevenLayout());
     const dropped = run.round2.filter((m) => !(m.sender === 2 && m.recipient === 4));
     const out = finishFor(run, 4, dropped);
     expect(out.ok).toBe(false);
@@ -142,7 +129,7 @@ describe('DKG blame: public faults', () => {
 
 describe('DKG blame with proof', () => {
   it('a wrong share: the victim complains, any third party convicts the dealer', () => {
-    const L = layout();
+    const L = unevenLayout();
     const run = dealAll(L);
     const round2 = withShares(run, 4, 5, (k, v) => (k === 9 ? (v + 1n) % N : v));
     const out = finishFor(run, 5, round2);
@@ -160,7 +147,7 @@ describe('DKG blame with proof', () => {
   });
 
   it('several bad dealers are all found (bisection over dealers), in any position', () => {
-    const L = layout();
+    const L = unevenLayout();
     for (const culprits of [[1], [4], [1, 2], [2, 4], [1, 2, 4]]) {
       const run = dealAll(L);
       let round2 = run.round2;
@@ -180,7 +167,7 @@ describe('DKG blame with proof', () => {
   });
 
   it('an undecryptable share convicts the dealer', () => {
-    const L = layout();
+    const L = unevenLayout();
     const run = dealAll(L);
     const round2 = run.round2.map((m) =>
       m.sender === 1 && m.recipient === 3
@@ -198,7 +185,7 @@ describe('DKG blame with proof', () => {
   });
 
   it('a false complaint (valid proof, honest shares) convicts the complainer', () => {
-    const L = layout();
+    const L = unevenLayout();
     const run = dealAll(L);
     const st = run.states2.get(2) as DkgRound2State;
     const ctx = concat(st.dkgId, u32(2), u32(5));
@@ -224,7 +211,7 @@ describe('DKG blame with proof', () => {
   });
 
   it('errors on two key ids that cancel in a plain sum are caught (random weights, OS-STS-ADV-02)', () => {
-    const L = layout();
+    const L = unevenLayout();
     const run = dealAll(L);
     // Party 3 sends party 4 f(5)+d, f(6)-d, f(7): the unweighted sum of the three is right.
     const d = 12345n;
@@ -242,7 +229,7 @@ describe('DKG blame with proof', () => {
 
   it('two dealers whose errors cancel on one key id leave the key-id secret correct', () => {
     // The aggregated check verifies x_k = Σ_p f_p(k) against Σ_p A_p, which is all the key needs.
-    const L = layout();
+    const L = unevenLayout();
     const run = dealAll(L);
     const d = 999n;
     let round2 = withShares(run, 1, 5, (k, v) => (k === 8 ? (v + d) % N : v));
@@ -266,7 +253,7 @@ describe('DKG blame with proof', () => {
 
 describe('echo check', () => {
   it('detects a dealer that showed different commitments to different parties', () => {
-    const L = layout();
+    const L = unevenLayout();
     const run = dealAll(L);
     const dkgId = (run.round1[0] as DkgRound1).dkgId;
     // Party 3 equivocates: party 1 is shown another valid round 1 of party 3.
@@ -294,7 +281,7 @@ describe('echo check', () => {
 
 describe('DKG message encodings', () => {
   it('round-trip round 1, round 2 and complaints; reject malformed input', () => {
-    const L = layout();
+    const L = unevenLayout();
     const run = dealAll(L);
     const m = run.round1[3] as DkgRound1;
     const d = decodeRound1(m.bytes, L.threshold);

@@ -8,23 +8,11 @@ import { lagrangeCoefficients } from '../../src/weighted/lagrange.ts';
 import { createLayout, unweightedLayout } from '../../src/weighted/layout.ts';
 import { verifyKeyIdPublicShares } from '../../src/weighted/public-shares.ts';
 import { signingContext } from '../../src/weighted/signing-context.ts';
-import { random, runDkg } from './helpers.ts';
-
-const uneven = () =>
-  createLayout({
-    parties: [
-      { id: 1, keyIds: [1] },
-      { id: 2, keyIds: [2] },
-      { id: 3, keyIds: [3, 4] },
-      { id: 4, keyIds: [5, 6, 7] },
-      { id: 5, keyIds: [8, 9, 10] },
-    ],
-    threshold: 7,
-  });
+import { random, runDkg, unevenLayout } from './helpers.ts';
 
 describe('weighted DKG', () => {
   it('gives every party the same group key, and key-id secrets on one degree t-1 polynomial', () => {
-    const layout = uneven();
+    const layout = unevenLayout();
     const results = runDkg(layout);
     const first = results.get(1);
     if (!first) throw new Error('no result');

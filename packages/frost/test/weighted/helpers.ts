@@ -8,9 +8,22 @@ import {
   dkgRound2,
 } from '../../src/weighted/dkg.ts';
 import type { DkgRound1, DkgRound2 } from '../../src/weighted/dkg-messages.ts';
-import type { Layout } from '../../src/weighted/layout.ts';
+import { createLayout, type Layout } from '../../src/weighted/layout.ts';
 
 export const random = (n: number): Uint8Array => randomBytes(n);
+
+/** The uneven layout: weights 1, 1, 2, 3, 3 (10 key ids), threshold 7. */
+export const unevenLayout = (): Layout =>
+  createLayout({
+    parties: [
+      { id: 1, keyIds: [1] },
+      { id: 2, keyIds: [2] },
+      { id: 3, keyIds: [3, 4] },
+      { id: 4, keyIds: [5, 6, 7] },
+      { id: 5, keyIds: [8, 9, 10] },
+    ],
+    threshold: 7,
+  });
 
 export interface DkgRun {
   round1: DkgRound1[];

@@ -24,19 +24,7 @@ import {
   type SignatureShares,
   type SigningPackage,
 } from '../../src/weighted/signing-messages.ts';
-import { random, runDkg } from './helpers.ts';
-
-const uneven = (): Layout =>
-  createLayout({
-    parties: [
-      { id: 1, keyIds: [1] },
-      { id: 2, keyIds: [2] },
-      { id: 3, keyIds: [3, 4] },
-      { id: 4, keyIds: [5, 6, 7] },
-      { id: 5, keyIds: [8, 9, 10] },
-    ],
-    threshold: 7,
-  });
+import { random, runDkg, unevenLayout } from './helpers.ts';
 
 const modes: [string, SignMode][] = [
   ['secp256k1', { suite: 'secp256k1' }],
@@ -101,7 +89,7 @@ function round(
 }
 
 describe('weighted signing after a weighted DKG (1, 1, 2, 3, 3 key ids; threshold 7 of 10)', () => {
-  const layout = uneven();
+  const layout = unevenLayout();
   const results = runDkg(layout);
   const first = results.get(1) as DkgResult;
   const key = { layout, groupKey: first.groupKey, keyIdPublicShares: allPublicShares(results) };
