@@ -26,7 +26,7 @@ describe('envelope digest', () => {
     expect(bytesToHex(envelopeDigest(unsigned))).toBe(bytesToHex(expected));
     // The worked example in docs/protocol/wire.md.
     expect(bytesToHex(expected)).toBe(
-      '1a259d1274fb84b7688a226e56558cdf903f205409eff7aea13a3ee73d88168e',
+      '665592950bbcba4a00814e81e53bad7379e31940e47d236db96bfeb74e3f44dc',
     );
     const publicKey = (JSON.parse(golden) as { sender: { publicKey: string } }).sender.publicKey;
     expect(schnorr.verify(hexToBytes(signature), expected, hexToBytes(publicKey))).toBe(true);

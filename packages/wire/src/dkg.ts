@@ -4,6 +4,7 @@ import {
   bytes32,
   id,
   idSet,
+  isStrictlyAscending,
   keyedList,
   point,
   scalar,
@@ -59,9 +60,26 @@ function dkgResult(limits: Limits) {
 
 const partyIds = (limits: Limits) => idSet(1, limits.maxParties);
 
-/** A complaint: the recipient reveals the ECDH point with the accused party and proves it (DLEQ). */
+/**
+ * A complaint: the recipient reveals the ECDH point with the accused party and proves it (DLEQ).
+ * A @peg/frost complaint covers every key id of the complainer/accused pair, so it names no key id.
+ */
 function complaint() {
-  return z.strictObject({ accused: id, keyId: id, ecdhPoint: point, proof: dleqProof });
+  return z.strictObject({ accused: id, ecdhPoint: point, proof: dleqProof });
+}
+
+/**
+ * The coordinator's echo of one round: `partyIds` and, at the same index, the signing digest
+ * (what `open` returns as `digest`) of that party's envelope of the round as the coordinator
+ * holds it. Each signer compares every entry with the digest of its own copy.
+ */
+function echoed(limits: Limits) {
+  return z
+    .strictObject({ partyIds: partyIds(limits), echo: z.array(bytes32).max(limits.maxParties) })
+    .refine((p) => p.echo.length === p.partyIds.length, {
+      message: 'echo must hold one digest per party id',
+      path: ['echo'],
+    });
 }
 
 /** Why a DKG failed, as one entry per reason type. Reasons appear in this order, each at most once. */
@@ -90,24 +108,32 @@ function dkgFailure(limits: Limits) {
     named('bad-public-shares'),
     named('bad-proof-of-knowledge'),
     named('wrong-polynomial-length'),
-    /** Parties seen with two different signed commitments, or whose echo hash differs. */
-    named('equivocation'),
+    /**
+     * Parties whose envelope differs from the one the coordinator echoed. `evidence[i]` is the
+     * sealed envelope of `partyIds[i]` (its exact bytes, as received) whose digest differs from
+     * the echo: signed by the accused, so the proof is its own. The receiver must `open` each
+     * evidence envelope itself (sender key, kind, ids) and compare its digest with the echo.
+     */
+    z
+      .strictObject({
+        type: z.literal('equivocation'),
+        partyIds: partyIds(limits),
+        evidence: z.array(boundedBytes(1, limits.maxBytes)).max(limits.maxParties),
+      })
+      .refine((r) => r.evidence.length === r.partyIds.length, {
+        message: 'evidence must hold one envelope per party id',
+        path: ['evidence'],
+      }),
     named('missing-private-shares'),
     z.strictObject({
       type: z.literal('complaints'),
       complaints: z
         .array(complaint())
         .min(1)
-        .max(limits.maxKeyIds)
+        .max(limits.maxParties)
         .refine(
-          (list) =>
-            list.every(
-              (c, i) =>
-                i === 0 ||
-                c.accused > list[i - 1]!.accused ||
-                (c.accused === list[i - 1]!.accused && c.keyId > list[i - 1]!.keyId),
-            ),
-          'complaints must be strictly ascending by (accused, keyId)',
+          (list) => isStrictlyAscending(list.map((c) => c.accused)),
+          'complaints must be strictly ascending by accused (no duplicates)',
         ),
     }),
   ]);
@@ -133,8 +159,13 @@ export function dkgPayloads(limits: Limits) {
       proofOfKnowledge: schnorrProof,
       keyExchange: z.strictObject({ publicKey: point, proof: schnorrProof }),
     }),
-    /** Coordinator: send private shares to these parties (those whose public shares arrived). */
-    'dkg-private-begin': z.strictObject({ partyIds: partyIds(limits) }),
+    /**
+     * Coordinator: send private shares to these parties (those whose public shares arrived).
+     * `echo[i]` is the signing digest (what `open` returns as `digest`) of the
+     * `dkg-public-shares` envelope of `partyIds[i]` as the coordinator holds it; a signer
+     * compares it with its own copy (round-1 echo).
+     */
+    'dkg-private-begin': echoed(limits),
     /**
      * Encrypted shares per recipient party and key id. The ciphertext format (AEAD, nonce,
      * associated data) belongs to @peg/frost, docs/protocol/crypto.md; the wire only bounds it.
@@ -164,8 +195,12 @@ export function dkgPayloads(limits: Limits) {
         'key ids must be unique across recipients',
       ),
     }),
-    /** Coordinator: compute secrets from the shares of these parties. */
-    'dkg-end-begin': z.strictObject({ partyIds: partyIds(limits) }),
+    /**
+     * Coordinator: compute secrets from the shares of these parties. `echo[i]` is the signing
+     * digest of the `dkg-private-shares` envelope of `partyIds[i]` as the coordinator holds it
+     * (round-2 echo), compared the same way.
+     */
+    'dkg-end-begin': echoed(limits),
     /** A party's DKG outcome: its result, or the typed reasons it failed (with blame proofs). */
     'dkg-end': z.strictObject({
       status: z.discriminatedUnion('type', [

@@ -7,7 +7,7 @@ import { setupPayloads } from './setup.ts';
 import { signingPayloads } from './signing.ts';
 
 /** The protocol version this package speaks. A change to any golden fixture bumps it. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** The sender: its party id and the BIP340 x-only key that signs the envelope. */
 export const senderSchema = z.strictObject({ partyId: id, publicKey: xOnlyKey });

@@ -1,8 +1,16 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import { defineLimits, N_HEX, type OpenResult, open, P_HEX, seal } from '../src/index.ts';
+import {
+  defineLimits,
+  N_HEX,
+  type OpenResult,
+  open,
+  P_HEX,
+  PROTOCOL_VERSION,
+  seal,
+} from '../src/index.ts';
 import { clone, type Json, rawOf, signRaw } from './raw.ts';
-import { COORDINATOR, keyMap, publicKeyOf, sample, secretKeyOf } from './samples.ts';
+import { COORDINATOR, failedDkgEnd, keyMap, publicKeyOf, sample, secretKeyOf } from './samples.ts';
 
 // Bad inputs from attacks-and-faults.md ("Wire decoder"), each validly signed where it has a
 // JSON form, so the rejection comes from the decoder and not from the signature check.
@@ -231,7 +239,7 @@ describe('structure', () => {
   it('deep nesting up to the byte limit (about 2 million levels)', () => {
     const deep = `${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}`;
     expect(code(openText(deep))).toBe('invalid');
-    const inside = `{"version":1,"kind":"signer-ready","payload":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`;
+    const inside = `{"version":${PROTOCOL_VERSION},"kind":"signer-ready","payload":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`;
     expect(code(openText(inside))).toBe('invalid');
   });
   it('the empty object', () => {
@@ -272,7 +280,7 @@ describe('structure', () => {
     expect(code(openText(JSON.stringify({ version, ...rest })))).toBe('non-canonical');
   });
   it('unknown versions', () => {
-    for (const version of [0, 2, '1', null]) {
+    for (const version of [0, 1, PROTOCOL_VERSION + 1, String(PROTOCOL_VERSION), null]) {
       const raw = rawOf(sample('signer-ready'));
       raw.version = version;
       expect(code(openText(signRaw(raw, 2)))).toBe('unsupported-version');
@@ -561,6 +569,137 @@ describe('ids', () => {
   }
 });
 
+describe('DKG echoes, equivocation evidence, complaints', () => {
+  /** Applies `edit` to the failed DkgEnd sample, signs it as its sender, opens it. */
+  const openFailedEdited = (edit: (reasons: Raw[]) => void): OpenResult => {
+    const message = failedDkgEnd();
+    const raw = clone(rawOf(message));
+    edit((payloadOf(raw).status as Raw).reasons as Raw[]);
+    return openText(signRaw(raw, message.sender.partyId));
+  };
+  const reason = (reasons: Raw[], type: string) => reasons.find((r) => r.type === type) as Raw;
+  /** The issues of a refused envelope as "path: message" lines. */
+  const issues = (result: OpenResult): string[] =>
+    !result.ok && result.error.code === 'invalid'
+      ? result.error.issues.map((i) => `${i.path}: ${i.message}`)
+      : [`not invalid: ${code(result)}`];
+
+  it('the samples open (the edits below are the only fault)', () => {
+    expect(code(openEdited('dkg-private-begin', () => {}))).toBe('ok');
+    expect(code(openEdited('dkg-end-begin', () => {}))).toBe('ok');
+    expect(code(openFailedEdited(() => {}))).toBe('ok');
+  });
+  for (const kind of ['dkg-private-begin', 'dkg-end-begin'] as const) {
+    it(`${kind}: one echo digest fewer or more than party ids`, () => {
+      expect(issues(openEdited(kind, (r) => void (payloadOf(r).echo as Json[]).pop()))).toEqual([
+        'payload.echo: echo must hold one digest per party id',
+      ]);
+      expect(
+        issues(openEdited(kind, (r) => void (payloadOf(r).echo as Json[]).push(hex32(1n)))),
+      ).toEqual(['payload.echo: echo must hold one digest per party id']);
+    });
+    it(`${kind}: an echo entry that is not 32 bytes, or no echo at all`, () => {
+      expect(
+        code(
+          openEdited(kind, (r) => {
+            (payloadOf(r).echo as Json[])[0] = 'ab'.repeat(31);
+          }),
+        ),
+      ).toBe('invalid');
+      expect(
+        code(
+          openEdited(kind, (r) => {
+            delete payloadOf(r).echo;
+          }),
+        ),
+      ).toBe('invalid');
+    });
+  }
+  it('equivocation: one evidence envelope fewer or more than party ids', () => {
+    const path = 'payload.status.reasons.5.evidence';
+    expect(
+      issues(
+        openFailedEdited((reasons) => {
+          reason(reasons, 'equivocation').evidence = [];
+        }),
+      ),
+    ).toEqual([`${path}: evidence must hold one envelope per party id`]);
+    expect(
+      issues(
+        openFailedEdited((reasons) => {
+          const r = reason(reasons, 'equivocation');
+          r.evidence = [...(r.evidence as Json[]), 'ab'];
+        }),
+      ),
+    ).toEqual([`${path}: evidence must hold one envelope per party id`]);
+  });
+  it('equivocation: evidence that is empty, not hex, or missing', () => {
+    for (const evidence of [[''], ['AB'], ['abc'], [null], null]) {
+      expect(
+        code(
+          openFailedEdited((reasons) => {
+            reason(reasons, 'equivocation').evidence = evidence;
+          }),
+        ),
+        JSON.stringify(evidence),
+      ).toBe('invalid');
+    }
+  });
+  it('equivocation: the evidence is opened by the receiver, not by the decoder', () => {
+    // A well-formed DkgEnd may carry any bytes as evidence: the decoder bounds them, the
+    // receiver opens them. The sample's evidence is party 2's own sealed DkgPublicShares.
+    const opened = openFailedEdited(() => {});
+    if (!opened.ok || opened.value.kind !== 'dkg-end') throw new Error('sample does not open');
+    const status = opened.value.payload.status;
+    const eq =
+      status.type === 'failed' ? status.reasons.find((r) => r.type === 'equivocation') : undefined;
+    if (eq?.type !== 'equivocation') throw new Error('no equivocation reason');
+    const evidence = open(eq.evidence[0] as Uint8Array, keys, { kinds: ['dkg-public-shares'] });
+    expect(evidence.ok && evidence.value.sender.partyId).toBe(eq.partyIds[0]);
+    expect(
+      code(
+        openFailedEdited((reasons) => {
+          reason(reasons, 'equivocation').evidence = ['ab'];
+        }),
+      ),
+    ).toBe('ok');
+  });
+  it('complaints: not strictly ascending by accused', () => {
+    const message = 'complaints must be strictly ascending by accused (no duplicates)';
+    const path = 'payload.status.reasons.7.complaints';
+    const twice = (accused: [number, number]) => (reasons: Raw[]) => {
+      const r = reason(reasons, 'complaints');
+      const [first] = r.complaints as Raw[];
+      r.complaints = accused.map((a) => ({ ...clone(first as Raw), accused: a }));
+    };
+    expect(code(openFailedEdited(twice([1, 2])))).toBe('ok');
+    expect(issues(openFailedEdited(twice([2, 1])))).toEqual([`${path}: ${message}`]);
+    expect(issues(openFailedEdited(twice([1, 1])))).toEqual([`${path}: ${message}`]);
+  });
+  it('complaints: a key id is no longer part of a complaint', () => {
+    expect(
+      code(
+        openFailedEdited((reasons) => {
+          ((reason(reasons, 'complaints').complaints as Raw[])[0] as Raw).keyId = 3;
+        }),
+      ),
+    ).toBe('invalid');
+  });
+  it('complaints: at most maxParties of them', () => {
+    const limits = defineLimits({ maxParties: 3 });
+    const message = failedDkgEnd();
+    const raw = clone(rawOf(message));
+    const r = reason((payloadOf(raw).status as Raw).reasons as Raw[], 'complaints');
+    const [first] = r.complaints as Raw[];
+    const of = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ ...clone(first as Raw), accused: i + 1 }));
+    r.complaints = of(3);
+    expect(code(openText(signRaw(raw, message.sender.partyId), limits))).toBe('ok');
+    r.complaints = of(4);
+    expect(code(openText(signRaw(raw, message.sender.partyId), limits))).toBe('invalid');
+  });
+});
+
 describe('limits', () => {
   const small = defineLimits({
     maxParties: 3,
@@ -582,6 +721,7 @@ describe('limits', () => {
       code(
         openSmall('dkg-private-begin', (r) => {
           payloadOf(r).partyIds = [1, 2, 3, 4];
+          (payloadOf(r).echo as Json[]).push(hex32(4n));
         }),
       ),
     ).toBe('invalid');
@@ -774,6 +914,42 @@ describe('nulls and wrong types inside lists never reach a refinement', () => {
         'dkg-end',
         (r: Any) => {
           r.payload.status.keyIdPublicShares = [null, 2];
+        },
+      ],
+      [
+        'dkg-private-begin',
+        (r: Any) => {
+          r.payload.echo = [null, 1, 'x'];
+        },
+      ],
+      [
+        'dkg-end-begin',
+        (r: Any) => {
+          r.payload.partyIds = null;
+        },
+      ],
+      [
+        'dkg-end-begin',
+        (r: Any) => {
+          r.payload.echo = { length: 3 };
+        },
+      ],
+      [
+        'dkg-end',
+        (r: Any) => {
+          r.payload.status = {
+            type: 'failed',
+            reasons: [{ type: 'equivocation', partyIds: [1], evidence: { length: 1 } }],
+          };
+        },
+      ],
+      [
+        'dkg-end',
+        (r: Any) => {
+          r.payload.status = {
+            type: 'failed',
+            reasons: [{ type: 'equivocation', partyIds: null, evidence: [null] }],
+          };
         },
       ],
       [

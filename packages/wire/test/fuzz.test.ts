@@ -161,7 +161,18 @@ describe('fuzzing', { timeout: 180_000 }, () => {
       pick: position,
       action: fc.constantFrom('replace', 'delete', 'add'),
       value: fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
-      key: fc.constantFrom('extra', '__proto__', 'constructor', 'type', 'partyId', 'keyIds', 'z'),
+      key: fc.constantFrom(
+        'extra',
+        '__proto__',
+        'constructor',
+        'type',
+        'partyId',
+        'keyIds',
+        'z',
+        'echo',
+        'evidence',
+        'accused',
+      ),
     });
     fc.assert(
       fc.property(edit, ({ index, pick, action, value, key }) => {

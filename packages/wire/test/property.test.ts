@@ -80,29 +80,30 @@ const failure = fc.subarray([...DKG_FAILURE_TYPES], { minLength: 1 }).chain((typ
       if (type === 'complaints') {
         return fc.record({
           type: fc.constant(type),
-          complaints: fc
-            .uniqueArray(
-              fc.tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 20 })),
-              {
-                minLength: 1,
-                maxLength: 4,
-                selector: ([a, k]) => `${a}/${k}`,
-              },
-            )
-            .map((pairs) => pairs.sort(([a1, k1], [a2, k2]) => a1 - a2 || k1 - k2))
-            .chain((pairs) =>
-              fc.tuple(
-                ...pairs.map(([accused, keyId]) =>
-                  fc.record({
-                    accused: fc.constant(accused),
-                    keyId: fc.constant(keyId),
-                    ecdhPoint: point,
-                    proof: fc.record({ challenge: scalar, response: scalar }),
-                  }),
-                ),
+          complaints: idSet(8, 4).chain((accused) =>
+            fc.tuple(
+              ...accused.map((a) =>
+                fc.record({
+                  accused: fc.constant(a),
+                  ecdhPoint: point,
+                  proof: fc.record({ challenge: scalar, response: scalar }),
+                }),
               ),
             ),
+          ),
         });
+      }
+      if (type === 'equivocation') {
+        return idSet(8, 4).chain((partyIds) =>
+          fc.record({
+            type: fc.constant(type),
+            partyIds: fc.constant(partyIds),
+            evidence: fc.array(fc.uint8Array({ minLength: 1, maxLength: 200 }), {
+              minLength: partyIds.length,
+              maxLength: partyIds.length,
+            }),
+          }),
+        );
       }
       return fc.record({ type: fc.constant(type), partyIds: idSet(8, 4) });
     }),
@@ -139,6 +140,20 @@ const message: fc.Arbitrary<UnsignedEnvelope> = fc.oneof(
       keyExchange: fc.record({ publicKey: point, proof: fc.record({ R: point, z: scalar }) }),
     }),
   }),
+  ...(['dkg-private-begin', 'dkg-end-begin'] as const).map((kind) =>
+    fc.record({
+      kind: fc.constant(kind),
+      dkgId: sessionId,
+      sender: fc.constant(head(COORDINATOR)),
+      chainTip: tip,
+      payload: idSet(256, 8).chain((partyIds) =>
+        fc.record({
+          partyIds: fc.constant(partyIds),
+          echo: fc.array(bytes32, { minLength: partyIds.length, maxLength: partyIds.length }),
+        }),
+      ),
+    }),
+  ),
   fc.record({
     kind: fc.constant('dkg-private-shares' as const),
     dkgId: sessionId,

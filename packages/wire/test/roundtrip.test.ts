@@ -4,6 +4,7 @@ import {
   defaultSchemas,
   KINDS,
   open,
+  PROTOCOL_VERSION,
   seal,
   type UnsignedEnvelope,
 } from '../src/index.ts';
@@ -25,7 +26,7 @@ describe('seal/open round trip', () => {
     it(`${message.kind}${message.kind === 'dkg-end' ? ` (${message.payload.status.type})` : ''}`, () => {
       const { bytes, opened } = roundTrip(message);
       const { signature, version, ...rest } = opened.value;
-      expect(version).toBe(1);
+      expect(version).toBe(PROTOCOL_VERSION);
       expect(signature).toHaveLength(64);
       expect(rest).toEqual(message);
       // The same value seals to the same bytes except the signature; re-sealing with the same

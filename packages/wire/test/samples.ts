@@ -4,7 +4,7 @@ import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Kind, UnsignedEnvelope, UnsignedEnvelopeOf } from '../src/index.ts';
-import { announceKey, taprootOutputKey } from '../src/index.ts';
+import { announceKey, seal, taprootOutputKey } from '../src/index.ts';
 
 const N = secp256k1.Point.CURVE().n;
 
@@ -142,7 +142,15 @@ export function sample(kind: Kind, size: SampleSize = SMALL): UnsignedEnvelope {
         },
       };
     case 'dkg-private-begin':
-      return { kind, ...dkg, ...head(COORDINATOR), payload: { partyIds: parties } };
+      return {
+        kind,
+        ...dkg,
+        ...head(COORDINATOR),
+        payload: {
+          partyIds: parties,
+          echo: parties.map((p) => bytes(`public-shares-digest-${p}`)),
+        },
+      };
     case 'dkg-private-shares':
       return {
         kind,
@@ -156,7 +164,15 @@ export function sample(kind: Kind, size: SampleSize = SMALL): UnsignedEnvelope {
         },
       };
     case 'dkg-end-begin':
-      return { kind, ...dkg, ...head(COORDINATOR), payload: { partyIds: parties } };
+      return {
+        kind,
+        ...dkg,
+        ...head(COORDINATOR),
+        payload: {
+          partyIds: parties,
+          echo: parties.map((p) => bytes(`private-shares-digest-${p}`)),
+        },
+      };
     case 'dkg-end':
       return { kind, ...dkg, ...head(2), payload: { status: { type: 'ok', ...result } } };
     case 'dkg-query':
@@ -203,6 +219,14 @@ export function sample(kind: Kind, size: SampleSize = SMALL): UnsignedEnvelope {
   }
 }
 
+/**
+ * The equivocation evidence in `failedDkgEnd`: party 2's own sealed `dkg-public-shares` (zero
+ * aux randomness), a real envelope that opens under party 2's key.
+ */
+export function equivocationEvidence(): Uint8Array {
+  return seal(sample('dkg-public-shares'), secretKeyOf(2), { auxRand: new Uint8Array(32) });
+}
+
 /** A failed DkgEnd with every failure reason and a complaint. */
 export function failedDkgEnd(): UnsignedEnvelopeOf<'dkg-end'> {
   return {
@@ -218,14 +242,13 @@ export function failedDkgEnd(): UnsignedEnvelopeOf<'dkg-end'> {
           { type: 'bad-public-shares', partyIds: [1] },
           { type: 'bad-proof-of-knowledge', partyIds: [1] },
           { type: 'wrong-polynomial-length', partyIds: [2] },
-          { type: 'equivocation', partyIds: [2] },
+          { type: 'equivocation', partyIds: [2], evidence: [equivocationEvidence()] },
           { type: 'missing-private-shares', partyIds: [4, 5] },
           {
             type: 'complaints',
             complaints: [
               {
                 accused: 1,
-                keyId: 3,
                 ecdhPoint: pointBytes('ecdh'),
                 proof: { challenge: scalarBytes('dleq-c'), response: scalarBytes('dleq-s') },
               },
