@@ -87,16 +87,18 @@ export function canonicalWithAndWithout(
 
 /**
  * The JSON form of a decoded value: byte arrays become lowercase hex strings, everything else
- * is copied as is. (The inverse of the schemas' hex codecs, for any protocol value.)
+ * is copied as is. (The inverse of the schemas' hex codecs, for any protocol value.) With
+ * `bytes: 'keep'` byte arrays are kept as they are, so the copy of a value that should already
+ * be in JSON form still fails the schema where it is not.
  */
-export function toJsonForm(value: unknown): unknown {
-  if (value instanceof Uint8Array) return bytesToHex(value);
-  if (Array.isArray(value)) return value.map(toJsonForm);
+export function toJsonForm(value: unknown, bytes: 'hex' | 'keep' = 'hex'): unknown {
+  if (value instanceof Uint8Array) return bytes === 'hex' ? bytesToHex(value) : value;
+  if (Array.isArray(value)) return value.map((item) => toJsonForm(item, bytes));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
       Object.defineProperty(out, key, {
-        value: toJsonForm((value as Record<string, unknown>)[key]),
+        value: toJsonForm((value as Record<string, unknown>)[key], bytes),
         enumerable: true,
         writable: true,
         configurable: true,

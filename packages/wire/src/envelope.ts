@@ -140,3 +140,17 @@ export type UnsignedEnvelope = DistributiveOmit<Envelope, 'version' | 'signature
 export type UnsignedEnvelopeOf<K extends Kind> = Extract<UnsignedEnvelope, { kind: K }>;
 /** The payload of one kind. */
 export type PayloadOf<K extends Kind> = z.output<Schemas['payloads'][K]>;
+
+/**
+ * A signed envelope in its JSON form (byte fields as lowercase hex strings): exactly what
+ * `JSON.parse` gives for sealed bytes, and what `open` returns as `json`.
+ */
+export type EnvelopeJson = z.input<Schemas['envelopeSchema']>;
+/** The JSON-form envelope of one kind. */
+export type EnvelopeJsonOf<K extends Kind> = Extract<EnvelopeJson, { kind: K }>;
+/** What `sealJson` takes: a JSON-form envelope without version and signature. */
+export type UnsignedEnvelopeJson = DistributiveOmit<EnvelopeJson, 'version' | 'signature'>;
+/** The unsigned JSON-form envelope of one kind. */
+export type UnsignedEnvelopeJsonOf<K extends Kind> = Extract<UnsignedEnvelopeJson, { kind: K }>;
+/** The JSON-form payload of one kind. */
+export type PayloadJsonOf<K extends Kind> = z.input<Schemas['payloads'][K]>;

@@ -33,13 +33,18 @@ export {
   chainTipSchema,
   defaultSchemas,
   type Envelope,
+  type EnvelopeJson,
+  type EnvelopeJsonOf,
   type EnvelopeOf,
+  type PayloadJsonOf,
   type PayloadOf,
   PROTOCOL_VERSION,
   type Schemas,
   schemasFor,
   senderSchema,
   type UnsignedEnvelope,
+  type UnsignedEnvelopeJson,
+  type UnsignedEnvelopeJsonOf,
   type UnsignedEnvelopeOf,
 } from './envelope.ts';
 export type { OpenError, OpenErrorCode } from './errors.ts';
@@ -79,7 +84,7 @@ export {
   TokenResponse,
   taggedHash,
 } from './relay-api.ts';
-export { announceKey, type SealOptions, seal } from './seal.ts';
+export { announceKey, type SealOptions, seal, sealJson } from './seal.ts';
 // Signer API v1 (the operator-facing HTTP bodies of a signer; see docs/protocol/wire.md).
 export {
   ListWithdrawalsQuery,

@@ -4,7 +4,7 @@ import { equalBytes } from './bytes.ts';
 import { canonicalWithAndWithout } from './canonical.ts';
 import { isFormattedPointOnCurve } from './curve.ts';
 import { envelopeDigest, keyAnnouncementDigest } from './digest.ts';
-import { type Envelope, PROTOCOL_VERSION, schemasFor } from './envelope.ts';
+import { type Envelope, type EnvelopeJson, PROTOCOL_VERSION, schemasFor } from './envelope.ts';
 import type { OpenError } from './errors.ts';
 import { isCoordinatorKind, type Kind } from './kinds.ts';
 import type { Limits } from './limits.ts';
@@ -26,9 +26,13 @@ export type OpenOptions = {
   kinds?: readonly Kind[];
 };
 
-/** What `open` returns: the envelope and its signing hash (a message id), or a typed error. */
+/**
+ * What `open` returns: the envelope decoded (`value`), in its JSON form (`json`: plain data,
+ * byte fields as lowercase hex; `canonicalJson(json)` is exactly the input text) and its
+ * signing hash (`digest`, a message id), or a typed error.
+ */
 export type OpenResult =
-  | { ok: true; value: Envelope; digest: Uint8Array }
+  | { ok: true; value: Envelope; json: EnvelopeJson; digest: Uint8Array }
   | { ok: false; error: OpenError };
 
 const MAX_ISSUES = 10;
@@ -130,7 +134,9 @@ function openUnchecked(
 
   const proof = checkProofs(envelope);
   if (proof !== undefined) return fail({ code: 'invalid-proof', reason: proof });
-  return { ok: true, value: envelope, digest };
+  // `raw` passed the schema, which admits no unknown member, and is canonical: plain JSON data
+  // of exactly the envelope's type, separate from `value` (which the decoder built anew).
+  return { ok: true, value: envelope, json: raw as EnvelopeJson, digest };
 }
 
 /** The proofs inside payloads that the wire itself can check; returns the failure, if any. */

@@ -3,7 +3,13 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { equalBytes } from './bytes.ts';
 import { canonicalMembers, toJsonForm } from './canonical.ts';
 import { envelopeDigest, keyAnnouncementDigest } from './digest.ts';
-import { PROTOCOL_VERSION, schemasFor, type UnsignedEnvelope } from './envelope.ts';
+import {
+  PROTOCOL_VERSION,
+  type Schemas,
+  schemasFor,
+  type UnsignedEnvelope,
+  type UnsignedEnvelopeJson,
+} from './envelope.ts';
 import type { Limits } from './limits.ts';
 import { withPointChecks } from './point-checks.ts';
 
@@ -38,15 +44,51 @@ export function seal(
 ): Uint8Array {
   const schemas = schemasFor(options.limits);
   const publicKey = schnorr.getPublicKey(secretKey);
-  if (
-    !(message.sender.publicKey instanceof Uint8Array) ||
-    !equalBytes(publicKey, message.sender.publicKey)
-  ) {
+  const claimed: unknown = message.sender?.publicKey;
+  if (!(claimed instanceof Uint8Array) || !equalBytes(publicKey, claimed)) {
     throw new TypeError('seal: secret key does not belong to sender.publicKey');
   }
-  // Byte fields to hex, then validate that JSON form with the decoder (which is several times
-  // faster than zod's encode direction; the hex codecs are bijective, so it checks the same).
+  // Byte fields to hex: the JSON form, which sealUnsignedJson checks and signs.
   const json = toJsonForm({ ...message, version: PROTOCOL_VERSION }) as Record<string, unknown>;
+  return sealUnsignedJson(schemas, json, secretKey, options.auxRand);
+}
+
+/**
+ * `seal` for a message in its JSON form (byte fields as lowercase hex strings, as
+ * `open` returns in `json`): the same checks, and the same bytes as `seal` of the
+ * equivalent decoded message. A byte field given as a Uint8Array is refused (TypeError).
+ */
+export function sealJson(
+  message: UnsignedEnvelopeJson,
+  secretKey: Uint8Array,
+  options: SealOptions = {},
+): Uint8Array {
+  const schemas = schemasFor(options.limits);
+  const publicKey = schnorr.getPublicKey(secretKey);
+  const claimed: unknown = message.sender?.publicKey;
+  if (typeof claimed !== 'string' || claimed !== bytesToHex(publicKey)) {
+    throw new TypeError('seal: secret key does not belong to sender.publicKey');
+  }
+  // A fresh plain copy, so what is checked is what is signed (no getters, no shared arrays).
+  const json = toJsonForm({ ...message, version: PROTOCOL_VERSION }, 'keep') as Record<
+    string,
+    unknown
+  >;
+  return sealUnsignedJson(schemas, json, secretKey, options.auxRand);
+}
+
+/**
+ * Checks a JSON-form envelope (with version, without signature) against the schemas, signs
+ * its canonical text and returns the envelope bytes. The caller has checked the sender key.
+ */
+function sealUnsignedJson(
+  schemas: Schemas,
+  json: Record<string, unknown>,
+  secretKey: Uint8Array,
+  auxRand: Uint8Array | undefined,
+): Uint8Array {
+  // Validate the JSON form with the decoder (several times faster than zod's encode direction;
+  // the hex codecs are bijective, so it checks the same as encoding would).
   const { result: checked } = withPointChecks('skip', () =>
     schemas.unsignedEnvelopeSchema.safeDecode(json as never),
   );
@@ -56,11 +98,7 @@ export function seal(
   }
   const members = canonicalMembers(json);
   if (members === undefined) throw new TypeError('seal: message has no JSON form');
-  const signature = schnorr.sign(
-    envelopeDigest(`{${members.join(',')}}`),
-    secretKey,
-    options.auxRand,
-  );
+  const signature = schnorr.sign(envelopeDigest(`{${members.join(',')}}`), secretKey, auxRand);
   // Every member's text is reused; the signature member goes in at its sorted place.
   const signed = `{${[...members, `"signature":"${bytesToHex(signature)}"`].sort(byKey).join(',')}}`;
   const bytes = utf8ToBytes(signed);
