@@ -1,6 +1,6 @@
 /**
- * @peg/protocol: pure DKG and signing state machines (signer and coordinator), coordinator
- * selection, and a deterministic simulation of a federation.
+ * @peg/protocol: pure DKG and signing state machines (signer and coordinator) speaking the
+ * @peg/wire messages, coordinator selection, and a deterministic simulation of a federation.
  */
 
 export type {
@@ -20,46 +20,27 @@ export type {
 export { initialCoordinatorState } from './coordinator/state.ts';
 export { coordinatorStep } from './coordinator/step.ts';
 export type {
-  DkgContext,
-  DkgPartySecret,
-  DkgPublicPackage,
   Hex,
+  LayoutSpec,
   NonceCommitment,
   PublicKeyPackage,
   Rng,
   SecretNonce,
-  ShareComplaint,
+  Tweak,
 } from './crypto.ts';
-export { dkgVerificationMessage, verifyBip340, xOnly } from './crypto.ts';
-export { evidenceDigest, signEvidence, verifyEvidence } from './identity.ts';
-export type {
-  BadShareEvidence,
-  DkgBegin,
-  DkgEnd,
-  DkgEndBegin,
-  DkgPrivateBegin,
-  DkgPrivateShares,
-  DkgPublicShares,
-  DkgQuery,
-  DkgQueryResponse,
-  DkgStatus,
-  EquivocationEvidence,
-  NonceRequest,
-  NonceResponse,
-  ProtocolMessage,
-  PublicAddressAvailable,
-  SignatureShareRequest,
-  SignatureShareResponse,
-  SignPurpose,
-  SignRequestBody,
-} from './messages.ts';
-export { COORDINATOR_ONLY } from './messages.ts';
+export { dkgVerification, outputKey, taprootAddress, verifyBip340, xOnly } from './crypto.ts';
+export type { Complaint, DkgSecret } from './dkg-crypto.ts';
+export { frostDkgId, subLayout } from './dkg-crypto.ts';
+export type { Outgoing, OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from './envelopes.ts';
+export { contentDigest, isCoordinatorOnly, sealedHex } from './envelopes.ts';
 export type { CoordinatorView } from './selection.ts';
 export { activeCoordinator, activeOf, coordinatorOrder, TAKEOVER_TIMER } from './selection.ts';
 export type { SignerInput, SignerReport } from './signer/reports.ts';
 export type { Policy, PolicyDecision, SignerEnv } from './signer/sign.ts';
-export { bodyDigest, MAX_MESSAGES } from './signer/sign.ts';
+export { bodyDigest } from './signer/sign.ts';
 export type {
+  EchoList,
+  SignBody,
   SignerConfig,
   SignerDkg,
   SignerKey,
@@ -78,6 +59,7 @@ export type {
   Effect,
   Env,
   FederationConfig,
+  Network,
   PartyInfo,
   Step,
   Timeouts,

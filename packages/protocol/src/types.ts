@@ -3,7 +3,7 @@
  * `step(state, input, env) -> { state, effects }`; time and randomness come only from `env`.
  */
 import type { Hex, Rng } from './crypto.ts';
-import type { ProtocolMessage } from './messages.ts';
+import type { Outgoing, WireEnvelope } from './envelopes.ts';
 
 /** What the shell passes into every step: the current time (ms) and a randomness source. */
 export type Env = { now: number; rng: Rng };
@@ -17,9 +17,12 @@ export type Address =
 /**
  * Effects, executed by the shell in order. `persist` means "durably save the state returned by
  * this step now"; it always precedes a `send` that reveals the use of a nonce or a new secret.
+ * `send` is sealed by the shell (`sealJson` with its identity key and chain tip); `forward`
+ * posts another party's envelope unchanged (its signature still proves who wrote it).
  */
 export type Effect<R> =
-  | { type: 'send'; to: Address; message: ProtocolMessage }
+  | { type: 'send'; to: Address; message: Outgoing }
+  | { type: 'forward'; to: Address; envelope: WireEnvelope }
   | { type: 'set-timer'; id: string; at: number }
   | { type: 'cancel-timer'; id: string }
   | { type: 'persist' }
@@ -51,8 +54,12 @@ export type Timeouts = {
   takeover: number;
 };
 
+/** Bitcoin networks (they set the peg address prefix: bc, tb, bcrt). */
+export type Network = 'bitcoin' | 'testnet' | 'regtest';
+
 /** The federation as every machine sees it (from the registry contract). */
 export type FederationConfig = {
+  network: Network;
   parties: PartyInfo[];
   /** Signing threshold, in key ids. */
   threshold: number;
@@ -77,6 +84,8 @@ export function partyOf(config: FederationConfig, id: number): PartyInfo | undef
 export function assertConfig(config: FederationConfig): void {
   const ids = new Set<number>();
   const keys = new Set<number>();
+  if (!['bitcoin', 'testnet', 'regtest'].includes(config.network))
+    throw new RangeError('"network" expected bitcoin, testnet or regtest');
   if (config.parties.length === 0) throw new RangeError('"parties" expected at least one party');
   for (const p of config.parties) {
     if (!Number.isInteger(p.id) || p.id < 1 || ids.has(p.id))

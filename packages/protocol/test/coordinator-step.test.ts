@@ -12,10 +12,10 @@ describe('coordinator step', () => {
       const key = `c:${sim.coordinator}`;
       sim.command({
         kind: 'sign',
-        requestIds: ['w-9'],
-        payload: `01${'00'.repeat(31)}`,
+        withdrawalRequestIds: [9],
+        unsignedTransaction: `01${'00'.repeat(31)}`,
         messages: ['22'.repeat(32)],
-        merkleRoot: '',
+        tweak: { type: 'taproot', merkleRoot: null },
       });
       sim.run(() => (sim.nodes.get(key)!.state as CoordinatorState).sign !== null, 10_000);
       const s = sim.nodes.get(key)!.state as CoordinatorState;
@@ -32,7 +32,7 @@ describe('coordinator step', () => {
       );
       expect(out.state.view.attempt).toBe(s.view.attempt + 1);
       expect(out.state.sign).toBeNull();
-      expect(out.state.queue.map((q) => q.requestIds)).toEqual([['w-9']]);
+      expect(out.state.queue.map((q) => q.withdrawalRequestIds)).toEqual([[9]]);
       expect(out.state.deadline).toBeNull();
       expect(out.effects.some((e) => e.type === 'persist')).toBe(true);
       // It no longer acts on answers.

@@ -7,10 +7,10 @@ describe('honest federation', () => {
   it('11-of-15, one key id each: DKG then 20 signing rounds, all BIP340-valid', () => {
     withSim({ seed: 1101, weights: Array(15).fill(1), threshold: 11 }, (sim) => {
       const d = dkgOk(sim);
-      expect(d.holders).toHaveLength(15);
+      expect(d.pub.layout.parties).toHaveLength(15);
       expect(d.attempts).toBe(1);
       for (let i = 0; i < 20; i++) {
-        const r = sim.sign([`w-${i}`], 1 + (i % 3));
+        const r = sim.sign([i], 1 + (i % 3));
         expectValidSignatures(r, d.groupKey);
         expect(r.attempts).toBe(1);
         expect(r.excluded).toEqual({});
@@ -22,9 +22,11 @@ describe('honest federation', () => {
   it('weighted 1,1,2,3,3 with threshold 7 of 10: DKG then 20 signing rounds', () => {
     withSim({ seed: 710, weights: [1, 1, 2, 3, 3], threshold: 7 }, (sim) => {
       const d = dkgOk(sim);
-      expect(d.pub.keyIds).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(d.pub.layout.parties.flatMap((p) => p.keyIds)).toEqual([
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+      ]);
       for (let i = 0; i < 20; i++) {
-        const r = sim.sign([`w-${i}`], 1 + (i % 2));
+        const r = sim.sign([i], 1 + (i % 2));
         expectValidSignatures(r, d.groupKey);
       }
       expect(sim.nonceReuse()).toEqual([]);
@@ -41,7 +43,7 @@ describe('honest federation', () => {
       },
       (sim) => {
         const d = dkgOk(sim);
-        for (let i = 0; i < 5; i++) expectValidSignatures(sim.sign([`w-${i}`], 2), d.groupKey);
+        for (let i = 0; i < 5; i++) expectValidSignatures(sim.sign([i], 2), d.groupKey);
         expect(sim.nonceReuse()).toEqual([]);
       },
     );
@@ -50,9 +52,9 @@ describe('honest federation', () => {
   it('peg-out signatures verify under the BIP341 key-path output key (BIP86 tweak), not the bare key', () => {
     withSim({ seed: 341, weights: [1, 2, 1], threshold: 3 }, (sim) => {
       const d = dkgOk(sim);
-      const r = sim.sign(['w'], 1);
+      const r = sim.sign([1], 1);
       if (r.kind !== 'signature') throw new Error('no signature');
-      expect(r.merkleRoot).toBe('');
+      expect(r.tweak).toEqual({ type: 'taproot', merkleRoot: null });
       // Q = lift_x(x(P)) + int(TapTweak(x(P)))·G, computed here with noble alone.
       const px = hexToBytes(d.groupKey.slice(2));
       const P = schnorr.utils.lift_x(BigInt(`0x${d.groupKey.slice(2)}`));
@@ -70,7 +72,7 @@ describe('honest federation', () => {
     const run = () =>
       withSim({ seed: 5, weights: [1, 1, 1, 1], threshold: 3, faults: { drop: 0.05 } }, (sim) => {
         const d = dkgOk(sim);
-        const r = sim.sign(['a'], 1);
+        const r = sim.sign([1], 1);
         return { key: d.groupKey, r, now: sim.now, events: sim.events };
       });
     expect(run()).toEqual(run());

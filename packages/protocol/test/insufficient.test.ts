@@ -11,7 +11,7 @@ describe('fewer than threshold honest signers', () => {
         4: 'silent',
         5: 'silent',
       };
-      const r = sim.sign(['w'], 1);
+      const r = sim.sign([1], 1);
       expect(r.kind).toBe('insufficient-signers');
       const { nonce, resend } = sim.federation.timeouts;
       // maxNonceTimeouts (3) nonce phases, plus relay delays and resend ticks.
@@ -28,7 +28,7 @@ describe('fewer than threshold honest signers', () => {
         3: 'nonce-then-silent',
         4: 'bad-share',
       };
-      const r = sim.sign(['w'], 1);
+      const r = sim.sign([1], 1);
       expect(r.kind).toBe('insufficient-signers');
       if (r.kind !== 'insufficient-signers') throw new Error('unreachable');
       // Each share phase excludes at least one party: bounded by n - t + 1 = 3 (in parties).

@@ -66,7 +66,7 @@ export function runSeed(seed: number, rounds: number): Omit<RunStats, 'seeds'> {
       : pick(['dkg-begin', 'dkg-private-begin', 'dkg-end-begin', 'dkg-public-shares'] as const);
     sim.planCrash({
       node: coordinator ? `c:${sim.coordinator}` : `s:${1 + Math.floor(r() * n)}`,
-      when: (inp) => inp.type === 'message' && inp.message.type === type,
+      when: (inp) => inp.type === 'message' && inp.envelope.kind === type,
       beforeEffect: Math.floor(r() * 4),
       restartAfter: 1 + Math.floor(r() * 400),
     });
@@ -82,9 +82,9 @@ export function runSeed(seed: number, rounds: number): Omit<RunStats, 'seeds'> {
     Object.fromEntries(adversaries);
   const bad = new Set([...liars, ...adversaries.keys()]);
   // Liveness: on a loss-free relay, honest holders (slow ones count) reaching the threshold sign.
-  const honestWeight = d.holders
-    .filter((id) => !bad.has(id) || adversaries.get(id) === 'slow')
-    .reduce((w, id) => w + weights[id - 1]!, 0);
+  const honestWeight = d.pub.layout.parties
+    .filter((p) => !bad.has(p.id) || adversaries.get(p.id) === 'slow')
+    .reduce((w, p) => w + p.keyIds.length, 0);
   const mustSign = sim.opts.faults?.drop === 0 && honestWeight >= threshold;
   let deaths = 0;
   for (let i = 0; i < rounds; i++) {
@@ -93,7 +93,7 @@ export function runSeed(seed: number, rounds: number): Omit<RunStats, 'seeds'> {
       const type = pick(['nonce-request', 'signature-share-request'] as const);
       sim.planCrash({
         node: `s:${id}`,
-        when: (inp) => inp.type === 'message' && inp.message.type === type,
+        when: (inp) => inp.type === 'message' && inp.envelope.kind === type,
         beforeEffect: Math.floor(r() * 4),
         restartAfter: 1 + Math.floor(r() * 300),
       });
@@ -110,17 +110,17 @@ export function runSeed(seed: number, rounds: number): Omit<RunStats, 'seeds'> {
       const type = pick(['nonce-response', 'signature-share-response'] as const);
       sim.planCrash({
         node: `c:${sim.coordinator}`,
-        when: (inp) => inp.type === 'message' && inp.message.type === type,
+        when: (inp) => inp.type === 'message' && inp.envelope.kind === type,
         beforeEffect: Math.floor(r() * 6),
         restartAfter: 1 + Math.floor(r() * 500),
       });
     }
-    const out = sim.sign([`req-${seed}-${i}`], 1 + Math.floor(r() * 2));
+    const out = sim.sign([i], 1 + Math.floor(r() * 2));
     stats.rounds++;
     if (out.kind === 'signature') {
       stats.signatures++;
       out.signatures.forEach((sig, j) => {
-        if (!verifyBip340(sig, out.messages[j]!, outputKey(d.groupKey, out.merkleRoot)))
+        if (!verifyBip340(sig, out.messages[j]!, outputKey(d.groupKey, out.tweak)))
           fail(`invalid signature in round ${i}`);
       });
     } else {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sighashesOf } from '../src/sim/simulation.ts';
 import { dkgOk, expectValidSignatures, withSim } from './helpers/sim.ts';
 
 describe('coordinator takeover', () => {
@@ -22,7 +23,7 @@ describe('coordinator takeover', () => {
           beforeEffect: 0,
           restartAfter: 1e12,
         });
-        const r = sim.sign(['after-crash'], 1);
+        const r = sim.sign([1], 1);
         expectValidSignatures(r, d.groupKey);
         // The outcome came from the second coordinator, after the silence timeout.
         const outcome = sim.coordinatorReports.filter((x) => x.report.kind === 'signature').at(-1)!;
@@ -48,18 +49,21 @@ describe('coordinator takeover', () => {
       const intruder = sim.coordinatorIds[2]!;
       const sharesBefore = sim.signerReports.filter((x) => x.report.kind === 'share-sent').length;
       for (let id = 1; id <= 4; id++)
-        sim.inject(`s:${id}`, intruder, {
-          type: 'nonce-request',
-          dkgId: d.dkgId,
-          signId: 999,
-          iterId: 1,
-          keyVerification: '',
-          merkleRoot: '',
-          purpose: 'sign',
-          requestIds: ['x'],
-          payload: `01${'00'.repeat(31)}`,
-          messages: ['11'.repeat(32)],
-        });
+        sim.inject(
+          `s:${id}`,
+          intruder,
+          sim.seal(intruder, {
+            kind: 'nonce-request',
+            dkgId: d.dkgId,
+            signId: 999,
+            iteration: 1,
+            payload: {
+              messages: sighashesOf(`01${'00'.repeat(31)}`),
+              rebuild: { withdrawalRequestIds: [7], unsignedTransaction: `01${'00'.repeat(31)}` },
+              tweak: { type: 'taproot', merkleRoot: null },
+            },
+          }),
+        );
       sim.run(() => false, 100);
       const refusals = sim.signerReports.filter(
         (x) => x.report.kind === 'refused' && x.report.reason === 'not-active-coordinator',
@@ -69,7 +73,7 @@ describe('coordinator takeover', () => {
         sharesBefore,
       );
       // The legitimate coordinator still signs (signId continues above what was refused).
-      expectValidSignatures(sim.sign(['ok'], 1), d.groupKey);
+      expectValidSignatures(sim.sign([2], 1), d.groupKey);
     });
   }, 300_000);
 });

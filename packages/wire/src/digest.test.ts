@@ -3,7 +3,7 @@ import { schnorr } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import { envelopeDigest, keyAnnouncementDigest } from './digest.ts';
+import { contentDigest, envelopeDigest, keyAnnouncementDigest } from './digest.ts';
 
 // The signing hash as docs/protocol/wire.md section 3 defines it, computed independently of
 // digest.ts (plain SHA-256 of the BIP340 tagged-hash construction), on the golden dkg-begin.
@@ -41,5 +41,40 @@ describe('envelope digest', () => {
       key,
     );
     expect(keyAnnouncementDigest(258, 3, key)).toEqual(expected);
+  });
+});
+
+describe('content digest (the DKG echo)', () => {
+  const env = JSON.parse(golden) as Parameters<typeof contentDigest>[0] & {
+    chainTip: { height: number; hash: string };
+    signature: string;
+  };
+  it('is the tagged hash of {kind, ids, sender id, payload} in canonical JSON', () => {
+    const text = JSON.stringify({
+      dkgId: env.dkgId,
+      kind: env.kind,
+      payload: env.payload,
+      sender: env.sender.partyId,
+    });
+    // The golden payload's members are already in canonical order at every level.
+    expect(bytesToHex(contentDigest(env))).toBe(
+      bytesToHex(taggedHash('peg/wire/content', utf8ToBytes(text))),
+    );
+  });
+  it('ignores the chain tip and signature, not the sender, ids or payload', () => {
+    const base = bytesToHex(contentDigest(env));
+    const resealed = {
+      ...env,
+      chainTip: { height: 9, hash: '00'.repeat(32) },
+      signature: '11'.repeat(64),
+    };
+    expect(bytesToHex(contentDigest(resealed))).toBe(base);
+    expect(
+      bytesToHex(contentDigest({ ...env, sender: { partyId: env.sender.partyId + 1 } })),
+    ).not.toBe(base);
+    expect(bytesToHex(contentDigest({ ...env, dkgId: (env.dkgId ?? 1) + 1 }))).not.toBe(base);
+    expect(
+      bytesToHex(contentDigest({ ...env, payload: { ...(env.payload as object), x: 1 } })),
+    ).not.toBe(base);
   });
 });

@@ -1,5 +1,6 @@
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { canonicalJson } from './canonical.ts';
 
 /** BIP340 tagged-hash tag of the envelope signing hash. The version is inside the hashed text. */
 export const ENVELOPE_TAG = 'peg/wire/envelope';
@@ -37,4 +38,36 @@ export function keyAnnouncementDigest(
     u32be(sequence),
     messagingKey,
   );
+}
+
+/** Tag of the content digest (the DKG echo). */
+export const CONTENT_TAG = 'peg/wire/content';
+
+/**
+ * What a message says, without who carried it when: taggedHash("peg/wire/content", UTF-8 of the
+ * canonical JSON of {kind, the session ids the kind carries, sender: partyId, payload}) over the
+ * JSON form. The chain tip and the signature are left out, so a message its sender sealed again
+ * (a resend after its tip moved) keeps its digest; two different digests under one sender, kind
+ * and ids are two different messages (equivocation). The DKG `echo` lists these digests.
+ */
+export function contentDigest(e: {
+  kind: string;
+  dkgId?: number;
+  signId?: number;
+  iteration?: number;
+  sender: { partyId: number };
+  payload: unknown;
+}): Uint8Array {
+  const ids: Record<string, number> = {};
+  if (e.dkgId !== undefined) ids.dkgId = e.dkgId;
+  if (e.signId !== undefined) ids.signId = e.signId;
+  if (e.iteration !== undefined) ids.iteration = e.iteration;
+  const text = canonicalJson({
+    kind: e.kind,
+    ...ids,
+    sender: e.sender.partyId,
+    payload: e.payload,
+  });
+  if (text === undefined) throw new TypeError('contentDigest: the message has no JSON form');
+  return schnorr.utils.taggedHash(CONTENT_TAG, utf8ToBytes(text));
 }

@@ -69,9 +69,10 @@ function complaint() {
 }
 
 /**
- * The coordinator's echo of one round: `partyIds` and, at the same index, the signing digest
- * (what `open` returns as `digest`) of that party's envelope of the round as the coordinator
- * holds it. Each signer compares every entry with the digest of its own copy.
+ * The coordinator's echo of one round: `partyIds` and, at the same index, the content digest
+ * (`contentDigest`: kind, ids, sender and payload, not the chain tip or signature) of that
+ * party's envelope of the round as the coordinator holds it. Each signer compares every entry
+ * with the content digest of its own copy.
  */
 function echoed(limits: Limits) {
   return z
@@ -112,7 +113,8 @@ function dkgFailure(limits: Limits) {
      * Parties whose envelope differs from the one the coordinator echoed. `evidence[i]` is the
      * sealed envelope of `partyIds[i]` (its exact bytes, as received) whose digest differs from
      * the echo: signed by the accused, so the proof is its own. The receiver must `open` each
-     * evidence envelope itself (sender key, kind, ids) and compare its digest with the echo.
+     * evidence envelope itself (sender key, kind, ids) and compare its content digest with its
+     * own copy's.
      */
     z
       .strictObject({
@@ -161,7 +163,7 @@ export function dkgPayloads(limits: Limits) {
     }),
     /**
      * Coordinator: send private shares to these parties (those whose public shares arrived).
-     * `echo[i]` is the signing digest (what `open` returns as `digest`) of the
+     * `echo[i]` is the content digest (`contentDigest`) of the
      * `dkg-public-shares` envelope of `partyIds[i]` as the coordinator holds it; a signer
      * compares it with its own copy (round-1 echo).
      */
@@ -196,7 +198,7 @@ export function dkgPayloads(limits: Limits) {
       ),
     }),
     /**
-     * Coordinator: compute secrets from the shares of these parties. `echo[i]` is the signing
+     * Coordinator: compute secrets from the shares of these parties. `echo[i]` is the content
      * digest of the `dkg-private-shares` envelope of `partyIds[i]` as the coordinator holds it
      * (round-2 echo), compared the same way.
      */

@@ -22,6 +22,8 @@ export {
   P_HEX,
 } from './curve.ts';
 export {
+  CONTENT_TAG,
+  contentDigest,
   ENVELOPE_TAG,
   envelopeDigest,
   KEY_ANNOUNCEMENT_TAG,

@@ -1,34 +1,47 @@
 /**
- * Coordinator side of DKG: public phase (proofs of knowledge checked on arrival), private phase,
- * end phase (echo of every accepted message, complaints judged with public data), then a
- * verification signing round with every new-key holder before the key is published. A failed
- * attempt excludes its culprits (and silent parties) and DKG restarts under a new id.
+ * Coordinator side of DKG: public phase (round-1 proofs checked when the phase closes), private
+ * phase over the accepted parties (the new key's layout), end phase (echo of every accepted
+ * message, equivocation evidence and complaints judged from public data, every reported result
+ * checked against the group polynomial), then a verification signing round with every new-key
+ * holder before the key is published. A failed attempt excludes its culprits (and silent
+ * parties) and DKG restarts under a new id.
  */
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { open } from '@peg/wire';
+import { dkgVerification, outputKey, taprootAddress } from '../crypto.ts';
 import {
-  dkgJudgeComplaint,
-  dkgPublicKeyPackage,
-  dkgVerificationMessage,
-  verifyPublicPackage,
-} from '../crypto.ts';
-import { verifyEvidence } from '../identity.ts';
-import type {
-  DkgEnd,
-  DkgEndBegin,
-  DkgPrivateBegin,
-  DkgPrivateShares,
-  DkgPublicShares,
-  DkgQuery,
-  EquivocationEvidence,
-  ProtocolMessage,
-} from '../messages.ts';
-import { privateDigest, publicDigest } from '../signer/dkg.ts';
-import type { Env } from '../types.ts';
-import { partyOf, weightOf } from '../types.ts';
-import { arm, broadcast, type CEffect, disarm, type Out, report, send, toSigner } from './out.ts';
+  expectedResult,
+  judge,
+  type PrivateShares,
+  type PublicShares,
+  publicShareCulprits,
+  round1Faults,
+  subLayout,
+} from '../dkg-crypto.ts';
+import {
+  contentDigest,
+  type Outgoing,
+  type Payload,
+  type WireEnvelope,
+  type WireEnvelopeOf,
+} from '../envelopes.ts';
+import { type Env, layoutSpec, partyOf, weightOf } from '../types.ts';
+import {
+  arm,
+  broadcast,
+  type CEffect,
+  disarm,
+  forward,
+  type Out,
+  report,
+  toSigner,
+} from './out.ts';
 import { type SignEnd, startSign } from './sign.ts';
-import type { CoordinatorState, DkgRun, ExclusionReason } from './state.ts';
+import type { CoordinatorKey, CoordinatorState, DkgRun, ExclusionReason } from './state.ts';
 
-const ctxOf = (run: DkgRun) => ({ dkgId: run.dkgId });
+type Status = Payload<'dkg-end'>['status'];
+const has = (r: Record<string, unknown>, id: number) => r[String(id)] !== undefined;
+const none: Out['effects'] = [];
 
 /** Starts a DKG attempt with every party not excluded. */
 export function startDkg(
@@ -37,10 +50,9 @@ export function startDkg(
   excluded: Record<string, ExclusionReason> = {},
   attempt = 1,
 ): Out {
+  const fed = s.config.federation;
   const dkgId = s.maxDkgId + 1;
-  const invited = s.config.federation.parties
-    .map((p) => p.id)
-    .filter((id) => excluded[String(id)] === undefined);
+  const invited = fed.parties.map((p) => p.id).filter((id) => excluded[String(id)] === undefined);
   const run: DkgRun = {
     dkgId,
     attempt,
@@ -51,126 +63,151 @@ export function startDkg(
     publics: {},
     privateIds: [],
     privates: {},
-    endIds: [],
     ends: {},
     candidate: null,
+    phaseStartedAt: env.now,
   };
   const armed = arm(
     { ...s, maxDkgId: dkgId, dkg: run },
     `dkg/${dkgId}/public`,
-    env.now + s.config.federation.timeouts.dkgPublic,
+    env.now + fed.timeouts.dkgPublic,
     env.now,
   );
+  return { state: armed.state, effects: [...armed.effects, broadcast(dkgBegin(s, run))] };
+}
+
+function dkgBegin(s: CoordinatorState, run: DkgRun): Outgoing {
   return {
-    state: armed.state,
-    effects: [...armed.effects, broadcast({ type: 'dkg-begin', dkgId })],
+    kind: 'dkg-begin',
+    dkgId: run.dkgId,
+    payload: {
+      threshold: s.config.federation.threshold,
+      parties: run.invited.map((id) => ({
+        partyId: id,
+        keyIds: [...partyOf(s.config.federation, id)!.keyIds],
+      })),
+    },
   };
 }
 
-const has = (r: Record<string, unknown>, id: number) => r[String(id)] !== undefined;
+/** The new key's layout: the accepted parties, key ids renumbered 1..K'. */
+const layoutOfRun = (s: CoordinatorState, run: DkgRun) =>
+  subLayout(s.config.federation.parties, run.privateIds, s.config.federation.threshold);
 
-function authentic(
-  s: CoordinatorState,
-  from: number,
-  m: DkgPublicShares | DkgPrivateShares,
-): boolean {
-  const p = partyOf(s.config.federation, m.signerId);
-  return p !== undefined && m.signerId === from && verifyEvidence(m, p.publicKey);
+const publicPayload = (e: WireEnvelope) => (e as WireEnvelopeOf<'dkg-public-shares'>).payload;
+const privatePayload = (e: WireEnvelope) => (e as WireEnvelopeOf<'dkg-private-shares'>).payload;
+
+function publicsMap(run: DkgRun, ids: readonly number[]): Map<number, PublicShares> {
+  const m = new Map<number, PublicShares>();
+  for (const id of ids) m.set(id, publicPayload(run.publics[String(id)]!));
+  return m;
 }
 
 export function onDkgPublicShares(
   s: CoordinatorState,
-  from: number,
-  m: DkgPublicShares,
+  e: WireEnvelopeOf<'dkg-public-shares'>,
   env: Env,
 ): Out {
   const run = s.dkg;
-  if (run === null || run.phase !== 'public' || m.dkgId !== run.dkgId)
-    return { state: s, effects: [] };
-  if (!run.invited.includes(m.signerId) || has(run.publics, m.signerId))
-    return { state: s, effects: [] };
-  if (!authentic(s, from, m) || m.package.partyId !== m.signerId) return { state: s, effects: [] };
-  const culprits = { ...run.culprits };
-  if (!verifyPublicPackage(ctxOf(run), m.package, s.config.federation.threshold))
-    culprits[String(m.signerId)] = 'bad-proof-of-knowledge';
-  const next = { ...run, culprits, publics: { ...run.publics, [String(m.signerId)]: m } };
+  const from = e.sender.partyId;
+  if (run === null || run.phase !== 'public' || e.dkgId !== run.dkgId)
+    return { state: s, effects: none };
+  if (!run.invited.includes(from) || has(run.publics, from)) return { state: s, effects: none };
+  const next: DkgRun = { ...run, publics: { ...run.publics, [String(from)]: e } };
   if (!run.invited.every((id) => has(next.publics, id)))
-    return { state: { ...s, dkg: next }, effects: [] };
+    return { state: { ...s, dkg: next }, effects: none };
   return toPrivate({ ...s, dkg: next }, env);
 }
 
-function goodPublics(run: DkgRun): number[] {
-  return run.invited.filter((id) => has(run.publics, id) && !has(run.culprits, id));
-}
-
-function privateBegin(run: DkgRun): DkgPrivateBegin {
-  const echo: Record<string, string> = {};
-  for (const id of run.privateIds) echo[String(id)] = publicDigest(run.publics[String(id)]!);
-  return { type: 'dkg-private-begin', dkgId: run.dkgId, signerIds: run.privateIds, echo };
-}
-
+/** Closes the public phase: blames bad round-1 messages, lists the rest with their echo. */
 function toPrivate(s: CoordinatorState, env: Env): Out {
   const run = s.dkg!;
   const fed = s.config.federation;
-  const ids = goodPublics(run);
-  if (weightOf(fed, ids) < fed.dkgThreshold) return attemptFailed(s, env);
-  const next: DkgRun = { ...run, phase: 'private', privateIds: ids };
+  const received = run.invited.filter((id) => has(run.publics, id));
+  const faults = round1Faults(layoutSpec(fed), run.dkgId, publicsMap(run, received), env.rng);
+  const culprits = { ...run.culprits };
+  for (const [id, kind] of faults)
+    culprits[String(id)] = kind === 'bad-proof-of-knowledge' ? kind : 'bad-public-shares';
+  const ids = received.filter((id) => culprits[String(id)] === undefined);
+  const judged: DkgRun = { ...run, culprits };
+  if (weightOf(fed, ids) < fed.dkgThreshold) return attemptFailed({ ...s, dkg: judged }, env);
+  const next: DkgRun = { ...judged, phase: 'private', privateIds: ids, phaseStartedAt: env.now };
   const armed = arm(
     { ...s, dkg: next },
     `dkg/${run.dkgId}/private`,
     env.now + fed.timeouts.dkgPrivate,
     env.now,
   );
+  return { state: armed.state, effects: [...armed.effects, broadcast(privateBegin(next))] };
+}
+
+function privateBegin(run: DkgRun): Outgoing {
   return {
-    state: armed.state,
-    effects: [...armed.effects, broadcast(privateBegin(next))],
+    kind: 'dkg-private-begin',
+    dkgId: run.dkgId,
+    payload: {
+      partyIds: run.privateIds,
+      echo: run.privateIds.map((id) => contentDigest(run.publics[String(id)]!)),
+    },
   };
+}
+
+function endBegin(run: DkgRun): Outgoing {
+  return {
+    kind: 'dkg-end-begin',
+    dkgId: run.dkgId,
+    payload: {
+      partyIds: run.privateIds,
+      echo: run.privateIds.map((id) => contentDigest(run.privates[String(id)]!)),
+    },
+  };
+}
+
+/** Exactly one ciphertext list per other listed party, for exactly its key ids, in order. */
+function wellFormedPrivate(
+  s: CoordinatorState,
+  run: DkgRun,
+  from: number,
+  p: PrivateShares,
+): boolean {
+  const others = layoutOfRun(s, run).parties.filter((x) => x.id !== from);
+  return (
+    p.shares.length === others.length &&
+    others.every((x, i) => {
+      const got = p.shares[i]!;
+      return (
+        got.partyId === x.id &&
+        got.keyShares.length === x.keyIds.length &&
+        got.keyShares.every((k, j) => k.keyId === x.keyIds[j])
+      );
+    })
+  );
 }
 
 export function onDkgPrivateShares(
   s: CoordinatorState,
-  from: number,
-  m: DkgPrivateShares,
+  e: WireEnvelopeOf<'dkg-private-shares'>,
   env: Env,
 ): Out {
   const run = s.dkg;
-  if (run === null || run.phase !== 'private' || m.dkgId !== run.dkgId)
-    return { state: s, effects: [] };
-  if (!run.privateIds.includes(m.signerId) || has(run.privates, m.signerId))
-    return { state: s, effects: [] };
-  if (!authentic(s, from, m)) return { state: s, effects: [] };
-  const fed = s.config.federation;
+  const from = e.sender.partyId;
+  if (run === null || run.phase !== 'private' || e.dkgId !== run.dkgId)
+    return { state: s, effects: none };
+  if (!run.privateIds.includes(from) || has(run.privates, from)) return { state: s, effects: none };
   const culprits = { ...run.culprits };
-  // Exactly one ciphertext per key id of the listed signers.
-  const want = run.privateIds
-    .flatMap((id) => partyOf(fed, id)!.keyIds)
-    .map(String)
-    .sort();
-  const got = Object.keys(m.shares).sort();
-  if (want.length !== got.length || want.some((k, i) => k !== got[i]))
-    culprits[String(m.signerId)] = 'bad-private-shares';
-  const next = { ...run, culprits, privates: { ...run.privates, [String(m.signerId)]: m } };
+  if (!wellFormedPrivate(s, run, from, e.payload)) culprits[String(from)] = 'bad-private-shares';
+  const next: DkgRun = { ...run, culprits, privates: { ...run.privates, [String(from)]: e } };
   if (!run.privateIds.every((id) => has(next.privates, id)))
-    return { state: { ...s, dkg: next }, effects: [] };
+    return { state: { ...s, dkg: next }, effects: none };
   return toEnd({ ...s, dkg: next }, env);
-}
-
-function endBegin(run: DkgRun): DkgEndBegin {
-  const echo: DkgEndBegin['echo'] = {};
-  for (const id of run.endIds)
-    echo[String(id)] = {
-      public: publicDigest(run.publics[String(id)]!),
-      private: privateDigest(run.privates[String(id)]!),
-    };
-  return { type: 'dkg-end-begin', dkgId: run.dkgId, signerIds: run.endIds, echo };
 }
 
 function toEnd(s: CoordinatorState, env: Env): Out {
   const run = s.dkg!;
   const fed = s.config.federation;
-  const ids = run.privateIds.filter((id) => has(run.privates, id) && !has(run.culprits, id));
-  if (weightOf(fed, ids) < fed.dkgThreshold) return attemptFailed(s, env);
-  const next: DkgRun = { ...run, phase: 'end', endIds: ids };
+  // The layout is fixed: a culprit's shares are in everyone's sum, so the attempt cannot end well.
+  if (run.privateIds.some((id) => has(run.culprits, id))) return attemptFailed(s, env);
+  const next: DkgRun = { ...run, phase: 'end', phaseStartedAt: env.now };
   const armed = arm(
     { ...s, dkg: next },
     `dkg/${run.dkgId}/end`,
@@ -180,140 +217,201 @@ function toEnd(s: CoordinatorState, env: Env): Out {
   return { state: armed.state, effects: [...armed.effects, broadcast(endBegin(next))] };
 }
 
-export function onDkgEnd(s: CoordinatorState, from: number, m: DkgEnd, env: Env): Out {
+export function onDkgEnd(s: CoordinatorState, e: WireEnvelopeOf<'dkg-end'>, env: Env): Out {
   const run = s.dkg;
-  if (run === null || m.dkgId !== run.dkgId || m.signerId !== from)
-    return { state: s, effects: [] };
-  if (run.phase === 'private') return onEarlyDkgEnd(s, m, env);
-  if (run.phase !== 'end') return { state: s, effects: [] };
-  if (m.signerId !== from || !run.endIds.includes(m.signerId) || has(run.ends, m.signerId))
-    return { state: s, effects: [] };
-  const next = { ...run, ends: { ...run.ends, [String(m.signerId)]: m } };
-  if (!run.endIds.every((id) => has(next.ends, id)))
-    return { state: { ...s, dkg: next }, effects: [] };
+  const from = e.sender.partyId;
+  if (run === null || e.dkgId !== run.dkgId || !run.privateIds.includes(from))
+    return { state: s, effects: none };
+  if (run.phase === 'private') return onEarlyDkgEnd(s, from, e.payload.status, env);
+  if (run.phase !== 'end' || has(run.ends, from)) return { state: s, effects: none };
+  return recordEnd(s, from, e.payload.status, env);
+}
+
+/** A result the coordinator asked for (`dkg-query`): `none` gets the end request again. */
+export function onDkgQueryResponse(
+  s: CoordinatorState,
+  e: WireEnvelopeOf<'dkg-query-response'>,
+  env: Env,
+): Out {
+  const run = s.dkg;
+  const from = e.sender.partyId;
+  if (run === null || e.dkgId !== run.dkgId || run.phase !== 'end')
+    return { state: s, effects: none };
+  if (!run.privateIds.includes(from) || has(run.ends, from)) return { state: s, effects: none };
+  const result = e.payload.result;
+  if (result.type === 'none') return { state: s, effects: [toSigner(from, endBegin(run))] };
+  return recordEnd(s, from, result, env);
+}
+
+function recordEnd(s: CoordinatorState, from: number, status: Status, env: Env): Out {
+  const run = s.dkg!;
+  const next: DkgRun = { ...run, ends: { ...run.ends, [String(from)]: status } };
+  if (!run.privateIds.every((id) => has(next.ends, id)))
+    return { state: { ...s, dkg: next }, effects: none };
   return evaluate({ ...s, dkg: next }, env);
 }
 
-/** Judges every DkgEnd: blames equivocators, senders of bad shares, and false accusers. */
-/** Two different messages both signed by the accused for this DKG prove its equivocation. */
-function judgeEquivocation(
-  s: CoordinatorState,
-  run: DkgRun,
-  reporter: number,
-  ev: EquivocationEvidence,
-  blame: (id: number, why: ExclusionReason) => void,
-): void {
-  const a = ev.message.signerId;
-  const ours = ev.kind === 'public' ? run.publics[String(a)] : run.privates[String(a)];
-  const differs =
-    ours !== undefined &&
-    (ev.kind === 'public'
-      ? publicDigest(ev.message as DkgPublicShares) !== publicDigest(ours as DkgPublicShares)
-      : privateDigest(ev.message as DkgPrivateShares) !== privateDigest(ours as DkgPrivateShares));
-  if (differs && ev.message.dkgId === run.dkgId && authentic(s, a, ev.message))
-    blame(a, 'equivocation');
-  else blame(reporter, 'false-complaint');
-}
-
 /**
- * A signer refused to send private shares: a public package it holds differs from the
- * coordinator's echo (round-1 equivocation). Judge the evidence now and restart without the liar.
+ * A listed signer refused to send private shares: a round-1 message it holds differs from the
+ * coordinator's echo. Judge the evidence now and restart without the liar.
  */
-function onEarlyDkgEnd(s: CoordinatorState, m: DkgEnd, env: Env): Out {
+function onEarlyDkgEnd(s: CoordinatorState, from: number, status: Status, env: Env): Out {
   const run = s.dkg!;
-  if (m.status.kind !== 'failure' || !run.privateIds.includes(m.signerId))
-    return { state: s, effects: [] };
-  const culprits: Record<string, ExclusionReason> = { ...run.culprits };
+  if (status.type !== 'failed') return { state: s, effects: none };
+  const culprits = { ...run.culprits };
   const blame = (id: number, why: ExclusionReason) => {
     culprits[String(id)] ??= why;
   };
-  for (const ev of m.status.equivocation) judgeEquivocation(s, run, m.signerId, ev, blame);
-  if (Object.keys(culprits).length === Object.keys(run.culprits).length)
-    blame(m.signerId, 'false-complaint'); // a failure report with no evidence
+  const before = Object.keys(culprits).length;
+  judgeReasons(s, run, from, status, blame, env);
+  if (Object.keys(culprits).length === before) blame(from, 'false-complaint');
   return attemptFailed({ ...s, dkg: { ...run, culprits } }, env, [], false);
+}
+
+/**
+ * Two different contents signed by the accused for this DKG prove equivocation. The evidence is
+ * the accused's own envelope: opened here (its signature checked against the registered key).
+ */
+function equivocationProven(
+  s: CoordinatorState,
+  run: DkgRun,
+  accused: number,
+  evidence: string,
+): boolean {
+  const keys = new Map<number, Uint8Array>();
+  for (const p of s.config.federation.parties) keys.set(p.id, hexToBytes(p.publicKey));
+  let opened: ReturnType<typeof open>;
+  try {
+    opened = open(hexToBytes(evidence), keys);
+  } catch {
+    return false;
+  }
+  if (!opened.ok) return false;
+  const e = opened.json;
+  if (e.sender.partyId !== accused || !('dkgId' in e) || e.dkgId !== run.dkgId) return false;
+  const ours =
+    e.kind === 'dkg-public-shares'
+      ? run.publics[String(accused)]
+      : e.kind === 'dkg-private-shares'
+        ? run.privates[String(accused)]
+        : undefined;
+  return ours !== undefined && contentDigest(ours) !== contentDigest(e);
+}
+
+/** Judges every reason of one failure report; `blame` records the guilty party. */
+function judgeReasons(
+  s: CoordinatorState,
+  run: DkgRun,
+  reporter: number,
+  status: Extract<Status, { type: 'failed' }>,
+  blame: (id: number, why: ExclusionReason) => void,
+  env: Env,
+): void {
+  for (const r of status.reasons) {
+    if (r.type === 'equivocation') {
+      r.partyIds.forEach((accused, i) => {
+        if (equivocationProven(s, run, accused, r.evidence[i] ?? ''))
+          blame(accused, 'equivocation');
+        else blame(reporter, 'false-complaint');
+      });
+    } else if (r.type === 'complaints') {
+      const layout = layoutOfRun(s, run);
+      const publics = publicsMap(run, run.privateIds);
+      for (const c of r.complaints) {
+        const accusedPrivate = run.privates[String(c.accused)];
+        const v = judge(
+          layout,
+          run.dkgId,
+          reporter,
+          c,
+          publics,
+          accusedPrivate === undefined ? undefined : privatePayload(accusedPrivate),
+          env.rng,
+        );
+        blame(v.guilty, v.guilty === reporter ? 'false-complaint' : 'bad-private-shares');
+      }
+    } else {
+      // Round-1 faults and missing or malformed shares: the coordinator checked all of these
+      // itself on the very messages the echo showed to everyone, so the claim cannot be true.
+      blame(reporter, 'false-complaint');
+    }
+  }
 }
 
 function evaluate(s: CoordinatorState, env: Env): Out {
   const run = s.dkg!;
-  const fed = s.config.federation;
   const culprits: Record<string, ExclusionReason> = { ...run.culprits };
-  const silent = run.endIds.filter((id) => !has(run.ends, id));
   const blame = (id: number, why: ExclusionReason) => {
     culprits[String(id)] ??= why;
   };
-  const pub = dkgPublicKeyPackage(
-    fed.threshold,
-    run.endIds.flatMap((id) => partyOf(fed, id)!.keyIds).sort((a, b) => a - b),
-    run.endIds.map((id) => run.publics[String(id)]!.package),
-  );
-  const groupKey = pub.commitments[0]!;
-  for (const end of Object.values(run.ends)) {
-    const r = end.signerId;
-    if (end.status.kind === 'success') {
-      if (end.status.groupKey !== groupKey) blame(r, 'wrong-group-key');
+  const silent = run.privateIds.filter((id) => !has(run.ends, id));
+  const layout = layoutOfRun(s, run);
+  const expected = expectedResult(layout, run.dkgId, publicsMap(run, run.privateIds));
+  // Complaints by an equivocator are void (it may have been sent the version it hid): failures
+  // are judged after the equivocation reports.
+  const failures = Object.entries(run.ends).filter(([, st]) => st.type === 'failed');
+  for (const [id, st] of failures) {
+    if (st.type !== 'failed') continue;
+    const eq = st.reasons.filter((r) => r.type === 'equivocation');
+    if (eq.length > 0)
+      judgeReasons(s, run, Number(id), { type: 'failed', reasons: eq }, blame, env);
+  }
+  for (const [id, st] of failures) {
+    if (st.type !== 'failed' || culprits[id] !== undefined) continue;
+    const rest = st.reasons.filter((r) => r.type !== 'equivocation');
+    if (rest.length > 0)
+      judgeReasons(s, run, Number(id), { type: 'failed', reasons: rest }, blame, env);
+  }
+  const reported = new Map<number, string>();
+  for (const [id, st] of Object.entries(run.ends)) {
+    if (st.type !== 'ok') continue;
+    if (st.groupKey !== expected.groupKey || st.echoHash !== expected.echoHash) {
+      // The echo showed everyone the same messages: a different result is a false report.
+      blame(Number(id), 'wrong-group-key');
       continue;
     }
-    for (const ev of end.status.equivocation) judgeEquivocation(s, run, r, ev, blame);
-    for (const a of end.status.badPublicShares) {
-      const theirs = run.publics[String(a)];
-      if (theirs !== undefined && !verifyPublicPackage(ctxOf(run), theirs.package, fed.threshold))
-        blame(a, 'bad-public-shares');
-      else blame(r, 'false-complaint');
+    const mine = layout.parties.find((p) => p.id === Number(id))!.keyIds;
+    const got = st.keyIdPublicShares;
+    if (got.length !== mine.length || got.some((x, i) => x.keyId !== mine[i])) {
+      blame(Number(id), 'wrong-public-shares');
+      continue;
     }
+    for (const x of got) reported.set(x.keyId, x.publicShare);
   }
-  // Second pass: complaints. An equivocator's complaints are void (the accused may have
-  // encrypted to the other version of its key, and the accused reported that version).
-  for (const end of Object.values(run.ends)) {
-    const r = end.signerId;
-    if (end.status.kind === 'success' || culprits[String(r)] !== undefined) continue;
-    for (const ev of end.status.badPrivateShares) {
-      const a = ev.complaint.accused;
-      const msg = ev.message;
-      const ownsKey = partyOf(fed, r)?.keyIds.includes(ev.complaint.keyId) ?? false;
-      if (
-        msg.signerId !== a ||
-        msg.dkgId !== run.dkgId ||
-        !authentic(s, a, msg) ||
-        !ownsKey ||
-        !run.endIds.includes(a)
-      ) {
-        blame(r, 'false-complaint');
-        continue;
-      }
-      const verdict = dkgJudgeComplaint(
-        ctxOf(run),
-        run.publics[String(r)]!.package,
-        run.publics[String(a)]!.package,
-        ev.complaint,
-        msg.shares[String(ev.complaint.keyId)],
-      );
-      blame(
-        verdict === 'accused' ? a : r,
-        verdict === 'accused' ? 'bad-private-shares' : 'false-complaint',
-      );
-    }
-  }
+  const anyFailure = failures.length > 0;
+  if (
+    Object.keys(culprits).length === Object.keys(run.culprits).length &&
+    silent.length === 0 &&
+    !anyFailure
+  )
+    for (const id of publicShareCulprits(layout, expected.groupCommitments, reported, env.rng))
+      blame(id, 'wrong-public-shares');
   const failed =
     Object.keys(culprits).length > Object.keys(run.culprits).length || silent.length > 0;
-  const anyFailure = Object.values(run.ends).some((e) => e.status.kind === 'failure');
   if (failed || anyFailure) return attemptFailed({ ...s, dkg: { ...run, culprits } }, env, silent);
   // Verification round: every new-key holder signs a message it rebuilds itself.
-  const candidate = { dkgId: run.dkgId, pub, holders: [...run.endIds], verification: '' };
-  const next: DkgRun = { ...run, phase: 'verify', candidate };
-  const started = startSign(
-    { ...s, dkg: next },
-    candidate,
-    {
-      purpose: 'dkg-verification',
-      requestIds: [],
-      payload: '',
-      merkleRoot: null,
-      messages: [dkgVerificationMessage(run.dkgId, groupKey)],
+  const candidate: CoordinatorKey = {
+    dkgId: run.dkgId,
+    pub: {
+      layout,
+      groupKey: expected.groupKey,
+      verifyingShares: Object.fromEntries([...reported].map(([k, y]) => [String(k), y])),
     },
-    true,
+    verification: '',
+  };
+  const v = dkgVerification(run.dkgId, expected.groupKey);
+  return startSign(
+    { ...s, dkg: { ...run, phase: 'verify', candidate } },
+    candidate,
+    'dkg-verification',
+    {
+      messages: [v.message],
+      withdrawalRequestIds: [],
+      unsignedTransaction: v.preimage,
+      tweak: { type: 'none' },
+    },
     env,
   );
-  return started;
 }
 
 /**
@@ -359,7 +457,7 @@ function attemptFailed(
   };
 }
 
-/** The verification round ended. */
+/** The verification round ended: publish the key, or fail the attempt. */
 export function onVerificationEnd(s: CoordinatorState, end: SignEnd, env: Env): Out {
   const run = s.dkg!;
   const candidate = run.candidate!;
@@ -372,25 +470,28 @@ export function onVerificationEnd(s: CoordinatorState, end: SignEnd, env: Env): 
     }
     return attemptFailed({ ...s, dkg: { ...run, culprits } }, env, silent);
   }
-  const groupKey = candidate.pub.commitments[0]!;
+  const groupKey = candidate.pub.groupKey;
+  const key = outputKey(groupKey, { type: 'taproot', merkleRoot: null });
+  const address = taprootAddress(key, s.config.federation.network);
   const excluded = { ...run.excluded, ...run.culprits };
+  const verification = end.signatures[0]!;
   return {
-    state: { ...s, dkg: null, key: { ...candidate, verification: end.signatures[0]! } },
+    state: { ...s, dkg: null, key: { ...candidate, verification } },
     effects: [
       { type: 'persist' },
       broadcast({
-        type: 'public-address-available',
+        kind: 'public-address-available',
         dkgId: run.dkgId,
-        groupKey,
-        signature: end.signatures[0]!,
+        payload: { aggregateKey: groupKey, outputKey: key, address },
       }),
       report({
         kind: 'dkg-complete',
         dkgId: run.dkgId,
         groupKey,
+        outputKey: key,
+        address,
         pub: candidate.pub,
-        holders: candidate.holders,
-        verification: end.signatures[0]!,
+        verification,
         attempts: run.attempt,
         excluded,
       }),
@@ -403,48 +504,44 @@ export function onDkgDeadline(s: CoordinatorState, env: Env): Out {
   const run = s.dkg!;
   const fed = s.config.federation;
   if (run.phase === 'public') {
-    if (weightOf(fed, goodPublics(run)) >= fed.dkgThreshold) return toPrivate(s, env);
+    const received = run.invited.filter((id) => has(run.publics, id));
+    if (weightOf(fed, received) >= fed.dkgThreshold) return toPrivate(s, env);
     return attemptFailed(s, env);
   }
-  if (run.phase === 'private') {
-    const got = run.privateIds.filter((id) => has(run.privates, id));
-    if (weightOf(fed, got) >= fed.dkgThreshold) return toEnd(s, env);
-    return attemptFailed(s, env);
-  }
+  // The private list fixed the key's layout: a party silent now cannot be left out of it.
+  if (run.phase === 'private') return attemptFailed(s, env);
   // End phase: evaluate with whoever answered; the silent are excluded from the next attempt.
   return evaluate(s, env);
 }
 
-/** Resend tick for DKG: repeat the phase request to parties that have not answered. */
-export function resendDkg(s: CoordinatorState): CEffect[] {
+/**
+ * Resend tick: repeat the phase request to parties that have not answered. From the second tick
+ * of a phase on, a laggard also gets the peers' messages forwarded (signed envelopes it lost).
+ */
+export function resendDkg(s: CoordinatorState, env: Env): CEffect[] {
   const run = s.dkg!;
-  if (run.phase === 'public')
-    return run.invited
-      .filter((id) => !has(run.publics, id))
-      .map((id) => toSigner(id, { type: 'dkg-begin', dkgId: run.dkgId }));
-  if (run.phase === 'private')
-    return run.privateIds
-      .filter((id) => !has(run.privates, id))
-      .map((id) => toSigner(id, privateBegin(run)));
-  if (run.phase === 'end') {
-    const req = endBegin(run);
-    return run.endIds.filter((id) => !has(run.ends, id)).map((id) => toSigner(id, req));
+  const late = env.now - run.phaseStartedAt >= 2 * s.config.federation.timeouts.resend;
+  const out: CEffect[] = [];
+  const forwardAll = (to: number, book: Record<string, WireEnvelope>) => {
+    if (!late) return;
+    for (const id of run.privateIds)
+      if (id !== to && book[String(id)]) out.push(forward(to, book[String(id)]!));
+  };
+  if (run.phase === 'public') {
+    const begin = dkgBegin(s, run);
+    for (const id of run.invited) if (!has(run.publics, id)) out.push(toSigner(id, begin));
+  } else if (run.phase === 'private') {
+    for (const id of run.privateIds) {
+      if (has(run.privates, id)) continue;
+      out.push(toSigner(id, privateBegin(run)));
+      forwardAll(id, run.publics);
+    }
+  } else if (run.phase === 'end') {
+    for (const id of run.privateIds) {
+      if (has(run.ends, id)) continue;
+      out.push(toSigner(id, { kind: 'dkg-query', dkgId: run.dkgId, payload: {} }));
+      forwardAll(id, run.privates);
+    }
   }
-  return [];
-}
-
-/** A signer lacks peers' messages (lost by the relay): forward the signed originals we hold. */
-export function onDkgQuery(s: CoordinatorState, from: number, m: DkgQuery): Out {
-  const run = s.dkg;
-  if (run === null || m.dkgId !== run.dkgId || m.signerId !== from)
-    return { state: s, effects: [] };
-  const messages: (DkgPublicShares | DkgPrivateShares)[] = [];
-  for (const id of m.missing.slice(0, s.config.federation.parties.length)) {
-    const p = run.publics[String(id)];
-    if (p !== undefined) messages.push(p);
-    const q = run.privates[String(id)];
-    if (q !== undefined) messages.push(q);
-  }
-  const response: ProtocolMessage = { type: 'dkg-query-response', dkgId: run.dkgId, messages };
-  return { state: s, effects: [send({ kind: 'signer', id: from }, response)] };
+  return out;
 }

@@ -1,5 +1,5 @@
 /** Small helpers to build coordinator transitions. */
-import type { ProtocolMessage } from '../messages.ts';
+import type { Outgoing, WireEnvelope } from '../envelopes.ts';
 import type { Address, Effect } from '../types.ts';
 import type { CoordinatorReport } from './reports.ts';
 import type { CoordinatorState } from './state.ts';
@@ -10,15 +10,16 @@ export type Out = { state: CoordinatorState; effects: CEffect[] };
 /** Timer id of the resend tick (a `set-timer` with an existing id replaces that timer). */
 export const RESEND_TIMER = 'resend';
 
-export const send = (to: Address, message: ProtocolMessage): CEffect => ({
-  type: 'send',
-  to,
-  message,
-});
-export const broadcast = (message: ProtocolMessage): CEffect =>
-  send({ kind: 'broadcast' }, message);
-export const toSigner = (id: number, message: ProtocolMessage): CEffect =>
+export const send = (to: Address, message: Outgoing): CEffect => ({ type: 'send', to, message });
+export const broadcast = (message: Outgoing): CEffect => send({ kind: 'broadcast' }, message);
+export const toSigner = (id: number, message: Outgoing): CEffect =>
   send({ kind: 'signer', id }, message);
+/** Another party's envelope, posted unchanged to one signer (it lost the broadcast). */
+export const forward = (id: number, envelope: WireEnvelope): CEffect => ({
+  type: 'forward',
+  to: { kind: 'signer', id },
+  envelope,
+});
 export const report = (r: CoordinatorReport): CEffect => ({ type: 'report', report: r });
 
 /** Arms a new phase's deadline (cancelling the previous one) and the resend tick; persists. */

@@ -1,6 +1,6 @@
 /** Coordinator inputs and typed outcomes. */
-import type { Hex, PublicKeyPackage } from '../crypto.ts';
-import type { ProtocolMessage } from '../messages.ts';
+import type { Hex, PublicKeyPackage, Tweak } from '../crypto.ts';
+import type { WireEnvelope } from '../envelopes.ts';
 import type { ExclusionReason, SignCommand } from './state.ts';
 
 /** Commands from the shell (the peg logic). */
@@ -8,12 +8,16 @@ export type CoordinatorCommand =
   | { kind: 'dkg' }
   | ({ kind: 'sign' } & SignCommand)
   /** Drop a queued peg-out (the shell saw it completed, e.g. the sweep confirmed). */
-  | { kind: 'cancel'; requestIds: string[] }
+  | { kind: 'cancel'; withdrawalRequestIds: number[] }
   /** Adopt a verified key (a backup coordinator loads it from its co-located signer). */
-  | { kind: 'set-key'; dkgId: number; pub: PublicKeyPackage; holders: number[]; verification: Hex };
+  | { kind: 'set-key'; dkgId: number; pub: PublicKeyPackage; verification: Hex };
 
+/**
+ * Inputs of the coordinator machine. `message`: an envelope the shell's `open` accepted, in JSON
+ * form (the machine keeps envelopes it may forward or judge evidence against).
+ */
 export type CoordinatorInput =
-  | { type: 'message'; from: number; message: ProtocolMessage }
+  | { type: 'message'; envelope: WireEnvelope }
   | { type: 'timer'; id: string }
   | { type: 'chain-tip'; tip: Hex }
   | { type: 'command'; command: CoordinatorCommand };
@@ -23,10 +27,10 @@ export type CoordinatorReport =
   | {
       kind: 'signature';
       signId: number;
-      requestIds: string[];
+      withdrawalRequestIds: number[];
       messages: Hex[];
-      /** The signatures verify under `outputKey(groupKey, merkleRoot)`. */
-      merkleRoot: Hex | null;
+      /** The signatures verify under `outputKey(groupKey, tweak)`. */
+      tweak: Tweak;
       signatures: Hex[];
       attempts: number;
       excluded: Record<string, ExclusionReason>;
@@ -34,7 +38,7 @@ export type CoordinatorReport =
   | {
       kind: 'insufficient-signers';
       signId: number;
-      requestIds: string[];
+      withdrawalRequestIds: number[];
       attempts: number;
       excluded: Record<string, ExclusionReason>;
     }
@@ -42,9 +46,11 @@ export type CoordinatorReport =
       kind: 'dkg-complete';
       dkgId: number;
       groupKey: Hex;
+      /** The peg wallet: BIP341 key-path output key and its P2TR address. */
+      outputKey: Hex;
+      address: string;
       pub: PublicKeyPackage;
-      holders: number[];
-      /** BIP340 signature of `dkgVerificationMessage(dkgId, groupKey)` by the new key. */
+      /** BIP340 signature of the verification message by the new key (`dkgVerification`). */
       verification: Hex;
       attempts: number;
       excluded: Record<string, ExclusionReason>;

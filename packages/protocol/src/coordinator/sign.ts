@@ -10,19 +10,11 @@ import {
   validCommitments,
   verifyBip340,
 } from '../crypto.ts';
-import { verifyEvidence } from '../identity.ts';
-import type {
-  NonceRequest,
-  NonceResponse,
-  SignatureShareRequest,
-  SignatureShareResponse,
-  SignRequestBody,
-} from '../messages.ts';
-import { bodyDigest } from '../signer/sign.ts';
+import type { OutgoingOf, WireEnvelopeOf } from '../envelopes.ts';
+import type { SignBody } from '../signer/state.ts';
 import type { Env } from '../types.ts';
-import { layoutSpec, partyOf, weightOf } from '../types.ts';
 import { arm, broadcast, type CEffect, disarm, type Out, report, toSigner } from './out.ts';
-import type { CoordinatorKey, CoordinatorState, ExclusionReason, SignRun } from './state.ts';
+import type { CoordinatorKey, CoordinatorState, SignRun } from './state.ts';
 
 /** How a run ended, for the caller (peg-out report or DKG verification). */
 export type SignEnd =
@@ -35,16 +27,17 @@ export type SignOut = Out & { end?: SignEnd };
 export function startSign(
   s: CoordinatorState,
   key: CoordinatorKey,
-  body: SignRequestBody,
-  requireAll: boolean,
+  purpose: SignRun['purpose'],
+  body: SignBody,
   env: Env,
 ): Out {
   const run: SignRun = {
     signId: s.maxSignId + 1,
-    iterId: 0,
+    iteration: 0,
+    purpose,
     body,
     key,
-    requireAll,
+    requireAll: purpose === 'dkg-verification',
     phase: 'nonce',
     excluded: {},
     order: [],
@@ -58,34 +51,57 @@ export function startSign(
   return newIteration({ ...s, maxSignId: run.signId }, run, env);
 }
 
+const holders = (run: SignRun): number[] => run.key.pub.layout.parties.map((p) => p.id);
 const live = (run: SignRun): number[] =>
-  run.key.holders.filter((id) => run.excluded[String(id)] === undefined);
+  holders(run).filter((id) => run.excluded[String(id)] === undefined);
+/** Key ids the parties hold in the key's layout. */
+function keyIdsOf(run: SignRun, id: number): number[] {
+  return run.key.pub.layout.parties.find((p) => p.id === id)?.keyIds ?? [];
+}
+const weight = (run: SignRun, ids: number[]): number =>
+  ids.reduce((w, id) => w + keyIdsOf(run, id).length, 0);
 
-function nonceRequest(run: SignRun): NonceRequest {
+/** The wire form of a round's rebuild data, messages and tweak. */
+export function requestBody(b: SignBody) {
   return {
-    type: 'nonce-request',
+    messages: b.messages,
+    rebuild: {
+      withdrawalRequestIds: b.withdrawalRequestIds,
+      unsignedTransaction: b.unsignedTransaction,
+    },
+    tweak: b.tweak,
+  };
+}
+
+function nonceRequest(run: SignRun): OutgoingOf<'nonce-request'> {
+  return {
+    kind: 'nonce-request',
     dkgId: run.key.dkgId,
     signId: run.signId,
-    iterId: run.iterId,
-    keyVerification: run.body.purpose === 'sign' ? run.key.verification : '',
-    ...run.body,
+    iteration: run.iteration,
+    payload: requestBody(run.body),
   };
 }
 
 function newIteration(s: CoordinatorState, run0: SignRun, env: Env): SignOut {
   const fed = s.config.federation;
-  const iterId = Math.max(s.maxIterId, run0.iterId) + 1;
+  const iteration = Math.max(s.maxIteration, run0.iteration) + 1;
   const run: SignRun = {
     ...run0,
-    iterId,
+    iteration,
     phase: 'nonce',
     order: [],
     nonces: {},
     request: null,
     shares: {},
   };
-  const state = { ...s, sign: run, maxIterId: iterId };
-  const armed = arm(state, `nonce/${run.signId}/${iterId}`, env.now + fed.timeouts.nonce, env.now);
+  const state = { ...s, sign: run, maxIteration: iteration };
+  const armed = arm(
+    state,
+    `nonce/${run.signId}/${iteration}`,
+    env.now + fed.timeouts.nonce,
+    env.now,
+  );
   // Persist the ids before they are used, so that a restart never reuses them.
   return {
     state: armed.state,
@@ -100,50 +116,35 @@ function fail(s: CoordinatorState, run: SignRun): SignOut {
 
 /** Excludes parties and retries, or ends with `failed` when the rest cannot reach threshold. */
 function retry(s: CoordinatorState, run: SignRun, env: Env): SignOut {
-  const fed = s.config.federation;
   if (run.requireAll && Object.keys(run.excluded).length > 0) return fail(s, run);
-  if (weightOf(fed, live(run)) < fed.threshold) return fail(s, run);
+  if (weight(run, live(run)) < run.key.pub.layout.threshold) return fail(s, run);
   return newIteration(s, run, env);
-}
-
-/** Checks a nonce response for this iteration: null if acceptable, else why it is bad. */
-function badNonce(s: CoordinatorState, run: SignRun, m: NonceResponse): ExclusionReason | null {
-  const party = partyOf(s.config.federation, m.signerId)!;
-  if (m.bodyDigest !== bodyDigest(run.body)) return 'bad-nonce';
-  if (m.keyIds.length !== party.keyIds.length || m.keyIds.some((k, i) => k !== party.keyIds[i]))
-    return 'bad-nonce';
-  if (m.nonces.length !== run.body.messages.length) return 'bad-nonce';
-  if (!validCommitments(m.nonces)) return 'bad-nonce';
-  return null;
 }
 
 export function onNonceResponse(
   s: CoordinatorState,
-  from: number,
-  m: NonceResponse,
+  m: WireEnvelopeOf<'nonce-response'>,
   env: Env,
 ): SignOut {
   const run = s.sign;
   if (run === null || run.phase !== 'nonce') return { state: s, effects: [] };
-  if (m.signId !== run.signId || m.iterId !== run.iterId || m.dkgId !== run.key.dkgId)
+  if (m.signId !== run.signId || m.iteration !== run.iteration || m.dkgId !== run.key.dkgId)
     return { state: s, effects: [] }; // late or replayed: ignored, never blamed
-  const key = String(m.signerId);
-  const party = partyOf(s.config.federation, m.signerId);
-  if (m.signerId !== from || party === undefined || !run.key.holders.includes(m.signerId))
-    return { state: s, effects: [] };
+  const from = m.sender.partyId;
+  const key = String(from);
+  if (!holders(run).includes(from)) return { state: s, effects: [] };
   if (run.excluded[key] !== undefined || run.nonces[key] !== undefined)
     return { state: s, effects: [] };
-  if (!verifyEvidence(m, party.publicKey)) return { state: s, effects: [] };
-  const bad = badNonce(s, run, m);
-  if (bad !== null) {
-    const next = { ...run, excluded: { ...run.excluded, [key]: bad } };
+  const nonces = m.payload.nonces;
+  if (nonces.length !== run.body.messages.length || !validCommitments(nonces)) {
+    const next: SignRun = { ...run, excluded: { ...run.excluded, [key]: 'bad-nonce' } };
     if (next.requireAll) return fail(s, next);
     return { state: { ...s, sign: next }, effects: [] };
   }
   const next: SignRun = {
     ...run,
-    order: [...run.order, m.signerId],
-    nonces: { ...run.nonces, [key]: m },
+    order: [...run.order, from],
+    nonces: { ...run.nonces, [key]: nonces },
   };
   return maybeRequestShares({ ...s, sign: next }, env);
 }
@@ -151,33 +152,40 @@ export function onNonceResponse(
 function maybeRequestShares(s: CoordinatorState, env: Env): SignOut {
   const run = s.sign!;
   const fed = s.config.federation;
+  const threshold = run.key.pub.layout.threshold;
   let selected: number[];
   if (run.requireAll) {
-    if (run.order.length < run.key.holders.length) return { state: s, effects: [] };
+    if (run.order.length < holders(run).length) return { state: s, effects: [] };
     selected = [...run.order];
   } else {
     selected = [];
     let w = 0;
     for (const id of run.order) {
-      if (w >= fed.threshold) break;
+      if (w >= threshold) break;
       selected.push(id);
-      w += partyOf(fed, id)!.keyIds.length;
+      w += keyIdsOf(run, id).length;
     }
-    if (w < fed.threshold) return { state: s, effects: [] };
+    if (w < threshold) return { state: s, effects: [] };
   }
   selected.sort((a, b) => a - b);
-  const request: SignatureShareRequest = {
-    type: 'signature-share-request',
+  const request: OutgoingOf<'signature-share-request'> = {
+    kind: 'signature-share-request',
     dkgId: run.key.dkgId,
     signId: run.signId,
-    iterId: run.iterId,
-    ...run.body,
-    nonceResponses: selected.map((id) => run.nonces[String(id)]!),
+    iteration: run.iteration,
+    payload: {
+      ...requestBody(run.body),
+      commitments: selected.map((id) => ({
+        partyId: id,
+        keyIds: keyIdsOf(run, id),
+        nonces: run.nonces[String(id)]!,
+      })),
+    },
   };
   const next: SignRun = { ...run, phase: 'share', request, attempts: run.attempts + 1 };
   const armed = arm(
     { ...s, sign: next },
-    `share/${run.signId}/${run.iterId}`,
+    `share/${run.signId}/${run.iteration}`,
     env.now + fed.timeouts.sign,
     env.now,
   );
@@ -188,63 +196,57 @@ function maybeRequestShares(s: CoordinatorState, env: Env): SignOut {
   };
 }
 
-const signers = (run: SignRun): number[] => run.request!.nonceResponses.map((r) => r.signerId);
+const signers = (run: SignRun): number[] => run.request!.payload.commitments.map((c) => c.partyId);
 
 export function onShareResponse(
   s: CoordinatorState,
-  from: number,
-  m: SignatureShareResponse,
+  m: WireEnvelopeOf<'signature-share-response'>,
   env: Env,
 ): SignOut {
   const run = s.sign;
   if (run === null || run.phase !== 'share') return { state: s, effects: [] };
-  if (m.signId !== run.signId || m.iterId !== run.iterId || m.dkgId !== run.key.dkgId)
+  if (m.signId !== run.signId || m.iteration !== run.iteration || m.dkgId !== run.key.dkgId)
     return { state: s, effects: [] };
-  const key = String(m.signerId);
-  if (m.signerId !== from || !signers(run).includes(m.signerId) || run.shares[key] !== undefined)
+  const from = m.sender.partyId;
+  const key = String(from);
+  if (!signers(run).includes(from) || run.shares[key] !== undefined)
     return { state: s, effects: [] };
-  if (!wellFormed(run, m)) {
+  const shares = m.payload.shares;
+  if (shares.length !== run.body.messages.length || !shares.every(isScalarHex)) {
     // A malformed answer is proof of misbehaviour: exclude now and retry without waiting.
     return retry(s, { ...run, excluded: { ...run.excluded, [key]: 'bad-share' } }, env);
   }
-  const next: SignRun = { ...run, shares: { ...run.shares, [key]: m } };
+  const next: SignRun = { ...run, shares: { ...run.shares, [key]: shares } };
   if (Object.keys(next.shares).length < signers(run).length)
     return { state: { ...s, sign: next }, effects: [] };
   return complete({ ...s, sign: next }, env);
-}
-
-/** Shape check: one canonical scalar per message. */
-function wellFormed(run: SignRun, m: SignatureShareResponse): boolean {
-  return m.shares.length === run.body.messages.length && m.shares.every(isScalarHex);
 }
 
 /** The signing package of the current iteration, as @peg/frost takes it. */
 function packageOf(run: SignRun) {
   return {
     messages: run.body.messages,
-    commitments: run.request!.nonceResponses.map((r) => ({ partyId: r.signerId, pairs: r.nonces })),
+    commitments: run.request!.payload.commitments.map((c) => ({
+      partyId: c.partyId,
+      pairs: c.nonces,
+    })),
   };
 }
 
 function complete(s: CoordinatorState, env: Env): SignOut {
   const run = s.sign!;
   const out = aggregatePackage(
-    layoutSpec(s.config.federation),
     run.key.pub,
     packageOf(run),
-    Object.values(run.shares).map((r) => ({ partyId: r.signerId, shares: r.shares })),
-    run.body.merkleRoot,
+    Object.entries(run.shares).map(([id, shares]) => ({ partyId: Number(id), shares })),
+    run.body.tweak,
     env.rng,
   );
   // @peg/frost verifies the final signatures; check again with an independent BIP340 verifier.
   if (
     !out.ok ||
     !out.signatures.every((sig, i) =>
-      verifyBip340(
-        sig,
-        run.body.messages[i]!,
-        outputKey(run.key.pub.commitments[0]!, run.body.merkleRoot),
-      ),
+      verifyBip340(sig, run.body.messages[i]!, outputKey(run.key.pub.groupKey, run.body.tweak)),
     )
   ) {
     const culprits = out.ok ? [] : out.culprits;
@@ -264,18 +266,17 @@ function complete(s: CoordinatorState, env: Env): SignOut {
 /** The phase deadline passed. */
 export function onSignDeadline(s: CoordinatorState, env: Env): SignOut {
   const run = s.sign!;
-  const fed = s.config.federation;
   if (run.phase === 'nonce') {
     const next = { ...run, nonceTimeouts: run.nonceTimeouts + 1 };
     if (run.requireAll) {
       const excluded = { ...run.excluded };
-      for (const id of run.key.holders)
+      for (const id of holders(run))
         if (run.nonces[String(id)] === undefined) excluded[String(id)] = 'silent';
       return fail(s, { ...next, excluded });
     }
     if (
       next.nonceTimeouts >= s.config.maxNonceTimeouts ||
-      weightOf(fed, live(next)) < fed.threshold
+      weight(next, live(next)) < run.key.pub.layout.threshold
     )
       return fail(s, next);
     return newIteration(s, next, env);
@@ -309,9 +310,9 @@ export function signReport(end: SignEnd): CEffect {
     return report({
       kind: 'signature',
       signId: run.signId,
-      requestIds: run.body.requestIds,
+      withdrawalRequestIds: run.body.withdrawalRequestIds,
       messages: run.body.messages,
-      merkleRoot: run.body.merkleRoot,
+      tweak: run.body.tweak,
       signatures: end.signatures,
       attempts: run.attempts,
       excluded: run.excluded,
@@ -319,7 +320,7 @@ export function signReport(end: SignEnd): CEffect {
   return report({
     kind: 'insufficient-signers',
     signId: run.signId,
-    requestIds: run.body.requestIds,
+    withdrawalRequestIds: run.body.withdrawalRequestIds,
     attempts: run.attempts,
     excluded: run.excluded,
   });

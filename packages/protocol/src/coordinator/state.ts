@@ -1,15 +1,8 @@
 /** Coordinator state: plain JSON, no secrets (the coordinator holds none). */
-import type { Hex, PublicKeyPackage } from '../crypto.ts';
-import type {
-  DkgEnd,
-  DkgPrivateShares,
-  DkgPublicShares,
-  NonceResponse,
-  SignatureShareRequest,
-  SignatureShareResponse,
-  SignRequestBody,
-} from '../messages.ts';
+import type { Hex, NonceCommitment, PublicKeyPackage } from '../crypto.ts';
+import type { OutgoingOf, Payload, WireEnvelope } from '../envelopes.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
+import type { SignBody } from '../signer/state.ts';
 import { assertConfig, type FederationConfig } from '../types.ts';
 
 /** Static configuration of one coordinator process. */
@@ -34,13 +27,13 @@ export type ExclusionReason =
   | 'bad-private-shares'
   | 'equivocation'
   | 'false-complaint'
-  | 'wrong-group-key';
+  | 'wrong-group-key'
+  | 'wrong-public-shares';
 
-/** The verified aggregate key and the parties holding shares of it. */
+/** The aggregate key, its signing layout and public shares; holders = the layout's parties. */
 export type CoordinatorKey = {
   dkgId: number;
   pub: PublicKeyPackage;
-  holders: number[];
   /** BIP340 signature of the key's verification message (empty until verified). */
   verification: Hex;
 };
@@ -53,22 +46,28 @@ export type DkgRun = {
   excluded: Record<string, ExclusionReason>;
   /** Proven misbehaviour in this attempt. */
   culprits: Record<string, ExclusionReason>;
+  /** The parties of `dkg-begin` (the federation less `excluded`). */
   invited: number[];
   phase: 'public' | 'private' | 'end' | 'verify';
-  publics: Record<string, DkgPublicShares>;
+  /** Round-1 envelopes as received (the first copy of each party; the echo is of these). */
+  publics: Record<string, WireEnvelope>;
+  /** The parties of `dkg-private-begin`: the new key's layout (fixed from here on). */
   privateIds: number[];
-  privates: Record<string, DkgPrivateShares>;
-  endIds: number[];
-  ends: Record<string, DkgEnd>;
+  privates: Record<string, WireEnvelope>;
+  /** `dkg-end` statuses (a `dkg-query-response` with a result counts as one). */
+  ends: Record<string, Payload<'dkg-end'>['status']>;
   /** Key computed from the accepted polynomials, before its verification round. */
   candidate: CoordinatorKey | null;
+  /** When the current phase began (laggards get peers' messages forwarded after a while). */
+  phaseStartedAt: number;
 };
 
 /** A signing run (a peg-out, or the verification round of a new key). */
 export type SignRun = {
   signId: number;
-  iterId: number;
-  body: SignRequestBody;
+  iteration: number;
+  purpose: 'sign' | 'dkg-verification';
+  body: SignBody;
   key: CoordinatorKey;
   /** The verification round needs every key holder; a peg-out the first to reach threshold. */
   requireAll: boolean;
@@ -76,9 +75,9 @@ export type SignRun = {
   excluded: Record<string, ExclusionReason>;
   /** Arrival order of valid nonce responses in this iteration. */
   order: number[];
-  nonces: Record<string, NonceResponse>;
-  request: SignatureShareRequest | null;
-  shares: Record<string, SignatureShareResponse>;
+  nonces: Record<string, NonceCommitment[]>;
+  request: OutgoingOf<'signature-share-request'> | null;
+  shares: Record<string, Hex[]>;
   /** Share phases started (the ROAST/FIRE bound is n - t + 1). */
   attempts: number;
   nonceTimeouts: number;
@@ -86,13 +85,7 @@ export type SignRun = {
 };
 
 /** A peg-out to sign, queued until this coordinator is active and idle. */
-export type SignCommand = {
-  requestIds: string[];
-  payload: Hex;
-  messages: Hex[];
-  /** `''` for the peg wallet's key-path output (BIP86 tweak); see `SignRequestBody`. */
-  merkleRoot: Hex | null;
-};
+export type SignCommand = SignBody;
 
 /** Whole coordinator state. */
 export type CoordinatorState = {
@@ -101,7 +94,7 @@ export type CoordinatorState = {
   /** Highest ids used by any coordinator (mirrored), so a takeover continues above them. */
   maxDkgId: number;
   maxSignId: number;
-  maxIterId: number;
+  maxIteration: number;
   key: CoordinatorKey | null;
   dkg: DkgRun | null;
   sign: SignRun | null;
@@ -125,7 +118,7 @@ export function initialCoordinatorState(config: CoordinatorConfig): CoordinatorS
     view: initialView,
     maxDkgId: 0,
     maxSignId: 0,
-    maxIterId: 0,
+    maxIteration: 0,
     key: null,
     dkg: null,
     sign: null,

@@ -3,8 +3,7 @@
  * while it is the active coordinator for its tip; a backup mirrors the ids it sees and takes over
  * (continuing above them) when the active one stays silent.
  */
-import { isMerkleRoot } from '../crypto.ts';
-import { COORDINATOR_ONLY, type ProtocolMessage } from '../messages.ts';
+import { isCoordinatorOnly, type WireEnvelope } from '../envelopes.ts';
 import { activeOf, onTakeoverTimer, onTip, TAKEOVER_TIMER } from '../selection.ts';
 import type { Env, Step } from '../types.ts';
 import {
@@ -12,7 +11,7 @@ import {
   onDkgEnd,
   onDkgPrivateShares,
   onDkgPublicShares,
-  onDkgQuery,
+  onDkgQueryResponse,
   onVerificationEnd,
   resendDkg,
   startDkg,
@@ -28,7 +27,7 @@ import {
   signReport,
   startSign,
 } from './sign.ts';
-import type { CoordinatorState } from './state.ts';
+import type { CoordinatorState, SignCommand } from './state.ts';
 
 const isActive = (s: CoordinatorState) =>
   activeOf(s.view, s.config.federation.parties) === s.config.id;
@@ -42,7 +41,7 @@ export function coordinatorStep(
   const out = drive(dispatch(state, input, env), env);
   // An active coordinator that speaks is not silent: it keeps its own takeover clock in step
   // with the signers', which restart theirs when they hear it.
-  const spoke = out.effects.some((e) => e.type === 'send' && COORDINATOR_ONLY.has(e.message.type));
+  const spoke = out.effects.some((e) => e.type === 'send' && isCoordinatorOnly(e.message.kind));
   if (spoke && isActive(out.state))
     return { ...out, state: { ...out.state, view: { ...out.state.view, lastHeardAt: env.now } } };
   return out;
@@ -71,7 +70,9 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
         return {
           state: {
             ...s,
-            queue: s.queue.filter((q) => q.requestIds.join() !== c.requestIds.join()),
+            queue: s.queue.filter(
+              (q) => q.withdrawalRequestIds.join() !== c.withdrawalRequestIds.join(),
+            ),
           },
           effects: [{ type: 'persist' }],
         };
@@ -80,31 +81,19 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
           state: {
             ...s,
             dkgQueued: false,
-            key: {
-              dkgId: c.dkgId,
-              pub: c.pub,
-              holders: [...c.holders],
-              verification: c.verification,
-            },
+            key: { dkgId: c.dkgId, pub: c.pub, verification: c.verification },
           },
           effects: [{ type: 'persist' }],
         };
-      if (c.messages.length === 0 || !c.messages.every((m) => /^[0-9a-f]{64}$/.test(m)))
-        throw new RangeError('"messages" expected one or more 32-byte hex sighashes');
-      if (!isMerkleRoot(c.merkleRoot))
-        throw new RangeError('"merkleRoot" expected null, empty, or 32-byte hex');
-      const cmd = {
-        requestIds: [...c.requestIds],
-        payload: c.payload,
-        messages: [...c.messages],
-        merkleRoot: c.merkleRoot,
+      return {
+        state: { ...s, queue: [...s.queue, signCommand(c)] },
+        effects: [{ type: 'persist' }],
       };
-      return { state: { ...s, queue: [...s.queue, cmd] }, effects: [{ type: 'persist' }] };
     }
     case 'timer':
       return onTimer(s, input.id, env);
     case 'message':
-      return onMessage(s, input.from, input.message, env);
+      return onMessage(s, input.envelope, env);
   }
 }
 
@@ -119,23 +108,15 @@ function onTimer(s: CoordinatorState, id: string, env: Env): Out {
     const d = disarm(moved);
     let requeued: CoordinatorState = { ...d.state, sign: null, dkg: null };
     if (s.dkg !== null) requeued = { ...requeued, dkgQueued: true };
-    else if (s.sign !== null && s.sign.body.purpose === 'sign') {
-      const b = s.sign.body;
-      const cmd = {
-        requestIds: b.requestIds,
-        payload: b.payload,
-        messages: b.messages,
-        merkleRoot: b.merkleRoot,
-      };
-      requeued = { ...requeued, queue: [cmd, ...s.queue] };
-    }
+    else if (s.sign !== null && s.sign.purpose === 'sign')
+      requeued = { ...requeued, queue: [s.sign.body, ...s.queue] };
     return { state: requeued, effects: [...effects, ...d.effects, { type: 'persist' }] };
   }
   if (!isActive(s)) return { state: s, effects: [] };
   if (id === RESEND_TIMER) {
     const effects: CEffect[] = [];
     if (s.sign !== null) effects.push(...resendSign(s));
-    else if (s.dkg !== null) effects.push(...resendDkg(s));
+    else if (s.dkg !== null) effects.push(...resendDkg(s, env));
     else return { state: s, effects: [] };
     effects.push({
       type: 'set-timer',
@@ -153,48 +134,79 @@ function onTimer(s: CoordinatorState, id: string, env: Env): Out {
 /** Routes the end of a signing run: DKG verification, or a peg-out outcome. */
 function finishSign(out: SignOut, env: Env): Out {
   if (out.end === undefined) return out;
-  if (out.end.run.body.purpose === 'dkg-verification' && out.state.dkg !== null) {
+  if (out.end.run.purpose === 'dkg-verification' && out.state.dkg !== null) {
     const r = onVerificationEnd(out.state, out.end, env);
     return { state: r.state, effects: [...out.effects, ...r.effects] };
   }
   return { state: out.state, effects: [...out.effects, signReport(out.end)] };
 }
 
-function onMessage(s: CoordinatorState, from: number, m: ProtocolMessage, env: Env): Out {
-  if (COORDINATOR_ONLY.has(m.type)) {
+function onMessage(s: CoordinatorState, e: WireEnvelope, env: Env): Out {
+  const from = e.sender.partyId;
+  if (isCoordinatorOnly(e.kind)) {
     // Another coordinator speaking: mirror its ids; if it is the active one, it is not silent.
     let next = s;
     if (from === activeOf(s.view, s.config.federation.parties) && from !== s.config.id)
       next = { ...next, view: { ...next.view, lastHeardAt: env.now } };
-    if (m.type === 'dkg-begin') next = { ...next, maxDkgId: Math.max(next.maxDkgId, m.dkgId) };
+    if (e.kind === 'dkg-begin') next = { ...next, maxDkgId: Math.max(next.maxDkgId, e.dkgId) };
     // Another coordinator published a verified key: our queued DKG request is served.
-    if (m.type === 'public-address-available' && from !== s.config.id)
+    if (e.kind === 'public-address-available' && from !== s.config.id)
       next = { ...next, dkgQueued: false };
-    if (m.type === 'nonce-request')
+    if (e.kind === 'nonce-request')
       next = {
         ...next,
-        maxSignId: Math.max(next.maxSignId, m.signId),
-        maxIterId: Math.max(next.maxIterId, m.iterId),
+        maxSignId: Math.max(next.maxSignId, e.signId),
+        maxIteration: Math.max(next.maxIteration, e.iteration),
       };
     return { state: next, effects: [] };
   }
   if (!isActive(s)) return { state: s, effects: [] };
-  switch (m.type) {
+  switch (e.kind) {
     case 'dkg-public-shares':
-      return onDkgPublicShares(s, from, m, env);
+      return onDkgPublicShares(s, e, env);
     case 'dkg-private-shares':
-      return onDkgPrivateShares(s, from, m, env);
+      return onDkgPrivateShares(s, e, env);
     case 'dkg-end':
-      return onDkgEnd(s, from, m, env);
-    case 'dkg-query':
-      return onDkgQuery(s, from, m);
+      return onDkgEnd(s, e, env);
+    case 'dkg-query-response':
+      return onDkgQueryResponse(s, e, env);
     case 'nonce-response':
-      return finishSign(onNonceResponse(s, from, m, env), env);
+      return finishSign(onNonceResponse(s, e, env), env);
     case 'signature-share-response':
-      return finishSign(onShareResponse(s, from, m, env), env);
+      return finishSign(onShareResponse(s, e, env), env);
     default:
       return { state: s, effects: [] };
   }
+}
+
+/** Validates a peg-out command at the boundary (throws RangeError naming the field). */
+function signCommand(c: SignCommand): SignCommand {
+  const hex = (x: unknown, bytes?: number) =>
+    typeof x === 'string' &&
+    x.length % 2 === 0 &&
+    /^[0-9a-f]*$/.test(x) &&
+    (bytes === undefined || x.length === bytes * 2);
+  if (!Array.isArray(c.messages) || c.messages.length === 0 || !c.messages.every((m) => hex(m, 32)))
+    throw new RangeError('"messages" expected one or more 32-byte hex sighashes');
+  if (!hex(c.unsignedTransaction) || c.unsignedTransaction.length === 0)
+    throw new RangeError('"unsignedTransaction" expected non-empty hex');
+  const ids = c.withdrawalRequestIds;
+  if (
+    !Array.isArray(ids) ||
+    !ids.every((x, i) => Number.isSafeInteger(x) && x >= 0 && (i === 0 || x > ids[i - 1]!))
+  )
+    throw new RangeError(
+      '"withdrawalRequestIds" expected strictly ascending non-negative integers',
+    );
+  const t = c.tweak;
+  if (t?.type !== 'taproot' || !(t.merkleRoot === null || hex(t.merkleRoot, 32)))
+    throw new RangeError('"tweak" expected { type: "taproot", merkleRoot: null | 32-byte hex }');
+  return {
+    messages: [...c.messages],
+    withdrawalRequestIds: [...ids],
+    unsignedTransaction: c.unsignedTransaction,
+    tweak: { type: 'taproot', merkleRoot: t.merkleRoot },
+  };
 }
 
 /** Starts queued work when active and idle: a DKG first, then peg-outs in order. */
@@ -207,18 +219,6 @@ function drive(out: Out, env: Env): Out {
   }
   const [next, ...rest] = s.queue;
   if (next === undefined || s.key === null) return out;
-  const r = startSign(
-    { ...s, queue: rest },
-    s.key,
-    {
-      purpose: 'sign',
-      requestIds: next.requestIds,
-      payload: next.payload,
-      messages: next.messages,
-      merkleRoot: next.merkleRoot,
-    },
-    false,
-    env,
-  );
+  const r = startSign({ ...s, queue: rest }, s.key, 'sign', next, env);
   return { state: r.state, effects: [...out.effects, ...r.effects] };
 }

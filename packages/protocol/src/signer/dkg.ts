@@ -1,36 +1,36 @@
-/** Signer side of DKG: round 1 (public shares), round 2 (private shares), end (checks, key). */
+/**
+ * Signer side of DKG (@peg/frost weighted DKG through `dkg-crypto.ts`): round 1 on `dkg-begin`,
+ * round 2 over the coordinator's list on `dkg-private-begin`, finish on `dkg-end-begin`. Before
+ * each step the signer compares every listed peer's message with the coordinator's echo and, on a
+ * difference, reports the peer's own signed envelope as evidence instead of going on (a party
+ * that showed two versions could otherwise blame whoever used the other one).
+ */
+import { DKG_FAILURE_TYPES } from '@peg/wire';
 import {
-  dkgComplain,
-  dkgEncryptShares,
-  dkgOpenAll,
-  dkgPublicKeyPackage,
-  dkgRound1,
-  verifyPublicPackage,
-} from '../crypto.ts';
-import { evidenceDigest, signEvidence, verifyEvidence } from '../identity.ts';
-import type {
-  BadShareEvidence,
-  DkgBegin,
-  DkgEnd,
-  DkgEndBegin,
-  DkgPrivateBegin,
-  DkgPrivateShares,
-  DkgPublicShares,
-  DkgQueryResponse,
-  EquivocationEvidence,
-  ProtocolMessage,
-} from '../messages.ts';
+  type DkgFinished,
+  finish,
+  type PrivateShares,
+  type PublicShares,
+  round1,
+  round2,
+  subLayout,
+} from '../dkg-crypto.ts';
+import {
+  contentDigest,
+  type Outgoing,
+  type Payload,
+  sealedHex,
+  type WireEnvelope,
+  type WireEnvelopeOf,
+} from '../envelopes.ts';
 import { activeOf } from '../selection.ts';
-import { type Address, type Effect, type Env, partyOf } from '../types.ts';
+import { type Address, type Effect, type Env, layoutSpec, partyOf } from '../types.ts';
 import type { SignerReport } from './reports.ts';
-import type { SignerDkg, SignerState } from './state.ts';
+import type { EchoList, SignerDkg, SignerState } from './state.ts';
 
 type Out = { state: SignerState; effects: Effect<SignerReport>[] };
-
-/** Digest of a private-shares message as echoed (its content, without the signature). */
-export const privateDigest = (m: DkgPrivateShares): string => evidenceDigest(m);
-/** Digest of a public-shares message as echoed (its content, without the signature). */
-export const publicDigest = (m: DkgPublicShares): string => evidenceDigest(m);
+type DkgEndPayload = Payload<'dkg-end'>;
+type FailureReason = Extract<DkgEndPayload['status'], { type: 'failed' }>['reasons'][number];
 
 /** Answers go to the active coordinator (the one whose request is being answered). */
 export const toCoordinator = (s: SignerState): Address => ({
@@ -38,271 +38,316 @@ export const toCoordinator = (s: SignerState): Address => ({
   id: activeOf(s.view, s.config.federation.parties) ?? 0,
 });
 
-export function onDkgBegin(s: SignerState, m: DkgBegin, env: Env): Out {
-  if (m.dkgId < s.maxDkgId || (s.dkg !== null && m.dkgId < s.dkg.dkgId))
-    return ignored(s, 'old-id', 'dkg-begin');
-  if (s.dkg !== null && s.dkg.dkgId === m.dkgId)
-    return { state: s, effects: [send({ kind: 'broadcast' }, s.dkg.ownPublic)] };
-  const { config } = s;
-  const r1 = dkgRound1({ dkgId: m.dkgId }, config.id, config.federation.threshold, env.rng);
-  const ownPublic = signEvidence<DkgPublicShares>(
-    {
-      type: 'dkg-public-shares',
-      dkgId: m.dkgId,
-      signerId: config.id,
-      package: r1.public,
-      signature: '',
-    },
-    config.identitySecret,
-    env.rng,
-  );
+export const send = (to: Address, message: Outgoing): Effect<SignerReport> => ({
+  type: 'send',
+  to,
+  message,
+});
+
+export function ignored(
+  s: SignerState,
+  reason: 'old-id' | 'not-current' | 'unknown-sender' | 'wrong-layout',
+  what: string,
+): Out {
+  return { state: s, effects: [{ type: 'report', report: { kind: 'ignored', reason, what } }] };
+}
+
+/** The layout in `dkg-begin` must be our own view of the federation (a subset of its parties). */
+function layoutMatches(s: SignerState, p: Payload<'dkg-begin'>): boolean {
+  const fed = s.config.federation;
+  if (p.threshold !== fed.threshold) return false;
+  if (!p.parties.some((x) => x.partyId === s.config.id)) return false;
+  return p.parties.every((x) => {
+    const mine = partyOf(fed, x.partyId);
+    return (
+      mine !== undefined &&
+      mine.keyIds.length === x.keyIds.length &&
+      mine.keyIds.every((k, i) => k === x.keyIds[i])
+    );
+  });
+}
+
+export function onDkgBegin(s: SignerState, e: WireEnvelopeOf<'dkg-begin'>, env: Env): Out {
+  const dkgId = e.dkgId;
+  if (dkgId < s.maxDkgId || (s.dkg !== null && dkgId < s.dkg.dkgId))
+    return ignored(s, 'old-id', e.kind);
+  if (s.dkg !== null && s.dkg.dkgId === dkgId)
+    return { state: s, effects: [send({ kind: 'broadcast' }, publicOut(s.dkg))] };
+  if (!layoutMatches(s, e.payload)) return ignored(s, 'wrong-layout', e.kind);
+  const r1 = round1(layoutSpec(s.config.federation), dkgId, s.config.id, env.rng);
   const dkg: SignerDkg = {
-    dkgId: m.dkgId,
+    dkgId,
     secret: r1.secret,
-    ownPublic,
-    publics: { [config.id]: ownPublic },
+    ownPublic: r1.payload,
+    publics: {},
     privateBegin: null,
-    privateEcho: null,
     ownPrivate: null,
     privates: {},
     endBegin: null,
     end: null,
   };
-  // The polynomial is persisted before its commitment leaves: a restart resumes this DKG.
+  // The polynomial is persisted before its commitment leaves: a restart resumes this DKG and
+  // sends the same commitment again, never a second one.
   return {
-    state: { ...s, maxDkgId: m.dkgId, dkg },
-    effects: [{ type: 'persist' }, send({ kind: 'broadcast' }, ownPublic)],
+    state: { ...s, maxDkgId: dkgId, dkg },
+    effects: [{ type: 'persist' }, send({ kind: 'broadcast' }, publicOut(dkg))],
   };
 }
 
-/** Stores a peer's signed public or private shares for the current DKG (first copy wins). */
+const publicOut = (d: SignerDkg): Outgoing => ({
+  kind: 'dkg-public-shares',
+  dkgId: d.dkgId,
+  payload: d.ownPublic,
+});
+const privateOut = (d: SignerDkg, p: PrivateShares): Outgoing => ({
+  kind: 'dkg-private-shares',
+  dkgId: d.dkgId,
+  payload: p,
+});
+const endOut = (d: SignerDkg, p: DkgEndPayload): Outgoing => ({
+  kind: 'dkg-end',
+  dkgId: d.dkgId,
+  payload: p,
+});
+
+/** Stores a peer's public or private shares for the current DKG (the first copy wins). */
 export function onPeerShares(
   s: SignerState,
-  from: number,
-  m: DkgPublicShares | DkgPrivateShares,
+  e: WireEnvelopeOf<'dkg-public-shares'> | WireEnvelopeOf<'dkg-private-shares'>,
   env: Env,
 ): Out {
   const dkg = s.dkg;
-  if (dkg === null || m.dkgId !== dkg.dkgId) return ignored(s, 'not-current', m.type);
-  const party = partyOf(s.config.federation, m.signerId);
-  if (party === undefined || m.signerId !== from) return ignored(s, 'unknown-sender', m.type);
-  if (!verifyEvidence(m, party.publicKey)) return ignored(s, 'bad-evidence', m.type);
-  const key = String(m.signerId);
-  let next: SignerDkg;
-  if (m.type === 'dkg-public-shares') {
-    if (m.package.partyId !== m.signerId) return ignored(s, 'bad-evidence', m.type);
-    if (dkg.publics[key] !== undefined) return { state: s, effects: [] };
-    next = { ...dkg, publics: { ...dkg.publics, [key]: m } };
-  } else {
-    if (dkg.privates[key] !== undefined) return { state: s, effects: [] };
-    next = { ...dkg, privates: { ...dkg.privates, [key]: m } };
-  }
+  if (dkg === null || e.dkgId !== dkg.dkgId) return ignored(s, 'not-current', e.kind);
+  const from = e.sender.partyId;
+  if (partyOf(s.config.federation, from) === undefined || from === s.config.id)
+    return ignored(s, 'unknown-sender', e.kind);
+  const key = String(from);
+  const book = e.kind === 'dkg-public-shares' ? dkg.publics : dkg.privates;
+  if (book[key] !== undefined) return { state: s, effects: [] };
+  const next: SignerDkg =
+    e.kind === 'dkg-public-shares'
+      ? { ...dkg, publics: { ...dkg.publics, [key]: e } }
+      : { ...dkg, privates: { ...dkg.privates, [key]: e } };
   return progress({ ...s, dkg: next }, env);
 }
 
-export function onDkgQueryResponse(s: SignerState, m: DkgQueryResponse, env: Env): Out {
-  let cur: Out = { state: s, effects: [] };
-  for (const inner of m.messages) {
-    const r = onPeerShares(cur.state, inner.signerId, inner, env);
-    cur = {
-      state: r.state,
-      effects: [...cur.effects, ...r.effects.filter((e) => e.type !== 'report')],
-    };
-  }
-  return cur;
-}
-
-export function onDkgPrivateBegin(s: SignerState, m: DkgPrivateBegin, env: Env): Out {
+export function onDkgPrivateBegin(
+  s: SignerState,
+  e: WireEnvelopeOf<'dkg-private-begin'>,
+  env: Env,
+): Out {
   const dkg = s.dkg;
-  if (dkg === null || m.dkgId !== dkg.dkgId) return ignored(s, 'not-current', m.type);
+  if (dkg === null || e.dkgId !== dkg.dkgId) return ignored(s, 'not-current', e.kind);
   if (dkg.privateBegin !== null) {
-    // A repeated request: re-send our shares (the coordinator did not get them) or re-query.
-    if (dkg.end !== null) return { state: s, effects: [send(toCoordinator(s), dkg.end)] };
+    // A repeated request: the coordinator lacks our answer.
+    if (dkg.end !== null)
+      return { state: s, effects: [send(toCoordinator(s), endOut(dkg, dkg.end))] };
     if (dkg.ownPrivate !== null)
-      return { state: s, effects: [send({ kind: 'broadcast' }, dkg.ownPrivate)] };
-    return progress(s, env, true);
+      return { state: s, effects: [send({ kind: 'broadcast' }, privateOut(dkg, dkg.ownPrivate))] };
+    return progress(s, env);
   }
-  // First request: peers' broadcasts may still be in flight; query only when it is repeated.
-  return progress(
-    { ...s, dkg: { ...dkg, privateBegin: [...m.signerIds], privateEcho: { ...m.echo } } },
-    env,
-    false,
-  );
+  const list = { partyIds: [...e.payload.partyIds], echo: [...e.payload.echo] };
+  return progress({ ...s, dkg: { ...dkg, privateBegin: list } }, env);
 }
 
-export function onDkgEndBegin(s: SignerState, m: DkgEndBegin, env: Env): Out {
+export function onDkgEndBegin(s: SignerState, e: WireEnvelopeOf<'dkg-end-begin'>, env: Env): Out {
   const dkg = s.dkg;
-  if (dkg === null || m.dkgId !== dkg.dkgId) return ignored(s, 'not-current', m.type);
-  if (dkg.end !== null) return { state: s, effects: [send(toCoordinator(s), dkg.end)] };
-  // Query lost peer messages only when the coordinator repeats its request (resend tick).
-  const repeated = dkg.endBegin !== null;
-  return progress({ ...s, dkg: { ...dkg, endBegin: m } }, env, repeated);
+  if (dkg === null || e.dkgId !== dkg.dkgId) return ignored(s, 'not-current', e.kind);
+  if (dkg.end !== null)
+    return { state: s, effects: [send(toCoordinator(s), endOut(dkg, dkg.end))] };
+  if (dkg.endBegin !== null) return progress(s, env);
+  const list = { partyIds: [...e.payload.partyIds], echo: [...e.payload.echo] };
+  return progress({ ...s, dkg: { ...dkg, endBegin: list } }, env);
 }
 
-/** Advances the DKG as far as the received data allows; queries missing data when asked to. */
-function progress(s: SignerState, env: Env, query = false): Out {
-  const dkg = s.dkg!;
-  const effects: Effect<SignerReport>[] = [];
-  let state = s;
-  const self = s.config.id;
-  if (dkg.privateBegin !== null && dkg.ownPrivate === null && dkg.privateBegin.includes(self)) {
-    const missing = dkg.privateBegin.filter((id) => dkg.publics[id] === undefined);
-    if (missing.length > 0) {
-      if (query) effects.push(dkgQuery(s, missing));
-      return { state, effects };
-    }
-    // Round-1 echo: encrypt only to public keys everyone holds identically. A party that showed
-    // us another version equivocated: report it with its signed message instead of encrypting
-    // (otherwise it could later "complain" that our share, sent to its other key, does not open).
-    const echo = dkg.privateEcho ?? {};
-    const forged = dkg.privateBegin.filter(
-      (id) => echo[String(id)] !== publicDigest(dkg.publics[id]!),
-    );
-    if (forged.length > 0) {
-      const end: DkgEnd = {
-        type: 'dkg-end',
-        dkgId: dkg.dkgId,
-        signerId: self,
-        status: {
-          kind: 'failure',
-          badPublicShares: [],
-          badPrivateShares: [],
-          equivocation: forged.map((id) => ({ kind: 'public', message: dkg.publics[id]! })),
-          missing: [],
-        },
-      };
-      return {
-        state: { ...state, dkg: { ...dkg, end } },
-        effects: [
-          { type: 'persist' },
-          send(toCoordinator(s), end),
-          { type: 'report', report: { kind: 'dkg-ended', dkgId: dkg.dkgId, success: false } },
-        ],
-      };
-    }
-    const recipients = dkg.privateBegin.map((id) => ({
-      partyId: id,
-      keyIds: partyOf(s.config.federation, id)!.keyIds,
-      kexPublicKey: dkg.publics[id]!.package.kexPublicKey,
-    }));
-    const shares = dkgEncryptShares({ dkgId: dkg.dkgId }, self, dkg.secret, recipients);
-    const ownPrivate = signEvidence<DkgPrivateShares>(
-      { type: 'dkg-private-shares', dkgId: dkg.dkgId, signerId: self, shares, signature: '' },
-      s.config.identitySecret,
-      env.rng,
-    );
-    const next = { ...dkg, ownPrivate, privates: { ...dkg.privates, [self]: ownPrivate } };
-    state = { ...state, dkg: next };
-    effects.push(send({ kind: 'broadcast' }, ownPrivate));
-  }
-  const d = state.dkg!;
-  if (d.endBegin !== null && d.end === null && d.endBegin.signerIds.includes(self)) {
-    const ids = d.endBegin.signerIds;
-    const missing = ids.filter((id) => d.publics[id] === undefined || d.privates[id] === undefined);
-    if (missing.length > 0) {
-      if (query) effects.push(dkgQuery(state, missing));
-      return { state, effects };
-    }
-    const ended = finish(state, d, d.endBegin, env);
-    return { state: ended.state, effects: [...effects, ...ended.effects] };
-  }
-  return { state, effects };
-}
-
-function finish(s: SignerState, dkg: SignerDkg, endBegin: DkgEndBegin, env: Env): Out {
-  const { federation } = s.config;
-  const ctx = { dkgId: dkg.dkgId };
-  const ids = endBegin.signerIds;
-  const equivocation: EquivocationEvidence[] = [];
-  const badPublicShares: number[] = [];
-  const badPrivateShares: BadShareEvidence[] = [];
-  for (const id of ids) {
-    const pub = dkg.publics[id]!;
-    const priv = dkg.privates[id]!;
-    const echo = endBegin.echo[String(id)];
-    if (echo === undefined || echo.public !== publicDigest(pub))
-      equivocation.push({ kind: 'public', message: pub });
-    if (echo === undefined || echo.private !== privateDigest(priv))
-      equivocation.push({ kind: 'private', message: priv });
-    if (!verifyPublicPackage(ctx, pub.package, federation.threshold)) badPublicShares.push(id);
-  }
-  const ownKeyIds = partyOf(federation, s.config.id)!.keyIds;
-  let sums: Record<string, string> = {};
-  if (equivocation.length === 0 && badPublicShares.length === 0) {
-    const opened = dkgOpenAll(
-      ctx,
-      dkg.secret,
-      ids.map((id) => ({ pkg: dkg.publics[id]!.package, shares: dkg.privates[id]!.shares })),
-      ownKeyIds,
-    );
-    sums = opened.sums;
-    for (const { sender, keyId } of opened.bad)
-      badPrivateShares.push({
-        complaint: dkgComplain(dkg.secret, dkg.publics[sender]!.package, keyId, env.rng),
-        message: dkg.privates[sender]!,
-      });
-  }
-  const ok =
-    equivocation.length === 0 && badPublicShares.length === 0 && badPrivateShares.length === 0;
-  let state: SignerState;
-  let end: DkgEnd;
-  const done = { ...dkg, secret: { coefficients: [], kexSecret: dkg.secret.kexSecret } };
-  if (ok) {
-    const keyIds = ids.flatMap((id) => partyOf(federation, id)!.keyIds).sort((a, b) => a - b);
-    const pub = dkgPublicKeyPackage(
-      federation.threshold,
-      keyIds,
-      ids.map((id) => dkg.publics[id]!.package),
-    );
-    const keyShares: Record<string, string> = {};
-    for (const k of ownKeyIds) keyShares[String(k)] = sums[String(k)]!;
-    end = {
-      type: 'dkg-end',
-      dkgId: dkg.dkgId,
-      signerId: s.config.id,
-      status: { kind: 'success', groupKey: pub.commitments[0]! },
-    };
-    state = {
-      ...s,
-      dkg: { ...done, end },
-      pending: { dkgId: dkg.dkgId, pub, keyShares, status: 'unverified' },
-    };
-  } else {
-    end = {
-      type: 'dkg-end',
-      dkgId: dkg.dkgId,
-      signerId: s.config.id,
-      status: { kind: 'failure', badPublicShares, badPrivateShares, equivocation, missing: [] },
-    };
-    state = { ...s, dkg: { ...done, end } };
-  }
+/** The coordinator asks for our result (it lost our `dkg-end`, or took over). */
+export function onDkgQuery(s: SignerState, e: WireEnvelopeOf<'dkg-query'>): Out {
+  const dkg = s.dkg;
+  if (dkg === null || e.dkgId !== dkg.dkgId) return ignored(s, 'not-current', e.kind);
+  const status = dkg.end?.status;
+  if (status?.type === 'failed')
+    return { state: s, effects: [send(toCoordinator(s), endOut(dkg, dkg.end!))] };
+  const result: Payload<'dkg-query-response'>['result'] =
+    status?.type === 'ok' ? status : { type: 'none' };
   return {
-    state,
+    state: s,
     effects: [
-      { type: 'persist' },
-      send(toCoordinator(s), end),
-      { type: 'report', report: { kind: 'dkg-ended', dkgId: dkg.dkgId, success: ok } },
+      send(toCoordinator(s), { kind: 'dkg-query-response', dkgId: dkg.dkgId, payload: { result } }),
     ],
   };
 }
 
-function dkgQuery(s: SignerState, missing: number[]): Effect<SignerReport> {
-  return send(toCoordinator(s), {
-    type: 'dkg-query',
-    dkgId: s.dkg!.dkgId,
-    signerId: s.config.id,
-    missing,
-  });
-}
-
-export function send(to: Address, message: ProtocolMessage): Effect<SignerReport> {
-  return { type: 'send', to, message };
-}
-
-export function ignored(
+/** Listed peers whose message we hold differs from the coordinator's echo. */
+function mismatches(
   s: SignerState,
-  reason: 'old-id' | 'not-current' | 'unknown-sender' | 'bad-evidence',
-  what: string,
+  list: EchoList,
+  book: Record<string, WireEnvelope>,
+): { partyIds: number[]; evidence: string[] } {
+  const partyIds: number[] = [];
+  const evidence: string[] = [];
+  list.partyIds.forEach((id, i) => {
+    if (id === s.config.id) return;
+    const e = book[String(id)];
+    if (e !== undefined && contentDigest(e) !== list.echo[i]) {
+      partyIds.push(id);
+      evidence.push(sealedHex(e));
+    }
+  });
+  return { partyIds, evidence };
+}
+
+const missingIn = (s: SignerState, list: EchoList, book: Record<string, WireEnvelope>) =>
+  list.partyIds.filter((id) => id !== s.config.id && book[String(id)] === undefined);
+
+/** Advances the DKG as far as the received data allows. */
+function progress(s: SignerState, env: Env): Out {
+  let state = s;
+  const effects: Effect<SignerReport>[] = [];
+  const self = s.config.id;
+  const dkg = s.dkg!;
+  const pb = dkg.privateBegin;
+  if (pb !== null && dkg.ownPrivate === null && dkg.end === null && pb.partyIds.includes(self)) {
+    // Peers' broadcasts may still be in flight; the coordinator forwards what we lack.
+    if (missingIn(s, pb, dkg.publics).length > 0) return { state, effects };
+    const forged = mismatches(s, pb, dkg.publics);
+    if (forged.partyIds.length > 0)
+      return ended(s, { type: 'failed', reasons: [{ type: 'equivocation', ...forged }] });
+    const r = round2(sub(s, pb), dkg.dkgId, self, dkg.secret, publicsOf(s, pb), env.rng);
+    if (!r.ok) return ended(s, failure(r.faults.map((f) => ({ party: f.party, kind: f.kind }))));
+    const next: SignerDkg = { ...dkg, ownPrivate: r.payload };
+    state = { ...state, dkg: next };
+    // Shares are persisted before they leave: a restart sends these same ciphertexts again
+    // (a second encryption under the same pair key and nonce would leak both plaintexts).
+    effects.push({ type: 'persist' }, send({ kind: 'broadcast' }, privateOut(next, r.payload)));
+  }
+  const d = state.dkg!;
+  const eb = d.endBegin;
+  if (eb !== null && d.end === null && d.ownPrivate !== null && eb.partyIds.includes(self)) {
+    if (pb === null || eb.partyIds.join() !== pb.partyIds.join()) {
+      // The key's layout was fixed by the private-begin list; another list cannot finish it.
+      return {
+        state,
+        effects: [
+          ...effects,
+          { type: 'report', report: { kind: 'refused', reason: 'layout-changed' } },
+        ],
+      };
+    }
+    if (missingIn(state, eb, d.privates).length > 0) return { state, effects };
+    const forged = mismatches(state, eb, d.privates);
+    if (forged.partyIds.length > 0) {
+      const r = ended(state, { type: 'failed', reasons: [{ type: 'equivocation', ...forged }] });
+      return { state: r.state, effects: [...effects, ...r.effects] };
+    }
+    const privates = new Map<number, PrivateShares>();
+    for (const id of eb.partyIds)
+      if (id !== self)
+        privates.set(id, (d.privates[String(id)] as WireEnvelopeOf<'dkg-private-shares'>).payload);
+    const layout = sub(state, eb);
+    const out = finish(layout, d.dkgId, self, d.secret, publicsOf(state, eb), privates, env.rng);
+    const r = out.ok
+      ? ended(state, okStatus(out.result), { layout, result: out.result })
+      : ended(state, {
+          type: 'failed',
+          reasons: [
+            ...(out.missingShares.length > 0
+              ? [{ type: 'missing-private-shares' as const, partyIds: out.missingShares }]
+              : []),
+            ...(out.complaints.length > 0
+              ? [{ type: 'complaints' as const, complaints: out.complaints }]
+              : []),
+          ],
+        });
+    return { state: r.state, effects: [...effects, ...r.effects] };
+  }
+  return { state, effects };
+}
+
+const sub = (s: SignerState, list: EchoList) =>
+  subLayout(s.config.federation.parties, list.partyIds, s.config.federation.threshold);
+
+function publicsOf(s: SignerState, list: EchoList): Map<number, PublicShares> {
+  const dkg = s.dkg!;
+  const out = new Map<number, PublicShares>();
+  for (const id of list.partyIds)
+    out.set(
+      id,
+      id === s.config.id
+        ? dkg.ownPublic
+        : (dkg.publics[String(id)] as WireEnvelopeOf<'dkg-public-shares'>).payload,
+    );
+  return out;
+}
+
+function okStatus(r: DkgFinished): DkgEndPayload['status'] {
+  return {
+    type: 'ok',
+    groupKey: r.groupKey,
+    echoHash: r.echoHash,
+    keyIdPublicShares: r.keyIdPublicShares,
+  };
+}
+
+/** Round-1 faults as wire failure reasons (one entry per reason type, in the wire's order). */
+function failure(faults: { party: number; kind: string }[]): DkgEndPayload['status'] {
+  const byType = new Map<FailureReason['type'], Set<number>>();
+  for (const f of faults) {
+    const type: FailureReason['type'] =
+      f.kind === 'bad-pok' || f.kind === 'bad-kex-pok'
+        ? 'bad-proof-of-knowledge'
+        : f.kind === 'wrong-polynomial-length'
+          ? 'wrong-polynomial-length'
+          : f.kind === 'missing-round1'
+            ? 'missing-public-shares'
+            : 'bad-public-shares';
+    const set = byType.get(type) ?? new Set<number>();
+    set.add(f.party);
+    byType.set(type, set);
+  }
+  const reasons = DKG_FAILURE_TYPES.filter((t) => byType.has(t)).map(
+    (t) => ({ type: t, partyIds: [...byType.get(t)!].sort((a, b) => a - b) }) as FailureReason,
+  );
+  return { type: 'failed', reasons };
+}
+
+/** The DKG ended here: erase the polynomial, keep the key if it succeeded, tell the coordinator. */
+function ended(
+  s: SignerState,
+  status: DkgEndPayload['status'],
+  key?: { layout: ReturnType<typeof sub>; result: DkgFinished },
 ): Out {
-  return { state: s, effects: [{ type: 'report', report: { kind: 'ignored', reason, what } }] };
+  const dkg = s.dkg!;
+  const end: DkgEndPayload = { status };
+  const done: SignerDkg = {
+    ...dkg,
+    secret: { coefficients: [], kexSecret: dkg.secret.kexSecret },
+    end,
+  };
+  const pending =
+    key === undefined
+      ? s.pending
+      : {
+          dkgId: dkg.dkgId,
+          pub: {
+            layout: key.layout,
+            groupKey: key.result.groupKey,
+            verifyingShares: Object.fromEntries(
+              key.result.keyIdPublicShares.map((x) => [String(x.keyId), x.publicShare]),
+            ),
+          },
+          keyShares: key.result.keyIdSecrets,
+          status: 'unverified' as const,
+          verificationSigned: false,
+        };
+  return {
+    state: { ...s, dkg: done, pending },
+    effects: [
+      { type: 'persist' },
+      send(toCoordinator(s), endOut(done, end)),
+      {
+        type: 'report',
+        report: { kind: 'dkg-ended', dkgId: dkg.dkgId, success: status.type === 'ok' },
+      },
+    ],
+  };
 }

@@ -1,29 +1,22 @@
 /**
- * Signer side of signing. A nonce pair is committed once per (signId, iterId), answers at most one
- * share request (the same request again gets the same bytes), and is erased with a `persist`
+ * Signer side of signing. A nonce pair is committed once per (signId, iteration), answers at most
+ * one share request (the same request again gets the same answer), and is erased with a `persist`
  * before any share leaves. Every refusal after the commitment burns the nonce too.
  */
 import {
   commitNonces,
-  dkgVerificationMessage,
-  isMerkleRoot,
+  dkgVerification,
+  type Hex,
   jsonDigest,
   signPackage,
+  type Tweak,
   validCommitments,
-  verifyBip340,
 } from '../crypto.ts';
-import { signEvidence, verifyEvidenceBatch } from '../identity.ts';
-import type {
-  NonceRequest,
-  NonceResponse,
-  SignatureShareRequest,
-  SignatureShareResponse,
-  SignRequestBody,
-} from '../messages.ts';
-import { type Effect, type Env, layoutSpec, partyOf, weightOf } from '../types.ts';
+import type { OutgoingOf, Payload, WireEnvelopeOf } from '../envelopes.ts';
+import type { Effect, Env } from '../types.ts';
 import { ignored, send, toCoordinator } from './dkg.ts';
 import type { SignerReport } from './reports.ts';
-import type { SignerKey, SignerState } from './state.ts';
+import type { SignBody, SignerKey, SignerState } from './state.ts';
 
 type Out = { state: SignerState; effects: Effect<SignerReport>[] };
 
@@ -31,138 +24,135 @@ type Out = { state: SignerState; effects: Effect<SignerReport>[] };
 export type PolicyDecision =
   | {
       approve: true;
-      messages: string[];
+      /** The sighashes the signer rebuilt from the transaction, one per input. */
+      messages: Hex[];
       /** The output the transaction spends (checked against the request when given). */
-      merkleRoot?: string | null;
+      tweak?: Tweak;
     }
   | { approve: false; reason: string };
+
 /**
- * The policy callback: given the request ids and the transaction, it rebuilds the messages
- * (sighashes) itself and approves or refuses. The signer signs only if the rebuilt messages equal
- * the requested ones.
+ * The policy callback: given the withdrawal request ids and the unsigned transaction, it
+ * rebuilds the messages (sighashes) itself and approves or refuses. The signer signs only if the
+ * rebuilt messages equal the requested ones.
  */
 export type Policy = (request: {
   signId: number;
-  requestIds: string[];
-  payload: string;
+  withdrawalRequestIds: number[];
+  unsignedTransaction: Hex;
+  tweak: Tweak;
 }) => PolicyDecision;
 
 /** Env of the signer: the common env plus the policy callback. */
 export type SignerEnv = Env & { policy: Policy };
 
-/** Upper bound on messages per round (one per transaction input). */
-export const MAX_MESSAGES = 256;
+type RequestPayload = Payload<'nonce-request'> | Payload<'signature-share-request'>;
 
-/** Digest binding every field of a request body. */
-export const bodyDigest = (b: SignRequestBody): string =>
-  jsonDigest('peg/sign-body', {
-    purpose: b.purpose,
-    requestIds: b.requestIds,
-    payload: b.payload,
-    messages: b.messages,
-    merkleRoot: b.merkleRoot,
-  });
-
-const bodyOf = (m: SignRequestBody): SignRequestBody => ({
-  purpose: m.purpose,
-  requestIds: [...m.requestIds],
-  payload: m.payload,
-  messages: [...m.messages],
-  merkleRoot: m.merkleRoot,
+const bodyOf = (p: RequestPayload): SignBody => ({
+  messages: [...p.messages],
+  withdrawalRequestIds: [...p.rebuild.withdrawalRequestIds],
+  unsignedTransaction: p.rebuild.unsignedTransaction,
+  tweak:
+    p.tweak.type === 'none'
+      ? { type: 'none' }
+      : { type: 'taproot', merkleRoot: p.tweak.merkleRoot },
 });
 
-function keyFor(s: SignerState, m: NonceRequest | SignatureShareRequest): SignerKey | null {
-  if (m.purpose === 'dkg-verification') {
-    const k = s.pending;
-    if (m.merkleRoot !== null) return null;
-    if (k === null || k.dkgId !== m.dkgId) return null;
-    const expected = dkgVerificationMessage(k.dkgId, k.pub.commitments[0]!);
-    return m.messages.length === 1 && m.messages[0] === expected ? k : null;
-  }
-  const k = s.current;
-  return k !== null && k.dkgId === m.dkgId && k.status === 'verified' ? k : null;
-}
+/** Digest binding every field of a request body (messages, rebuild data, tweak). */
+export const bodyDigest = (b: SignBody): Hex => jsonDigest('peg/sign-body', b);
 
-const cmp = (a: { signId: number; iterId: number }, b: { signId: number; iterId: number }) =>
-  a.signId !== b.signId ? a.signId - b.signId : a.iterId - b.iterId;
+/** True when the body is the verification round of `key` (rebuilt here, never trusted). */
+function isVerification(key: SignerKey, b: SignBody): boolean {
+  const v = dkgVerification(key.dkgId, key.pub.groupKey);
+  return (
+    b.tweak.type === 'none' &&
+    b.withdrawalRequestIds.length === 0 &&
+    b.unsignedTransaction === v.preimage &&
+    b.messages.length === 1 &&
+    b.messages[0] === v.message
+  );
+}
 
 /**
- * A peg-out request for the key still pending here (its `PublicAddressAvailable` was lost): the
- * request carries the key's verification signature; check it and adopt the key.
+ * The key a request signs with: the pending key for its own verification round; the current key
+ * for a peg-out; or the pending key for a peg-out once this signer signed its verification (its
+ * `public-address-available` was lost, and the coordinator already uses the key).
  */
-function adoptVerifiedKey(s: SignerState, m: NonceRequest): SignerState {
-  const k = s.pending;
-  if (m.purpose !== 'sign' || k === null || k.dkgId !== m.dkgId || m.keyVerification === '')
-    return s;
-  const groupKey = k.pub.commitments[0]!;
-  if (!verifyBip340(m.keyVerification, dkgVerificationMessage(k.dkgId, groupKey), groupKey))
-    return s;
-  return { ...s, current: { ...k, status: 'verified' }, pending: null };
+function keyFor(s: SignerState, dkgId: number, b: SignBody): SignerKey | null {
+  const p = s.pending;
+  if (p !== null && p.dkgId === dkgId) {
+    if (isVerification(p, b)) return p;
+    return p.verificationSigned ? p : null;
+  }
+  const k = s.current;
+  return k !== null && k.dkgId === dkgId && k.status === 'verified' && b.tweak.type === 'taproot'
+    ? k
+    : null;
 }
 
-export function onNonceRequest(s0: SignerState, m: NonceRequest, env: Env): Out {
-  const s = adoptVerifiedKey(s0, m);
-  const ids = { signId: m.signId, iterId: m.iterId };
+/** Adopts the pending key when a peg-out request uses it (see `keyFor`). */
+function adopt(s: SignerState, key: SignerKey, b: SignBody): SignerState {
+  if (s.pending !== key || isVerification(key, b)) return s;
+  return { ...s, current: { ...key, status: 'verified' }, pending: null };
+}
+
+const cmp = (a: { signId: number; iteration: number }, b: { signId: number; iteration: number }) =>
+  a.signId !== b.signId ? a.signId - b.signId : a.iteration - b.iteration;
+
+export function onNonceRequest(s: SignerState, e: WireEnvelopeOf<'nonce-request'>, env: Env): Out {
+  const ids = { signId: e.signId, iteration: e.iteration };
+  const body = bodyOf(e.payload);
+  const digest = bodyDigest(body);
   const c = cmp(ids, s.lastSign);
-  if (
-    c === 0 &&
-    s.signing !== null &&
-    s.signing.signId === m.signId &&
-    s.signing.iterId === m.iterId
-  ) {
+  const sg = s.signing;
+  if (c === 0 && sg !== null && sg.signId === e.signId && sg.iteration === e.iteration) {
     // The same request again (our answer was lost): the same commitment, never a new nonce.
-    if (s.signing.nonces !== null && s.signing.bodyDigest === bodyDigest(m))
-      return { state: s, effects: [send(toCoordinator(s), s.signing.response)] };
-    return ignored(s, 'old-id', m.type);
+    if (sg.nonces !== null && sg.bodyDigest === digest && sg.dkgId === e.dkgId)
+      return { state: s, effects: [send(toCoordinator(s), sg.response)] };
+    return ignored(s, 'old-id', e.kind);
   }
-  if (c <= 0) return ignored(s, 'old-id', m.type);
-  const refuse = (reason: string): Out => ({
-    state: s,
-    effects: [
-      { type: 'report', report: { kind: 'refused', reason, signId: m.signId, iterId: m.iterId } },
-    ],
-  });
-  if (m.messages.length === 0 || m.messages.length > MAX_MESSAGES)
-    return refuse('bad-message-count');
-  if (!m.messages.every((x) => /^[0-9a-f]{64}$/.test(x))) return refuse('bad-message');
-  if (!isMerkleRoot(m.merkleRoot)) return refuse('bad-merkle-root');
-  const key = keyFor(s, m);
-  if (key === null) return refuse('unknown-key');
-  const own = partyOf(s.config.federation, s.config.id)!.keyIds;
-  if (!own.every((k) => key.keyShares[String(k)] !== undefined)) return refuse('not-a-key-holder');
+  if (c <= 0) return ignored(s, 'old-id', e.kind);
+  const key = keyFor(s, e.dkgId, body);
+  if (key === null)
+    return {
+      state: s,
+      effects: [
+        {
+          type: 'report',
+          report: {
+            kind: 'refused',
+            reason: 'unknown-key',
+            signId: e.signId,
+            iteration: e.iteration,
+          },
+        },
+      ],
+    };
+  const s1 = adopt(s, key, body);
   const { nonces, commitments } = commitNonces(
-    layoutSpec(s.config.federation),
+    key.pub.layout,
     s.config.id,
-    key.pub.commitments[0]!,
+    key.pub.groupKey,
     key.keyShares,
-    m.merkleRoot,
-    m.messages.length,
+    body.tweak,
+    body.messages.length,
     env.rng,
   );
-  const digest = bodyDigest(m);
-  const response = signEvidence<NonceResponse>(
-    {
-      type: 'nonce-response',
-      dkgId: m.dkgId,
-      signId: m.signId,
-      iterId: m.iterId,
-      signerId: s.config.id,
-      keyIds: [...own],
-      bodyDigest: digest,
-      nonces: commitments,
-      signature: '',
-    },
-    s.config.identitySecret,
-    env.rng,
-  );
+  const response: OutgoingOf<'nonce-response'> = {
+    kind: 'nonce-response',
+    dkgId: e.dkgId,
+    signId: e.signId,
+    iteration: e.iteration,
+    payload: { nonces: commitments },
+  };
   const state: SignerState = {
-    ...s,
+    ...s1,
     lastSign: ids,
     signing: {
-      dkgId: m.dkgId,
-      signId: m.signId,
-      iterId: m.iterId,
-      body: bodyOf(m),
+      dkgId: e.dkgId,
+      signId: e.signId,
+      iteration: e.iteration,
+      body,
       bodyDigest: digest,
       nonces,
       response,
@@ -177,120 +167,130 @@ export function onNonceRequest(s0: SignerState, m: NonceRequest, env: Env): Out 
 
 export function onSignatureShareRequest(
   s: SignerState,
-  m: SignatureShareRequest,
+  e: WireEnvelopeOf<'signature-share-request'>,
   env: SignerEnv,
 ): Out {
   const sg = s.signing;
-  if (sg === null || sg.signId !== m.signId || sg.iterId !== m.iterId || sg.dkgId !== m.dkgId)
-    return ignored(s, 'not-current', m.type);
+  if (sg === null || sg.signId !== e.signId || sg.iteration !== e.iteration || sg.dkgId !== e.dkgId)
+    return ignored(s, 'not-current', e.kind);
   const report = (reason: string): Effect<SignerReport> => ({
     type: 'report',
-    report: { kind: 'refused', reason, signId: m.signId, iterId: m.iterId },
+    report: { kind: 'refused', reason, signId: e.signId, iteration: e.iteration },
   });
-  const requestDigest = jsonDigest('peg/share-request', m);
+  const requestDigest = jsonDigest('peg/share-request', e.payload);
   if (sg.answered !== null) {
     if (sg.answered.requestDigest === requestDigest)
       return { state: s, effects: [send(toCoordinator(s), sg.answered.response)] };
     return { state: s, effects: [report('nonce-already-used')] };
   }
   if (sg.nonces === null) return { state: s, effects: [report(`nonce-burnt:${sg.refused}`)] };
-  const problem = checkRequest(s, m, env);
-  if (problem !== null) {
+  const burn = (why: string): Out => ({
     // Burn the nonce: a "fixed" retry of a refused request must not get a share either.
-    const state: SignerState = { ...s, signing: { ...sg, nonces: null, refused: problem } };
-    return { state, effects: [{ type: 'persist' }, report(problem)] };
-  }
-  const key = keyFor(s, m)!;
-  let shares: string[];
+    state: { ...s, signing: { ...sg, nonces: null, refused: why } },
+    effects: [{ type: 'persist' }, report(why)],
+  });
+  const problem = checkRequest(s, e, env);
+  if (problem !== null) return burn(problem);
+  const key = keyFor(s, e.dkgId, sg.body)!;
+  let shares: Hex[];
   try {
     shares = signPackage(
-      layoutSpec(s.config.federation),
+      key.pub.layout,
       s.config.id,
-      key.pub.commitments[0]!,
+      key.pub.groupKey,
       key.keyShares,
       sg.nonces,
-      sg.response.nonces,
+      sg.response.payload.nonces,
       {
-        messages: m.messages,
-        commitments: m.nonceResponses.map((r) => ({ partyId: r.signerId, pairs: r.nonces })),
+        messages: e.payload.messages,
+        commitments: e.payload.commitments.map((c) => ({ partyId: c.partyId, pairs: c.nonces })),
       },
-      m.merkleRoot,
+      sg.body.tweak,
     );
   } catch {
     // Checked above; anything @peg/frost still rejects burns the nonce like any refusal.
-    const state: SignerState = {
-      ...s,
-      signing: { ...sg, nonces: null, refused: 'rejected-package' },
-    };
-    return { state, effects: [{ type: 'persist' }, report('rejected-package')] };
+    return burn('rejected-package');
   }
-  const response: SignatureShareResponse = {
-    type: 'signature-share-response',
-    dkgId: m.dkgId,
-    signId: m.signId,
-    iterId: m.iterId,
-    signerId: s.config.id,
-    shares,
+  const response: OutgoingOf<'signature-share-response'> = {
+    kind: 'signature-share-response',
+    dkgId: e.dkgId,
+    signId: e.signId,
+    iteration: e.iteration,
+    payload: { shares },
   };
-  const state: SignerState = {
+  let state: SignerState = {
     ...s,
     signing: { ...sg, nonces: null, answered: { requestDigest, response } },
   };
+  if (
+    state.pending !== null &&
+    state.pending.dkgId === e.dkgId &&
+    isVerification(state.pending, sg.body)
+  )
+    state = { ...state, pending: { ...state.pending, verificationSigned: true } };
   // Write-ahead: "nonce used" is durable before the share leaves.
   return {
     state,
     effects: [
       { type: 'persist' },
       send(toCoordinator(s), response),
-      { type: 'report', report: { kind: 'share-sent', signId: m.signId, iterId: m.iterId } },
+      { type: 'report', report: { kind: 'share-sent', signId: e.signId, iteration: e.iteration } },
     ],
   };
 }
 
 /** Every check of a share request; returns the refusal reason or null. */
-function checkRequest(s: SignerState, m: SignatureShareRequest, env: SignerEnv): string | null {
+function checkRequest(
+  s: SignerState,
+  e: WireEnvelopeOf<'signature-share-request'>,
+  env: SignerEnv,
+): string | null {
   const sg = s.signing!;
-  const fed = s.config.federation;
-  if (bodyDigest(m) !== sg.bodyDigest) return 'body-changed';
-  const key = keyFor(s, m);
+  const body = bodyOf(e.payload);
+  if (bodyDigest(body) !== sg.bodyDigest) return 'body-changed';
+  const key = keyFor(s, e.dkgId, body);
   if (key === null) return 'unknown-key';
-  const list = m.nonceResponses;
-  if (list.length === 0 || list.length > fed.parties.length) return 'bad-signer-count';
-  const seen = new Set<number>();
-  const others: { message: NonceResponse; publicKey: string }[] = [];
+  const layout = key.pub.layout;
+  const list = e.payload.commitments;
   let own = 0;
-  for (const r of list) {
-    if (seen.has(r.signerId)) return 'duplicate-signer';
-    seen.add(r.signerId);
-    const party = partyOf(fed, r.signerId);
-    if (party === undefined) return 'unknown-signer';
-    if (r.dkgId !== m.dkgId || r.signId !== m.signId || r.iterId !== m.iterId) return 'bad-ids';
-    if (r.bodyDigest !== sg.bodyDigest) return 'split-messages';
-    if (r.keyIds.length !== party.keyIds.length || r.keyIds.some((k, i) => k !== party.keyIds[i]))
+  let weight = 0;
+  const mine = new Set(sg.response.payload.nonces.flatMap((n) => [n.hiding, n.binding]));
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (i > 0 && c.partyId <= list[i - 1]!.partyId) return 'unsorted-signers';
+    const party = layout.parties.find((p) => p.id === c.partyId);
+    if (party === undefined) return 'not-a-key-holder';
+    if (c.keyIds.length !== party.keyIds.length || c.keyIds.some((k, j) => k !== party.keyIds[j]))
       return 'bad-key-ids';
-    if (!r.keyIds.every((k) => key.pub.verifyingShares[String(k)] !== undefined))
-      return 'not-a-key-holder';
-    if (r.nonces.length !== m.messages.length) return 'bad-nonce-count';
-    if (r.signerId === s.config.id) {
+    if (c.nonces.length !== body.messages.length) return 'bad-nonce-count';
+    weight += party.keyIds.length;
+    if (c.partyId === s.config.id) {
       own++;
-      if (jsonDigest('peg/nr', r) !== jsonDigest('peg/nr', sg.response))
+      const ours = sg.response.payload.nonces;
+      if (c.nonces.some((n, j) => n.hiding !== ours[j]!.hiding || n.binding !== ours[j]!.binding))
         return 'own-commitment-altered';
-    } else others.push({ message: r, publicKey: party.publicKey });
+    } else if (c.nonces.some((n) => mine.has(n.hiding) || mine.has(n.binding)))
+      // Our nonce under another party's name: signing would use it twice in one equation.
+      return 'own-commitment-duplicated';
   }
-  // Every other response must carry its sender's signature: a coordinator cannot forge what
-  // another signer committed to (split messages, altered commitments).
-  if (!verifyEvidenceBatch(others)) return 'bad-nonce-signature';
   if (own !== 1) return own === 0 ? 'not-in-signing-set' : 'own-commitment-duplicated';
-  for (const r of list) if (!validCommitments(r.nonces)) return 'bad-commitments';
-  for (let i = 1; i < list.length; i++)
-    if (list[i]!.signerId <= list[i - 1]!.signerId) return 'unsorted-signers';
-  if (weightOf(fed, seen) < fed.threshold) return 'below-threshold';
-  if (m.purpose === 'sign') {
-    const d = env.policy({ signId: m.signId, requestIds: [...m.requestIds], payload: m.payload });
+  if (!list.every((c) => validCommitments(c.nonces))) return 'bad-commitments';
+  if (weight < layout.threshold) return 'below-threshold';
+  if (!isVerification(key, body)) {
+    const d = env.policy({
+      signId: e.signId,
+      withdrawalRequestIds: [...body.withdrawalRequestIds],
+      unsignedTransaction: body.unsignedTransaction,
+      tweak: body.tweak,
+    });
     if (!d.approve) return `policy:${d.reason}`;
-    if (d.messages.length !== m.messages.length || d.messages.some((x, i) => x !== m.messages[i]))
+    if (
+      d.messages.length !== body.messages.length ||
+      d.messages.some((x, i) => x !== body.messages[i])
+    )
       return 'policy:messages-differ';
-    if (d.merkleRoot !== undefined && d.merkleRoot !== m.merkleRoot) return 'policy:output-differs';
+    if (d.tweak !== undefined && jsonDigest('t', d.tweak) !== jsonDigest('t', body.tweak))
+      return 'policy:output-differs';
   }
   return null;
 }

@@ -1,14 +1,11 @@
-/** Signer state: plain JSON data, persisted by the shell and restored after a restart. */
-import type { DkgPartySecret, Hex, PublicKeyPackage, SecretNonce } from '../crypto.ts';
-import type {
-  DkgEnd,
-  DkgEndBegin,
-  DkgPrivateShares,
-  DkgPublicShares,
-  NonceResponse,
-  SignatureShareResponse,
-  SignRequestBody,
-} from '../messages.ts';
+/**
+ * Signer state: plain JSON data, persisted by the shell and restored after a restart. It holds
+ * secrets (DKG polynomial until the DKG ends, key-id signing shares, unused nonces): the shell
+ * must store it encrypted. The identity key is not here: the shell seals every message.
+ */
+import type { Hex, PublicKeyPackage, SecretNonce, Tweak } from '../crypto.ts';
+import type { DkgSecret, PrivateShares, PublicShares } from '../dkg-crypto.ts';
+import type { OutgoingOf, Payload, WireEnvelope } from '../envelopes.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
 import { assertConfig, type FederationConfig } from '../types.ts';
 
@@ -16,48 +13,60 @@ import { assertConfig, type FederationConfig } from '../types.ts';
 export type SignerConfig = {
   /** This signer's party id. */
   id: number;
-  /** Identity secret key (hex), matching `publicKey` of this party in the federation. */
-  identitySecret: Hex;
   federation: FederationConfig;
 };
+
+/** A coordinator's list of parties for a DKG phase with its echo of their messages. */
+export type EchoList = { partyIds: number[]; echo: Hex[] };
 
 /** Progress of the DKG this signer takes part in. */
 export type SignerDkg = {
   dkgId: number;
   /** Polynomial and kex secret; coefficients are erased once DKG ends. */
-  secret: DkgPartySecret;
-  ownPublic: DkgPublicShares;
-  publics: Record<string, DkgPublicShares>;
-  privateBegin: number[] | null;
-  /** The coordinator's digest of each listed signer's public shares (round-1 echo). */
-  privateEcho: Record<string, Hex> | null;
-  ownPrivate: DkgPrivateShares | null;
-  privates: Record<string, DkgPrivateShares>;
-  endBegin: DkgEndBegin | null;
-  end: DkgEnd | null;
+  secret: DkgSecret;
+  ownPublic: PublicShares;
+  /** Peers' public shares as received (the opened envelopes: they are the evidence). */
+  publics: Record<string, WireEnvelope>;
+  privateBegin: EchoList | null;
+  ownPrivate: PrivateShares | null;
+  privates: Record<string, WireEnvelope>;
+  endBegin: EchoList | null;
+  end: Payload<'dkg-end'> | null;
 };
 
-/** Key shares from a finished DKG. Only a `verified` key signs peg-outs. */
+/**
+ * Key shares from a finished DKG. `verificationSigned`: this signer gave its share of the key's
+ * verification signature; only then does it accept the key for peg-outs.
+ */
 export type SignerKey = {
   dkgId: number;
   pub: PublicKeyPackage;
-  /** key id -> signing share. */
+  /** key id (of the key's layout) -> signing share. */
   keyShares: Record<string, Hex>;
   status: 'unverified' | 'verified';
+  verificationSigned: boolean;
+};
+
+/** The rebuild data and messages of a signing round, as requested. */
+export type SignBody = {
+  messages: Hex[];
+  withdrawalRequestIds: number[];
+  unsignedTransaction: Hex;
+  tweak: Tweak;
 };
 
 /** The signing iteration this signer has committed nonces for (at most one at a time). */
 export type SignerSigning = {
   dkgId: number;
   signId: number;
-  iterId: number;
-  body: SignRequestBody;
+  iteration: number;
+  body: SignBody;
   bodyDigest: Hex;
   /** nonces[m] for message m; null once used or burnt. */
   nonces: SecretNonce[] | null;
-  response: NonceResponse;
+  response: OutgoingOf<'nonce-response'>;
   /** Digest of the one share request answered with this nonce, and the answer. */
-  answered: { requestDigest: Hex; response: SignatureShareResponse } | null;
+  answered: { requestDigest: Hex; response: OutgoingOf<'signature-share-response'> } | null;
   /** Why the nonce was burnt without a share, if it was. */
   refused: string | null;
 };
@@ -71,10 +80,10 @@ export type SignerState = {
   dkg: SignerDkg | null;
   /** Verified key used for peg-outs. */
   current: SignerKey | null;
-  /** Key from the latest DKG, awaiting its verification round. */
+  /** Key from the latest DKG, awaiting its verification round and publication. */
   pending: SignerKey | null;
-  /** Highest (signId, iterId) committed to; requests at or below it get no fresh nonce. */
-  lastSign: { signId: number; iterId: number };
+  /** Highest (signId, iteration) committed to; requests at or below it get no fresh nonce. */
+  lastSign: { signId: number; iteration: number };
   signing: SignerSigning | null;
 };
 
@@ -83,8 +92,6 @@ export function initialSignerState(config: SignerConfig): SignerState {
   assertConfig(config.federation);
   if (!config.federation.parties.some((p) => p.id === config.id))
     throw new RangeError(`signer id ${config.id} is not in the federation`);
-  if (!/^[0-9a-f]{64}$/.test(config.identitySecret))
-    throw new RangeError('"identitySecret" expected 32-byte hex');
   return {
     config,
     view: initialView,
@@ -92,7 +99,7 @@ export function initialSignerState(config: SignerConfig): SignerState {
     dkg: null,
     current: null,
     pending: null,
-    lastSign: { signId: 0, iterId: 0 },
+    lastSign: { signId: 0, iteration: 0 },
     signing: null,
   };
 }

@@ -2,8 +2,8 @@
  * The signer machine: `step(state, input, env) -> { state, effects }`, pure. It checks that
  * coordinator-only messages come from the active coordinator for its tip before anything else.
  */
-import { dkgVerificationMessage, verifyBip340 } from '../crypto.ts';
-import { COORDINATOR_ONLY, type PublicAddressAvailable } from '../messages.ts';
+import { outputKey, taprootAddress } from '../crypto.ts';
+import { isCoordinatorOnly, type WireEnvelopeOf } from '../envelopes.ts';
 import { activeOf, onTakeoverTimer, onTip, TAKEOVER_TIMER } from '../selection.ts';
 import type { Effect, Step } from '../types.ts';
 import {
@@ -11,7 +11,7 @@ import {
   onDkgBegin,
   onDkgEndBegin,
   onDkgPrivateBegin,
-  onDkgQueryResponse,
+  onDkgQuery,
   onPeerShares,
 } from './dkg.ts';
 import type { SignerInput, SignerReport } from './reports.ts';
@@ -53,8 +53,9 @@ export function signerStep(
       });
     return { state: { ...state, view }, effects };
   }
-  const { from, message } = input;
-  if (COORDINATOR_ONLY.has(message.type)) {
+  const e = input.envelope;
+  const from = e.sender.partyId;
+  if (isCoordinatorOnly(e.kind)) {
     const active = activeOf(state.view, parties);
     if (active === null || from !== active)
       return {
@@ -66,50 +67,64 @@ export function signerStep(
     // Heard from the active coordinator: it is not silent.
     state = { ...state, view: { ...state.view, lastHeardAt: env.now } };
   }
-  switch (message.type) {
+  switch (e.kind) {
     case 'dkg-begin':
-      return onDkgBegin(state, message, env);
+      return onDkgBegin(state, e, env);
     case 'dkg-public-shares':
     case 'dkg-private-shares':
-      return onPeerShares(state, from, message, env);
+      return onPeerShares(state, e, env);
     case 'dkg-private-begin':
-      return onDkgPrivateBegin(state, message, env);
+      return onDkgPrivateBegin(state, e, env);
     case 'dkg-end-begin':
-      return onDkgEndBegin(state, message, env);
-    case 'dkg-query-response':
-      return onDkgQueryResponse(state, message, env);
+      return onDkgEndBegin(state, e, env);
+    case 'dkg-query':
+      return onDkgQuery(state, e);
     case 'public-address-available':
-      return onPublicAddress(state, message);
+      return onPublicAddress(state, e);
     case 'nonce-request':
-      return onNonceRequest(state, message, env);
+      return onNonceRequest(state, e, env);
     case 'signature-share-request':
-      return onSignatureShareRequest(state, message, env);
+      return onSignatureShareRequest(state, e, env);
     default:
-      // Signer-to-coordinator messages are not for signers.
-      return ignored(state, 'not-current', message.type);
+      // Answers to the coordinator and set-up messages are not for the signer machine.
+      return ignored(state, 'not-current', e.kind);
   }
 }
 
-/** The coordinator shows the verification signature: check it ourselves, then adopt the key. */
+/**
+ * The coordinator publishes the new key. Adopt it only if it is the key this signer holds and
+ * helped verify, and the address is the one this signer derives itself.
+ */
 function onPublicAddress(
   s: SignerState,
-  m: PublicAddressAvailable,
+  e: WireEnvelopeOf<'public-address-available'>,
 ): Step<SignerState, SignerReport> {
   const k = s.pending;
-  if (k === null || k.dkgId !== m.dkgId || k.pub.commitments[0] !== m.groupKey)
-    return ignored(s, 'not-current', m.type);
-  if (!verifyBip340(m.signature, dkgVerificationMessage(m.dkgId, m.groupKey), m.groupKey))
+  if (k === null || k.dkgId !== e.dkgId || k.pub.groupKey !== e.payload.aggregateKey)
+    return ignored(s, 'not-current', e.kind);
+  const key = outputKey(k.pub.groupKey, { type: 'taproot', merkleRoot: null });
+  const address = taprootAddress(key, s.config.federation.network);
+  if (!k.verificationSigned || e.payload.outputKey !== key || e.payload.address !== address)
     return {
       state: s,
       effects: [
-        { type: 'report', report: { kind: 'refused', reason: 'bad-verification-signature' } },
+        {
+          type: 'report',
+          report: {
+            kind: 'refused',
+            reason: k.verificationSigned ? 'wrong-address' : 'not-verified',
+          },
+        },
       ],
     };
   return {
     state: { ...s, current: { ...k, status: 'verified' }, pending: null },
     effects: [
       { type: 'persist' },
-      { type: 'report', report: { kind: 'key-verified', dkgId: m.dkgId, groupKey: m.groupKey } },
+      {
+        type: 'report',
+        report: { kind: 'key-verified', dkgId: e.dkgId, groupKey: k.pub.groupKey, address },
+      },
     ],
   };
 }

@@ -1,13 +1,12 @@
 /**
- * Scripted adversaries: each rewrites (or drops, or delays) what one signer sends, per recipient,
- * re-signing its evidence with its own identity key so that the lie is authentic.
+ * Scripted adversaries: each rewrites (or drops, or delays) what one signer sends, per recipient.
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { dkgComplain, dkgRound1, type Rng } from '../crypto.ts';
-import { signEvidence } from '../identity.ts';
-import type { DkgPrivateShares, DkgPublicShares, ProtocolMessage } from '../messages.ts';
+import type { Rng } from '../crypto.ts';
+import { complain, round1 } from '../dkg-crypto.ts';
+import type { Outgoing, WireEnvelopeOf } from '../envelopes.ts';
 import type { SignerState } from '../signer/state.ts';
-import type { Address } from '../types.ts';
+import { type Address, layoutSpec } from '../types.ts';
 
 /** Scripted behaviours of one signer. */
 export type Behaviour =
@@ -41,127 +40,87 @@ export const MISBEHAVIOURS: readonly Behaviour[] = [
 ];
 
 /** What the relay should do with one outbound copy. */
-export type Outbound = { message: ProtocolMessage; extraDelay: number } | null;
+export type Outbound = { message: Outgoing; extraDelay: number } | null;
 
 const N = secp256k1.Point.Fn.ORDER;
 const bump = (hex: string): string =>
   ((BigInt(`0x${hex}`) + 1n) % N).toString(16).padStart(64, '0');
+const keep = (message: Outgoing): Outbound => ({ message, extraDelay: 0 });
 
-/** Applies behaviour `b` of signer `state` to one copy of `message` going to `to`. */
+/**
+ * Applies behaviour `b` of signer `state` to one copy of `message` going to `to`. The simulation
+ * seals the result with the signer's own identity key, so every lie is an authentic message.
+ */
 export function adversarial(
   b: Behaviour,
   state: SignerState,
-  message: ProtocolMessage,
+  message: Outgoing,
   to: Address,
   rng: Rng,
   slowDelay: number,
 ): Outbound {
-  const secret = state.config.identitySecret;
-  if (b.startsWith('dkg-') && b !== 'dkg-false-complaint' && message.type === 'dkg-end') {
-    // A liar does not report its own lie (its local copy differs from what it sent).
-    if (message.status.kind === 'success') return { message, extraDelay: 0 };
-    const self = state.config.id;
-    return {
-      message: {
-        ...message,
-        status: {
-          ...message.status,
-          equivocation: message.status.equivocation.filter((e) => e.message.signerId !== self),
-        },
-      },
-      extraDelay: 0,
-    };
-  }
   switch (b) {
     case 'honest':
-      return { message, extraDelay: 0 };
+      return keep(message);
     case 'silent':
       return null;
     case 'slow':
       return { message, extraDelay: slowDelay };
     case 'nonce-then-silent':
-      return message.type === 'signature-share-response' ? null : { message, extraDelay: 0 };
+      return message.kind === 'signature-share-response' ? null : keep(message);
     case 'bad-share':
-      if (message.type !== 'signature-share-response') return { message, extraDelay: 0 };
-      return {
-        message: {
-          ...message,
-          shares: message.shares.map(bump),
-        },
-        extraDelay: 0,
-      };
-    case 'dkg-bad-pok':
-      if (message.type !== 'dkg-public-shares') return { message, extraDelay: 0 };
-      return {
-        message: signEvidence<DkgPublicShares>(
-          {
-            ...message,
-            package: {
-              ...message.package,
-              proof: { ...message.package.proof, s: bump(message.package.proof.s) },
-            },
-          },
-          secret,
-          rng,
-        ),
-        extraDelay: 0,
-      };
+      if (message.kind !== 'signature-share-response') return keep(message);
+      return keep({ ...message, payload: { shares: message.payload.shares.map(bump) } });
+    case 'dkg-bad-pok': {
+      if (message.kind !== 'dkg-public-shares') return keep(message);
+      const p = message.payload;
+      const pok = { ...p.proofOfKnowledge, z: bump(p.proofOfKnowledge.z) };
+      return keep({ ...message, payload: { ...p, proofOfKnowledge: pok } });
+    }
     case 'dkg-bad-share': {
-      if (message.type !== 'dkg-private-shares') return { message, extraDelay: 0 };
-      const victim = state.config.federation.parties.find((p) => p.id !== state.config.id)!;
-      const k = String(victim.keyIds[0]);
-      const ct = message.shares[k];
-      if (ct === undefined) return { message, extraDelay: 0 };
+      if (message.kind !== 'dkg-private-shares') return keep(message);
+      // The first ciphertext for the lowest other party, one bit flipped.
+      const [victim, ...rest] = message.payload.shares;
+      if (victim === undefined) return keep(message);
+      const [first, ...others] = victim.keyShares;
+      const ct = first!.ciphertext;
       const flipped = (Number.parseInt(ct.slice(0, 2), 16) ^ 1).toString(16).padStart(2, '0');
-      return {
-        message: signEvidence<DkgPrivateShares>(
-          { ...message, shares: { ...message.shares, [k]: flipped + ct.slice(2) } },
-          secret,
-          rng,
-        ),
-        extraDelay: 0,
+      const bad = {
+        ...victim,
+        keyShares: [{ ...first!, ciphertext: flipped + ct.slice(2) }, ...others],
       };
+      return keep({ ...message, payload: { shares: [bad, ...rest] } });
     }
     case 'dkg-equivocate': {
-      if (message.type !== 'dkg-public-shares') return { message, extraDelay: 0 };
-      if (to.kind !== 'signer' || to.id % 2 === 0) return { message, extraDelay: 0 };
-      const other = dkgRound1(
-        { dkgId: message.dkgId },
-        state.config.id,
-        state.config.federation.threshold,
-        rng,
-      );
-      return {
-        message: signEvidence<DkgPublicShares>({ ...message, package: other.public }, secret, rng),
-        extraDelay: 0,
-      };
+      // Odd-numbered signers get another polynomial than everyone else (and the coordinator).
+      if (message.kind !== 'dkg-public-shares') return keep(message);
+      if (to.kind !== 'signer' || to.id % 2 === 0) return keep(message);
+      const fed = state.config.federation;
+      const other = round1(layoutSpec(fed), message.dkgId, state.config.id, rng);
+      return keep({ ...message, payload: other.payload });
     }
     case 'dkg-false-complaint': {
-      if (message.type !== 'dkg-end' || state.dkg === null) return { message, extraDelay: 0 };
-      const victim = state.config.federation.parties.find(
-        (p) => p.id !== state.config.id && state.dkg!.privates[String(p.id)] !== undefined,
+      // Reports an honest party's good shares as bad, with a valid proof of the real ECDH point.
+      const dkg = state.dkg;
+      if (message.kind !== 'dkg-end' || message.payload.status.type !== 'ok' || dkg === null)
+        return keep(message);
+      const victim = dkg.endBegin?.partyIds.find((id) => id !== state.config.id);
+      const victimPublic = victim === undefined ? undefined : dkg.publics[String(victim)];
+      if (victim === undefined || victimPublic === undefined) return keep(message);
+      const complaint = complain(
+        dkg.dkgId,
+        state.config.id,
+        victim,
+        dkg.secret,
+        (victimPublic as WireEnvelopeOf<'dkg-public-shares'>).payload,
+        rng,
       );
-      const own = state.config.federation.parties.find((p) => p.id === state.config.id)!;
-      if (victim === undefined) return { message, extraDelay: 0 };
-      const victimPublic = state.dkg.publics[String(victim.id)]!;
-      return {
-        message: {
-          ...message,
-          status: {
-            kind: 'failure',
-            badPublicShares: [],
-            equivocation: [],
-            missing: [],
-            badPrivateShares: [
-              {
-                complaint: dkgComplain(state.dkg.secret, victimPublic.package, own.keyIds[0]!, rng),
-                message: state.dkg.privates[String(victim.id)]!,
-              },
-            ],
-          },
+      return keep({
+        ...message,
+        payload: {
+          status: { type: 'failed', reasons: [{ type: 'complaints', complaints: [complaint] }] },
         },
-        extraDelay: 0,
-      };
+      });
     }
   }
 }

@@ -4,6 +4,10 @@
  * injection. Everything derives from one seed, so a failing run replays exactly.
  *
  * The shell semantics it models (what apps/signer and apps/coordinator must do):
+ * - every message travels as @peg/wire bytes: `send` effects are sealed (`sealJson`) with the
+ *   node's identity key, `forward` effects post the stored envelope's exact bytes, and every
+ *   delivery is `open`ed against the federation's keys before the machine sees it (a refused
+ *   envelope never reaches a machine);
  * - effects run in order; `persist` saves the state returned by the step (with armed timers);
  * - the relay is at-least-once: an input whose effects were interrupted by a crash is delivered
  *   again after the restart;
@@ -11,13 +15,14 @@
  */
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { canonicalJson, open, sealJson, type UnsignedEnvelopeJson } from '@peg/wire';
 import type { CoordinatorInput, CoordinatorReport } from '../coordinator/reports.ts';
 import { type CoordinatorState, initialCoordinatorState } from '../coordinator/state.ts';
 import { coordinatorStep } from '../coordinator/step.ts';
 import type { Hex, Rng } from '../crypto.ts';
 import { dealKeys, jsonDigest, outputKey, verifyBip340 } from '../crypto.ts';
-import type { ProtocolMessage } from '../messages.ts';
+import type { Outgoing, WireEnvelope } from '../envelopes.ts';
 import { coordinatorOrder } from '../selection.ts';
 import type { SignerInput, SignerReport } from '../signer/reports.ts';
 import type { Policy } from '../signer/sign.ts';
@@ -62,8 +67,14 @@ export type SimOptions = {
   policy?: Policy;
 };
 
-/** One delivered message, as recorded with `trace`. */
-export type Delivery = { at: number; to: string; from: number; message: ProtocolMessage };
+/** One delivered message (its sealed bytes and opened form), as recorded with `trace`. */
+export type Delivery = {
+  at: number;
+  to: string;
+  from: number;
+  bytes: string;
+  envelope: WireEnvelope;
+};
 
 type NodeKey = string; // 's:<id>' | 'c:<id>'
 type Timers = Record<string, number>;
@@ -95,7 +106,8 @@ type Ev =
       kind: 'deliver';
       to: NodeKey;
       from: number;
-      message: ProtocolMessage;
+      /** The envelope's sealed bytes (UTF-8 JSON text). */
+      bytes: string;
     }
   | { at: number; seq: number; kind: 'timer'; to: NodeKey; id: string; at0: number }
   | { at: number; seq: number; kind: 'input'; to: NodeKey; input: SignerInput | CoordinatorInput }
@@ -123,11 +135,18 @@ export function sighashesOf(payload: Hex): Hex[] {
   return out;
 }
 
-/** The simulation's signer policy: refuses request ids starting with "refuse", else rebuilds. */
+/** Request ids at or above this are on the simulated signers' block list. */
+export const BLOCKLISTED = 1_000_000;
+
+/** The simulation's signer policy: refuses block-listed request ids, else rebuilds the sighashes. */
 export const simPolicy: Policy = (req) =>
-  req.requestIds.some((r) => r.startsWith('refuse'))
+  req.withdrawalRequestIds.some((r) => r >= BLOCKLISTED)
     ? { approve: false, reason: 'blocklisted' }
-    : { approve: true, messages: sighashesOf(req.payload), merkleRoot: '' };
+    : {
+        approve: true,
+        messages: sighashesOf(req.unsignedTransaction),
+        tweak: { type: 'taproot', merkleRoot: null },
+      };
 
 class Heap {
   private a: Ev[] = [];
@@ -173,6 +192,12 @@ export class Simulation {
   readonly opts: SimOptions;
   readonly federation: FederationConfig;
   readonly tip: Hex;
+  /** Identity secret keys by party id (the shells' keys: machines never see them). */
+  readonly secrets = new Map<number, Uint8Array>();
+  private readonly keys = new Map<number, Uint8Array>();
+  private readonly opened = new Map<string, WireEnvelope | null>();
+  /** Deliveries `open` refused (forged, malformed or from an unknown key): dropped by the shell. */
+  refusedAtOpen = 0;
   readonly nodes = new Map<NodeKey, Node>();
   readonly coordinatorIds: number[];
   now = 0;
@@ -198,15 +223,16 @@ export class Simulation {
     this.net = seededFloat(opts.seed ^ 0x5eed);
     this.faults = { minDelay: 5, maxDelay: 40, drop: 0, duplicate: 0, ...opts.faults };
     const idRng = seededBytes(opts.seed, 'identity');
-    const secrets: Hex[] = [];
     let nextKey = 1;
     const parties = opts.weights.map((w, i) => {
       const sk = schnorr.utils.randomSecretKey(idRng(48));
-      secrets.push(bytesToHex(sk));
+      this.secrets.set(i + 1, sk);
+      this.keys.set(i + 1, schnorr.getPublicKey(sk));
       const keyIds = Array.from({ length: w }, () => nextKey++);
       return { id: i + 1, keyIds, publicKey: bytesToHex(schnorr.getPublicKey(sk)) };
     });
     this.federation = {
+      network: 'regtest',
       parties,
       threshold: opts.threshold,
       dkgThreshold: opts.dkgThreshold ?? nextKey - 1,
@@ -216,11 +242,7 @@ export class Simulation {
     const order = coordinatorOrder(this.tip, parties);
     this.coordinatorIds = opts.coordinators === 'all' ? order : [order[0]!];
     for (const p of parties) {
-      const state = initialSignerState({
-        id: p.id,
-        identitySecret: secrets[p.id - 1]!,
-        federation: this.federation,
-      });
+      const state = initialSignerState({ id: p.id, federation: this.federation });
       this.nodes.set(`s:${p.id}`, {
         kind: 'signer',
         id: p.id,
@@ -271,9 +293,32 @@ export class Simulation {
     for (const id of this.coordinatorIds) this.input(`c:${id}`, { type: 'command', command });
   }
 
-  /** Delivers a raw message to a node, as if the relay had (a replay, a forged request). */
-  inject(to: NodeKey, from: number, message: ProtocolMessage, delay = 0): void {
-    this.queue.push({ at: this.now + delay, seq: this.seq++, kind: 'deliver', to, from, message });
+  /** Delivers raw envelope bytes to a node, as if the relay had (a replay, a forged request). */
+  inject(to: NodeKey, from: number, bytes: string, delay = 0): void {
+    this.queue.push({ at: this.now + delay, seq: this.seq++, kind: 'deliver', to, from, bytes });
+  }
+
+  /** Seals a message as party `from` (the sim holds every shell's key), e.g. to inject it. */
+  seal(from: number, message: Outgoing, rng: Rng = seededBytes(this.opts.seed, 'seal')): string {
+    const unsigned = {
+      ...message,
+      sender: { partyId: from, publicKey: bytesToHex(this.keys.get(from)!) },
+      chainTip: { height: 100, hash: this.tip },
+    } as unknown as UnsignedEnvelopeJson;
+    const bytes = sealJson(unsigned, this.secrets.get(from)!, { auxRand: rng(32) });
+    return new TextDecoder().decode(bytes);
+  }
+
+  /** The shell's `open`: the envelope, or null when refused. Cached: a broadcast opens once. */
+  private openBytes(bytes: string): WireEnvelope | null {
+    let e = this.opened.get(bytes);
+    if (e === undefined) {
+      const r = open(utf8ToBytes(bytes), this.keys);
+      e = r.ok ? r.json : null;
+      if (this.opened.size > 20_000) this.opened.clear();
+      this.opened.set(bytes, e);
+    }
+    return e;
   }
 
   /** Runs until `done` holds, the queue drains, or `maxTime` ms of simulated time pass. */
@@ -315,9 +360,14 @@ export class Simulation {
       delete node.timers[ev.id];
       input = { type: 'timer', id: ev.id };
     } else if (ev.kind === 'deliver') {
-      input = { type: 'message', from: ev.from, message: ev.message };
+      const envelope = this.openBytes(ev.bytes);
+      if (envelope === null) {
+        this.refusedAtOpen++;
+        return;
+      }
+      input = { type: 'message', envelope };
       if (this.opts.trace)
-        this.trace.push({ at: this.now, to: ev.to, from: ev.from, message: ev.message });
+        this.trace.push({ at: this.now, to: ev.to, from: ev.from, bytes: ev.bytes, envelope });
     } else input = ev.input;
     const t0 = performance.now();
     const result =
@@ -394,6 +444,9 @@ export class Simulation {
       case 'send':
         this.send(node, state, e.to, e.message);
         return;
+      case 'forward':
+        this.post(node, e.to, canonicalJson(e.envelope) ?? '', 0);
+        return;
     }
   }
 
@@ -408,17 +461,19 @@ export class Simulation {
     return [...this.nodes.keys()].filter((k) => k !== self);
   }
 
-  private send(node: Node, state: unknown, to: Address, message: ProtocolMessage): void {
+  private send(node: Node, state: unknown, to: Address, message: Outgoing): void {
     if (
       node.kind === 'signer' &&
-      message.type === 'signature-share-response' &&
+      message.kind === 'signature-share-response' &&
       this.behaviour(node.id) !== 'bad-share'
     ) {
-      const k = `${node.id}/${message.signId}/${message.iterId}`;
+      const k = `${node.id}/${message.signId}/${message.iteration}`;
       const set = this.sharesByNonce.get(k) ?? new Set<string>();
-      set.add(jsonDigest('sim/share', message.shares));
+      set.add(jsonDigest('sim/share', message.payload.shares));
       this.sharesByNonce.set(k, set);
     }
+    // Sealed once per distinct outgoing message (a broadcast is one post to the relay).
+    const sealed = new Map<Outgoing, string>();
     for (const r of this.recipients(node, to)) {
       let msg = message;
       let extra = 0;
@@ -438,22 +493,36 @@ export class Simulation {
         msg = out.message;
         extra = out.extraDelay;
       }
-      this.messagesSent++;
-      const copies = this.net() < this.faults.duplicate ? 2 : 1;
-      for (let c = 0; c < copies; c++) {
-        if (this.net() < this.faults.drop) continue;
-        const delay =
-          this.faults.minDelay +
-          Math.floor(this.net() * (this.faults.maxDelay - this.faults.minDelay + 1));
-        this.queue.push({
-          at: this.now + delay + extra,
-          seq: this.seq++,
-          kind: 'deliver',
-          to: r,
-          from: node.id,
-          message: msg,
-        });
+      let bytes = sealed.get(msg);
+      if (bytes === undefined) {
+        bytes = this.seal(node.id, msg, node.rng);
+        sealed.set(msg, bytes);
       }
+      this.postTo(node, r, bytes, extra);
+    }
+  }
+
+  /** Posts exact bytes (a forwarded envelope) to the recipients of `to`. */
+  private post(node: Node, to: Address, bytes: string, extra: number): void {
+    for (const r of this.recipients(node, to)) this.postTo(node, r, bytes, extra);
+  }
+
+  private postTo(node: Node, r: NodeKey, bytes: string, extra: number): void {
+    this.messagesSent++;
+    const copies = this.net() < this.faults.duplicate ? 2 : 1;
+    for (let c = 0; c < copies; c++) {
+      if (this.net() < this.faults.drop) continue;
+      const delay =
+        this.faults.minDelay +
+        Math.floor(this.net() * (this.faults.maxDelay - this.faults.minDelay + 1));
+      this.queue.push({
+        at: this.now + delay + extra,
+        seq: this.seq++,
+        kind: 'deliver',
+        to: r,
+        from: node.id,
+        bytes,
+      });
     }
   }
 
@@ -465,7 +534,7 @@ export class Simulation {
   private crash(node: Node, ev: Ev, restartAfter: number): void {
     this.crashes.push({
       node: this.key(node),
-      input: ev.kind === 'deliver' ? ev.message.type : ev.kind,
+      input: ev.kind === 'deliver' ? (this.openBytes(ev.bytes)?.kind ?? 'refused') : ev.kind,
       beforeEffect: -1,
     });
     node.up = false;
@@ -546,7 +615,6 @@ export class Simulation {
             kind: 'set-key',
             dkgId: r.dkgId,
             pub: r.pub,
-            holders: r.holders,
             verification: r.verification,
           },
         });
@@ -556,25 +624,25 @@ export class Simulation {
 
   /** Runs one peg-out signing round (`inputs` messages) to its outcome. */
   sign(
-    requestIds: string[],
+    withdrawalRequestIds: number[],
     inputs = 1,
     maxTime = 600_000,
   ): Extract<CoordinatorReport, { kind: 'signature' | 'insufficient-signers' }> & {
     elapsed: number;
   } {
-    const payloadRng = seededBytes(
+    const txRng = seededBytes(
       this.opts.seed,
-      `payload/${this.coordinatorReports.length}/${requestIds.join(',')}`,
+      `payload/${this.coordinatorReports.length}/${withdrawalRequestIds.join(',')}`,
     );
-    const payload = bytesToHex(concatBytes(Uint8Array.of(inputs), payloadRng(31)));
+    const unsignedTransaction = bytesToHex(concatBytes(Uint8Array.of(inputs), txRng(31)));
     const from = this.coordinatorReports.length;
     const t0 = this.now;
     this.command({
       kind: 'sign',
-      requestIds,
-      payload,
-      messages: sighashesOf(payload),
-      merkleRoot: '',
+      withdrawalRequestIds,
+      unsignedTransaction,
+      messages: sighashesOf(unsignedTransaction),
+      tweak: { type: 'taproot', merkleRoot: null },
     });
     const kinds: CoordinatorReport['kind'][] = ['signature', 'insufficient-signers'];
     const ok = this.run(() => this.lastReport(from, kinds) !== undefined, maxTime);
@@ -582,7 +650,7 @@ export class Simulation {
     if (!ok || r === undefined)
       throw new Error(`simulation seed ${this.opts.seed}: signing did not end`);
     // Every coordinator's shell sees the outcome (the sweep on chain) and drops the command.
-    this.command({ kind: 'cancel', requestIds });
+    this.command({ kind: 'cancel', withdrawalRequestIds });
     return {
       ...(r as Extract<CoordinatorReport, { kind: 'signature' | 'insufficient-signers' }>),
       elapsed: this.now - t0,
@@ -594,14 +662,12 @@ export class Simulation {
    * DKG would dominate the run). Returns the group key.
    */
   installDealerKeys(): { groupKey: Hex; dkgId: number } {
-    const keyIds = this.federation.parties.flatMap((p) => p.keyIds);
-    const { pub, keyShares } = dealKeys(
-      this.federation.threshold,
-      keyIds,
-      seededBytes(this.opts.seed, 'dealer'),
-    );
+    const layout = {
+      parties: this.federation.parties.map((p) => ({ id: p.id, keyIds: p.keyIds })),
+      threshold: this.federation.threshold,
+    };
+    const { pub, keyShares } = dealKeys(layout, seededBytes(this.opts.seed, 'dealer'));
     const dkgId = 1;
-    const holders = this.federation.parties.map((p) => p.id);
     for (const node of this.nodes.values()) {
       if (node.kind === 'signer') {
         const own: Record<string, Hex> = {};
@@ -610,17 +676,12 @@ export class Simulation {
         node.state = {
           ...node.state,
           maxDkgId: dkgId,
-          current: { dkgId, pub, keyShares: own, status: 'verified' },
+          current: { dkgId, pub, keyShares: own, status: 'verified', verificationSigned: true },
         };
-      } else
-        node.state = {
-          ...node.state,
-          maxDkgId: dkgId,
-          key: { dkgId, pub, holders, verification: '' },
-        };
+      } else node.state = { ...node.state, maxDkgId: dkgId, key: { dkgId, pub, verification: '' } };
       node.saved = JSON.stringify({ state: node.state, timers: node.timers });
     }
-    return { groupKey: pub.commitments[0]!, dkgId };
+    return { groupKey: pub.groupKey, dkgId };
   }
 
   /** Invariant: no honest signer ever sent two different share sets for one nonce. */
@@ -634,7 +695,7 @@ export class Simulation {
     for (const { report: r } of this.coordinatorReports)
       if (r.kind === 'signature')
         r.signatures.forEach((sig, i) => {
-          if (!verifyBip340(sig, r.messages[i]!, outputKey(groupKey, r.merkleRoot))) bad++;
+          if (!verifyBip340(sig, r.messages[i]!, outputKey(groupKey, r.tweak))) bad++;
         });
     return bad;
   }

@@ -10,6 +10,7 @@ export const BLAME = new Set([
   'equivocation',
   'false-complaint',
   'wrong-group-key',
+  'wrong-public-shares',
 ]);
 
 /** Every party blamed (proven misbehaviour) in any outcome so far. */

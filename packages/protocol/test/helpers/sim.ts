@@ -30,7 +30,7 @@ export function expectValidSignatures(
       schnorr.verify(
         hexToBytes(sig),
         hexToBytes(s.messages[i]!),
-        hexToBytes(outputKey(groupKey, s.merkleRoot)),
+        hexToBytes(outputKey(groupKey, s.tweak)),
       ),
     ).toBe(true);
   });
