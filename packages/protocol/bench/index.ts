@@ -1,7 +1,7 @@
 // @peg/protocol benchmark: simulated signing rounds (pure computation of every machine's `step`,
 // summed over all signers and the coordinator) and a full 11-of-15 DKG, as ratios to one noble
 // schnorr.verify measured in this process. One JSON line per case on stdout:
-// {"name","median_ms","v_ms","ratio","rounds","parties","threshold","messages"}.
+// {"name","median_ms","v_ms","ratio","wire_ratio","rounds","parties","threshold","messages"}.
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { Simulation } from '../src/sim/simulation.ts';
 
@@ -37,25 +37,36 @@ function verifyMs(n = 3): number {
  * Each sample is measured right after a verify measurement, and the ratio is taken per sample
  * (then the median), because other agents load these CPUs and the load drifts within seconds.
  */
-type Sample = { ms: number; v: number };
-function sample(f: () => number): Sample {
+type Sample = { ms: number; v: number; wire: number };
+function sample(sim: Simulation, f: () => void): Sample {
   const v = verifyMs();
-  return { ms: f(), v };
+  const step0 = sim.stepMs;
+  const wire0 = sim.wireMs;
+  f();
+  return { ms: sim.stepMs - step0, v, wire: sim.wireMs - wire0 };
 }
 
+/**
+ * `ratio`: the machines' pure computation; `wire_ratio`: sealing and opening the envelopes of the
+ * same round (what the shells add; each distinct envelope opened once, as a relay broadcast).
+ */
 function emit(name: string, samples: Sample[], extra: Record<string, number>): void {
   const m = median(samples.map((x) => x.ms));
   const v = median(samples.map((x) => x.v));
   const ratio = median(samples.map((x) => x.ms / x.v));
+  const wire = median(samples.map((x) => x.wire / x.v));
   const line = {
     name,
     median_ms: +m.toFixed(3),
     v_ms: +v.toFixed(4),
     ratio: +ratio.toFixed(1),
+    wire_ratio: +wire.toFixed(1),
     ...extra,
   };
   console.log(JSON.stringify(line));
-  console.error(`${name}: ${m.toFixed(1)} ms = ${ratio.toFixed(1)} verifies`);
+  console.error(
+    `${name}: ${m.toFixed(1)} ms = ${ratio.toFixed(1)} verifies (+ wire ${wire.toFixed(1)})`,
+  );
 }
 
 /** Pure computation of one signing round (all steps of all machines), per round. */
@@ -78,11 +89,9 @@ function signingRounds(
   const xs: Sample[] = [];
   for (let i = 0; i < rounds; i++) {
     xs.push(
-      sample(() => {
-        const before = sim.stepMs;
+      sample(sim, () => {
         const r = sim.sign([i + 1], messages);
         if (r.kind !== 'signature') throw new Error('bench round did not sign');
-        return sim.stepMs - before;
       }),
     );
   }
@@ -106,7 +115,7 @@ function dkgRun(parties: number, threshold: number, runs: number) {
     });
     const d = sim.dkg();
     if (d.kind !== 'dkg-complete') throw new Error('bench DKG failed');
-    xs.push({ ms: sim.stepMs, v });
+    xs.push({ ms: sim.stepMs, v, wire: sim.wireMs });
   }
   emit(`sim DKG ${threshold}-of-${parties} (with verification round)`, xs, {
     rounds: runs,

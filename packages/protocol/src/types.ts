@@ -4,6 +4,7 @@
  */
 import type { Hex, Rng } from './crypto.ts';
 import type { Outgoing, WireEnvelope } from './envelopes.ts';
+import type { PolicyRequest } from './signer/sign.ts';
 
 /** What the shell passes into every step: the current time (ms) and a randomness source. */
 export type Env = { now: number; rng: Rng };
@@ -23,6 +24,8 @@ export type Address =
 export type Effect<R> =
   | { type: 'send'; to: Address; message: Outgoing }
   | { type: 'forward'; to: Address; envelope: WireEnvelope }
+  /** Signer: ask the policy; the shell answers with a `policy` input (it may need I/O first). */
+  | { type: 'check-policy'; request: PolicyRequest }
   | { type: 'set-timer'; id: string; at: number }
   | { type: 'cancel-timer'; id: string }
   | { type: 'persist' }

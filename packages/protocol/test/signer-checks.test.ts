@@ -1,6 +1,7 @@
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { open } from '@peg/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { aggregatePackage, type PublicKeyPackage } from '../src/crypto.ts';
 import type { Outgoing, OutgoingOf, WireEnvelope } from '../src/envelopes.ts';
 import type { SignerReport } from '../src/signer/reports.ts';
 import type { SignerState } from '../src/signer/state.ts';
@@ -17,11 +18,7 @@ let states: Map<number, SignerState>;
 let coordinator: number;
 let dkgId: number;
 let keys: Map<number, Uint8Array>;
-const env = (label: string) => ({
-  now: 1_000_000,
-  rng: seededBytes(7, label),
-  policy: simPolicy,
-});
+const env = (label: string) => ({ now: 1_000_000, rng: seededBytes(7, label) });
 
 beforeAll(() => {
   sim = withSim({ seed: 2024, weights: [1, 1, 1, 1, 1], threshold: 3 }, (s) => s);
@@ -61,10 +58,22 @@ function wire(from: number, m: Outgoing): WireEnvelope | null {
 }
 
 type Out = { state: SignerState; effects: Effect<SignerReport>[] };
+/** One delivery; a `check-policy` effect is answered by the simulation's policy at once. */
 function deliver(s: SignerState, from: number, m: Outgoing, label = 'x'): Out {
   const e = wire(from, m);
   if (e === null) throw new Error(`the wire refused ${m.kind}`);
-  return signerStep(s, { type: 'message', envelope: e }, env(label));
+  return answerPolicy(signerStep(s, { type: 'message', envelope: e }, env(label)), label);
+}
+function answerPolicy(o: Out, label: string): Out {
+  const ask = o.effects.find((x) => x.type === 'check-policy');
+  if (ask === undefined || ask.type !== 'check-policy') return o;
+  const { signId, iteration } = ask.request;
+  const next = signerStep(
+    o.state,
+    { type: 'policy', signId, iteration, decision: simPolicy(ask.request) },
+    env(`${label}/policy`),
+  );
+  return { state: next.state, effects: [...o.effects, ...next.effects] };
 }
 const sent = (o: Out) =>
   o.effects.filter((e) => e.type === 'send').map((e) => (e as { message: Outgoing }).message);
@@ -291,5 +300,115 @@ describe('signer refuses a malicious coordinator', () => {
     expect(sent(deliver(restored, coordinator, req, 'r'))).toEqual(
       sent(deliver(s, coordinator, req, 'r')),
     );
+  });
+});
+
+describe('the policy is asked before any share, and may take its time', () => {
+  it('asks through a check-policy effect with the request ids and transaction; shares only after approval', () => {
+    const t = tx(2, 20);
+    const { st, resp } = commitAll(100, t, [3, 8]);
+    const req = shareRequest(nonceRequest(100, 1, t, [3, 8]), entries(resp, [1, 2, 3]));
+    const e = wire(coordinator, req)!;
+    const asked = signerStep(st.get(1)!, { type: 'message', envelope: e }, env('p1'));
+    expect(sent(asked)).toEqual([]);
+    const ask = asked.effects.find((x) => x.type === 'check-policy');
+    expect(ask).toEqual({
+      type: 'check-policy',
+      request: {
+        dkgId,
+        signId: 100,
+        iteration: 1,
+        withdrawalRequestIds: [3, 8],
+        unsignedTransaction: t,
+        tweak: { type: 'taproot', merkleRoot: null },
+      },
+    });
+    // The same request again while waiting: asked again, nothing sent; another one: burnt.
+    const again = signerStep(asked.state, { type: 'message', envelope: e }, env('p2'));
+    expect(again.effects.map((x) => x.type)).toEqual(['check-policy']);
+    const other = wire(
+      coordinator,
+      shareRequest(nonceRequest(100, 1, t, [3, 8]), entries(resp, [1, 2, 4])),
+    )!;
+    const burnt = signerStep(asked.state, { type: 'message', envelope: other }, env('p3'));
+    expect(refusal(burnt)?.reason).toBe('nonce-already-used');
+    expect(burnt.state.signing!.nonces).toBeNull();
+    // A decision for another round is ignored; the right one produces the share.
+    const stale = signerStep(
+      asked.state,
+      {
+        type: 'policy',
+        signId: 99,
+        iteration: 1,
+        decision: { approve: true, messages: sighashesOf(t) },
+      },
+      env('p4'),
+    );
+    expect(stale.state).toBe(asked.state);
+    const ok = signerStep(
+      asked.state,
+      {
+        type: 'policy',
+        signId: 100,
+        iteration: 1,
+        decision: { approve: true, messages: sighashesOf(t) },
+      },
+      env('p5'),
+    );
+    expect(sent(ok).map((m) => m.kind)).toEqual(['signature-share-response']);
+    const kinds = ok.effects.map((x) => x.type);
+    expect(kinds.indexOf('persist')).toBeLessThan(kinds.indexOf('send'));
+    // A late second decision changes nothing.
+    const late = signerStep(
+      ok.state,
+      {
+        type: 'policy',
+        signId: 100,
+        iteration: 1,
+        decision: { approve: true, messages: sighashesOf(t) },
+      },
+      env('p6'),
+    );
+    expect(sent(late)).toEqual([]);
+  });
+
+  it('different commitment lists to different signers: each signs only the list it saw, once, and the shares do not combine', () => {
+    const t = tx(1, 21);
+    const { st, resp } = commitAll(110, t);
+    const listA = shareRequest(nonceRequest(110, 1, t), entries(resp, [1, 2, 3]));
+    const listB = shareRequest(nonceRequest(110, 1, t), entries(resp, [1, 2, 4]));
+    const a1 = deliver(st.get(1)!, coordinator, listA, 'a1');
+    const b2 = deliver(st.get(2)!, coordinator, listB, 'b2');
+    expect(sent(a1)).toHaveLength(1);
+    expect(sent(b2)).toHaveLength(1);
+    // Signer 1 shown list B afterwards: refused, its nonce is spent on list A only.
+    const a1b = deliver(a1.state, coordinator, listB, 'a1b');
+    expect(sent(a1b)).toEqual([]);
+    expect(refusal(a1b)?.reason).toBe('nonce-already-used');
+    // Shares computed over different lists do not aggregate (the binding factors differ).
+    const share3 = sent(
+      deliver(st.get(3)!, coordinator, listA, 'a3'),
+    )[0] as OutgoingOf<'signature-share-response'>;
+    const coord = sim.nodes.get(`c:${coordinator}`)!.state as { key: { pub: PublicKeyPackage } };
+    const pkg = {
+      messages: listA.payload.messages,
+      commitments: listA.payload.commitments.map((c) => ({ partyId: c.partyId, pairs: c.nonces })),
+    };
+    const shares = (x: Out) =>
+      (sent(x)[0] as OutgoingOf<'signature-share-response'>).payload.shares;
+    const tweak = { type: 'taproot' as const, merkleRoot: null };
+    const mixed = aggregatePackage(
+      coord.key.pub,
+      pkg,
+      [
+        { partyId: 1, shares: shares(a1) },
+        { partyId: 2, shares: shares(b2) },
+        { partyId: 3, shares: share3.payload.shares },
+      ],
+      tweak,
+      seededBytes(1, 'agg'),
+    );
+    expect(mixed.ok).toBe(false);
+    if (!mixed.ok) expect(mixed.culprits).toEqual([2]);
   });
 });

@@ -1,5 +1,6 @@
 /** What a signer reports to its shell (logs, metrics, operator UI). Never carries secrets. */
 import type { WireEnvelope } from '../envelopes.ts';
+import type { PolicyDecision } from './sign.ts';
 
 export type SignerReport =
   | {
@@ -20,4 +21,6 @@ export type SignerReport =
 export type SignerInput =
   | { type: 'message'; envelope: WireEnvelope }
   | { type: 'timer'; id: string }
-  | { type: 'chain-tip'; tip: string };
+  | { type: 'chain-tip'; tip: string }
+  /** The shell's answer to a `check-policy` effect. */
+  | { type: 'policy'; signId: number; iteration: number; decision: PolicyDecision };

@@ -16,7 +16,7 @@ import type { OutgoingOf, Payload, WireEnvelopeOf } from '../envelopes.ts';
 import type { Effect, Env } from '../types.ts';
 import { ignored, send, toCoordinator } from './dkg.ts';
 import type { SignerReport } from './reports.ts';
-import type { SignBody, SignerKey, SignerState } from './state.ts';
+import type { SignBody, SignerKey, SignerSigning, SignerState } from './state.ts';
 
 type Out = { state: SignerState; effects: Effect<SignerReport>[] };
 
@@ -31,20 +31,26 @@ export type PolicyDecision =
     }
   | { approve: false; reason: string };
 
-/**
- * The policy callback: given the withdrawal request ids and the unsigned transaction, it
- * rebuilds the messages (sighashes) itself and approves or refuses. The signer signs only if the
- * rebuilt messages equal the requested ones.
- */
-export type Policy = (request: {
+/** What the signer asks its policy about one share request (a `check-policy` report). */
+export type PolicyRequest = {
+  dkgId: number;
   signId: number;
+  iteration: number;
   withdrawalRequestIds: number[];
   unsignedTransaction: Hex;
   tweak: Tweak;
-}) => PolicyDecision;
+};
 
-/** Env of the signer: the common env plus the policy callback. */
-export type SignerEnv = Env & { policy: Policy };
+/**
+ * A policy: given the withdrawal request ids and the unsigned transaction, it rebuilds the
+ * messages (sighashes) from its own view of the chains and approves or refuses. The machine asks
+ * through a `check-policy` report and waits for the shell's `policy` input (the answer may need
+ * I/O); it signs only if the rebuilt messages equal the requested ones.
+ */
+export type Policy = (request: PolicyRequest) => PolicyDecision;
+
+/** Env of the signer (the common env: time and randomness). */
+export type SignerEnv = Env;
 
 type RequestPayload = Payload<'nonce-request'> | Payload<'signature-share-request'>;
 
@@ -158,6 +164,7 @@ export function onNonceRequest(s: SignerState, e: WireEnvelopeOf<'nonce-request'
       response,
       answered: null,
       refused: null,
+      awaitingPolicy: null,
     },
   };
   // Persist the secret nonces before the commitment leaves, so that after a restart they can
@@ -168,7 +175,6 @@ export function onNonceRequest(s: SignerState, e: WireEnvelopeOf<'nonce-request'
 export function onSignatureShareRequest(
   s: SignerState,
   e: WireEnvelopeOf<'signature-share-request'>,
-  env: SignerEnv,
 ): Out {
   const sg = s.signing;
   if (sg === null || sg.signId !== e.signId || sg.iteration !== e.iteration || sg.dkgId !== e.dkgId)
@@ -186,12 +192,46 @@ export function onSignatureShareRequest(
   if (sg.nonces === null) return { state: s, effects: [report(`nonce-burnt:${sg.refused}`)] };
   const burn = (why: string): Out => ({
     // Burn the nonce: a "fixed" retry of a refused request must not get a share either.
-    state: { ...s, signing: { ...sg, nonces: null, refused: why } },
+    state: { ...s, signing: { ...sg, nonces: null, refused: why, awaitingPolicy: null } },
     effects: [{ type: 'persist' }, report(why)],
   });
-  const problem = checkRequest(s, e, env);
+  if (sg.awaitingPolicy !== null) {
+    // Asked already: the same request again re-asks (the shell may have lost the question);
+    // another request for this nonce is refused and burns it.
+    if (sg.awaitingPolicy.requestDigest !== requestDigest) return burn('nonce-already-used');
+    return { state: s, effects: [askPolicy(sg)] };
+  }
+  const problem = checkRequest(s, e);
   if (problem !== null) return burn(problem);
   const key = keyFor(s, e.dkgId, sg.body)!;
+  if (isVerification(key, sg.body)) return share(s, { requestDigest, envelope: e });
+  const waiting: SignerSigning = { ...sg, awaitingPolicy: { requestDigest, envelope: e } };
+  return { state: { ...s, signing: waiting }, effects: [askPolicy(waiting)] };
+}
+
+const askPolicy = (sg: SignerSigning): Effect<SignerReport> => ({
+  type: 'check-policy',
+  request: {
+    dkgId: sg.dkgId,
+    signId: sg.signId,
+    iteration: sg.iteration,
+    withdrawalRequestIds: [...sg.body.withdrawalRequestIds],
+    unsignedTransaction: sg.body.unsignedTransaction,
+    tweak: sg.body.tweak,
+  },
+});
+
+type ApprovedRequest = { requestDigest: Hex; envelope: WireEnvelopeOf<'signature-share-request'> };
+
+/** Computes and sends the share: the nonce is erased in the state persisted before it leaves. */
+function share(s: SignerState, req: ApprovedRequest): Out {
+  const sg = s.signing!;
+  const e = req.envelope;
+  const key = keyFor(s, e.dkgId, sg.body)!;
+  const report = (reason: string): Effect<SignerReport> => ({
+    type: 'report',
+    report: { kind: 'refused', reason, signId: e.signId, iteration: e.iteration },
+  });
   let shares: Hex[];
   try {
     shares = signPackage(
@@ -199,7 +239,7 @@ export function onSignatureShareRequest(
       s.config.id,
       key.pub.groupKey,
       key.keyShares,
-      sg.nonces,
+      sg.nonces!,
       sg.response.payload.nonces,
       {
         messages: e.payload.messages,
@@ -208,8 +248,14 @@ export function onSignatureShareRequest(
       sg.body.tweak,
     );
   } catch {
-    // Checked above; anything @peg/frost still rejects burns the nonce like any refusal.
-    return burn('rejected-package');
+    // Checked before; anything @peg/frost still rejects burns the nonce like any refusal.
+    return {
+      state: {
+        ...s,
+        signing: { ...sg, nonces: null, refused: 'rejected-package', awaitingPolicy: null },
+      },
+      effects: [{ type: 'persist' }, report('rejected-package')],
+    };
   }
   const response: OutgoingOf<'signature-share-response'> = {
     kind: 'signature-share-response',
@@ -220,7 +266,12 @@ export function onSignatureShareRequest(
   };
   let state: SignerState = {
     ...s,
-    signing: { ...sg, nonces: null, answered: { requestDigest, response } },
+    signing: {
+      ...sg,
+      nonces: null,
+      awaitingPolicy: null,
+      answered: { requestDigest: req.requestDigest, response },
+    },
   };
   if (
     state.pending !== null &&
@@ -240,11 +291,7 @@ export function onSignatureShareRequest(
 }
 
 /** Every check of a share request; returns the refusal reason or null. */
-function checkRequest(
-  s: SignerState,
-  e: WireEnvelopeOf<'signature-share-request'>,
-  env: SignerEnv,
-): string | null {
+function checkRequest(s: SignerState, e: WireEnvelopeOf<'signature-share-request'>): string | null {
   const sg = s.signing!;
   const body = bodyOf(e.payload);
   if (bodyDigest(body) !== sg.bodyDigest) return 'body-changed';
@@ -276,21 +323,50 @@ function checkRequest(
   if (own !== 1) return own === 0 ? 'not-in-signing-set' : 'own-commitment-duplicated';
   if (!list.every((c) => validCommitments(c.nonces))) return 'bad-commitments';
   if (weight < layout.threshold) return 'below-threshold';
-  if (!isVerification(key, body)) {
-    const d = env.policy({
-      signId: e.signId,
-      withdrawalRequestIds: [...body.withdrawalRequestIds],
-      unsignedTransaction: body.unsignedTransaction,
-      tweak: body.tweak,
-    });
-    if (!d.approve) return `policy:${d.reason}`;
-    if (
-      d.messages.length !== body.messages.length ||
-      d.messages.some((x, i) => x !== body.messages[i])
-    )
-      return 'policy:messages-differ';
-    if (d.tweak !== undefined && jsonDigest('t', d.tweak) !== jsonDigest('t', body.tweak))
-      return 'policy:output-differs';
-  }
   return null;
+}
+
+/** Why a policy decision does not allow signing `body`, or null. */
+function policyProblem(d: PolicyDecision, body: SignBody): string | null {
+  if (!d.approve) return `policy:${d.reason}`;
+  if (
+    d.messages.length !== body.messages.length ||
+    d.messages.some((x, i) => x !== body.messages[i])
+  )
+    return 'policy:messages-differ';
+  if (d.tweak !== undefined && jsonDigest('t', d.tweak) !== jsonDigest('t', body.tweak))
+    return 'policy:output-differs';
+  return null;
+}
+
+/**
+ * The shell's answer to a `check-policy` effect. A decision for another request, or one that
+ * arrives after the nonce was used or burnt, is ignored.
+ */
+export function onPolicyDecision(
+  s: SignerState,
+  input: { signId: number; iteration: number; decision: PolicyDecision },
+): Out {
+  const sg = s.signing;
+  if (
+    sg === null ||
+    sg.signId !== input.signId ||
+    sg.iteration !== input.iteration ||
+    sg.awaitingPolicy === null ||
+    sg.nonces === null
+  )
+    return ignored(s, 'not-current', 'policy');
+  const problem = policyProblem(input.decision, sg.body);
+  if (problem !== null)
+    return {
+      state: { ...s, signing: { ...sg, nonces: null, refused: problem, awaitingPolicy: null } },
+      effects: [
+        { type: 'persist' },
+        {
+          type: 'report',
+          report: { kind: 'refused', reason: problem, signId: sg.signId, iteration: sg.iteration },
+        },
+      ],
+    };
+  return share(s, sg.awaitingPolicy);
 }

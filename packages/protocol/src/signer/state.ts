@@ -5,7 +5,7 @@
  */
 import type { Hex, PublicKeyPackage, SecretNonce, Tweak } from '../crypto.ts';
 import type { DkgSecret, PrivateShares, PublicShares } from '../dkg-crypto.ts';
-import type { OutgoingOf, Payload, WireEnvelope } from '../envelopes.ts';
+import type { OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from '../envelopes.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
 import { assertConfig, type FederationConfig } from '../types.ts';
 
@@ -69,6 +69,11 @@ export type SignerSigning = {
   answered: { requestDigest: Hex; response: OutgoingOf<'signature-share-response'> } | null;
   /** Why the nonce was burnt without a share, if it was. */
   refused: string | null;
+  /** The share request (checked) whose policy decision is awaited; not persisted on its own. */
+  awaitingPolicy: {
+    requestDigest: Hex;
+    envelope: WireEnvelopeOf<'signature-share-request'>;
+  } | null;
 };
 
 /** Whole signer state. */

@@ -15,7 +15,12 @@ import {
   onPeerShares,
 } from './dkg.ts';
 import type { SignerInput, SignerReport } from './reports.ts';
-import { onNonceRequest, onSignatureShareRequest, type SignerEnv } from './sign.ts';
+import {
+  onNonceRequest,
+  onPolicyDecision,
+  onSignatureShareRequest,
+  type SignerEnv,
+} from './sign.ts';
 import type { SignerState } from './state.ts';
 
 /** One transition of the signer. Never throws on peer input. */
@@ -53,6 +58,7 @@ export function signerStep(
       });
     return { state: { ...state, view }, effects };
   }
+  if (input.type === 'policy') return onPolicyDecision(state, input);
   const e = input.envelope;
   const from = e.sender.partyId;
   if (isCoordinatorOnly(e.kind)) {
@@ -84,7 +90,7 @@ export function signerStep(
     case 'nonce-request':
       return onNonceRequest(state, e, env);
     case 'signature-share-request':
-      return onSignatureShareRequest(state, e, env);
+      return onSignatureShareRequest(state, e);
     default:
       // Answers to the coordinator and set-up messages are not for the signer machine.
       return ignored(state, 'not-current', e.kind);

@@ -216,7 +216,10 @@ export class Simulation {
   readonly crashes: { node: string; input: string; beforeEffect: number }[] = [];
   events = 0;
   messagesSent = 0;
+  /** Time spent inside the machines' `step` calls (pure computation). */
   stepMs = 0;
+  /** Time spent sealing and opening envelopes (what each shell adds; a broadcast opens once here). */
+  wireMs = 0;
 
   constructor(opts: SimOptions) {
     this.opts = opts;
@@ -305,7 +308,9 @@ export class Simulation {
       sender: { partyId: from, publicKey: bytesToHex(this.keys.get(from)!) },
       chainTip: { height: 100, hash: this.tip },
     } as unknown as UnsignedEnvelopeJson;
+    const t0 = performance.now();
     const bytes = sealJson(unsigned, this.secrets.get(from)!, { auxRand: rng(32) });
+    this.wireMs += performance.now() - t0;
     return new TextDecoder().decode(bytes);
   }
 
@@ -313,7 +318,9 @@ export class Simulation {
   private openBytes(bytes: string): WireEnvelope | null {
     let e = this.opened.get(bytes);
     if (e === undefined) {
+      const t0 = performance.now();
       const r = open(utf8ToBytes(bytes), this.keys);
+      this.wireMs += performance.now() - t0;
       e = r.ok ? r.json : null;
       if (this.opened.size > 20_000) this.opened.clear();
       this.opened.set(bytes, e);
@@ -372,11 +379,7 @@ export class Simulation {
     const t0 = performance.now();
     const result =
       node.kind === 'signer'
-        ? signerStep(node.state, input as SignerInput, {
-            now: this.now,
-            rng: node.rng,
-            policy: this.opts.policy ?? simPolicy,
-          })
+        ? signerStep(node.state, input as SignerInput, { now: this.now, rng: node.rng })
         : coordinatorStep(node.state, input as CoordinatorInput, { now: this.now, rng: node.rng });
     this.stepMs += performance.now() - t0;
     const plan = this.crashPlans.findIndex((p) => p.node === ev.to && p.when(input));
@@ -447,6 +450,17 @@ export class Simulation {
       case 'forward':
         this.post(node, e.to, canonicalJson(e.envelope) ?? '', 0);
         return;
+      case 'check-policy': {
+        // The signer's shell asks its policy (reading the chains takes a little while).
+        const { signId, iteration } = e.request;
+        const decision = (this.opts.policy ?? simPolicy)(e.request);
+        this.input(
+          this.key(node),
+          { type: 'policy', signId, iteration, decision },
+          1 + Math.floor(this.net() * 5),
+        );
+        return;
+      }
     }
   }
 
