@@ -191,6 +191,23 @@ describe('signer refuses a malicious coordinator', () => {
     expect(refusal(o)?.reason).toBe('unsorted-signers');
   });
 
+  it('a point that is not on the curve (an envelope that skipped `open`): no share, nonce burnt', () => {
+    const t = tx(1, 15);
+    const { st, resp } = commitAll(23, t);
+    const e = wire(coordinator, shareRequest(nonceRequest(23, 1, t), entries(resp, [1, 2, 3])))!;
+    const bad = JSON.parse(JSON.stringify(e)) as typeof e;
+    // x = 5 is not the x-coordinate of any point of secp256k1 (5^3 + 7 = 132 is a non-residue).
+    (bad.payload as { commitments: Commitment[] }).commitments[1]!.nonces[0]!.hiding =
+      `02${'00'.repeat(31)}05`;
+    const o = answerPolicy(
+      signerStep(st.get(1)!, { type: 'message', envelope: bad }, env('np')),
+      'np',
+    );
+    expect(sent(o)).toEqual([]);
+    expect(refusal(o)?.reason).toBe('rejected-package');
+    expect(o.state.signing!.nonces).toBeNull();
+  });
+
   it('different messages to different signers: the one that committed for others refuses', () => {
     const ta = tx(1, 3);
     const tb = tx(1, 4);
