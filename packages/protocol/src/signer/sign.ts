@@ -30,7 +30,7 @@ export type PolicyDecision =
     }
   | { approve: false; reason: string };
 
-/** What the signer asks its policy about one share request (a `check-policy` report). */
+/** What the signer asks its policy about one share request (the `check-policy` effect). */
 export type PolicyRequest = {
   dkgId: number;
   signId: number;
@@ -43,7 +43,7 @@ export type PolicyRequest = {
 /**
  * A policy: given the withdrawal request ids and the unsigned transaction, it rebuilds the
  * messages (sighashes) from its own view of the chains and approves or refuses. The machine asks
- * through a `check-policy` report and waits for the shell's `policy` input (the answer may need
+ * through a `check-policy` effect and waits for the shell's `policy` input (the answer may need
  * I/O); it signs only if the rebuilt messages equal the requested ones.
  */
 export type Policy = (request: PolicyRequest) => PolicyDecision;

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { RelayStore } from '../store/types.ts';
+import { readWithWait } from './long-poll.ts';
+
+/** A store whose arrivals are fired by the test, and whose reads follow a script. */
+function fakeStore() {
+  const listeners = new Set<() => void>();
+  const store = {
+    onArrival: (_inbox: string, l: () => void) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  } as unknown as RelayStore;
+  const arrive = (): void => {
+    for (const l of [...listeners]) l();
+  };
+  return { store, arrive, listeners };
+}
+
+describe('long-poll read', () => {
+  it('an arrival announced before the message is readable: retried until it is', async () => {
+    const { store, arrive, listeners } = fakeStore();
+    let readable = false;
+    let reads = 0;
+    const read = async () => {
+      reads++;
+      return readable ? ['m'] : [];
+    };
+    const t0 = Date.now();
+    const got = readWithWait(store, '2', 10_000, [], read);
+    await new Promise((r) => setTimeout(r, 20));
+    arrive(); // announced, not yet committed
+    await new Promise((r) => setTimeout(r, 30));
+    readable = true; // committed: no second announcement
+    expect(await got).toEqual(['m']);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(reads).toBeGreaterThan(2);
+    expect(listeners.size).toBe(0);
+  });
+
+  it('nothing arrives: one read at the start, one at the time limit', async () => {
+    const { store } = fakeStore();
+    let reads = 0;
+    const t0 = Date.now();
+    const got = await readWithWait(store, '2', 120, [], async () => {
+      reads++;
+      return [] as string[];
+    });
+    expect(got).toEqual([]);
+    expect(reads).toBe(2);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(110);
+  });
+
+  it('the client going away ends the wait at once', async () => {
+    const { store } = fakeStore();
+    const gone = new AbortController();
+    const got = readWithWait(store, '2', 10_000, [gone.signal], async () => [] as string[]);
+    setTimeout(() => gone.abort(), 10);
+    expect(await got).toEqual([]);
+  });
+});
