@@ -49,6 +49,24 @@ describe('honest federation', () => {
     );
   }, 600_000);
 
+  it('DKG through a relay that loses 15 % of messages: laggards get the signed originals forwarded', () => {
+    withSim(
+      {
+        seed: 4040,
+        weights: [1, 2, 1, 1, 2, 1],
+        threshold: 5,
+        faults: { drop: 0.15, minDelay: 1, maxDelay: 60 },
+      },
+      (sim) => {
+        const d = dkgOk(sim);
+        expect(sim.forwarded).toBeGreaterThan(0);
+        expect(d.pub.layout.parties.map((p) => p.id)).toEqual([1, 2, 3, 4, 5, 6]);
+        expect(sim.refusedAtOpen).toBe(0); // a forwarded envelope opens like the original
+        expectValidSignatures(sim.sign([1], 2), d.groupKey);
+      },
+    );
+  }, 300_000);
+
   it('peg-out signatures verify under the BIP341 key-path output key (BIP86 tweak), not the bare key', () => {
     withSim({ seed: 341, weights: [1, 2, 1], threshold: 3 }, (sim) => {
       const d = dkgOk(sim);

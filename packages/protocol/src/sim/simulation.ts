@@ -207,7 +207,7 @@ export class Simulation {
   private readonly faults: NetworkFaults;
   readonly signerReports: Logged<SignerReport>[] = [];
   readonly coordinatorReports: Logged<CoordinatorReport>[] = [];
-  /** (signer/signId/iterId) -> distinct share responses sent by that honest signer. */
+  /** (signer/signId/iteration) -> distinct share responses sent by that honest signer. */
   readonly sharesByNonce = new Map<string, Set<string>>();
   readonly crashPlans: CrashPlan[] = [];
   readonly trace: Delivery[] = [];
@@ -216,6 +216,8 @@ export class Simulation {
   readonly crashes: { node: string; input: string; beforeEffect: number }[] = [];
   events = 0;
   messagesSent = 0;
+  /** Envelopes posted again unchanged by a `forward` effect (the coordinator's DKG recovery). */
+  forwarded = 0;
   /** Time spent inside the machines' `step` calls (pure computation). */
   stepMs = 0;
   /** Time spent sealing and opening envelopes (what each shell adds; a broadcast opens once here). */
@@ -448,6 +450,7 @@ export class Simulation {
         this.send(node, state, e.to, e.message);
         return;
       case 'forward':
+        this.forwarded++;
         this.post(node, e.to, canonicalJson(e.envelope) ?? '', 0);
         return;
       case 'check-policy': {
