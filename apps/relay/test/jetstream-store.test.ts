@@ -1,3 +1,4 @@
+import { connect, headers } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { JetStreamStore } from '../src/store/jetstream.ts';
@@ -34,5 +35,51 @@ describe('JetStream store limits', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('JetStream store: one id raced with two envelopes', () => {
+  let nats: NatsCluster | undefined;
+  beforeAll(async () => {
+    nats = await startNats(1);
+  });
+  afterAll(async () => {
+    await nats?.stop();
+  });
+
+  it('a publish that left no id record (crash, or another relay mid-post) decides: other bytes are a conflict', async () => {
+    if (!nats) throw new Error('nats');
+    const store = await JetStreamStore.open({ servers: nats.urls, federation: 'race' });
+    // What another relay did for sender 1, id "x": published to inbox 2, not yet recorded.
+    const nc = await connect({ servers: nats.urls });
+    try {
+      const h = headers();
+      h.set('Peg-From', '1');
+      h.set('Peg-Id', 'x');
+      h.set('Peg-At', '1');
+      await nc.jetstream().publish('peg.relay.race.in.2', new TextEncoder().encode('first'), {
+        headers: h,
+        msgID: '1/x/2',
+      });
+    } finally {
+      await nc.close();
+    }
+    const post = (text: string, digest: string) =>
+      store.post({
+        sender: '1',
+        id: 'x',
+        digest,
+        recipients: ['2'],
+        envelope: new TextEncoder().encode(text),
+        receivedAt: 2,
+      });
+    // Other bytes under the same id: never "stored" (the stream holds the first ones).
+    expect(await post('second', 'd2')).toEqual({ kind: 'conflict' });
+    // The same bytes again (a retry of the first post): stored, once.
+    expect((await post('first', 'd1')).kind).toBe('stored');
+    expect((await post('first', 'd1')).kind).toBe('duplicate');
+    const got = await store.read('2', 0, 10);
+    expect(got.map((m) => new TextDecoder().decode(m.envelope))).toEqual(['first']);
+    await store.close();
   });
 });

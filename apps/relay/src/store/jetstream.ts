@@ -42,6 +42,8 @@ type DirectGet = {
 };
 
 const dec = new TextDecoder();
+const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 const isWrongLastSeq = (e: unknown): boolean =>
   e instanceof Error && /wrong last sequence/.test(e.message);
 const isNotFound = (e: unknown): boolean =>
@@ -173,7 +175,7 @@ export class JetStreamStore implements RelayStore {
     const recipients = [...input.recipients];
     // Publish first, record second: a crash in between leaves no record, so the client's retry
     // publishes again and Nats-Msg-Id makes that a no-op inside the duplicate window.
-    await Promise.all(
+    const acks = await Promise.all(
       recipients.map((inbox) => {
         const h = headers();
         h.set('Peg-From', input.sender);
@@ -185,6 +187,15 @@ export class JetStreamStore implements RelayStore {
         });
       }),
     );
+    // A deduplicated publish stored nothing: the stream holds whatever was published first
+    // under this id, our own earlier attempt or a concurrent post of other bytes through another
+    // relay. Only the same bytes may be answered "stored" (else a sender racing one id with two
+    // envelopes could be told its second one was stored).
+    for (const pa of acks) {
+      if (!pa.duplicate) continue;
+      const held = await this.#jsm.streams.getMessage(this.#stream, { seq: pa.seq });
+      if (!equalBytes(held.data, input.envelope)) return { kind: 'conflict' };
+    }
     const record: IdRecord = { digest: input.digest, recipients };
     try {
       await this.#ids.create(key, utf8ToBytes(JSON.stringify(record)));
