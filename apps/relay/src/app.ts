@@ -63,6 +63,14 @@ export type BuildAppOptions = {
   closeStore?: boolean;
 };
 
+/**
+ * The largest compact JSON post body: the envelope in hex (2 bytes per byte) plus the framing,
+ * a 128-character id and a `to` list of 1024 party ids of 64 characters (`"…",` each).
+ */
+export function postBodyLimit(maxEnvelopeBytes: number): number {
+  return 2 * maxEnvelopeBytes + 64 + 130 + 1024 * 67;
+}
+
 /** Builds the relay app (no listen: tests use inject(), main.ts listens). */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   // The smaller of the configured limit and the store's own (NATS max_payload).
@@ -74,7 +82,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     ...(opts.loggerInstance
       ? { loggerInstance: opts.loggerInstance }
       : { logger: opts.logger ?? false }),
-    bodyLimit: opts.bodyLimit ?? 2 * maxEnvelopeBytes + 4096,
+    bodyLimit: opts.bodyLimit ?? postBodyLimit(maxEnvelopeBytes),
     // Long-polls last at most 30 s; a request that takes longer is a stuck or slow client.
     requestTimeout: 60_000,
     return503OnClosing: true,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { signRelayRequest } from '@peg/wire';
 import { afterEach, describe, expect, it } from 'vitest';
+import { postBodyLimit } from '../src/app.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import type { RelayStore } from '../src/store/types.ts';
 import {
@@ -281,6 +282,19 @@ describe('API v1 errors', () => {
     expect(big.json().error).toBe('payload-too-large');
     const env = await as(app, '1', 'POST', '/v1/messages', post('env', ['2'], 'x'.repeat(1001)));
     expect(env.statusCode).toBe(413);
+  });
+
+  it('the default body limit holds a maximal envelope next to a maximal `to` list', async () => {
+    relay = await sqliteRelay({ maxEnvelopeBytes: 1000 });
+    const { app } = relay;
+    const to = Array.from({ length: 1024 }, (_, i) => `p${String(i).padStart(63, '0')}`);
+    const body = { id: 'm'.repeat(128), to, envelope: 'ab'.repeat(1000) };
+    expect(JSON.stringify(body).length).toBeLessThanOrEqual(postBodyLimit(1000));
+    const res = await as(app, '1', 'POST', '/v1/messages', body);
+    // Not refused for its size: the recipients are simply not members.
+    expect(res.statusCode).not.toBe(413);
+    const over = { ...body, envelope: `${'ab'.repeat(1000)}${'c'.repeat(postBodyLimit(1000))}` };
+    expect((await as(app, '1', 'POST', '/v1/messages', over)).statusCode).toBe(413);
   });
 
   it('415 for a body that is not JSON', async () => {
