@@ -56,6 +56,11 @@ describe('health, metrics, docs', () => {
     expect(
       doc.paths['/v1/messages'].post.requestBody.content['application/json'].schema.required,
     ).toEqual(expect.arrayContaining(['id', 'to', 'envelope']));
+    // The declared schemes are used: globally, narrowed for the token route, none for health.
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearer', 'bip340']);
+    expect(doc.security).toEqual([{ bip340: [] }, { bearer: [] }]);
+    expect(doc.paths['/v1/auth/token'].post.security).toEqual([{ bip340: [] }]);
+    expect(doc.paths['/healthz'].get.security).toEqual([]);
   });
 });
 

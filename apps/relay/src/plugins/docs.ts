@@ -23,6 +23,9 @@ export const docsPlugin = fp(
             bearer: { type: 'http', scheme: 'bearer' },
           },
         },
+        // Every route needs one of the two unless its schema says otherwise (health: none;
+        // the token route: a signed request only).
+        security: [{ bip340: [] }, { bearer: [] }],
       },
       transform: jsonSchemaTransform,
     });

@@ -8,6 +8,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         summary: 'Liveness and store reachability',
+        security: [],
         response: { 200: HealthResponse, 503: HealthResponse },
       },
     },

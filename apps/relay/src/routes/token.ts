@@ -10,6 +10,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: 'signed' },
       schema: {
         summary: 'Get a bearer token (the request must be PEG-BIP340 signed)',
+        security: [{ bip340: [] }],
         tags: ['v1'],
         response: { 200: TokenResponse, 401: RelayError, 429: RelayError },
       },
