@@ -32,6 +32,13 @@ export class Chains implements BitcoinNode, StacksNode {
   private readonly now: () => number;
   private record: (op: JournalOp) => void;
   private readonly onBlock: ChainsOptions['onBlock'];
+  /**
+   * Why the chains refuse every further change, once a change was applied in memory but could
+   * not be journaled (or a tick advanced one chain and not the other): the memory is then ahead
+   * of the journal, so nothing more may be acknowledged; a restart replays the journal, which
+   * holds exactly what was acknowledged.
+   */
+  halted: string | null = null;
 
   constructor(simnet: Simnet, options: ChainsOptions) {
     this.simnet = simnet;
@@ -104,35 +111,56 @@ export class Chains implements BitcoinNode, StacksNode {
     return block && { height: block.height, hash: block.hash, time: block.time };
   }
 
+  /** Refuses a change once halted. */
+  private assertRunning(): void {
+    if (this.halted !== null)
+      throw new Error(`devnet halted: ${this.halted}; restart it to recover from its journal`);
+  }
+
+  /** Journals an applied change; on failure halts (the change is not acknowledged either). */
+  private commit(op: JournalOp): void {
+    try {
+      this.record(op);
+    } catch (err) {
+      this.halted = `journal write failed (${err instanceof Error ? err.message : String(err)})`;
+      throw new Error(`devnet halted: ${this.halted}`);
+    }
+  }
+
   broadcast(rawHex: string): StacksTxRecord {
+    this.assertRunning();
     const record = this.chain.broadcast(rawHex);
-    this.record({ op: 'stx', hex: record.hex });
+    this.commit({ op: 'stx', hex: record.hex });
     return record;
   }
 
   sendRawTransaction(rawHex: string): Acceptance {
+    this.assertRunning();
     const accepted = this.ledger.submit(rawHex);
-    this.record({ op: 'btc', hex: rawHex.toLowerCase() });
+    this.commit({ op: 'btc', hex: rawHex.toLowerCase() });
     return accepted;
   }
 
   faucet(script: Uint8Array, amount: bigint): Acceptance {
+    this.assertRunning();
     const { hex: rawHex, ...accepted } = this.ledger.faucet(
       script,
       amount,
       BigInt(Math.max(1, Math.ceil(this.feeRate))),
     );
-    this.record({ op: 'btc', hex: rawHex });
+    this.commit({ op: 'btc', hex: rawHex });
     return accepted;
   }
 
   faucetStx(principal: string, amount: bigint): void {
+    this.assertRunning();
     this.chain.mintStx(principal, amount);
-    this.record({ op: 'mint-stx', principal, amount: amount.toString() });
+    this.commit({ op: 'mint-stx', principal, amount: amount.toString() });
   }
 
   /** One tick: a Bitcoin block paying `script` plus the Stacks blocks of the mempool. */
   tick(script: Uint8Array, time = this.now()): Block {
+    this.assertRunning();
     // The ledger must be at the simnet's burn height before both advance together.
     if (this.ledger.height !== this.simnet.burnBlockHeight) {
       throw new Error(
@@ -140,9 +168,16 @@ export class Chains implements BitcoinNode, StacksNode {
       );
     }
     quiet(() => this.simnet.mineEmptyBurnBlock());
-    const block = this.ledger.mineBlock(script, time);
-    this.chain.mineMempool({ height: block.height, hash: block.hash, time: block.time });
-    this.record({ op: 'mine', script: hex.encode(script), time: block.time });
+    let block: Block;
+    try {
+      block = this.ledger.mineBlock(script, time);
+      this.chain.mineMempool({ height: block.height, hash: block.hash, time: block.time });
+    } catch (err) {
+      // The simnet advanced and the ledger (or the Stacks blocks) did not: out of step for good.
+      this.halted = `a block failed half-way (${err instanceof Error ? err.message : String(err)})`;
+      throw err;
+    }
+    this.commit({ op: 'mine', script: hex.encode(script), time: block.time });
     this.onBlock?.(block, this.simnet.blockHeight);
     return block;
   }

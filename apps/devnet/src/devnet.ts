@@ -140,7 +140,11 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       try {
         chains.tick(faucetScript);
       } catch (err) {
-        log.error({ err }, 'mining failed');
+        if (chains.halted !== null) {
+          // Nothing more can be acknowledged: stop mining and say so once.
+          clearInterval(timer);
+          log.fatal({ err }, 'devnet halted: restart it to recover from its journal');
+        } else log.error({ err }, 'mining failed');
       }
     }, interval);
   }

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -88,5 +88,31 @@ describe('data folder', () => {
     await a.stop();
     writeFileSync(join(project, 'contracts/counter.clar'), '(define-read-only (changed) u1)\n');
     await expect(startDevnet({ manifestPath, dataDir })).rejects.toThrow(/other contract sources/);
+  });
+
+  it('a change that cannot be journaled is not acknowledged, and the devnet halts', {
+    timeout: 120_000,
+  }, async () => {
+    const dataDir = tempDir();
+    const manifestPath = join(fixture, 'Clarinet.toml');
+    const devnet = await startDevnet({ manifestPath, dataDir });
+    try {
+      devnet.mine(1);
+      const height = devnet.chains.ledger.height;
+      // The journal can no longer be written (a directory where the file was).
+      const path = join(dataDir, 'journal.jsonl');
+      rmSync(path);
+      mkdirSync(path);
+      expect(() => devnet.mine(1)).toThrow(/devnet halted: journal write failed/);
+      expect(devnet.chains.halted).toMatch(/journal write failed/);
+      // Nothing more is accepted: memory is ahead of the journal.
+      expect(() => devnet.mine(1)).toThrow(/restart it to recover from its journal/);
+      expect(() => devnet.chains.faucetStx(devnet.deployer, 1n)).toThrow(/devnet halted/);
+      expect(devnet.chains.ledger.height).toBe(height + 1);
+      const res = await fetch(`${devnet.stacksUrl}/v2/info`);
+      expect(res.status).toBe(200); // reads still answer
+    } finally {
+      await devnet.stop();
+    }
   });
 });
