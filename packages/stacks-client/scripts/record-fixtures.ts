@@ -16,6 +16,7 @@ import {
   publicKeyToAddress,
   serializeCV,
 } from '@stacks/transactions';
+import { acceptWithdrawalCall } from '../src/calls.ts';
 
 const out = new URL('../test/fixtures/', import.meta.url);
 const write = (name: string, value: unknown) =>
@@ -133,16 +134,16 @@ const burnHash = simnet.callReadOnlyFn(
 ).result;
 if (burnHash.type !== 'some' || burnHash.value.type !== 'buffer') throw new Error('no burn header');
 const sweepTxid = fakeTxid('sweep');
-const acceptArgs = [
-  Cl.uint(1),
-  Cl.bufferFromHex(sweepTxid),
-  Cl.uint(7),
-  Cl.uint(2),
-  Cl.uint(120),
-  Cl.bufferFromHex(burnHash.value.value),
-  Cl.uint(burnHeight),
-  Cl.bufferFromHex(sweepTxid),
-];
+// Built by the client itself, so the fixtures follow its txid byte order (calls.ts).
+const acceptArgs = acceptWithdrawalCall({
+  requestId: 1n,
+  sweepTxid,
+  signerBitmap: 7n,
+  outputIndex: 2,
+  fee: 120n,
+  burnHash: burnHash.value.value,
+  burnHeight,
+}).functionArgs;
 call(
   CONTRACT_NAMES.withdrawal,
   'accept-withdrawal-request',

@@ -1,4 +1,5 @@
 import { Cl, type ClarityValue } from '@stacks/transactions';
+import { reverseHex } from './clarity.ts';
 import type { WithdrawalRecipient } from './types.ts';
 
 /** Which of the three contracts a call goes to; the client maps it to the configured name. */
@@ -105,6 +106,17 @@ export function initiateWithdrawalCall(p: {
 /** Where and when a sweep confirmed: the burn block as the Stacks chain knows it. */
 export type SweepBurnBlock = { burnHash: string; burnHeight: bigint | number };
 
+/**
+ * A Bitcoin txid as the contracts store it: `sweepTxid` is given as Bitcoin RPC displays it, the
+ * contract gets the hash's own byte order (reversed), as the production sBTC signer passes
+ * `Txid::to_byte_array()`; `decodeWithdrawalSweep` turns it back.
+ */
+function txidArg(displayHex: string, field: string): ClarityValue {
+  const hex = displayHex.replace(/^0x/, '').toLowerCase();
+  hexArg(hex, 32, field); // validates
+  return Cl.bufferFromHex(reverseHex(hex));
+}
+
 /** `sbtc-withdrawal.accept-withdrawal-request(...)`; the sweep txid is passed as both txids. */
 export function acceptWithdrawalCall(
   p: {
@@ -115,7 +127,7 @@ export function acceptWithdrawalCall(
     signerBitmap: bigint;
   } & SweepBurnBlock,
 ): ContractCallSpec {
-  const txid = hexArg(p.sweepTxid, 32, 'sweepTxid');
+  const txid = txidArg(p.sweepTxid, 'sweepTxid');
   return {
     contract: 'withdrawal',
     functionName: 'accept-withdrawal-request',
@@ -156,7 +168,7 @@ export function completeWithdrawalsCall(
   if (p.outcomes.length === 0 || p.outcomes.length > 600) {
     throw new RangeError(`"outcomes" expected 1..600 entries, got ${p.outcomes.length}`);
   }
-  const txid = hexArg(p.sweepTxid, 32, 'sweepTxid');
+  const txid = txidArg(p.sweepTxid, 'sweepTxid');
   const burnHash = hexArg(p.burnHash, 32, 'burnHash');
   const burnHeight = uintArg(p.burnHeight, 'burnHeight');
   const entries = p.outcomes.map((o, i) =>

@@ -79,3 +79,11 @@ export function tupleOf(cv: ClarityValue, path: string): (name: string) => Clari
     return field;
   };
 }
+
+/**
+ * Reverses the bytes of a hex string: Bitcoin txids are displayed (RPC, explorers) in the reverse
+ * of the hash's own byte order, which is the order contracts store.
+ */
+export function reverseHex(hex: string): string {
+  return (hex.match(/../g) ?? []).reverse().join('');
+}

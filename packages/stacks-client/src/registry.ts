@@ -1,5 +1,14 @@
 import type { ClarityValue } from '@stacks/transactions';
-import { boolOf, bufferOf, listOf, optionalOf, principalOf, tupleOf, uintOf } from './clarity.ts';
+import {
+  boolOf,
+  bufferOf,
+  listOf,
+  optionalOf,
+  principalOf,
+  reverseHex,
+  tupleOf,
+  uintOf,
+} from './clarity.ts';
 import { ClarityDecodeError } from './errors.ts';
 import type {
   SignerCandidate,
@@ -65,7 +74,8 @@ export function decodeWithdrawalSweep(cv: ClarityValue): WithdrawalSweep | undef
   return optionalOf(cv, 'sweep-data', (sweep, path) => {
     const field = tupleOf(sweep, path);
     return {
-      sweepTxid: bufferOf(field('sweep-txid'), `${path}.sweep-txid`),
+      // Stored in the hash's byte order; returned as Bitcoin RPC displays txids.
+      sweepTxid: reverseHex(bufferOf(field('sweep-txid'), `${path}.sweep-txid`)),
       sweepBurnHash: bufferOf(field('sweep-burn-hash'), `${path}.sweep-burn-hash`),
       sweepBurnHeight: uintOf(field('sweep-burn-height'), `${path}.sweep-burn-height`),
     };

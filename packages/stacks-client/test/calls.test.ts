@@ -1,8 +1,9 @@
-import { Cl } from '@stacks/transactions';
+import { Cl, type ListCV, type TupleCV } from '@stacks/transactions';
 import { describe, expect, it } from 'vitest';
 import {
   acceptWithdrawalCall,
   completeWithdrawalsCall,
+  decodeWithdrawalSweep,
   initiateWithdrawalCall,
   registerSignerKeyCall,
   rejectWithdrawalCall,
@@ -12,7 +13,9 @@ import {
 import { scenario } from './fixtures.ts';
 
 const key = scenario.signers[0]!.publicKey;
-const txid = 'ab'.repeat(32);
+// Not a palindrome: the contracts get the bytes reversed (the hash's own order).
+const txid = `01${'ab'.repeat(30)}02`;
+const stored = `02${'ab'.repeat(30)}01`;
 
 describe('contract call arguments', () => {
   it('builds the shapes the contracts take', () => {
@@ -55,13 +58,13 @@ describe('contract call arguments', () => {
       }).functionArgs,
     ).toEqual([
       Cl.uint(1),
-      Cl.bufferFromHex(txid),
+      Cl.bufferFromHex(stored),
       Cl.uint(7),
       Cl.uint(2),
       Cl.uint(100),
       Cl.bufferFromHex('cd'.repeat(32)),
       Cl.uint(9),
-      Cl.bufferFromHex(txid),
+      Cl.bufferFromHex(stored),
     ]);
     expect(rejectWithdrawalCall({ requestId: 5n, signerBitmap: 3n }).functionArgs).toEqual([
       Cl.uint(5),
@@ -137,5 +140,27 @@ describe('contract call arguments', () => {
         outcomes: [],
       }),
     ).toThrow(RangeError);
+  });
+
+  it('an accepted outcome in complete-withdrawals carries the txid in stored order; reading it back gives the display order', () => {
+    const batch = completeWithdrawalsCall({
+      sweepTxid: txid,
+      burnHash: 'cd'.repeat(32),
+      burnHeight: 9n,
+      outcomes: [{ requestId: 5n, accepted: true, outputIndex: 1, fee: 3n, signerBitmap: 3n }],
+    });
+    const list = batch.functionArgs[0] as ListCV<TupleCV>;
+    expect(list.value[0]!.value['sweep-txid']).toEqual(Cl.some(Cl.bufferFromHex(stored)));
+    expect(list.value[0]!.value['bitcoin-txid']).toEqual(Cl.some(Cl.bufferFromHex(stored)));
+    const read = decodeWithdrawalSweep(
+      Cl.some(
+        Cl.tuple({
+          'sweep-txid': Cl.bufferFromHex(stored),
+          'sweep-burn-hash': Cl.bufferFromHex('cd'.repeat(32)),
+          'sweep-burn-height': Cl.uint(9),
+        }),
+      ),
+    );
+    expect(read?.sweepTxid).toBe(txid);
   });
 });
