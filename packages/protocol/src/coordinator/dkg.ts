@@ -141,27 +141,18 @@ function toPrivate(s: CoordinatorState, env: Env): Out {
   return { state: armed.state, effects: [...armed.effects, broadcast(privateBegin(next))] };
 }
 
-function privateBegin(run: DkgRun): Outgoing {
-  return {
-    kind: 'dkg-private-begin',
-    dkgId: run.dkgId,
-    payload: {
-      partyIds: run.privateIds,
-      echo: run.privateIds.map((id) => contentDigest(run.publics[String(id)]!)),
-    },
-  };
+/** A phase request over the key's parties, with the content digest of each one's message. */
+function echoed(
+  kind: 'dkg-private-begin' | 'dkg-end-begin',
+  run: DkgRun,
+  book: Record<string, WireEnvelope>,
+): Outgoing {
+  const partyIds = run.privateIds;
+  const echo = partyIds.map((id) => contentDigest(book[String(id)]!));
+  return { kind, dkgId: run.dkgId, payload: { partyIds, echo } };
 }
-
-function endBegin(run: DkgRun): Outgoing {
-  return {
-    kind: 'dkg-end-begin',
-    dkgId: run.dkgId,
-    payload: {
-      partyIds: run.privateIds,
-      echo: run.privateIds.map((id) => contentDigest(run.privates[String(id)]!)),
-    },
-  };
-}
+const privateBegin = (run: DkgRun) => echoed('dkg-private-begin', run, run.publics);
+const endBegin = (run: DkgRun) => echoed('dkg-end-begin', run, run.privates);
 
 /** Exactly one ciphertext list per other listed party, for exactly its key ids, in order. */
 function wellFormedPrivate(

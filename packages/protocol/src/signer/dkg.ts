@@ -23,34 +23,13 @@ import {
   type WireEnvelope,
   type WireEnvelopeOf,
 } from '../envelopes.ts';
-import { activeOf } from '../selection.ts';
-import { type Address, type Effect, type Env, layoutSpec, partyOf } from '../types.ts';
+import { type Effect, type Env, layoutSpec, partyOf } from '../types.ts';
+import { ignored, type Out, refusal, send, toCoordinator } from './out.ts';
 import type { SignerReport } from './reports.ts';
 import type { EchoList, SignerDkg, SignerState } from './state.ts';
 
-type Out = { state: SignerState; effects: Effect<SignerReport>[] };
 type DkgEndPayload = Payload<'dkg-end'>;
 type FailureReason = Extract<DkgEndPayload['status'], { type: 'failed' }>['reasons'][number];
-
-/** Answers go to the active coordinator (the one whose request is being answered). */
-export const toCoordinator = (s: SignerState): Address => ({
-  kind: 'coordinator',
-  id: activeOf(s.view, s.config.federation.parties) ?? 0,
-});
-
-export const send = (to: Address, message: Outgoing): Effect<SignerReport> => ({
-  type: 'send',
-  to,
-  message,
-});
-
-export function ignored(
-  s: SignerState,
-  reason: 'old-id' | 'not-current' | 'unknown-sender' | 'wrong-layout',
-  what: string,
-): Out {
-  return { state: s, effects: [{ type: 'report', report: { kind: 'ignored', reason, what } }] };
-}
 
 /** The layout in `dkg-begin` must be our own view of the federation (a subset of its parties). */
 function layoutMatches(s: SignerState, p: Payload<'dkg-begin'>): boolean {
@@ -225,13 +204,7 @@ function progress(s: SignerState, env: Env): Out {
   if (eb !== null && d.end === null && d.ownPrivate !== null && eb.partyIds.includes(self)) {
     if (pb === null || eb.partyIds.join() !== pb.partyIds.join()) {
       // The key's layout was fixed by the private-begin list; another list cannot finish it.
-      return {
-        state,
-        effects: [
-          ...effects,
-          { type: 'report', report: { kind: 'refused', reason: 'layout-changed' } },
-        ],
-      };
+      return { state, effects: [...effects, refusal('layout-changed')] };
     }
     if (missingIn(state, eb, d.privates).length > 0) return { state, effects };
     const forged = mismatches(state, eb, d.privates);

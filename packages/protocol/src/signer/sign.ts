@@ -13,11 +13,9 @@ import {
 } from '../crypto.ts';
 import type { OutgoingOf, Payload, WireEnvelopeOf } from '../envelopes.ts';
 import type { Effect, Env } from '../types.ts';
-import { ignored, send, toCoordinator } from './dkg.ts';
+import { ignored, type Out, refusal, refused, send, toCoordinator } from './out.ts';
 import type { SignerReport } from './reports.ts';
 import type { SignBody, SignerKey, SignerSigning, SignerState } from './state.ts';
-
-type Out = { state: SignerState; effects: Effect<SignerReport>[] };
 
 /** Approval of one signing request, from the signer's own view of the chains. */
 export type PolicyDecision =
@@ -118,21 +116,7 @@ export function onNonceRequest(s: SignerState, e: WireEnvelopeOf<'nonce-request'
   }
   if (c <= 0) return ignored(s, 'old-id', e.kind);
   const key = keyFor(s, e.dkgId, body);
-  if (key === null)
-    return {
-      state: s,
-      effects: [
-        {
-          type: 'report',
-          report: {
-            kind: 'refused',
-            reason: 'unknown-key',
-            signId: e.signId,
-            iteration: e.iteration,
-          },
-        },
-      ],
-    };
+  if (key === null) return refused(s, 'unknown-key', ids);
   const s1 = adopt(s, key, body);
   const { nonces, commitments } = commitNonces(
     key.pub.layout,
@@ -178,10 +162,8 @@ export function onSignatureShareRequest(
   const sg = s.signing;
   if (sg === null || sg.signId !== e.signId || sg.iteration !== e.iteration || sg.dkgId !== e.dkgId)
     return ignored(s, 'not-current', e.kind);
-  const report = (reason: string): Effect<SignerReport> => ({
-    type: 'report',
-    report: { kind: 'refused', reason, signId: e.signId, iteration: e.iteration },
-  });
+  const ids = { signId: e.signId, iteration: e.iteration };
+  const report = (reason: string) => refusal(reason, ids);
   const requestDigest = jsonDigest('peg/share-request', e.payload);
   if (sg.answered !== null) {
     if (sg.answered.requestDigest === requestDigest)
@@ -227,10 +209,6 @@ function share(s: SignerState, req: ApprovedRequest): Out {
   const sg = s.signing!;
   const e = req.envelope;
   const key = keyFor(s, e.dkgId, sg.body)!;
-  const report = (reason: string): Effect<SignerReport> => ({
-    type: 'report',
-    report: { kind: 'refused', reason, signId: e.signId, iteration: e.iteration },
-  });
   let shares: Hex[];
   try {
     shares = signPackage(
@@ -253,7 +231,10 @@ function share(s: SignerState, req: ApprovedRequest): Out {
         ...s,
         signing: { ...sg, nonces: null, refused: 'rejected-package', awaitingPolicy: null },
       },
-      effects: [{ type: 'persist' }, report('rejected-package')],
+      effects: [
+        { type: 'persist' },
+        refusal('rejected-package', { signId: e.signId, iteration: e.iteration }),
+      ],
     };
   }
   const response: OutgoingOf<'signature-share-response'> = {
@@ -362,10 +343,7 @@ export function onPolicyDecision(
       state: { ...s, signing: { ...sg, nonces: null, refused: problem, awaitingPolicy: null } },
       effects: [
         { type: 'persist' },
-        {
-          type: 'report',
-          report: { kind: 'refused', reason: problem, signId: sg.signId, iteration: sg.iteration },
-        },
+        refusal(problem, { signId: sg.signId, iteration: sg.iteration }),
       ],
     };
   return share(s, sg.awaitingPolicy);

@@ -6,14 +6,8 @@ import { outputKey, taprootAddress } from '../crypto.ts';
 import { isCoordinatorOnly, type WireEnvelopeOf } from '../envelopes.ts';
 import { activeOf, onTakeoverTimer, onTip, TAKEOVER_TIMER } from '../selection.ts';
 import type { Effect, Step } from '../types.ts';
-import {
-  ignored,
-  onDkgBegin,
-  onDkgEndBegin,
-  onDkgPrivateBegin,
-  onDkgQuery,
-  onPeerShares,
-} from './dkg.ts';
+import { onDkgBegin, onDkgEndBegin, onDkgPrivateBegin, onDkgQuery, onPeerShares } from './dkg.ts';
+import { ignored, refused } from './out.ts';
 import type { SignerInput, SignerReport } from './reports.ts';
 import {
   onNonceRequest,
@@ -64,12 +58,7 @@ export function signerStep(
   if (isCoordinatorOnly(e.kind)) {
     const active = activeOf(state.view, parties);
     if (active === null || from !== active)
-      return {
-        state,
-        effects: [
-          { type: 'report', report: { kind: 'refused', reason: 'not-active-coordinator', from } },
-        ],
-      };
+      return refused(state, 'not-active-coordinator', { from });
     // Heard from the active coordinator: it is not silent.
     state = { ...state, view: { ...state.view, lastHeardAt: env.now } };
   }
@@ -111,18 +100,7 @@ function onPublicAddress(
   const key = outputKey(k.pub.groupKey, { type: 'taproot', merkleRoot: null });
   const address = taprootAddress(key, s.config.federation.network);
   if (!k.verificationSigned || e.payload.outputKey !== key || e.payload.address !== address)
-    return {
-      state: s,
-      effects: [
-        {
-          type: 'report',
-          report: {
-            kind: 'refused',
-            reason: k.verificationSigned ? 'wrong-address' : 'not-verified',
-          },
-        },
-      ],
-    };
+    return refused(s, k.verificationSigned ? 'wrong-address' : 'not-verified');
   return {
     state: { ...s, current: { ...k, status: 'verified' }, pending: null },
     effects: [
