@@ -7,8 +7,9 @@ import type { RelayStore } from '../store/types.ts';
  *
  * An arrival can be announced before the message is readable (JetStream: the core subscription
  * sees the publish before a 3-replica stream has committed it, so another relay's read finds
- * nothing yet). After such an empty wake the read is retried on a short doubling backoff
- * (5 ms .. 500 ms) until the message shows up or the time limit passes.
+ * nothing yet; a deduplicated retry of a post is announced too, with nothing new to read). After
+ * an arrival whose read is empty the read is retried on a short doubling backoff (5 ms up to
+ * 320 ms, about 0.6 s in all); then only the next arrival or the time limit wakes it again.
  */
 export async function readWithWait<T>(
   store: RelayStore,
@@ -21,12 +22,17 @@ export async function readWithWait<T>(
   const deadline = Date.now() + waitMs;
   let wake: () => void = () => {};
   let woken: Promise<void> = Promise.resolve();
+  let arrived = false;
   const arm = (): void => {
+    arrived = false;
     woken = new Promise<void>((resolve) => {
       wake = resolve;
     });
   };
-  const unsubscribe = store.onArrival(inbox, () => wake());
+  const unsubscribe = store.onArrival(inbox, () => {
+    arrived = true;
+    wake();
+  });
   const onAbort = (): void => wake();
   for (const s of signals) s.addEventListener('abort', onAbort, { once: true });
   let retry = 0;
@@ -40,7 +46,8 @@ export async function readWithWait<T>(
       timer = setTimeout(() => wake(), retry > 0 ? Math.min(retry, left) : left);
       await woken;
       clearTimeout(timer);
-      retry = retry === 0 ? 5 : Math.min(retry * 2, 500);
+      // An arrival (re)starts the backoff; a backoff tick doubles it until it gives up.
+      retry = arrived ? 5 : retry > 0 && retry < 320 ? retry * 2 : 0;
     }
   } finally {
     clearTimeout(timer);
