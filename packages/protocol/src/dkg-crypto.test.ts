@@ -10,6 +10,7 @@ import {
   type PublicShares,
   publicShareCulprits,
   round1,
+  round1Faults,
   round2,
   subLayout,
 } from './dkg-crypto.ts';
@@ -42,30 +43,33 @@ describe('sub-layout of the parties that answered round 1', () => {
 });
 
 /** Runs the adapter end to end: round 1 by all, party 3 drops out, rounds 2 and finish by the rest. */
+const session = (dkgId: number) => ({ dkgId, federation: '77'.repeat(32) });
+
 function runDkg(dkgId: number) {
   const rng = seededBytes(dkgId, 'dkg-crypto');
-  const r1 = new Map(federation.parties.map((p) => [p.id, round1(federation, dkgId, p.id, rng)]));
+  const ses = session(dkgId);
+  const r1 = new Map(federation.parties.map((p) => [p.id, round1(federation, ses, p.id, rng)]));
   const ids = [1, 2, 4];
   const layout = subLayout(federation.parties, ids, federation.threshold);
   const publics = new Map<number, PublicShares>(ids.map((id) => [id, r1.get(id)!.payload]));
   const privates = new Map<number, PrivateShares>();
   for (const id of ids) {
-    const r = round2(layout, dkgId, id, r1.get(id)!.secret, publics, rng);
+    const r = round2(layout, ses, id, r1.get(id)!.secret, publics, rng);
     if (!r.ok) throw new Error('round 2 failed');
     privates.set(id, r.payload);
   }
-  return { rng, r1, ids, layout, publics, privates };
+  return { rng, r1, ids, layout, publics, privates, ses };
 }
 
 describe('weighted DKG through the adapter (@peg/frost)', () => {
   it('continues without a party that answered round 1 only; the shares reconstruct the key', () => {
-    const { rng, r1, ids, layout, publics, privates } = runDkg(7);
+    const { rng, r1, ids, layout, publics, privates, ses } = runDkg(7);
     const results = ids.map((id) => {
-      const out = finish(layout, 7, id, r1.get(id)!.secret, publics, privates, rng);
+      const out = finish(layout, ses, id, r1.get(id)!.secret, publics, privates, rng);
       if (!out.ok) throw new Error('finish failed');
       return out.result;
     });
-    const expected = expectedResult(layout, 7, publics);
+    const expected = expectedResult(layout, ses, publics);
     for (const r of results) {
       expect(r.groupKey).toBe(expected.groupKey);
       expect(r.echoHash).toBe(expected.echoHash);
@@ -100,7 +104,7 @@ describe('weighted DKG through the adapter (@peg/frost)', () => {
   });
 
   it('a bad ciphertext is found and proven; a complaint against good shares condemns its author', () => {
-    const { rng, r1, layout, publics, privates } = runDkg(8);
+    const { rng, r1, layout, publics, privates, ses } = runDkg(8);
     // Party 2 flips a bit of what it sends party 1.
     const p2 = privates.get(2)!;
     const ct = p2.shares[0]!.keyShares[0]!.ciphertext;
@@ -112,22 +116,38 @@ describe('weighted DKG through the adapter (@peg/frost)', () => {
       ],
     };
     const tampered = new Map(privates).set(2, bad);
-    const out = finish(layout, 8, 1, r1.get(1)!.secret, publics, tampered, rng);
+    const out = finish(layout, ses, 1, r1.get(1)!.secret, publics, tampered, rng);
     if (out.ok) throw new Error('expected a complaint');
     expect(out.complaints.map((c) => c.accused)).toEqual([2]);
     const c = out.complaints[0]!;
-    expect(judge(layout, 8, 1, c, publics, bad, rng).guilty).toBe(2);
+    expect(judge(layout, ses, 1, c, publics, bad, rng).guilty).toBe(2);
     // The same complaint against the untampered copy: the complainer lied.
-    expect(judge(layout, 8, 1, c, publics, p2, rng).guilty).toBe(1);
+    expect(judge(layout, ses, 1, c, publics, p2, rng).guilty).toBe(1);
     // A valid-proof complaint against party 4's good shares: the complainer lied.
-    const lie = complain(8, 1, 4, r1.get(1)!.secret, publics.get(4)!, rng);
-    expect(judge(layout, 8, 1, lie, publics, privates.get(4), rng)).toEqual({
+    const lie = complain(ses, 1, 4, r1.get(1)!.secret, publics.get(4)!, rng);
+    expect(judge(layout, ses, 1, lie, publics, privates.get(4), rng)).toEqual({
       guilty: 1,
       reason: 'false-complaint',
     });
     // A complaint with a broken proof: the complainer.
     const broken = { ...lie, proof: { ...lie.proof, response: `${'00'.repeat(31)}01` } };
-    expect(judge(layout, 8, 1, broken, publics, privates.get(4), rng).guilty).toBe(1);
+    expect(judge(layout, ses, 1, broken, publics, privates.get(4), rng).guilty).toBe(1);
+  });
+});
+
+describe('DKG session binding', () => {
+  it('a round 1 made for another federation (same dkgId) or another DKG fails its proof here', () => {
+    const rng = seededBytes(9, 'binding');
+    const ours = session(3);
+    const made = round1(federation, { dkgId: 3, federation: '88'.repeat(32) }, 2, rng);
+    const publics = new Map([[2, made.payload]]);
+    expect(round1Faults(federation, ours, publics, rng).get(2)).toBe('bad-proof-of-knowledge');
+    const earlier = round1(federation, session(2), 2, rng);
+    expect(round1Faults(federation, ours, new Map([[2, earlier.payload]]), rng).get(2)).toBe(
+      'bad-proof-of-knowledge',
+    );
+    const fresh = round1(federation, ours, 2, rng);
+    expect(round1Faults(federation, ours, new Map([[2, fresh.payload]]), rng).size).toBe(0);
   });
 });
 

@@ -55,10 +55,20 @@ const pointHex = (p: PointT): Hex => p.toHex(true);
 const parse = (h: Hex): PointT => Point.fromHex(h);
 const random = (rng: Rng) => (n: number) => Uint8Array.from(rng(n));
 
-/** The 32-byte DKG id @peg/frost binds into proofs, AEAD data and key derivation. */
-export function frostDkgId(dkgId: number): Uint8Array {
+/**
+ * Which DKG: the wire's `dkgId` and the digest of the federation it runs in (`federationDigest`:
+ * network, threshold, every party's id, key ids and identity key).
+ */
+export type DkgSession = { dkgId: number; federation: Hex };
+
+/**
+ * The 32-byte DKG id @peg/frost binds into proofs, AEAD data and key derivation: both the
+ * counter (never reused within a federation) and the federation, so no proof or ciphertext of
+ * one DKG is valid in any other, here or in another federation.
+ */
+export function frostDkgId(session: DkgSession): Uint8Array {
   const tag = sha256(utf8ToBytes('peg/protocol/dkg-id'));
-  return sha256(concatBytes(tag, tag, u32(dkgId)));
+  return sha256(concatBytes(tag, tag, hexToBytes(session.federation), u32(session.dkgId)));
 }
 
 /**
@@ -82,13 +92,13 @@ export function subLayout(
 /** Round 1: a fresh polynomial and key-exchange key, as the wire payload and the secrets. */
 export function round1(
   federation: LayoutSpec,
-  dkgId: number,
+  session: DkgSession,
   partyId: number,
   rng: Rng,
 ): { payload: PublicShares; secret: DkgSecret } {
   const { message, state } = dkgRound1({
     layout: layoutOf(federation),
-    dkgId: frostDkgId(dkgId),
+    dkgId: frostDkgId(session),
     partyId,
     random: random(rng),
   });
@@ -109,9 +119,9 @@ export function round1(
 }
 
 /** A round-1 payload as @peg/frost's message (its canonical bytes are what the echo covers). */
-export function toRound1(dkgId: number, partyId: number, p: PublicShares): DkgRound1 {
+export function toRound1(session: DkgSession, partyId: number, p: PublicShares): DkgRound1 {
   return makeRound1({
-    dkgId: frostDkgId(dkgId),
+    dkgId: frostDkgId(session),
     partyId,
     commitments: p.commitments.map(parse),
     pok: { R: parse(p.proofOfKnowledge.R), mu: big(p.proofOfKnowledge.z) },
@@ -123,12 +133,12 @@ export function toRound1(dkgId: number, partyId: number, p: PublicShares): DkgRo
 /** Public faults of round-1 payloads (bad proofs, wrong polynomial length), by party id. */
 export function round1Faults(
   layout: LayoutSpec,
-  dkgId: number,
+  session: DkgSession,
   publics: ReadonlyMap<number, PublicShares>,
   rng: Rng,
 ): Map<number, 'bad-proof-of-knowledge' | 'wrong-polynomial-length'> {
-  const messages = [...publics].map(([id, p]) => toRound1(dkgId, id, p));
-  const { faults } = checkRound1s(layoutOf(layout), frostDkgId(dkgId), messages, random(rng));
+  const messages = [...publics].map(([id, p]) => toRound1(session, id, p));
+  const { faults } = checkRound1s(layoutOf(layout), frostDkgId(session), messages, random(rng));
   const out = new Map<number, 'bad-proof-of-knowledge' | 'wrong-polynomial-length'>();
   for (const f of faults) {
     if (f.kind === 'missing-round1') continue;
@@ -139,14 +149,14 @@ export function round1Faults(
 
 function round2State(
   layout: LayoutSpec,
-  dkgId: number,
+  session: DkgSession,
   partyId: number,
   secret: DkgSecret,
   publics: ReadonlyMap<number, PublicShares>,
 ): DkgRound2State {
-  const id32 = frostDkgId(dkgId);
+  const id32 = frostDkgId(session);
   const round1s = new Map<number, DkgRound1>();
-  for (const p of layout.parties) round1s.set(p.id, toRound1(dkgId, p.id, publics.get(p.id)!));
+  for (const p of layout.parties) round1s.set(p.id, toRound1(session, p.id, publics.get(p.id)!));
   const kexSecret = big(secret.kexSecret);
   const peers = new Map<number, { ecdh: PointT; key: Uint8Array }>();
   for (const p of layout.parties) {
@@ -177,23 +187,23 @@ export type Round1Fault = { party: number; kind: DkgFault['kind'] };
  */
 export function round2(
   layout: LayoutSpec,
-  dkgId: number,
+  session: DkgSession,
   partyId: number,
   secret: DkgSecret,
   publics: ReadonlyMap<number, PublicShares>,
   rng: Rng,
 ): { ok: true; payload: PrivateShares } | { ok: false; faults: Round1Fault[] } {
-  const own = toRound1(dkgId, partyId, publics.get(partyId)!);
+  const own = toRound1(session, partyId, publics.get(partyId)!);
   const out = dkgRound2(
     {
       layout: layoutOf(layout),
-      dkgId: frostDkgId(dkgId),
+      dkgId: frostDkgId(session),
       partyId,
       coefficients: secret.coefficients.map(big),
       kexSecret: big(secret.kexSecret),
       round1: own,
     },
-    layout.parties.map((p) => toRound1(dkgId, p.id, publics.get(p.id)!)),
+    layout.parties.map((p) => toRound1(session, p.id, publics.get(p.id)!)),
     random(rng),
   );
   if (!out.ok)
@@ -219,7 +229,7 @@ export type DkgFinished = {
 
 /** The round-2 message `sender` addressed to `recipient`, as @peg/frost's type. */
 function round2For(
-  dkgId: number,
+  session: DkgSession,
   sender: number,
   recipient: number,
   p: PrivateShares,
@@ -227,7 +237,7 @@ function round2For(
   const entry = p.shares.find((s) => s.partyId === recipient);
   if (entry === undefined) return null;
   return {
-    dkgId: frostDkgId(dkgId),
+    dkgId: frostDkgId(session),
     sender,
     recipient,
     shares: entry.keyShares.map((s) => ({ keyId: s.keyId, ciphertext: hexToBytes(s.ciphertext) })),
@@ -237,7 +247,7 @@ function round2For(
 /** Finish: decrypt and check everything received, or name culprits (missing shares, complaints). */
 export function finish(
   layout: LayoutSpec,
-  dkgId: number,
+  session: DkgSession,
   partyId: number,
   secret: DkgSecret,
   publics: ReadonlyMap<number, PublicShares>,
@@ -246,11 +256,11 @@ export function finish(
 ):
   | { ok: true; result: DkgFinished }
   | { ok: false; missingShares: number[]; complaints: Complaint[] } {
-  const st = round2State(layout, dkgId, partyId, secret, publics);
+  const st = round2State(layout, session, partyId, secret, publics);
   const received: DkgRound2[] = [];
   for (const [sender, p] of privates) {
     if (sender === partyId) continue;
-    const m = round2For(dkgId, sender, partyId, p);
+    const m = round2For(session, sender, partyId, p);
     if (m !== null) received.push(m);
   }
   const out = dkgFinish(st, received, random(rng));
@@ -290,14 +300,14 @@ function complaintJson(c: DkgComplaint): Complaint {
  * complainer sends; the simulation's false accuser uses it against an honest party).
  */
 export function complain(
-  dkgId: number,
+  session: DkgSession,
   complainer: number,
   accused: number,
   secret: DkgSecret,
   accusedPublic: PublicShares,
   rng: Rng,
 ): Complaint {
-  const id32 = frostDkgId(dkgId);
+  const id32 = frostDkgId(session);
   const context = concatBytes(id32, u32(complainer), u32(accused));
   const B = parse(accusedPublic.keyExchange.publicKey);
   const { K, proof } = proveDleq(context, big(secret.kexSecret), B, random(rng));
@@ -307,7 +317,7 @@ export function complain(
 /** Third-party verdict on a complaint, from public data (@peg/frost `judgeComplaint`). */
 export function judge(
   layout: LayoutSpec,
-  dkgId: number,
+  session: DkgSession,
   complainer: number,
   c: Complaint,
   publics: ReadonlyMap<number, PublicShares>,
@@ -317,13 +327,13 @@ export function judge(
   const round1s = new Map<number, DkgRound1>();
   for (const id of [complainer, c.accused]) {
     const p = publics.get(id);
-    if (p !== undefined) round1s.set(id, toRound1(dkgId, id, p));
+    if (p !== undefined) round1s.set(id, toRound1(session, id, p));
   }
   try {
     const v = judgeComplaint(
       layoutOf(layout),
       {
-        dkgId: frostDkgId(dkgId),
+        dkgId: frostDkgId(session),
         complainer,
         accused: c.accused,
         ecdh: parse(c.ecdhPoint),
@@ -332,7 +342,7 @@ export function judge(
       round1s,
       accusedPrivate === undefined
         ? undefined
-        : (round2For(dkgId, c.accused, complainer, accusedPrivate) ?? undefined),
+        : (round2For(session, c.accused, complainer, accusedPrivate) ?? undefined),
       random(rng),
     );
     return { guilty: v.guilty, reason: v.reason };
@@ -346,12 +356,12 @@ export function judge(
 /** What the coordinator expects every party to report: group key, echo hash, group polynomial. */
 export function expectedResult(
   layout: LayoutSpec,
-  dkgId: number,
+  session: DkgSession,
   publics: ReadonlyMap<number, PublicShares>,
 ): { groupKey: Hex; echoHash: Hex; groupCommitments: PointT[] } {
-  const id32 = frostDkgId(dkgId);
+  const id32 = frostDkgId(session);
   const round1s = new Map<number, DkgRound1>();
-  for (const p of layout.parties) round1s.set(p.id, toRound1(dkgId, p.id, publics.get(p.id)!));
+  for (const p of layout.parties) round1s.set(p.id, toRound1(session, p.id, publics.get(p.id)!));
   const T = layout.threshold;
   const sum: PointT[] = Array.from({ length: T }, () => Point.ZERO);
   for (const m of round1s.values())

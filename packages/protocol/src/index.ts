@@ -29,7 +29,7 @@ export type {
   Tweak,
 } from './crypto.ts';
 export { dkgVerification, outputKey, taprootAddress, verifyBip340, xOnly } from './crypto.ts';
-export type { Complaint, DkgSecret } from './dkg-crypto.ts';
+export type { Complaint, DkgSecret, DkgSession } from './dkg-crypto.ts';
 export { frostDkgId, subLayout } from './dkg-crypto.ts';
 export type { Outgoing, OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from './envelopes.ts';
 export { contentDigest, isCoordinatorOnly, sealedHex } from './envelopes.ts';
@@ -64,4 +64,4 @@ export type {
   Step,
   Timeouts,
 } from './types.ts';
-export { assertConfig, weightOf } from './types.ts';
+export { assertConfig, dkgSession, weightOf } from './types.ts';

@@ -2,7 +2,8 @@
  * Shared types of the sans-IO machines: environment, addresses, effects, federation config.
  * `step(state, input, env) -> { state, effects }`; time and randomness come only from `env`.
  */
-import type { Hex, Rng } from './crypto.ts';
+import { type Hex, jsonDigest, type Rng } from './crypto.ts';
+import type { DkgSession } from './dkg-crypto.ts';
 import type { Outgoing, WireEnvelope } from './envelopes.ts';
 import type { PolicyRequest } from './signer/sign.ts';
 
@@ -131,4 +132,26 @@ export function layoutSpec(config: FederationConfig): {
     parties: config.parties.map((p) => ({ id: p.id, keyIds: p.keyIds })),
     threshold: config.threshold,
   };
+}
+
+const sessionDigests = new WeakMap<FederationConfig, string>();
+
+/**
+ * The DKG session of `dkgId` in this federation: the counter and a digest of what defines the
+ * federation (network, threshold, every party's id, key ids and identity key), so that a DKG's
+ * proofs and ciphertexts are bound to both (`frostDkgId`).
+ */
+export function dkgSession(config: FederationConfig, dkgId: number): DkgSession {
+  let federation = sessionDigests.get(config);
+  if (federation === undefined) {
+    federation = jsonDigest('peg/protocol/federation', {
+      network: config.network,
+      threshold: config.threshold,
+      parties: [...config.parties]
+        .sort((a, b) => a.id - b.id)
+        .map((p) => ({ id: p.id, keyIds: p.keyIds, publicKey: p.publicKey })),
+    });
+    sessionDigests.set(config, federation);
+  }
+  return { dkgId, federation };
 }

@@ -25,7 +25,7 @@ import {
   type WireEnvelope,
   type WireEnvelopeOf,
 } from '../envelopes.ts';
-import { type Env, layoutSpec, partyOf, weightOf } from '../types.ts';
+import { dkgSession, type Env, layoutSpec, partyOf, weightOf } from '../types.ts';
 import {
   arm,
   broadcast,
@@ -124,7 +124,12 @@ function toPrivate(s: CoordinatorState, env: Env): Out {
   const run = s.dkg!;
   const fed = s.config.federation;
   const received = run.invited.filter((id) => has(run.publics, id));
-  const faults = round1Faults(layoutSpec(fed), run.dkgId, publicsMap(run, received), env.rng);
+  const faults = round1Faults(
+    layoutSpec(fed),
+    dkgSession(fed, run.dkgId),
+    publicsMap(run, received),
+    env.rng,
+  );
   const culprits = { ...run.culprits };
   for (const [id, kind] of faults)
     culprits[String(id)] = kind === 'bad-proof-of-knowledge' ? kind : 'bad-public-shares';
@@ -312,7 +317,7 @@ function judgeReasons(
         const accusedPrivate = run.privates[String(c.accused)];
         const v = judge(
           layout,
-          run.dkgId,
+          dkgSession(s.config.federation, run.dkgId),
           reporter,
           c,
           publics,
@@ -337,7 +342,11 @@ function evaluate(s: CoordinatorState, env: Env): Out {
   };
   const silent = run.privateIds.filter((id) => !has(run.ends, id));
   const layout = layoutOfRun(s, run);
-  const expected = expectedResult(layout, run.dkgId, publicsMap(run, run.privateIds));
+  const expected = expectedResult(
+    layout,
+    dkgSession(s.config.federation, run.dkgId),
+    publicsMap(run, run.privateIds),
+  );
   // Complaints by an equivocator are void (it may have been sent the version it hid): failures
   // are judged after the equivocation reports.
   const failures = Object.entries(run.ends).filter(([, st]) => st.type === 'failed');

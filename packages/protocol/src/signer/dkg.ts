@@ -23,7 +23,7 @@ import {
   type WireEnvelope,
   type WireEnvelopeOf,
 } from '../envelopes.ts';
-import { type Effect, type Env, layoutSpec, partyOf } from '../types.ts';
+import { dkgSession, type Effect, type Env, layoutSpec, partyOf } from '../types.ts';
 import { ignored, type Out, refusal, send, toCoordinator } from './out.ts';
 import type { SignerReport } from './reports.ts';
 import type { EchoList, SignerDkg, SignerState } from './state.ts';
@@ -53,7 +53,8 @@ export function onDkgBegin(s: SignerState, e: WireEnvelopeOf<'dkg-begin'>, env: 
   if (s.dkg !== null && s.dkg.dkgId === dkgId)
     return { state: s, effects: [send({ kind: 'broadcast' }, publicOut(s.dkg))] };
   if (!layoutMatches(s, e.payload)) return ignored(s, 'wrong-layout', e.kind);
-  const r1 = round1(layoutSpec(s.config.federation), dkgId, s.config.id, env.rng);
+  const fed = s.config.federation;
+  const r1 = round1(layoutSpec(fed), dkgSession(fed, dkgId), s.config.id, env.rng);
   const dkg: SignerDkg = {
     dkgId,
     secret: r1.secret,
@@ -191,7 +192,14 @@ function progress(s: SignerState, env: Env): Out {
     const forged = mismatches(s, pb, dkg.publics);
     if (forged.partyIds.length > 0)
       return ended(s, { type: 'failed', reasons: [{ type: 'equivocation', ...forged }] });
-    const r = round2(sub(s, pb), dkg.dkgId, self, dkg.secret, publicsOf(s, pb), env.rng);
+    const r = round2(
+      sub(s, pb),
+      dkgSession(s.config.federation, dkg.dkgId),
+      self,
+      dkg.secret,
+      publicsOf(s, pb),
+      env.rng,
+    );
     if (!r.ok) return ended(s, failure(r.faults.map((f) => ({ party: f.party, kind: f.kind }))));
     const next: SignerDkg = { ...dkg, ownPrivate: r.payload };
     state = { ...state, dkg: next };
@@ -217,7 +225,15 @@ function progress(s: SignerState, env: Env): Out {
       if (id !== self)
         privates.set(id, (d.privates[String(id)] as WireEnvelopeOf<'dkg-private-shares'>).payload);
     const layout = sub(state, eb);
-    const out = finish(layout, d.dkgId, self, d.secret, publicsOf(state, eb), privates, env.rng);
+    const out = finish(
+      layout,
+      dkgSession(state.config.federation, d.dkgId),
+      self,
+      d.secret,
+      publicsOf(state, eb),
+      privates,
+      env.rng,
+    );
     const r = out.ok
       ? ended(state, okStatus(out.result), { layout, result: out.result })
       : ended(state, {

@@ -6,7 +6,7 @@ import type { Rng } from '../crypto.ts';
 import { complain, round1 } from '../dkg-crypto.ts';
 import type { Outgoing, WireEnvelopeOf } from '../envelopes.ts';
 import type { SignerState } from '../signer/state.ts';
-import { type Address, layoutSpec } from '../types.ts';
+import { type Address, dkgSession, layoutSpec } from '../types.ts';
 
 /** Scripted behaviours of one signer. */
 export type Behaviour =
@@ -96,7 +96,7 @@ export function adversarial(
       if (message.kind !== 'dkg-public-shares') return keep(message);
       if (to.kind !== 'signer' || to.id % 2 === 0) return keep(message);
       const fed = state.config.federation;
-      const other = round1(layoutSpec(fed), message.dkgId, state.config.id, rng);
+      const other = round1(layoutSpec(fed), dkgSession(fed, message.dkgId), state.config.id, rng);
       return keep({ ...message, payload: other.payload });
     }
     case 'dkg-false-complaint': {
@@ -108,7 +108,7 @@ export function adversarial(
       const victimPublic = victim === undefined ? undefined : dkg.publics[String(victim)];
       if (victim === undefined || victimPublic === undefined) return keep(message);
       const complaint = complain(
-        dkg.dkgId,
+        dkgSession(state.config.federation, dkg.dkgId),
         state.config.id,
         victim,
         dkg.secret,
