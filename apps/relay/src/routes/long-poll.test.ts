@@ -62,20 +62,14 @@ describe('long-poll read', () => {
 
 describe('long-poll read after an arrival with nothing to read', () => {
   it('retries for well under a second, then waits quietly for the next arrival or the limit', async () => {
-    const listeners = new Set<() => void>();
-    const store = {
-      onArrival: (_inbox: string, l: () => void) => {
-        listeners.add(l);
-        return () => listeners.delete(l);
-      },
-    } as unknown as RelayStore;
+    const { store, arrive } = fakeStore();
     let reads = 0;
     const got = readWithWait(store, '2', 1_500, [], async () => {
       reads++;
       return [] as string[];
     });
     await new Promise((r) => setTimeout(r, 10));
-    for (const l of [...listeners]) l(); // e.g. a deduplicated retry announced
+    arrive(); // e.g. a deduplicated retry announced
     expect(await got).toEqual([]);
     // 1 first read + 1 after the arrival + the backoff (5..320 ms: 7 more) + 1 at the limit.
     expect(reads).toBeLessThanOrEqual(11);

@@ -209,10 +209,12 @@ export class JetStreamStore implements RelayStore {
     return { kind: 'stored', recipients };
   }
 
-  async read(inbox: string, after: number, limit: number): Promise<StoredMessage[]> {
-    // An ephemeral consumer starting right after the cursor: its num_pending sizes the batch, so
-    // the fetch never waits (long-poll waiting happens in the route, on arrivals).
-    const ci = await this.#jsm.consumers.add(this.#stream, {
+  /**
+   * An ephemeral consumer of one inbox starting right after `after` (its `num_pending` counts
+   * what is left); the caller deletes it, the inactive threshold removes it anyway.
+   */
+  #consumerAfter(inbox: string, after: number) {
+    return this.#jsm.consumers.add(this.#stream, {
       filter_subject: this.#subject(inbox),
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: after + 1,
@@ -221,6 +223,12 @@ export class JetStreamStore implements RelayStore {
       num_replicas: 1,
       inactive_threshold: nanos(30_000),
     });
+  }
+
+  async read(inbox: string, after: number, limit: number): Promise<StoredMessage[]> {
+    // Its num_pending sizes the batch, so the fetch never waits (long-poll waiting happens in
+    // the route, on arrivals).
+    const ci = await this.#consumerAfter(inbox, after);
     try {
       const n = Math.min(limit, ci.num_pending);
       if (n === 0) return [];
@@ -287,16 +295,7 @@ export class JetStreamStore implements RelayStore {
   }
 
   async depth(inbox: string): Promise<number> {
-    const after = await this.cursor(inbox);
-    const ci = await this.#jsm.consumers.add(this.#stream, {
-      filter_subject: this.#subject(inbox),
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: after + 1,
-      ack_policy: AckPolicy.None,
-      mem_storage: true,
-      num_replicas: 1,
-      inactive_threshold: nanos(30_000),
-    });
+    const ci = await this.#consumerAfter(inbox, await this.cursor(inbox));
     this.#jsm.consumers.delete(this.#stream, ci.name).catch(() => {});
     return ci.num_pending;
   }
