@@ -19,6 +19,7 @@ import {
   weightedCommit,
   weightedSign,
 } from '@peg/frost';
+import { canonicalJson } from '@peg/wire';
 import { bech32m } from '@scure/base';
 
 /** Lowercase hex string. */
@@ -63,20 +64,11 @@ export function randomScalar(rng: Rng): bigint {
   }
 }
 
-/** JSON with object keys sorted at every level, so a digest does not depend on key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const o = v as Record<string, unknown>;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(o).sort()) sorted[k] = o[k];
-    return sorted;
-  });
-}
-
-/** Domain-tagged digest of any JSON-serializable value (canonical key order). */
+/** Domain-tagged digest of a JSON value in @peg/wire's canonical JSON (keys sorted). */
 export function jsonDigest(tag: string, value: unknown): Hex {
-  return bytesToHex(tagged(tag, utf8ToBytes(canonicalJson(value))));
+  const text = canonicalJson(value);
+  if (text === undefined) throw new TypeError(`jsonDigest(${tag}): the value has no JSON form`);
+  return bytesToHex(tagged(tag, utf8ToBytes(text)));
 }
 
 /**
@@ -139,6 +131,12 @@ export type SigningPackageHex = {
  * output key (BIP86 tweak: the peg wallet); with a 32-byte root = the output key committing to it.
  */
 export type Tweak = { type: 'none' } | { type: 'taproot'; merkleRoot: Hex | null };
+
+/** True when two tweaks name the same output key. */
+export const sameTweak = (a: Tweak, b: Tweak): boolean =>
+  a.type === 'none'
+    ? b.type === 'none'
+    : b.type === 'taproot' && (a.merkleRoot ?? '') === (b.merkleRoot ?? '');
 const modeOf = (t: Tweak) =>
   t.type === 'none'
     ? ({ suite: 'taproot' } as const)

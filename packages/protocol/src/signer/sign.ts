@@ -8,6 +8,7 @@ import {
   dkgVerification,
   type Hex,
   jsonDigest,
+  sameTweak,
   signPackage,
   type Tweak,
 } from '../crypto.ts';
@@ -315,8 +316,7 @@ function policyProblem(d: PolicyDecision, body: SignBody): string | null {
     d.messages.some((x, i) => x !== body.messages[i])
   )
     return 'policy:messages-differ';
-  if (d.tweak !== undefined && jsonDigest('t', d.tweak) !== jsonDigest('t', body.tweak))
-    return 'policy:output-differs';
+  if (d.tweak !== undefined && !sameTweak(d.tweak, body.tweak)) return 'policy:output-differs';
   return null;
 }
 
