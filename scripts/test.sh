@@ -11,6 +11,9 @@ mkdir -p .reports
 
 checks_failed=0
 pnpm exec biome check . || { echo "lint failed" >> .reports/checks.txt; checks_failed=1; }
+# Package and module boundaries (.dependency-cruiser.cjs), and the test that its rules can fail.
+node scripts/boundaries.mjs || { echo "boundaries failed" >> .reports/checks.txt; checks_failed=1; }
+pnpm exec vitest run --config scripts/vitest.config.mjs
 pnpm exec turbo run typecheck --continue --output-logs=errors-only \
   || { echo "typecheck failed" >> .reports/checks.txt; checks_failed=1; }
 pnpm exec turbo run test --continue --concurrency=2
