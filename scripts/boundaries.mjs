@@ -25,7 +25,7 @@ function sameViolation(known, found) {
   return known.from === found.from && known.to === found.to;
 }
 
-function describe(v) {
+function describeViolation(v) {
   const where = v.cycle
     ? [v.from, ...v.cycle.map((m) => m.name)].join(' → ')
     : `${v.from} → ${v.to}`;
@@ -76,7 +76,7 @@ async function main() {
 
   for (const k of staleKnown) {
     console.warn(
-      `boundaries: warning: known violation no longer occurs, remove it from .dependency-cruiser.cjs: ${describe(k)}`,
+      `boundaries: warning: known violation no longer occurs, remove it from .dependency-cruiser.cjs: ${describeViolation(k)}`,
     );
   }
   const files = cruised.summary.totalCruised;
@@ -86,7 +86,7 @@ async function main() {
     return;
   }
   for (const v of fresh) {
-    console.error(`✗ ${describe(v)}\n    ${comments.get(v.rule.name) ?? ''}`);
+    console.error(`✗ ${describeViolation(v)}\n    ${comments.get(v.rule.name) ?? ''}`);
   }
   console.error(`boundaries: ${fresh.length} violation(s) (${files} modules${known})`);
   process.exit(1);
