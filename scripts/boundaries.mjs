@@ -69,7 +69,7 @@ async function main() {
       console.warn(`boundaries: warning: ${DOC} has no generated graph block; run \`pnpm graph\``);
     } else if (replaceGraphBlock(doc, block) !== doc) {
       console.warn(
-        `boundaries: warning: the graph in ${DOC} is stale (files moved); run \`pnpm graph\` and commit it`,
+        `boundaries: warning: the graph in ${DOC} is stale (imports or files changed); run \`pnpm graph\` and commit it`,
       );
     }
   }

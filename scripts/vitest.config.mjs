@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     root: import.meta.dirname,
     include: ['**/*.test.mjs'],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     reporters: report ? ['default', 'json'] : ['default'],
     ...(report ? { outputFile: { json: '../.reports/scripts/vitest.json' } } : {}),
   },
