@@ -56,18 +56,26 @@ const PURE_CORE = '^(packages/(frost|wire|protocol)/src/|apps/[^/]+/src/core/)';
 const TEST_FILE = '\\.test\\.ts$';
 // npm packages that do I/O (HTTP servers, loggers, databases, message buses), as regex fragments
 // of a package name.
-const IO_PACKAGES = ['fastify', 'fastify-[^/]+', '@fastify/[^/]+', 'pino', 'pino-[^/]+'];
-IO_PACKAGES.push('better-sqlite3', 'nats');
+const IO_PACKAGES = [
+  'fastify',
+  'fastify-[^/]+',
+  '@fastify/[^/]+',
+  'pino',
+  'pino-[^/]+',
+  'better-sqlite3',
+  'nats',
+];
 /** An npm package by name, resolved (under node_modules) or as a bare specifier. */
 const npmPath = (namePattern) => `(^|(^|/)node_modules/)(${namePattern})(/|$)`;
 const ioPackagesPath = npmPath(IO_PACKAGES.join('|'));
 
+const LAYERS = 'layers: frost, wire <- protocol <- runtime <- apps';
 const layerRules = Object.entries(PACKAGE_MAY_IMPORT).map(([name, allowed]) => ({
   name: `layer-${name}`,
   severity: 'error',
   comment: allowed.length
-    ? `@peg/${name} may import only ${allowed.map((a) => `@peg/${a}`).join(', ')} among workspace packages (layers: frost, wire <- protocol <- runtime <- apps)`
-    : `@peg/${name} imports no other workspace package (wire never imports frost; layers: frost, wire <- protocol <- runtime <- apps)`,
+    ? `@peg/${name} may import only ${allowed.map((a) => `@peg/${a}`).join(', ')} among workspace packages (${LAYERS})`
+    : `@peg/${name} imports no other workspace package${name === 'wire' ? ', @peg/frost above all' : ''} (${LAYERS})`,
   from: { path: `^packages/${escapeRegExp(name)}/` },
   to: { path: anyPackagePath, pathNot: [packagesPath([name, ...allowed]), appsPath] },
 }));
