@@ -1,0 +1,11 @@
+export { syncDirectory, writeFileAtomic } from './atomic-file.ts';
+export { KeystoreError, type KeystoreErrorCode } from './keystore/errors.ts';
+export {
+  DEFAULT_SCRYPT,
+  FILE_LEN as KEYSTORE_FILE_LEN,
+  type KeystoreSecrets,
+  SCRYPT_LIMITS,
+  type ScryptParams,
+} from './keystore/format.ts';
+export { KEYSTORE_MODE, Keystore, type KeystorePublicInfo } from './keystore/keystore.ts';
+export { type PasswordSource, passwordBytes, readPassword } from './keystore/password.ts';
