@@ -9,3 +9,16 @@ export {
 } from './keystore/format.ts';
 export { KEYSTORE_MODE, Keystore, type KeystorePublicInfo } from './keystore/keystore.ts';
 export { type PasswordSource, passwordBytes, readPassword } from './keystore/password.ts';
+export { stateKeyId } from './keystore/state-key-id.ts';
+export { canonicalRecipients, messageIdFor } from './relay/message-id.ts';
+export { StateStoreError, type StateStoreErrorCode } from './store/errors.ts';
+export { MIGRATIONS, type Migration, migrate } from './store/migrations.ts';
+export {
+  type CommitResult,
+  type LoadedState,
+  type OutboxItem,
+  type PendingMessage,
+  StateStore,
+  type StateStoreOptions,
+  type StepCommit,
+} from './store/state-store.ts';

@@ -12,6 +12,7 @@ import {
   type ScryptParams,
 } from './format.ts';
 import { passwordBytes } from './password.ts';
+import { stateKeyId } from './state-key-id.ts';
 
 /** File mode of a keystore: owner read/write only. */
 export const KEYSTORE_MODE = 0o600;
@@ -22,7 +23,7 @@ export type KeystorePublicInfo = {
   identityKey: string;
   /** Compressed secp256k1 public key of the Stacks key, hex. */
   stacksPublicKey: string;
-  /** First 8 bytes of taggedHash("peg/keystore/state-key-id/v1", stateKey), hex: names the key, reveals nothing. */
+  /** Names the state key without revealing it (see stateKeyId). */
   stateKeyId: string;
 };
 
@@ -151,11 +152,7 @@ export class Keystore {
     return {
       identityKey: bytesToHex(schnorr.getPublicKey(this.#secrets.identity)),
       stacksPublicKey: bytesToHex(secp256k1.getPublicKey(this.#secrets.stacks, true)),
-      stateKeyId: bytesToHex(
-        schnorr.utils
-          .taggedHash('peg/keystore/state-key-id/v1', this.#secrets.state)
-          .subarray(0, 8),
-      ),
+      stateKeyId: stateKeyId(this.#secrets.state),
     };
   }
 
