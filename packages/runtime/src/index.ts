@@ -10,7 +10,14 @@ export {
 export { KEYSTORE_MODE, Keystore, type KeystorePublicInfo } from './keystore/keystore.ts';
 export { type PasswordSource, passwordBytes, readPassword } from './keystore/password.ts';
 export { stateKeyId } from './keystore/state-key-id.ts';
+export { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './relay/backoff.ts';
+export { RelayClientError, type RelayClientErrorCode } from './relay/errors.ts';
 export { canonicalRecipients, messageIdFor } from './relay/message-id.ts';
+export {
+  type ReceivedMessage,
+  RelayClient,
+  type RelayClientOptions,
+} from './relay/relay-client.ts';
 export { StateStoreError, type StateStoreErrorCode } from './store/errors.ts';
 export { MIGRATIONS, type Migration, migrate } from './store/migrations.ts';
 export {
