@@ -266,56 +266,68 @@ export class StateStore {
     const plain = utf8ToBytes(json);
     const now = this.#now();
 
-    return this.#db
-      .transaction((): CommitResult => {
-        const current =
-          (this.#db.prepare('SELECT version FROM machine_state WHERE id = 1').pluck().get() as
-            | number
-            | undefined) ?? 0;
-        if (inputId !== undefined && this.isProcessed(inputId)) {
-          return { duplicate: true, version: current, outbox: [] };
-        }
-        const version = current + 1;
-        const nonce = randomBytes(24);
-        const ciphertext = xchacha20poly1305(this.#key, nonce, this.#aad(version)).encrypt(plain);
-        plain.fill(0);
-        this.#db
-          .prepare(
-            `INSERT INTO machine_state (id, version, nonce, ciphertext, updated_at) VALUES (1, ?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET version = excluded.version, nonce = excluded.nonce,
-               ciphertext = excluded.ciphertext, updated_at = excluded.updated_at`,
-          )
-          .run(version, nonce, ciphertext, now);
-        this.#db.prepare('DELETE FROM timers').run();
-        const insertTimer = this.#db.prepare('INSERT INTO timers (id, at) VALUES (?, ?)');
-        for (const [id, at] of timers) insertTimer.run(id, at);
-        const insertOutbox = this.#db.prepare(
-          `INSERT INTO outbox (message_id, recipients, envelope, step_version) VALUES (?, ?, ?, ?)
-           ON CONFLICT (message_id) DO NOTHING RETURNING seq, message_id, recipients, envelope`,
-        );
-        const pending: PendingMessage[] = [];
-        for (const m of outbox) {
-          const row = insertOutbox.get(m.id, m.to, m.envelope, version) as OutboxRow | undefined;
-          if (row) pending.push(toPending(row));
-        }
-        if (inputId !== undefined) {
+    try {
+      return this.#db
+        .transaction((): CommitResult => {
+          const current =
+            (this.#db.prepare('SELECT version FROM machine_state WHERE id = 1').pluck().get() as
+              | number
+              | undefined) ?? 0;
+          if (inputId !== undefined && this.isProcessed(inputId)) {
+            return { duplicate: true, version: current, outbox: [] };
+          }
+          const version = current + 1;
+          const nonce = randomBytes(24);
+          const ciphertext = xchacha20poly1305(this.#key, nonce, this.#aad(version)).encrypt(plain);
           this.#db
             .prepare(
-              'INSERT INTO processed_inputs (input_id, step_version, processed_at) VALUES (?, ?, ?)',
+              `INSERT INTO machine_state (id, version, nonce, ciphertext, updated_at) VALUES (1, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET version = excluded.version, nonce = excluded.nonce,
+               ciphertext = excluded.ciphertext, updated_at = excluded.updated_at`,
             )
-            .run(inputId, version, now);
-        }
-        return { duplicate: false, version, outbox: pending };
-      })
-      .immediate();
+            .run(version, nonce, ciphertext, now);
+          this.#db.prepare('DELETE FROM timers').run();
+          const insertTimer = this.#db.prepare('INSERT INTO timers (id, at) VALUES (?, ?)');
+          for (const [id, at] of timers) insertTimer.run(id, at);
+          const insertOutbox = this.#db.prepare(
+            `INSERT INTO outbox (message_id, recipients, envelope, step_version) VALUES (?, ?, ?, ?)
+           ON CONFLICT (message_id) DO NOTHING RETURNING seq, message_id, recipients, envelope`,
+          );
+          const pending: PendingMessage[] = [];
+          for (const m of outbox) {
+            const row = insertOutbox.get(m.id, m.to, m.envelope, version) as OutboxRow | undefined;
+            if (row) pending.push(toPending(row));
+          }
+          if (inputId !== undefined) {
+            this.#db
+              .prepare(
+                'INSERT INTO processed_inputs (input_id, step_version, processed_at) VALUES (?, ?, ?)',
+              )
+              .run(inputId, version, now);
+          }
+          return { duplicate: false, version, outbox: pending };
+        })
+        .immediate();
+    } finally {
+      plain.fill(0);
+    }
   }
 
-  /** Records that the relay acknowledged a message (a crash before this only re-posts a duplicate). */
+  /**
+   * Records that the relay acknowledged a message. Written without its own fsync
+   * (`synchronous=NORMAL` for this one transaction; the next step's commit syncs it): losing it
+   * in a crash only means the message is posted again, which the relay answers as a duplicate.
+   */
   markSent(messageId: MessageId): boolean {
-    const r = this.#db
-      .prepare('UPDATE outbox SET sent_at = ? WHERE message_id = ? AND sent_at IS NULL')
-      .run(this.#now(), messageId);
-    return r.changes === 1;
+    this.#db.pragma('synchronous = NORMAL');
+    try {
+      const r = this.#db
+        .prepare('UPDATE outbox SET sent_at = ? WHERE message_id = ? AND sent_at IS NULL')
+        .run(this.#now(), messageId);
+      return r.changes === 1;
+    } finally {
+      this.#db.pragma('synchronous = FULL');
+    }
   }
 
   /** Deletes sent messages and processed-input records older than `before` (unix ms). */
