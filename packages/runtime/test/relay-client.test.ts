@@ -207,6 +207,21 @@ describe('relay client against the real relay', () => {
     expect(count(tp, 'GET /v1/inboxes/1')).toBe(4);
   });
 
+  it('concurrent calls share one token request; one caller stopping does not fail the others', async () => {
+    const tp = tap();
+    const a = client(1, { fetch: tp.fetch });
+    const stop = new AbortController();
+    const stopped = a.post(['2'], utf8ToBytes('abandoned'), { signal: stop.signal });
+    const kept = a.post(['3'], utf8ToBytes('kept'));
+    stop.abort();
+    const [s, k] = await Promise.allSettled([stopped, kept]);
+    expect(s.status).toBe('rejected');
+    expect((s as PromiseRejectedResult).reason.code).toBe('aborted');
+    expect(k.status).toBe('fulfilled');
+    expect(count(tp, 'POST /v1/auth/token')).toBe(1);
+    expect((await client(3).read()).messages.map((m) => text(m.envelope))).toEqual(['kept']);
+  });
+
   it('consume acknowledges a message only after the handler persisted its result', async () => {
     const store = StateStore.open(`${t.dir}/state.sqlite`, {
       stateKey: new Uint8Array(32).fill(1),

@@ -68,6 +68,26 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** `promise`, or an `aborted` error as soon as `signal` aborts (the promise itself goes on). */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(aborted(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
 function aborted(signal?: AbortSignal): RelayClientError {
   return new RelayClientError('aborted', 'relay call aborted', {
     retryable: false,
@@ -238,19 +258,15 @@ export class RelayClient {
   async #bearer(signal?: AbortSignal): Promise<string> {
     const t = this.#token;
     if (t && this.#now() < t.expiresAt - this.#renewBeforeMs) return t.value;
-    // One token request at a time; concurrent callers share it.
-    this.#tokenRequest ??= this.#send('POST', '/v1/auth/token', TokenResponse, {
-      auth: 'signed',
-      ...(signal ? { signal } : {}),
-    })
+    // One token request at a time; concurrent callers share it. It runs under its own timeout,
+    // not a caller's signal: one caller stopping must not fail the others' calls.
+    this.#tokenRequest ??= this.#send('POST', '/v1/auth/token', TokenResponse, { auth: 'signed' })
       .then((r) => {
         if (r.party !== this.party) {
           throw new RelayClientError(
             'bad-response',
             `token issued for party ${r.party}, not ${this.party}`,
-            {
-              retryable: false,
-            },
+            { retryable: false },
           );
         }
         this.#token = { value: r.token, expiresAt: r.expiresAt };
@@ -259,7 +275,7 @@ export class RelayClient {
       .finally(() => {
         this.#tokenRequest = undefined;
       });
-    return this.#tokenRequest;
+    return untilAborted(this.#tokenRequest, signal);
   }
 
   /** Runs `fn` again after retryable errors, with backoff and jitter (Retry-After if longer). */
