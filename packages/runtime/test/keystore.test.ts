@@ -71,6 +71,12 @@ describe('keystore', () => {
     expect(err.code).toBe('invalid-argument');
   });
 
+  it('a missing file is its own error', async () => {
+    const err = await openError(join(t.dir, 'absent.bin'));
+    expect(err.code).toBe('unreadable');
+    expect(err.message).toContain('ENOENT');
+  });
+
   it('refuses to replace an existing file', async () => {
     await Keystore.create(path, PASSWORD, { scrypt: TEST_SCRYPT });
     const before = readFileSync(path);

@@ -6,6 +6,7 @@ export type KeystoreErrorCode =
   | 'not-a-keystore'
   | 'unsupported'
   | 'exists'
+  | 'unreadable'
   | 'no-password'
   | 'invalid-argument';
 

@@ -106,7 +106,13 @@ export class Keystore {
 
   /** Opens and decrypts a keystore file (errors: see KeystoreErrorCode). */
   static async open(path: string, password: Password): Promise<Keystore> {
-    const file = await readFile(path);
+    let file: Uint8Array;
+    try {
+      file = await readFile(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new KeystoreError('unreadable', `cannot read keystore ${path} (${code})`);
+    }
     const secrets = await decodeKeystore(file, toPasswordBytes(password));
     checkSecrets(secrets);
     return new Keystore(path, secrets);
