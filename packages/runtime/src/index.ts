@@ -28,6 +28,7 @@ export {
   type LoadedState,
   type OutboxItem,
   type PendingMessage,
+  STORE_MODE,
   StateStore,
   type StateStoreOptions,
   type StepCommit,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import Database from 'better-sqlite3';
@@ -55,6 +55,21 @@ function raw<T>(fn: (db: Database.Database) => T, file = path): T {
 }
 
 describe('state store', () => {
+  it('starts empty at the current schema version, owner-only files', () => {
+    const s = openStore();
+    s.commitStep({ state: 0, timers: {}, outbox: [] });
+    for (const f of [path, `${path}-wal`]) expect(statSync(f).mode & 0o777).toBe(0o600);
+    s.close();
+    rmSync(path);
+    rmSync(`${path}-wal`, { force: true });
+    rmSync(`${path}-shm`, { force: true });
+    open.pop();
+    const fresh = openStore();
+    expect(fresh.load()).toEqual({ state: undefined, version: 0, timers: {}, outbox: [] });
+    fresh.close();
+    open.pop();
+  });
+
   it('starts empty at the current schema version', () => {
     const s = openStore();
     expect(s.schemaVersion()).toBe(MIGRATIONS.length);

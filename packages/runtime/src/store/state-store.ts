@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import {
   bytesToHex,
@@ -15,6 +16,8 @@ import { MIGRATIONS, migrate } from './migrations.ts';
 
 const STATE_AAD_TAG = utf8ToBytes('peg/runtime/state/v1');
 const MAX_INPUT_ID = 256;
+/** File mode of a new state store (and, through SQLite, of its WAL): owner read/write only. */
+export const STORE_MODE = 0o600;
 
 /** A message the step wants posted: recipients and the sealed envelope's exact bytes. */
 export type OutboxItem = { to: Recipients; envelope: Uint8Array };
@@ -113,6 +116,12 @@ export class StateStore {
     }
     const key = opts.stateKey.slice();
     const now = opts.now ?? Date.now;
+    // A new file is created owner-only first: SQLite gives its WAL the database file's mode.
+    try {
+      closeSync(openSync(path, 'wx', STORE_MODE));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
     // timeout 0: a file another process holds is an immediate, clear error, not a 5 s wait.
     const db = new Database(path, { timeout: 0 });
     try {
