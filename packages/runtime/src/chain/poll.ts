@@ -1,4 +1,5 @@
 import { type Backoff, backoffDelay, DEFAULT_BACKOFF } from '../relay/backoff.ts';
+import { sleep as defaultSleep } from '../sleep.ts';
 
 export type PollOptions<T> = {
   /** Reads the current value; gets the last one so it can skip work when nothing moved. */
@@ -18,19 +19,6 @@ export type PollOptions<T> = {
   /** Stops the poll. */
   signal: AbortSignal;
 };
-
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /**
  * Polls `read` every `intervalMs` until `signal` aborts, reporting the first value and each

@@ -13,6 +13,7 @@ import {
   TokenResponse,
 } from '@peg/wire';
 import type { z } from 'zod';
+import { sleep as defaultSleep } from '../sleep.ts';
 import { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import { RelayClientError } from './errors.ts';
 import { messageIdFor } from './message-id.ts';
@@ -54,19 +55,6 @@ export type ReceivedMessage = {
 };
 
 type RetryOptions = { signal?: AbortSignal; maxAttempts?: number };
-
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** `promise`, or an `aborted` error as soon as `signal` aborts (the promise itself goes on). */
 function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
