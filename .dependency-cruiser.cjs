@@ -160,8 +160,9 @@ module.exports = {
     {
       name: 'package-imports-app',
       severity: 'error',
-      comment: 'A package never imports an app (apps are the top layer).',
-      from: { path: '^packages/' },
+      comment:
+        'A package never imports an app (apps are the top layer); its tests may start one as a real server to test against (a devDependency).',
+      from: { path: '^packages/', pathNot: '^packages/[^/]+/test/' },
       to: { path: appsPath },
     },
     ...layerRules,
