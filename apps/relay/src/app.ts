@@ -22,6 +22,7 @@ import { healthRoutes } from './routes/health.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { tokenRoutes } from './routes/token.ts';
+import { v1UnservedRoutes } from './routes/v1-unserved.ts';
 import { instrumentStore } from './store/instrumented.ts';
 import type { RelayStore } from './store/types.ts';
 
@@ -191,6 +192,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await v1.register(inboxRoutes);
       await v1.register(adminRoutes);
     });
+  } else {
+    await app.register(v1UnservedRoutes);
   }
   if (opts.compat) await app.register(compatRoutes);
   return app;

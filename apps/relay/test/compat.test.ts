@@ -93,3 +93,33 @@ describe('compatibility mode (the original relay API, unauthenticated)', () => {
     t.cleanup();
   });
 });
+
+describe('compatibility mode without members', () => {
+  it('refuses every /v1 route plainly (404 with the error shape) and logs nothing', async () => {
+    const t = tempDir();
+    const app = await buildApp({ store: new SqliteStore(join(t.dir, 'c.sqlite')), compat: true });
+    try {
+      const json = { 'content-type': 'application/json' };
+      const tries = [
+        { method: 'POST' as const, url: '/v1/messages', headers: json, payload: '{"id":"a"}' },
+        { method: 'POST' as const, url: '/v1/auth/token', headers: {}, payload: '' },
+        { method: 'POST' as const, url: '/v1/messages', headers: {}, payload: 'raw bytes' },
+        { method: 'GET' as const, url: '/v1/inboxes/1/messages', headers: {}, payload: '' },
+        { method: 'POST' as const, url: '/v1', headers: {}, payload: 'raw bytes' },
+      ];
+      for (const t of tries) {
+        const res = await app.inject(t);
+        expect(res.statusCode, `${t.method} ${t.url}`).toBe(404);
+        expect(res.json()).toEqual({
+          error: 'not-found',
+          message: expect.stringMatching(/--members/),
+        });
+      }
+      // Nothing of those bodies reached the shared log.
+      expect(await getNext(app, 'reader')).toBe('');
+    } finally {
+      await app.close();
+      t.cleanup();
+    }
+  });
+});
