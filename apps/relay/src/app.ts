@@ -7,6 +7,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { clientErrorHandler, frameworkErrorHandler } from './client-errors.ts';
 import type { RelayContext } from './context.ts';
 import type { Membership } from './core/membership.ts';
 import { NonceCache } from './core/nonce-cache.ts';
@@ -62,6 +63,15 @@ export type BuildAppOptions = {
   docs?: boolean;
   /** Close the store when the app closes (default true). */
   closeStore?: boolean;
+  /** HTTP server timeouts, ms (tests shorten them). */
+  timeouts?: {
+    /** Complete request headers within this (default 60 s; over it: 408). */
+    headersMs?: number;
+    /** Complete request within this (default 60 s; over it: 408). */
+    requestMs?: number;
+    /** How often Node checks the two above (default 30 s). */
+    checkIntervalMs?: number;
+  };
 };
 
 /**
@@ -79,13 +89,35 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     opts.maxEnvelopeBytes ?? DEFAULT_LIMITS.maxBytes,
     opts.store.maxEnvelopeBytes ?? Number.POSITIVE_INFINITY,
   );
+  let membership: Membership | undefined;
+  let store: RelayStore;
+  const metrics = createMetrics(async () => {
+    const depths = new Map<string, number>();
+    if (!membership) return depths;
+    for (const id of membership.members.keys()) {
+      // A failing store must not take /metrics down with it (the failure is counted).
+      const n = await store.depth(id).catch(() => undefined);
+      if (n !== undefined) depths.set(id, n);
+    }
+    return depths;
+  });
+  const requestMs = opts.timeouts?.requestMs ?? 60_000;
   const app = Fastify({
     ...(opts.loggerInstance
       ? { loggerInstance: opts.loggerInstance }
       : { logger: opts.logger ?? false }),
     bodyLimit: opts.bodyLimit ?? postBodyLimit(maxEnvelopeBytes),
     // Long-polls last at most 30 s; a request that takes longer is a stuck or slow client.
-    requestTimeout: 60_000,
+    requestTimeout: requestMs,
+    http: {
+      headersTimeout: Math.min(opts.timeouts?.headersMs ?? 60_000, requestMs),
+      ...(opts.timeouts?.checkIntervalMs
+        ? { connectionsCheckingInterval: opts.timeouts.checkIntervalMs }
+        : {}),
+    },
+    // Errors of Node's parser and of Fastify's router answer in the documented shape too.
+    clientErrorHandler: clientErrorHandler(metrics),
+    frameworkErrors: frameworkErrorHandler(metrics),
     return503OnClosing: true,
     // One line per request at debug level (below) instead of Fastify's two at info.
     logController: new LogController({ disableRequestLogging: true }),
@@ -100,22 +132,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setSerializerCompiler(serializerCompiler);
 
   const loadMembers = typeof opts.members === 'function' ? opts.members : undefined;
-  let membership: Membership | undefined =
-    typeof opts.members === 'function' ? await opts.members() : opts.members;
+  membership = typeof opts.members === 'function' ? await opts.members() : opts.members;
   if (!membership && !opts.compat)
     throw new Error('buildApp: members are required unless compat is on');
 
-  const metrics = createMetrics(async () => {
-    const depths = new Map<string, number>();
-    if (!membership) return depths;
-    for (const id of membership.members.keys()) {
-      // A failing store must not take /metrics down with it (the failure is counted).
-      const n = await store.depth(id).catch(() => undefined);
-      if (n !== undefined) depths.set(id, n);
-    }
-    return depths;
-  });
-  const store = instrumentStore(opts.store, {
+  store = instrumentStore(opts.store, {
     errors: metrics.storeErrors,
     duration: metrics.storeLatency,
   });
