@@ -50,6 +50,11 @@ export type BuildAppOptions = {
     /** HMAC key of bearer tokens; relays sharing it accept each other's tokens (default random). */
     tokenSecret?: Uint8Array;
     nonceCapacity?: number;
+    /**
+     * Largest body of a signed request (default 64 KiB): it is read before its signature can be
+     * checked, so it is kept small; token-authenticated requests get `bodyLimit`.
+     */
+    signedBodyLimit?: number;
     /** Failed authentications allowed per client address (default 20/s, burst 100). */
     failureLimit?: RateLimit;
   };
@@ -167,6 +172,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       windowMs: opts.auth?.windowMs ?? 60_000,
       tokenTtlMs: opts.auth?.tokenTtlMs ?? 5 * 60_000,
       tokenSecret: opts.auth?.tokenSecret ?? new Uint8Array(randomBytes(32)),
+      signedBodyLimit: opts.auth?.signedBodyLimit ?? 64 * 1024,
     },
     nonces: new NonceCache(opts.auth?.nonceCapacity ?? 100_000),
     buckets,
