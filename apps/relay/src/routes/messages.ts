@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { postDigest, resolveRecipients } from '../core/recipients.ts';
 import { checkEnvelopeSender } from '../core/sender.ts';
 import { RelayHttpError } from '../errors.ts';
+import { v1Errors } from './v1-errors.ts';
 
 /** POST /v1/messages: store a sealed envelope for one party, several, or all. */
 export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -14,16 +15,7 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Post a sealed envelope (idempotent by sender and message id)',
         tags: ['v1'],
         body: PostMessageRequest,
-        response: {
-          200: PostMessageResponse,
-          400: RelayError,
-          401: RelayError,
-          403: RelayError,
-          409: RelayError,
-          413: RelayError,
-          429: RelayError,
-          503: RelayError,
-        },
+        response: { 200: PostMessageResponse, ...v1Errors, 409: RelayError },
       },
     },
     async (request) => {
