@@ -6,6 +6,7 @@ import type { Principal } from '../core/membership.ts';
 import { precheckSignedRequest, verifySignedRequest } from '../core/signed-request.ts';
 import { verifyToken } from '../core/token.ts';
 import { RelayHttpError } from '../errors.ts';
+import { hmacSha256 } from '../native-hash.ts';
 import type { RelayMetrics } from './metrics.ts';
 
 const EMPTY = new Uint8Array(0);
@@ -103,6 +104,7 @@ export const authPlugin = fp(
           );
         }
         const r = verifyToken(
+          hmacSha256,
           ctx.auth.tokenSecret,
           ctx.membership(),
           header.slice(7),

@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { nextAfter, readStart } from '../core/cursor.ts';
 import { RelayHttpError } from '../errors.ts';
-import { readWithWait } from './long-poll.ts';
+import { readWithWait } from '../long-poll.ts';
 import { v1Errors } from './v1-errors.ts';
 
 /** Only the owner reads or acknowledges an inbox. */
@@ -40,7 +40,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { party } = request.params;
       ownInbox(request, party);
-      const { store, closing } = app.relay;
+      const { store, closing, now } = app.relay;
       const { after, limit, wait } = request.query;
       // With an explicit `after` the cursor lookup (only reported) runs beside the read.
       const cursorLookup = store.cursor(party);
@@ -52,7 +52,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
         // A client that goes away ends its long-poll.
         const gone = new AbortController();
         reply.raw.once('close', () => gone.abort());
-        batch = await readWithWait(store, party, wait, [closing, gone.signal], read);
+        batch = await readWithWait(store, party, wait, [closing, gone.signal], read, now);
       } else {
         batch = await read();
       }

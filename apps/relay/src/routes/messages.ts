@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { postDigest, resolveRecipients } from '../core/recipients.ts';
 import { checkEnvelopeSender } from '../core/sender.ts';
 import { RelayHttpError } from '../errors.ts';
+import { sha256Hex } from '../native-hash.ts';
 import { v1Errors } from './v1-errors.ts';
 
 /** POST /v1/messages: store a sealed envelope for one party, several, or all. */
@@ -57,7 +58,7 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
       const outcome = await ctx.store.post({
         sender,
         id,
-        digest: postDigest(to, bytes),
+        digest: postDigest(to, bytes, sha256Hex),
         recipients: resolved.inboxes,
         envelope: bytes,
         receivedAt: ctx.now(),

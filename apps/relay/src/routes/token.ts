@@ -1,6 +1,7 @@
 import { TokenResponse } from '@peg/wire';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { issueToken } from '../core/token.ts';
+import { hmacSha256 } from '../native-hash.ts';
 import { v1Errors } from './v1-errors.ts';
 
 /** POST /v1/auth/token: trade one signed request for a short-lived bearer token. */
@@ -20,7 +21,13 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       const ctx = app.relay;
       const principal = request.principal!;
       const expiresAt = ctx.now() + ctx.auth.tokenTtlMs;
-      const token = issueToken(ctx.auth.tokenSecret, ctx.membership(), principal, expiresAt);
+      const token = issueToken(
+        hmacSha256,
+        ctx.auth.tokenSecret,
+        ctx.membership(),
+        principal,
+        expiresAt,
+      );
       return { token, party: principal.id, expiresAt };
     },
   );
