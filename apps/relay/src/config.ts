@@ -31,6 +31,9 @@ Options (environment variable in brackets):
   --log-level <level>    fatal|error|warn|info|debug|trace        [PEG_RELAY_LOG_LEVEL] (info)
   -h, --help             show this help
 
+Relative paths (--members, --store sqlite:<file>) resolve against the directory the command
+was run from (INIT_CWD, which pnpm sets), else the working directory.
+
 Tuning (environment only): PEG_RELAY_SQLITE_CHECKPOINT_BYTES (8 MiB): WAL bytes between
 SQLite checkpoints.
 
