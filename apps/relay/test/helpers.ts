@@ -83,16 +83,16 @@ export function signed(
   });
 }
 
-/** Signed inject as member `party` (numeric ids use their own key). */
+/** Signed inject as member `party` (numeric ids use their own key unless `keyIndex` is given). */
 export async function as(
   app: FastifyInstance,
   party: string,
   method: 'GET' | 'POST',
   url: string,
   payload?: unknown,
+  keyIndex = party === 'ops' ? 200 : Number(party),
 ): Promise<LightMyRequestResponse> {
   const body = payload === undefined ? '' : JSON.stringify(payload);
-  const keyIndex = party === 'ops' ? 200 : Number(party);
   return app.inject({
     method,
     url,

@@ -43,7 +43,7 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       const bytes = Buffer.from(envelope, 'hex');
       if (ctx.checkSender) {
-        const check = checkEnvelopeSender(bytes, sender);
+        const check = checkEnvelopeSender(bytes, request.principal!.party);
         if (check === 'not-an-envelope') {
           throw new RelayHttpError(400, 'invalid-request', 'envelope is not a @peg/wire envelope');
         }
