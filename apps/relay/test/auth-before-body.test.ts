@@ -1,7 +1,6 @@
 import { connect } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hex, signed, sqliteRelay, type TestRelay, tokenFor } from './helpers.ts';
+import { hex, listenLocal, signed, sqliteRelay, type TestRelay, tokenFor } from './helpers.ts';
 
 // Authentication runs before the body is read: an outsider's upload is refused while it is
 // still being sent (checked over a raw socket that never sends the rest of its body).
@@ -11,13 +10,6 @@ afterEach(async () => {
   await relay?.close();
   relay = undefined;
 });
-
-async function listen(app: FastifyInstance): Promise<number> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address !== 'object') throw new Error('no port');
-  return address.port;
-}
 
 /**
  * Sends the head of a POST announcing `length` bytes, then only `sent` bytes of the body, and
@@ -66,7 +58,7 @@ const BIG = 5_000_000;
 describe('authentication before the body is read', () => {
   it('401 to an unauthenticated upload while it is being sent', async () => {
     relay = await sqliteRelay();
-    const port = await listen(relay.app);
+    const port = await listenLocal(relay.app);
     const none = await answeredEarly(port, {}, BIG, 1024);
     expect(none.status).toBe(401);
     expect(none.raw).toMatch(/"error":"unauthenticated"/);
@@ -82,7 +74,7 @@ describe('authentication before the body is read', () => {
 
   it("413 to a member's signed upload over the signed-request limit, before reading it", async () => {
     relay = await sqliteRelay({ auth: { signedBodyLimit: 4096 } });
-    const port = await listen(relay.app);
+    const port = await listenLocal(relay.app);
     const auth = signed(relay.app, '1', 1, 'POST', '/v1/messages', 'whatever');
     const announced = await answeredEarly(port, { Authorization: auth }, 10_000, 1024);
     expect(announced.status).toBe(413);

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sqliteRelay, type TestRelay } from './helpers.ts';
+import { listenLocal, sqliteRelay, type TestRelay } from './helpers.ts';
 
 // Answers Node's HTTP parser produces before Fastify sees a request, checked over a raw TCP
 // socket (inject() bypasses the parser).
@@ -11,13 +11,6 @@ afterEach(async () => {
   await relay?.close();
   relay = undefined;
 });
-
-async function listen(app: FastifyInstance): Promise<number> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address !== 'object') throw new Error('no port');
-  return address.port;
-}
 
 /** Writes `chunks` (then nothing more) and collects everything until the server closes. */
 function exchange(port: number, chunks: string[]): Promise<string> {
@@ -48,7 +41,7 @@ async function counted(app: FastifyInstance, status: number): Promise<boolean> {
 describe('errors of the HTTP parser, in the documented shape', () => {
   it('400 for a malformed request line, counted', async () => {
     relay = await sqliteRelay();
-    const port = await listen(relay.app);
+    const port = await listenLocal(relay.app);
     const res = parse(await exchange(port, ['NOT AN HTTP REQUEST\r\n\r\n']));
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid-request', message: 'malformed HTTP request' });
@@ -57,7 +50,7 @@ describe('errors of the HTTP parser, in the documented shape', () => {
 
   it('431 for headers over the limit, counted', async () => {
     relay = await sqliteRelay();
-    const port = await listen(relay.app);
+    const port = await listenLocal(relay.app);
     const big = `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`;
     const res = parse(await exchange(port, [big]));
     expect(res.status).toBe(431);
@@ -67,7 +60,7 @@ describe('errors of the HTTP parser, in the documented shape', () => {
 
   it('408 for headers not received in time, counted', async () => {
     relay = await sqliteRelay({ timeouts: { headersMs: 300, checkIntervalMs: 50 } });
-    const port = await listen(relay.app);
+    const port = await listenLocal(relay.app);
     const started = Date.now();
     const res = parse(await exchange(port, ['GET /healthz HTTP/1.1\r\nHost: x\r\n']));
     expect(res.status).toBe(408);
@@ -78,7 +71,7 @@ describe('errors of the HTTP parser, in the documented shape', () => {
 
   it('400 for a URL Fastify cannot decode, counted', async () => {
     relay = await sqliteRelay();
-    const port = await listen(relay.app);
+    const port = await listenLocal(relay.app);
     const res = parse(
       await exchange(port, [
         'GET /v1/inboxes/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',

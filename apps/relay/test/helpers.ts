@@ -47,6 +47,14 @@ export type TestRelay = {
   close: () => Promise<void>;
 };
 
+/** Listens on 127.0.0.1 on a free port (for tests that need real sockets); returns the port. */
+export async function listenLocal(app: FastifyInstance): Promise<number> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address !== 'object') throw new Error('no port');
+  return address.port;
+}
+
 /** A relay app over a fresh SQLite file. */
 export async function sqliteRelay(opts: Partial<BuildAppOptions> = {}): Promise<TestRelay> {
   const t = tempDir();
