@@ -7,6 +7,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { clientErrorHandler, frameworkErrorHandler } from './client-errors.ts';
 import type { RelayContext } from './context.ts';
 import type { Membership } from './core/membership.ts';
 import { NonceCache } from './core/nonce-cache.ts';
@@ -22,6 +23,7 @@ import { healthRoutes } from './routes/health.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { tokenRoutes } from './routes/token.ts';
+import { v1UnservedRoutes } from './routes/v1-unserved.ts';
 import { instrumentStore } from './store/instrumented.ts';
 import type { RelayStore } from './store/types.ts';
 
@@ -48,6 +50,11 @@ export type BuildAppOptions = {
     /** HMAC key of bearer tokens; relays sharing it accept each other's tokens (default random). */
     tokenSecret?: Uint8Array;
     nonceCapacity?: number;
+    /**
+     * Largest body of a signed request (default 64 KiB): it is read before its signature can be
+     * checked, so it is kept small; token-authenticated requests get `bodyLimit`.
+     */
+    signedBodyLimit?: number;
     /** Failed authentications allowed per client address (default 20/s, burst 100). */
     failureLimit?: RateLimit;
   };
@@ -61,6 +68,15 @@ export type BuildAppOptions = {
   docs?: boolean;
   /** Close the store when the app closes (default true). */
   closeStore?: boolean;
+  /** HTTP server timeouts, ms (tests shorten them). */
+  timeouts?: {
+    /** Complete request headers within this (default 60 s; over it: 408). */
+    headersMs?: number;
+    /** Complete request within this (default 60 s; over it: 408). */
+    requestMs?: number;
+    /** How often Node checks the two above (default 30 s). */
+    checkIntervalMs?: number;
+  };
 };
 
 /**
@@ -78,13 +94,35 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     opts.maxEnvelopeBytes ?? DEFAULT_LIMITS.maxBytes,
     opts.store.maxEnvelopeBytes ?? Number.POSITIVE_INFINITY,
   );
+  let membership: Membership | undefined;
+  let store: RelayStore;
+  const metrics = createMetrics(async () => {
+    const depths = new Map<string, number>();
+    if (!membership) return depths;
+    for (const id of membership.members.keys()) {
+      // A failing store must not take /metrics down with it (the failure is counted).
+      const n = await store.depth(id).catch(() => undefined);
+      if (n !== undefined) depths.set(id, n);
+    }
+    return depths;
+  });
+  const requestMs = opts.timeouts?.requestMs ?? 60_000;
   const app = Fastify({
     ...(opts.loggerInstance
       ? { loggerInstance: opts.loggerInstance }
       : { logger: opts.logger ?? false }),
     bodyLimit: opts.bodyLimit ?? postBodyLimit(maxEnvelopeBytes),
     // Long-polls last at most 30 s; a request that takes longer is a stuck or slow client.
-    requestTimeout: 60_000,
+    requestTimeout: requestMs,
+    http: {
+      headersTimeout: Math.min(opts.timeouts?.headersMs ?? 60_000, requestMs),
+      ...(opts.timeouts?.checkIntervalMs
+        ? { connectionsCheckingInterval: opts.timeouts.checkIntervalMs }
+        : {}),
+    },
+    // Errors of Node's parser and of Fastify's router answer in the documented shape too.
+    clientErrorHandler: clientErrorHandler(metrics),
+    frameworkErrors: frameworkErrorHandler(metrics),
     return503OnClosing: true,
     // One line per request at debug level (below) instead of Fastify's two at info.
     logController: new LogController({ disableRequestLogging: true }),
@@ -99,22 +137,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setSerializerCompiler(serializerCompiler);
 
   const loadMembers = typeof opts.members === 'function' ? opts.members : undefined;
-  let membership: Membership | undefined =
-    typeof opts.members === 'function' ? await opts.members() : opts.members;
+  membership = typeof opts.members === 'function' ? await opts.members() : opts.members;
   if (!membership && !opts.compat)
     throw new Error('buildApp: members are required unless compat is on');
 
-  const metrics = createMetrics(async () => {
-    const depths = new Map<string, number>();
-    if (!membership) return depths;
-    for (const id of membership.members.keys()) {
-      // A failing store must not take /metrics down with it (the failure is counted).
-      const n = await store.depth(id).catch(() => undefined);
-      if (n !== undefined) depths.set(id, n);
-    }
-    return depths;
-  });
-  const store = instrumentStore(opts.store, {
+  store = instrumentStore(opts.store, {
     errors: metrics.storeErrors,
     duration: metrics.storeLatency,
   });
@@ -145,6 +172,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       windowMs: opts.auth?.windowMs ?? 60_000,
       tokenTtlMs: opts.auth?.tokenTtlMs ?? 5 * 60_000,
       tokenSecret: opts.auth?.tokenSecret ?? new Uint8Array(randomBytes(32)),
+      signedBodyLimit: opts.auth?.signedBodyLimit ?? 64 * 1024,
     },
     nonces: new NonceCache(opts.auth?.nonceCapacity ?? 100_000),
     buckets,
@@ -191,6 +219,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await v1.register(inboxRoutes);
       await v1.register(adminRoutes);
     });
+  } else {
+    await app.register(v1UnservedRoutes);
   }
   if (opts.compat) await app.register(compatRoutes);
   return app;

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCli } from './config.ts';
 import { parseStoreSpec } from './store/open.ts';
@@ -10,7 +11,8 @@ describe('CLI configuration', () => {
       config: {
         host: '127.0.0.1',
         port: 9776,
-        store: { kind: 'sqlite', file: './data/relay.sqlite' },
+        members: resolve('m.json'),
+        store: { kind: 'sqlite', file: resolve('data/relay.sqlite') },
         compat: false,
       },
     });
@@ -24,7 +26,7 @@ describe('CLI configuration', () => {
     expect(e).toMatchObject({
       config: {
         port: 1234,
-        members: 'x.json',
+        members: resolve('x.json'),
         compat: true,
         sqliteCheckpointBytes: 4096,
         store: { kind: 'jetstream', servers: ['127.0.0.1:4222', '127.0.0.1:4223'] },
@@ -33,6 +35,24 @@ describe('CLI configuration', () => {
     expect(parseCli(['--help'], {})).toEqual({ help: true });
     // As passed by `pnpm --filter @peg/relay start -- --help`.
     expect(parseCli(['--', '--help'], {})).toEqual({ help: true });
+  });
+  it('resolves relative paths against the caller directory (INIT_CWD under pnpm), else cwd', () => {
+    // `pnpm --filter @peg/relay start -- --members members.json` run from /repo: pnpm runs the
+    // script in /repo/apps/relay and sets INIT_CWD=/repo.
+    const pnpm = parseCli(
+      ['--', '--members', 'members.json', '--store', 'sqlite:data/r.sqlite'],
+      { INIT_CWD: '/repo' },
+      '/repo/apps/relay',
+    );
+    expect(pnpm).toMatchObject({
+      config: { members: '/repo/members.json', store: { file: '/repo/data/r.sqlite' } },
+    });
+    const defaults = parseCli(['--members', '../m.json'], {}, '/srv/relay');
+    expect(defaults).toMatchObject({
+      config: { members: '/srv/m.json', store: { file: '/srv/relay/data/relay.sqlite' } },
+    });
+    const absolute = parseCli(['--members', '/etc/peg/m.json'], { INIT_CWD: '/repo' }, '/x');
+    expect(absolute).toMatchObject({ config: { members: '/etc/peg/m.json' } });
   });
   it('fails fast with readable messages', () => {
     expect(() => parseCli([], {})).toThrow(/--members/);

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parseStoreSpec, type StoreSpec } from './store/open.ts';
@@ -6,6 +7,7 @@ import { parseStoreSpec, type StoreSpec } from './store/open.ts';
 export const HELP = `peg-relay: durable, authenticated queue server of the peg federation
 
 Usage: peg-relay [options]
+       peg-relay keygen --id <member id>   print a fresh key pair and its members-file entry
 
 Options (environment variable in brackets):
   --host <addr>          listen address                          [PEG_RELAY_HOST] (127.0.0.1)
@@ -28,6 +30,9 @@ Options (environment variable in brackets):
   --burst <n>            per-key burst                            [PEG_RELAY_BURST] (1000)
   --log-level <level>    fatal|error|warn|info|debug|trace        [PEG_RELAY_LOG_LEVEL] (info)
   -h, --help             show this help
+
+Relative paths (--members, --store sqlite:<file>) resolve against the directory the command
+was run from (INIT_CWD, which pnpm sets), else the working directory.
 
 Tuning (environment only): PEG_RELAY_SQLITE_CHECKPOINT_BYTES (8 MiB): WAL bytes between
 SQLite checkpoints.
@@ -93,8 +98,18 @@ const ENV: Record<string, string> = {
 
 export type ParsedCli = { help: true } | { help: false; config: RelayConfig };
 
-/** Parses argv and the environment into a validated config; throws with a readable message. */
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
+/**
+ * Parses argv and the environment into a validated config; throws with a readable message.
+ * Relative paths (the members file, a SQLite store) are resolved against the directory the
+ * command was run from: `INIT_CWD` when a package manager runs us (pnpm runs package scripts
+ * inside the package, so `pnpm --filter @peg/relay start -- --members members.json` from the
+ * repository root means the root's members.json), else `cwd`.
+ */
+export function parseCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string = process.cwd(),
+): ParsedCli {
   // `pnpm start -- --flag` hands the script a leading `--`: drop it.
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   const { values } = parseArgs({
@@ -145,5 +160,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
-  return { help: false, config: parsed.data };
+  const base = env.INIT_CWD || cwd;
+  const config = parsed.data;
+  if (config.members !== undefined) config.members = resolve(base, config.members);
+  if (config.store.kind === 'sqlite') config.store.file = resolve(base, config.store.file);
+  return { help: false, config };
 }

@@ -1,3 +1,4 @@
+import type { RelayAuthHeader } from '@peg/wire';
 import type { Membership, Principal } from './core/membership.ts';
 import type { NonceCache } from './core/nonce-cache.ts';
 import type { TokenBuckets } from './core/rate-limit.ts';
@@ -13,7 +14,13 @@ export type RelayContext = {
   now(): number;
   /** Process start: signed requests older than this are refused (replay across restarts). */
   startedAt: number;
-  auth: { windowMs: number; tokenTtlMs: number; tokenSecret: Uint8Array };
+  auth: {
+    windowMs: number;
+    tokenTtlMs: number;
+    tokenSecret: Uint8Array;
+    /** Largest body of a PEG-BIP340 signed request (read before its signature is checked). */
+    signedBodyLimit: number;
+  };
   nonces: NonceCache;
   buckets: TokenBuckets;
   /** Failed authentications per client address: a flood of bad credentials gets 429 early. */
@@ -33,6 +40,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
     authVia?: 'signature' | 'token';
+    /** A signed request whose body-free checks passed; its signature is checked after the body. */
+    signedHeader?: RelayAuthHeader;
     rawBody?: Buffer;
   }
   interface FastifyContextConfig {

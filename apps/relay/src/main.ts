@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { buildApp } from './app.ts';
 import { HELP, parseCli } from './config.ts';
 import type { Membership } from './core/membership.ts';
+import { KEYGEN_HELP, keygenCommand } from './keygen.ts';
 import { loadMembersFile } from './members-file.ts';
 import { openStore } from './store/open.ts';
 
@@ -11,9 +12,21 @@ import { openStore } from './store/open.ts';
 // on SIGTERM/SIGINT, reload members on SIGHUP.
 
 async function main(): Promise<void> {
+  // `pnpm start -- keygen …` hands a leading `--`.
+  const argv = process.argv.slice(2);
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  if (args[0] === 'keygen') {
+    try {
+      process.stdout.write(keygenCommand(args.slice(1)));
+    } catch (e) {
+      process.stderr.write(`${(e as Error).message}\n\n${KEYGEN_HELP}`);
+      process.exit(2);
+    }
+    return;
+  }
   let parsed: ReturnType<typeof parseCli>;
   try {
-    parsed = parseCli(process.argv.slice(2), process.env);
+    parsed = parseCli(args, process.env);
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n\nRun with --help for usage.\n`);
     process.exit(2);

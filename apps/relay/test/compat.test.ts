@@ -93,3 +93,55 @@ describe('compatibility mode (the original relay API, unauthenticated)', () => {
     t.cleanup();
   });
 });
+
+describe('compatibility mode without members', () => {
+  it('refuses every /v1 route plainly (404 with the error shape) and logs nothing', async () => {
+    relay = await sqliteRelay({ compat: true, members: undefined, docs: true });
+    const { app } = relay;
+    const json = { 'content-type': 'application/json' };
+    const tries = [
+      { method: 'POST' as const, url: '/v1/messages', headers: json, payload: '{"id":"a"}' },
+      { method: 'POST' as const, url: '/v1/auth/token', headers: {}, payload: '' },
+      { method: 'POST' as const, url: '/v1/messages', headers: {}, payload: 'raw bytes' },
+      { method: 'GET' as const, url: '/v1/inboxes/1/messages', headers: {}, payload: '' },
+      { method: 'POST' as const, url: '/v1', headers: {}, payload: 'raw bytes' },
+    ];
+    for (const t of tries) {
+      const res = await app.inject(t);
+      expect(res.statusCode, `${t.method} ${t.url}`).toBe(404);
+      expect(res.json()).toEqual({
+        error: 'not-found',
+        message: expect.stringMatching(/--members/),
+      });
+    }
+    // Nothing of those bodies reached the shared log.
+    expect(await getNext(app, 'reader')).toBe('');
+  });
+});
+
+describe('compatibility mode OpenAPI', () => {
+  it('lists the original API at /docs/json, also without members', async () => {
+    relay = await sqliteRelay({ compat: true, members: undefined, docs: true });
+    const { app } = relay;
+    const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const compat = Object.entries(doc.paths as Record<string, Record<string, { tags?: string[] }>>)
+      .flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => ({ path, m, op })))
+      .filter(({ op }) => op.tags?.includes('compat'));
+    expect(compat.map(({ m }) => m).sort()).toEqual(['get', 'post']);
+    const get = compat.find(({ m }) => m === 'get')!.op as {
+      parameters: { name: string; in: string }[];
+      security: unknown[];
+    };
+    expect(get.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'id', in: 'query' })]),
+    );
+    expect(get.security).toEqual([]); // unauthenticated, and says so
+    expect(Object.keys(doc.paths)).not.toContain('/v1/messages');
+    // Still the original behaviour.
+    expect((await postRaw(app, 'M0', '/x')).statusCode).toBe(200);
+    expect(await getNext(app, 'r')).toBe('M0');
+    const noId = await app.inject({ method: 'GET', url: '/' });
+    expect(noId.statusCode).toBe(400);
+    expect(noId.json().error).toBe('invalid-request');
+  });
+});

@@ -47,6 +47,14 @@ export type TestRelay = {
   close: () => Promise<void>;
 };
 
+/** Listens on 127.0.0.1 on a free port (for tests that need real sockets); returns the port. */
+export async function listenLocal(app: FastifyInstance): Promise<number> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address !== 'object') throw new Error('no port');
+  return address.port;
+}
+
 /** A relay app over a fresh SQLite file. */
 export async function sqliteRelay(opts: Partial<BuildAppOptions> = {}): Promise<TestRelay> {
   const t = tempDir();
@@ -83,16 +91,16 @@ export function signed(
   });
 }
 
-/** Signed inject as member `party` (numeric ids use their own key). */
+/** Signed inject as member `party` (numeric ids use their own key unless `keyIndex` is given). */
 export async function as(
   app: FastifyInstance,
   party: string,
   method: 'GET' | 'POST',
   url: string,
   payload?: unknown,
+  keyIndex = party === 'ops' ? 200 : Number(party),
 ): Promise<LightMyRequestResponse> {
   const body = payload === undefined ? '' : JSON.stringify(payload);
-  const keyIndex = party === 'ops' ? 200 : Number(party);
   return app.inject({
     method,
     url,

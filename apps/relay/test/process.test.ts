@@ -1,4 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { signRelayRequest } from '@peg/wire';
 import { afterAll, describe, expect, it } from 'vitest';
 import { membersFile, tempDir } from './helpers.ts';
 import { getToken } from './load.ts';
@@ -43,6 +46,46 @@ describe('peg-relay process', () => {
       }
       expect(token).not.toBe('');
       expect(relay.logs()).toMatch(/membership reloaded/);
+    } finally {
+      await relay.stop();
+    }
+  }, 60_000);
+});
+
+describe('peg-relay keygen and paths', () => {
+  const dir = tempDir('peg-keygen-');
+  afterAll(() => dir.cleanup());
+
+  it('a keygen key signs in to a relay started with a relative members path from INIT_CWD', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(
+      process.execPath,
+      ['--conditions=@peg/source', '--import', 'tsx', 'src/main.ts', 'keygen', '--id', '7'],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' },
+    );
+    const key = JSON.parse(out) as { secretKey: string; entry: { id: string; key: string } };
+    writeFileSync(
+      `${dir.dir}/members.json`,
+      JSON.stringify({ federation: 'crash', members: [key.entry] }),
+    );
+    // As `pnpm --filter @peg/relay start -- --members members.json` run from dir: the process
+    // runs in apps/relay, pnpm sets INIT_CWD to dir.
+    const relay = await startRelay(['--members', 'members.json', '--store', 'sqlite:k.sqlite'], {
+      INIT_CWD: dir.dir,
+    });
+    try {
+      const token = await getToken(relay.url, (method, path) =>
+        signRelayRequest(hexToBytes(key.secretKey), {
+          federation: 'crash',
+          method,
+          pathAndQuery: path,
+          body: new Uint8Array(),
+          timestamp: Date.now(),
+          party: '7',
+        }),
+      );
+      expect(token).toMatch(/^7\./);
+      expect(existsSync(`${dir.dir}/k.sqlite`)).toBe(true);
     } finally {
       await relay.stop();
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../native-hash.ts';
 import { nextAfter, planAck, readStart } from './cursor.ts';
 import { parseMembership } from './membership.ts';
 import { NonceCache } from './nonce-cache.ts';
@@ -50,10 +51,12 @@ describe('recipients', () => {
   });
   it('digests the target as a set plus the bytes', () => {
     const b = new Uint8Array([1]);
-    expect(postDigest(['1', '2'], b)).toBe(postDigest(['2', '1', '2'], b));
-    expect(postDigest(['1'], b)).not.toBe(postDigest(['1', '2'], b));
-    expect(postDigest('all', b)).not.toBe(postDigest(['1', '2'], b));
-    expect(postDigest('all', b)).not.toBe(postDigest('all', new Uint8Array([2])));
+    expect(postDigest(['1', '2'], b, sha256Hex)).toBe(postDigest(['2', '1', '2'], b, sha256Hex));
+    expect(postDigest(['1'], b, sha256Hex)).not.toBe(postDigest(['1', '2'], b, sha256Hex));
+    expect(postDigest('all', b, sha256Hex)).not.toBe(postDigest(['1', '2'], b, sha256Hex));
+    expect(postDigest('all', b, sha256Hex)).not.toBe(
+      postDigest('all', new Uint8Array([2]), sha256Hex),
+    );
   });
 });
 

@@ -3,8 +3,15 @@ import { z } from 'zod';
 
 /** A principal the relay knows: a federation member (has an inbox) or an operator (admin). */
 export type Principal = {
+  /** The principal's id: a member's inbox name. */
   id: string;
   role: 'member' | 'admin';
+  /**
+   * The protocol party a member speaks for (its envelopes' `sender.partyId`, checked by
+   * `--check-sender`): its id unless the members file says otherwise (an operator's
+   * coordinator, a member of its own, speaks for the operator's party).
+   */
+  party: string;
   /** BIP340 x-only public key, 32 bytes. */
   key: Uint8Array;
 };
@@ -26,11 +33,12 @@ export const FederationName = z
 const KeyHex = z.union([xOnlyKey, point.transform((p) => p.slice(1))]);
 
 const Entry = z.strictObject({ id: PartyId, key: KeyHex });
+const MemberEntry = Entry.extend({ party: PartyId.optional() });
 
 /** The members file (JSON): the federation's party keys and the operators' keys. */
 export const MembersFile = z.strictObject({
   federation: FederationName,
-  members: z.array(Entry).min(1).max(4096),
+  members: z.array(MemberEntry).min(1).max(4096),
   admins: z.array(Entry).max(64).default([]),
 });
 export type MembersFile = z.input<typeof MembersFile>;
@@ -48,7 +56,8 @@ export function parseMembership(json: unknown): Membership {
     for (const e of list) {
       if (seen.has(e.id)) throw new Error(`members file: duplicate id "${e.id}"`);
       seen.add(e.id);
-      into.set(e.id, { id: e.id, role, key: e.key });
+      const party = 'party' in e && e.party !== undefined ? e.party : e.id;
+      into.set(e.id, { id: e.id, role, key: e.key, party });
     }
   }
   return { federation: file.federation, members, admins };

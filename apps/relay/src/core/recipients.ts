@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Recipients } from '@peg/wire';
 import type { Membership } from './membership.ts';
 
@@ -19,10 +18,13 @@ export function resolveRecipients(to: Recipients, sender: string, m: Membership)
 /**
  * The idempotency digest of a post: the `to` as requested (normalized: `all`, or the sorted set)
  * and the envelope bytes. Using the request rather than the resolved inboxes keeps a retry of
- * `all` a duplicate even if membership changed in between.
+ * `all` a duplicate even if membership changed in between. The hash is the shell's (native).
  */
-export function postDigest(to: Recipients, envelope: Uint8Array): string {
+export function postDigest(
+  to: Recipients,
+  envelope: Uint8Array,
+  sha256Hex: (...parts: (string | Uint8Array)[]) => string,
+): string {
   const target = to === 'all' ? 'all' : [...new Set(to)].sort().join(',');
-  // node:crypto: this runs on every post, and the native hash is several times faster.
-  return createHash('sha256').update(`${target}\n`).update(envelope).digest('hex');
+  return sha256Hex(`${target}\n`, envelope);
 }

@@ -6,12 +6,13 @@ const dec = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Optional early check (`--check-sender`): the envelope is a @peg/wire envelope (JSON with a
- * `sender`) whose `sender.partyId` is the authenticated member's id, so a member cannot post an
- * envelope claiming another sender. Only the id is compared: the envelope's key is the sender's
- * messaging key, which may rotate independently of the relay key. The signature is not checked
- * here (one curve verification per post); receivers still `open` every envelope.
+ * `sender`) whose `sender.partyId` is the party the authenticated member speaks for (its id, or
+ * its members-file `party`), so a member cannot post an envelope claiming another sender. Only
+ * the id is compared: the envelope's key is the sender's messaging key, which may rotate
+ * independently of the relay key. The signature is not checked here (one curve verification per
+ * post); receivers still `open` every envelope.
  */
-export function checkEnvelopeSender(envelope: Uint8Array, memberId: string): SenderCheck {
+export function checkEnvelopeSender(envelope: Uint8Array, party: string): SenderCheck {
   let json: unknown;
   try {
     json = JSON.parse(dec.decode(envelope));
@@ -21,5 +22,5 @@ export function checkEnvelopeSender(envelope: Uint8Array, memberId: string): Sen
   if (typeof json !== 'object' || json === null || !('sender' in json)) return 'not-an-envelope';
   const sender = senderSchema.safeParse((json as { sender: unknown }).sender);
   if (!sender.success) return 'not-an-envelope';
-  return String(sender.data.partyId) === memberId ? 'ok' : 'mismatch';
+  return String(sender.data.partyId) === party ? 'ok' : 'mismatch';
 }

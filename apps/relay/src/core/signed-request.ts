@@ -25,10 +25,37 @@ export type SignatureCheck = {
 export type AuthFailure = 'unknown-key' | 'stale' | 'replayed' | 'bad-signature' | 'busy';
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; reason: AuthFailure };
 
+export type PrecheckResult =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: Exclude<AuthFailure, 'bad-signature' | 'busy'> };
+
 /**
- * Verifies a PEG-BIP340 signed request. Cheap checks first (key lookup, clock window, nonce
- * reuse) so that garbage costs no curve arithmetic; the nonce is recorded only after the
- * signature verified, so forged requests cannot burn a member's nonces.
+ * The checks of a signed request that need no body: the party is known, the timestamp is in
+ * the window and not before the process started, the nonce is unused. They run before the body
+ * is read, so that a request failing them costs neither its upload nor curve arithmetic.
+ */
+export function precheckSignedRequest(
+  header: RelayAuthHeader,
+  membership: Membership,
+  nonces: NonceCache,
+  check: SignatureCheck,
+): PrecheckResult {
+  const principal = findPrincipal(membership, header.party);
+  if (!principal) return { ok: false, reason: 'unknown-key' };
+  const { now, windowMs, notBefore } = check;
+  if (Math.abs(now - header.timestamp) > windowMs || header.timestamp < notBefore) {
+    return { ok: false, reason: 'stale' };
+  }
+  if (nonces.has(nonceKey(header), now)) return { ok: false, reason: 'replayed' };
+  return { ok: true, principal };
+}
+
+const nonceKey = (header: RelayAuthHeader): string => `${header.party}:${header.nonce}`;
+
+/**
+ * Verifies a PEG-BIP340 signed request: the prechecks again (time passed and another request
+ * may have used the nonce since), then the signature over the body. The nonce is recorded only
+ * after the signature verified, so forged requests cannot burn a member's nonces.
  */
 export function verifySignedRequest(
   header: RelayAuthHeader,
@@ -37,14 +64,8 @@ export function verifySignedRequest(
   nonces: NonceCache,
   check: SignatureCheck,
 ): AuthResult {
-  const principal = findPrincipal(membership, header.party);
-  if (!principal) return { ok: false, reason: 'unknown-key' };
-  const { now, windowMs, notBefore } = check;
-  if (Math.abs(now - header.timestamp) > windowMs || header.timestamp < notBefore) {
-    return { ok: false, reason: 'stale' };
-  }
-  const nonceKey = `${header.party}:${header.nonce}`;
-  if (nonces.has(nonceKey, now)) return { ok: false, reason: 'replayed' };
+  const pre = precheckSignedRequest(header, membership, nonces, check);
+  if (!pre.ok) return pre;
   const digest = relayAuthDigest({
     federation: membership.federation,
     method: req.method,
@@ -54,10 +75,10 @@ export function verifySignedRequest(
     nonce: header.nonce,
     party: header.party,
   });
-  if (!schnorr.verify(hexToBytes(header.sig), digest, principal.key)) {
+  if (!schnorr.verify(hexToBytes(header.sig), digest, pre.principal.key)) {
     return { ok: false, reason: 'bad-signature' };
   }
-  if (!nonces.add(nonceKey, header.timestamp + windowMs + 1, now))
+  if (!nonces.add(nonceKey(header), header.timestamp + check.windowMs + 1, check.now))
     return { ok: false, reason: 'busy' };
-  return { ok: true, principal };
+  return { ok: true, principal: pre.principal };
 }

@@ -1,18 +1,46 @@
+import { Transform } from 'node:stream';
 import { parseRelayAuthHeader } from '@peg/wire';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Principal } from '../core/membership.ts';
-import { verifySignedRequest } from '../core/signed-request.ts';
+import { precheckSignedRequest, verifySignedRequest } from '../core/signed-request.ts';
 import { verifyToken } from '../core/token.ts';
 import { RelayHttpError } from '../errors.ts';
+import { hmacSha256 } from '../native-hash.ts';
 import type { RelayMetrics } from './metrics.ts';
 
 const EMPTY = new Uint8Array(0);
 
+type Need = 'member' | 'admin' | 'signed';
+
+const tooLarge = (limit: number): RelayHttpError =>
+  new RelayHttpError(
+    413,
+    'payload-too-large',
+    `a signed request carries at most ${limit} bytes of body; post larger bodies with a bearer token`,
+  );
+
+/** Passes a body through, failing it with a 413 once it grows past `limit` bytes. */
+function capped(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > limit) callback(tooLarge(limit));
+      else callback(null, chunk);
+    },
+  });
+}
+
 /**
- * Authenticates every route whose `config.auth` is set: a PEG-BIP340 signed request or a bearer
- * token, then the per-key rate limit, then the role. Runs in preValidation, after the body was
- * read (the signature covers its hash) and before the schema is checked.
+ * Authenticates every route whose `config.auth` is set, as far as possible BEFORE the body is
+ * read (onRequest), so that an outsider cannot make the relay receive and buffer large or slow
+ * uploads:
+ * - a bearer token is checked completely there (then the rate limit and the role);
+ * - a PEG-BIP340 signature covers the body's hash, so only its body-free checks run there
+ *   (known party, clock window, unused nonce); its body is then capped at
+ *   `auth.signedBodyLimit` (Content-Length at once, streamed bytes as they come), and the
+ *   signature is verified in preValidation, once the body is read, before the schema.
  */
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { metrics: RelayMetrics }) => {
@@ -24,58 +52,19 @@ export const authPlugin = fp(
       failures.take(request.ip, app.relay.now());
       return new RelayHttpError(401, 'unauthenticated', message);
     };
+    const signatureCheck = () => ({
+      now: app.relay.now(),
+      windowMs: app.relay.auth.windowMs,
+      notBefore: app.relay.startedAt,
+    });
 
-    const authenticate = (
+    /** After authentication: the per-key rate limit, then the role. */
+    const admit = (
       request: FastifyRequest,
-    ): { principal: Principal; via: 'signature' | 'token' } => {
-      const ctx = app.relay;
-      const header = request.headers.authorization;
-      if (!header) throw fail('missing', 'missing Authorization header', request);
-      const now = ctx.now();
-      const membership = ctx.membership();
-      if (header.startsWith('Bearer ')) {
-        const r = verifyToken(
-          ctx.auth.tokenSecret,
-          membership,
-          header.slice(7),
-          now,
-          ctx.auth.tokenTtlMs,
-        );
-        if (!r.ok) throw fail(`token-${r.reason}`, `token rejected: ${r.reason}`, request);
-        return { principal: r.principal, via: 'token' };
-      }
-      const parsed = parseRelayAuthHeader(header);
-      if (!parsed) throw fail('malformed', 'malformed Authorization header', request);
-      const r = verifySignedRequest(
-        parsed,
-        { method: request.method, pathAndQuery: request.url, body: request.rawBody ?? EMPTY },
-        membership,
-        ctx.nonces,
-        { now, windowMs: ctx.auth.windowMs, notBefore: ctx.startedAt },
-      );
-      if (!r.ok) {
-        if (r.reason === 'busy') {
-          metrics.rateLimited.inc();
-          throw new RelayHttpError(429, 'rate-limited', 'too many signed requests, retry later', {
-            'retry-after': '1',
-          });
-        }
-        throw fail(r.reason, `signature rejected: ${r.reason}`, request);
-      }
-      return { principal: r.principal, via: 'signature' };
-    };
-
-    app.addHook('preValidation', async (request) => {
-      const need = request.routeOptions.config.auth;
-      if (!need) return;
-      // An address that keeps failing is refused before any signature work.
-      if (!app.relay.failures.peek(request.ip, app.relay.now())) {
-        metrics.rateLimited.inc();
-        throw new RelayHttpError(429, 'rate-limited', 'too many failed authentications', {
-          'retry-after': '1',
-        });
-      }
-      const { principal, via } = authenticate(request);
+      principal: Principal,
+      via: 'signature' | 'token',
+      need: Need,
+    ): void => {
       const taken = app.relay.buckets.take(principal.id, app.relay.now());
       if (!taken.ok) {
         metrics.rateLimited.inc();
@@ -89,11 +78,79 @@ export const authPlugin = fp(
       if (need === 'admin' && principal.role !== 'admin') {
         throw new RelayHttpError(403, 'forbidden', 'only operators may call this route');
       }
-      if (need === 'signed' && via !== 'signature') {
-        throw fail('token-not-allowed', 'this route needs a signed request, not a token', request);
-      }
       request.principal = principal;
       request.authVia = via;
+    };
+
+    app.addHook('onRequest', async (request) => {
+      const need = request.routeOptions.config.auth;
+      if (!need) return;
+      const ctx = app.relay;
+      // An address that keeps failing is refused before any signature work.
+      if (!ctx.failures.peek(request.ip, ctx.now())) {
+        metrics.rateLimited.inc();
+        throw new RelayHttpError(429, 'rate-limited', 'too many failed authentications', {
+          'retry-after': '1',
+        });
+      }
+      const header = request.headers.authorization;
+      if (!header) throw fail('missing', 'missing Authorization header', request);
+      if (header.startsWith('Bearer ')) {
+        if (need === 'signed') {
+          throw fail(
+            'token-not-allowed',
+            'this route needs a signed request, not a token',
+            request,
+          );
+        }
+        const r = verifyToken(
+          hmacSha256,
+          ctx.auth.tokenSecret,
+          ctx.membership(),
+          header.slice(7),
+          ctx.now(),
+          ctx.auth.tokenTtlMs,
+        );
+        if (!r.ok) throw fail(`token-${r.reason}`, `token rejected: ${r.reason}`, request);
+        admit(request, r.principal, 'token', need);
+        return;
+      }
+      const parsed = parseRelayAuthHeader(header);
+      if (!parsed) throw fail('malformed', 'malformed Authorization header', request);
+      const pre = precheckSignedRequest(parsed, ctx.membership(), ctx.nonces, signatureCheck());
+      if (!pre.ok) throw fail(pre.reason, `signature rejected: ${pre.reason}`, request);
+      const length = Number(request.headers['content-length'] ?? 0);
+      if (length > ctx.auth.signedBodyLimit) throw tooLarge(ctx.auth.signedBodyLimit);
+      request.signedHeader = parsed;
+    });
+
+    app.addHook('preParsing', async (request, _reply, payload) => {
+      if (!request.signedHeader) return payload;
+      return payload.pipe(capped(app.relay.auth.signedBodyLimit));
+    });
+
+    app.addHook('preValidation', async (request) => {
+      const parsed = request.signedHeader;
+      const need = request.routeOptions.config.auth;
+      if (!parsed || !need) return;
+      const ctx = app.relay;
+      const r = verifySignedRequest(
+        parsed,
+        { method: request.method, pathAndQuery: request.url, body: request.rawBody ?? EMPTY },
+        ctx.membership(),
+        ctx.nonces,
+        signatureCheck(),
+      );
+      if (!r.ok) {
+        if (r.reason === 'busy') {
+          metrics.rateLimited.inc();
+          throw new RelayHttpError(429, 'rate-limited', 'too many signed requests, retry later', {
+            'retry-after': '1',
+          });
+        }
+        throw fail(r.reason, `signature rejected: ${r.reason}`, request);
+      }
+      admit(request, r.principal, 'signature', need);
     });
   },
   { name: 'relay-auth' },

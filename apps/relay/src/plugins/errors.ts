@@ -60,6 +60,9 @@ export const errorsPlugin = fp(
         reply.code(500);
         body = { error: 'internal', message: 'internal error' };
       }
+      // Refused before its body was read (authentication, a too-large length): close the
+      // connection rather than let Node drain the rest of an upload nobody wants.
+      if (!request.raw.complete) reply.header('connection', 'close');
       return reply.send(body);
     });
     app.setNotFoundHandler(async (_request, reply) => {

@@ -1,6 +1,7 @@
-import { RelayError, ReloadMembersResponse } from '@peg/wire';
+import { ReloadMembersResponse } from '@peg/wire';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { RelayHttpError } from '../errors.ts';
+import { v1Errors } from './v1-errors.ts';
 
 /** POST /v1/admin/members/reload: re-read the members source (operators only). */
 export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -11,13 +12,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Reload the membership without restart (operator key required)',
         tags: ['admin'],
-        response: {
-          200: ReloadMembersResponse,
-          400: RelayError,
-          401: RelayError,
-          403: RelayError,
-          429: RelayError,
-        },
+        response: { 200: ReloadMembersResponse, ...v1Errors },
       },
     },
     async (request) => {

@@ -5,21 +5,13 @@ import {
   InboxStatus,
   ReadInboxQuery,
   ReadInboxResponse,
-  RelayError,
 } from '@peg/wire';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { nextAfter, readStart } from '../core/cursor.ts';
 import { RelayHttpError } from '../errors.ts';
-import { readWithWait } from './long-poll.ts';
-
-const errors = {
-  400: RelayError,
-  401: RelayError,
-  403: RelayError,
-  429: RelayError,
-  503: RelayError,
-};
+import { readWithWait } from '../long-poll.ts';
+import { v1Errors } from './v1-errors.ts';
 
 /** Only the owner reads or acknowledges an inbox. */
 function ownInbox(request: FastifyRequest, party: string): void {
@@ -39,7 +31,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['v1'],
         params: InboxParams,
         querystring: ReadInboxQuery,
-        response: { 200: ReadInboxResponse, ...errors },
+        response: { 200: ReadInboxResponse, ...v1Errors },
       },
       // The answer is built right here from stored, already validated data: serialize it
       // without re-checking every envelope's hex against the schema (the hot read path).
@@ -48,7 +40,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { party } = request.params;
       ownInbox(request, party);
-      const { store, closing } = app.relay;
+      const { store, closing, now } = app.relay;
       const { after, limit, wait } = request.query;
       // With an explicit `after` the cursor lookup (only reported) runs beside the read.
       const cursorLookup = store.cursor(party);
@@ -60,7 +52,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
         // A client that goes away ends its long-poll.
         const gone = new AbortController();
         reply.raw.once('close', () => gone.abort());
-        batch = await readWithWait(store, party, wait, [closing, gone.signal], read);
+        batch = await readWithWait(store, party, wait, [closing, gone.signal], read, now);
       } else {
         batch = await read();
       }
@@ -88,7 +80,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['v1'],
         params: InboxParams,
         body: AckRequest,
-        response: { 200: AckResponse, ...errors },
+        response: { 200: AckResponse, ...v1Errors },
       },
     },
     async (request) => {
@@ -114,7 +106,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Cursor and depth of own inbox',
         tags: ['v1'],
         params: InboxParams,
-        response: { 200: InboxStatus, ...errors },
+        response: { 200: InboxStatus, ...v1Errors },
       },
     },
     async (request) => {

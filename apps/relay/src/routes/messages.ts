@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { postDigest, resolveRecipients } from '../core/recipients.ts';
 import { checkEnvelopeSender } from '../core/sender.ts';
 import { RelayHttpError } from '../errors.ts';
+import { sha256Hex } from '../native-hash.ts';
+import { v1Errors } from './v1-errors.ts';
 
 /** POST /v1/messages: store a sealed envelope for one party, several, or all. */
 export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -14,16 +16,7 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Post a sealed envelope (idempotent by sender and message id)',
         tags: ['v1'],
         body: PostMessageRequest,
-        response: {
-          200: PostMessageResponse,
-          400: RelayError,
-          401: RelayError,
-          403: RelayError,
-          409: RelayError,
-          413: RelayError,
-          429: RelayError,
-          503: RelayError,
-        },
+        response: { 200: PostMessageResponse, ...v1Errors, 409: RelayError },
       },
     },
     async (request) => {
@@ -50,7 +43,7 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       const bytes = Buffer.from(envelope, 'hex');
       if (ctx.checkSender) {
-        const check = checkEnvelopeSender(bytes, sender);
+        const check = checkEnvelopeSender(bytes, request.principal!.party);
         if (check === 'not-an-envelope') {
           throw new RelayHttpError(400, 'invalid-request', 'envelope is not a @peg/wire envelope');
         }
@@ -65,7 +58,7 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
       const outcome = await ctx.store.post({
         sender,
         id,
-        digest: postDigest(to, bytes),
+        digest: postDigest(to, bytes, sha256Hex),
         recipients: resolved.inboxes,
         envelope: bytes,
         receivedAt: ctx.now(),

@@ -1,6 +1,8 @@
-import { RelayError, TokenResponse } from '@peg/wire';
+import { TokenResponse } from '@peg/wire';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { issueToken } from '../core/token.ts';
+import { hmacSha256 } from '../native-hash.ts';
+import { v1Errors } from './v1-errors.ts';
 
 /** POST /v1/auth/token: trade one signed request for a short-lived bearer token. */
 export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -12,14 +14,20 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Get a bearer token (the request must be PEG-BIP340 signed)',
         security: [{ bip340: [] }],
         tags: ['v1'],
-        response: { 200: TokenResponse, 401: RelayError, 429: RelayError },
+        response: { 200: TokenResponse, ...v1Errors },
       },
     },
     async (request) => {
       const ctx = app.relay;
       const principal = request.principal!;
       const expiresAt = ctx.now() + ctx.auth.tokenTtlMs;
-      const token = issueToken(ctx.auth.tokenSecret, ctx.membership(), principal, expiresAt);
+      const token = issueToken(
+        hmacSha256,
+        ctx.auth.tokenSecret,
+        ctx.membership(),
+        principal,
+        expiresAt,
+      );
       return { token, party: principal.id, expiresAt };
     },
   );

@@ -1,4 +1,4 @@
-import type { RelayStore } from '../store/types.ts';
+import type { RelayStore } from './store/types.ts';
 
 /**
  * Reads an inbox; when the read is empty and `waitMs` > 0, waits for an arrival (or the time
@@ -10,6 +10,9 @@ import type { RelayStore } from '../store/types.ts';
  * nothing yet; a deduplicated retry of a post is announced too, with nothing new to read). After
  * an arrival whose read is empty the read is retried on a short doubling backoff (5 ms up to
  * 320 ms, about 0.6 s in all); then only the next arrival or the time limit wakes it again.
+ *
+ * The time limit is kept on `now`, the app's clock (`buildApp({ now })`), like every other
+ * deadline of the relay; timers only schedule the next look at it.
  */
 export async function readWithWait<T>(
   store: RelayStore,
@@ -17,9 +20,10 @@ export async function readWithWait<T>(
   waitMs: number,
   signals: AbortSignal[],
   read: () => Promise<T[]>,
+  now: () => number,
 ): Promise<T[]> {
   if (waitMs <= 0) return read();
-  const deadline = Date.now() + waitMs;
+  const deadline = now() + waitMs;
   let wake: () => void = () => {};
   let woken: Promise<void> = Promise.resolve();
   let arrived = false;
@@ -41,7 +45,7 @@ export async function readWithWait<T>(
     for (;;) {
       arm();
       const got = await read();
-      const left = deadline - Date.now();
+      const left = deadline - now();
       if (got.length > 0 || left <= 0 || signals.some((s) => s.aborted)) return got;
       timer = setTimeout(() => wake(), retry > 0 ? Math.min(retry, left) : left);
       await woken;
