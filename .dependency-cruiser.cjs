@@ -100,9 +100,6 @@ const knownDependency = (rule, from, to) => ({
   rule: { severity: 'error', name: rule },
 });
 const KNOWN_VIOLATIONS = [
-  // apps/relay/src/core uses node:crypto (hash of the recipient list, HMAC of the read token).
-  knownDependency('pure-core-no-node-builtins', 'apps/relay/src/core/recipients.ts', 'crypto'),
-  knownDependency('pure-core-no-node-builtins', 'apps/relay/src/core/token.ts', 'crypto'),
   // The protocol coordinator imports the signer's SignBody (it belongs in a shared module).
   knownDependency(
     'protocol-sides-apart',
