@@ -168,8 +168,10 @@ describe('bitcoin rpc', () => {
   it('refuses a fee above maxfeerate unless told otherwise', async () => {
     const coin = await fundAlice(0.1);
     const greedy = signAll([coin], [{ script: bob.script, amount: 1_000_000n }], alice.secret); // 0.09 BTC fee
+    // Core's TransactionError::MAX_FEE_EXCEEDED: RPC_TRANSACTION_ERROR (-25) with this text.
     await expect(rpc.sendRawTransaction(greedy)).rejects.toMatchObject({
-      message: expect.stringContaining('max-fee-exceeded'),
+      code: -25,
+      rpcMessage: 'Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)',
     });
     expect(hex.decode(await rpc.sendRawTransaction(greedy, 0))).toHaveLength(32);
   });
