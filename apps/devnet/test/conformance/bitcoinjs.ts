@@ -1,7 +1,8 @@
-// Spends built and signed with bitcoinjs-lib (and @bitcoinerlab/secp256k1 for the curve), so the
+// Spends built and signed with bitcoinjs-lib (and tiny-secp256k1, libsecp256k1 in WASM, for the curve), so the
 // conformance tests check the devnet against code nobody here wrote.
-import * as ecc from '@bitcoinerlab/secp256k1';
+
 import * as bitcoin from 'bitcoinjs-lib';
+import * as ecc from 'tiny-secp256k1';
 
 bitcoin.initEccLib(ecc);
 
