@@ -1,16 +1,21 @@
-import { BitcoinRpcError, btcToSats, createBitcoinRpc, walletUtxosFrom } from '@peg/bitcoin';
+import {
+  BitcoinRpcError,
+  btcToSats,
+  createBitcoinRpc,
+  REGTEST_NETWORK,
+  walletUtxosFrom,
+} from '@peg/bitcoin';
 import { hex } from '@scure/base';
 import { Address } from '@scure/btc-signer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REGTEST } from '../src/bitcoin/network.ts';
 import { type Devnet, startDevnet } from '../src/devnet.ts';
 import { type Coin, signAll, tamperSignature, taprootKey } from './btc-helpers.ts';
 
 const manifestPath = new URL('./fixtures/clarity/Clarinet.toml', import.meta.url).pathname;
 const alice = taprootKey(11);
 const bob = taprootKey(12);
-const aliceAddress = Address(REGTEST).encode({ type: 'tr', pubkey: alice.xonly });
-const bobAddress = Address(REGTEST).encode({ type: 'tr', pubkey: bob.xonly });
+const aliceAddress = Address(REGTEST_NETWORK).encode({ type: 'tr', pubkey: alice.xonly });
+const bobAddress = Address(REGTEST_NETWORK).encode({ type: 'tr', pubkey: bob.xonly });
 
 let devnet: Devnet;
 let rpc: ReturnType<typeof createBitcoinRpc>;

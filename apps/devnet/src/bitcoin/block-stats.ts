@@ -1,6 +1,6 @@
+import { MAX_MONEY } from '@peg/bitcoin';
 import { hex } from '@scure/base';
 import { RawTx } from '@scure/btc-signer';
-import { MAX_MONEY } from './amount.ts';
 import type { Block } from './block.ts';
 import { RPC_INVALID_PARAMETER, RPC_TYPE_ERROR, RpcError } from './errors.ts';
 import { type Ledger, subsidy } from './ledger.ts';

@@ -1,9 +1,9 @@
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { MAX_MONEY, MAX_STANDARD_TX_WEIGHT, REGTEST_NETWORK } from '@peg/bitcoin';
 import { hex } from '@scure/base';
 import { Decimal, p2tr, RawTx, Script, ScriptNum, Transaction } from '@scure/btc-signer';
-import { MAX_MONEY } from './amount.ts';
 import { type Block, internalToDisplay, merkleRoot, serializeHeader, sha256d } from './block.ts';
 import {
   RPC_DESERIALIZATION_ERROR,
@@ -14,7 +14,6 @@ import {
   RPC_VERIFY_REJECTED,
   RpcError,
 } from './errors.ts';
-import { REGTEST } from './network.ts';
 import { measureTx, txidOf } from './tx-facts.ts';
 import { type Prevout, verifyInput } from './verify.ts';
 
@@ -66,14 +65,12 @@ export const COINBASE_MATURITY = 100;
 export const INCREMENTAL_RELAY_FEE = 1n;
 /** Core's MAX_REPLACEMENT_CANDIDATES. */
 export const MAX_REPLACEMENTS = 100;
-/** Largest standard transaction weight (Core's MAX_STANDARD_TX_WEIGHT). */
-export const MAX_STANDARD_TX_WEIGHT = 400_000;
 /** Satoshis the built-in faucet starts with (in the genesis block, exempt from maturity). */
 export const FAUCET_ALLOCATION = 1_000_000n * 100_000_000n;
 
 // A fixed, publicly known devnet key: anyone may spend the faucet's coins, which is the point.
 const FAUCET_SECRET = sha256(utf8ToBytes('peg devnet bitcoin faucet'));
-const FAUCET = p2tr(schnorr.getPublicKey(FAUCET_SECRET), undefined, REGTEST);
+const FAUCET = p2tr(schnorr.getPublicKey(FAUCET_SECRET), undefined, REGTEST_NETWORK);
 const NULL_TXID = '00'.repeat(32);
 
 export type LedgerOptions = {

@@ -1,4 +1,5 @@
-import { fromBtc, MAX_MONEY, toBtc } from './amount.ts';
+import { MAX_MONEY } from '@peg/bitcoin';
+import { fromBtc, toBtc } from './amount.ts';
 import type { Block } from './block.ts';
 import { blockStats, selectStats } from './block-stats.ts';
 import { describeHeader, describeScript, describeTx } from './describe.ts';

@@ -1,15 +1,16 @@
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { REGTEST_NETWORK } from '@peg/bitcoin';
 import { hex } from '@scure/base';
 import { Address, OutScript, Script } from '@scure/btc-signer';
 import { describeScript, scriptAsm } from './describe.ts';
 import { inferDescriptor } from './descriptor.ts';
 import { RPC_DESERIALIZATION_ERROR, RpcError } from './errors.ts';
-import { REGTEST, scriptToAddress, scriptType } from './network.ts';
+import { scriptToAddress, scriptType } from './network.ts';
 
 const hash160 = (data: Uint8Array) => ripemd160(sha256(data));
 const p2shAddress = (script: Uint8Array) =>
-  Address(REGTEST).encode({ type: 'sh', hash: hash160(script) });
+  Address(REGTEST_NETWORK).encode({ type: 'sh', hash: hash160(script) });
 
 /** Core's `decodescript`: the script, and the P2SH / segwit wrappings it could be paid through. */
 export function decodeScript(scriptHex: unknown): Record<string, unknown> {
@@ -80,7 +81,7 @@ export function validateAddress(address: unknown): Record<string, unknown> {
   let script: Uint8Array | undefined;
   if (typeof address === 'string') {
     try {
-      script = OutScript.encode(Address(REGTEST).decode(address));
+      script = OutScript.encode(Address(REGTEST_NETWORK).decode(address));
     } catch {
       script = undefined;
     }
