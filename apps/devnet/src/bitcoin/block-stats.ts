@@ -98,8 +98,7 @@ export function blockStats(ledger: Ledger, block: Block): Record<string, unknown
     }
     let txIn = 0n;
     for (const input of raw.inputs) {
-      const parent = RawTx.decode(hex.decode(ledger.transaction(hex.encode(input.txid))!.hex));
-      const prevout = parent.outputs[input.index]!;
+      const prevout = ledger.previousOutput(hex.encode(input.txid), input.index)!;
       txIn += prevout.amount;
       const size = serializedOutputSize(prevout.script) + PER_UTXO_OVERHEAD;
       utxoSizeInc -= size;

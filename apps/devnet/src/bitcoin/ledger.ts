@@ -144,7 +144,8 @@ export class Ledger {
     if (this.mempool.has(txid)) throw new RpcError(RPC_VERIFY_REJECTED, 'txn-already-in-mempool');
     const known = this.txs.get(txid);
     if (known?.blockHash !== undefined) {
-      // Core's sendrawtransaction text since v27 (ALREADY_IN_UTXO_SET).
+      // Current Core's text (TransactionError::ALREADY_IN_UTXO_SET); older releases said
+      // "Transaction already in block chain". Same code, -27.
       throw new RpcError(RPC_VERIFY_ALREADY_IN_CHAIN, 'Transaction outputs already in utxo set');
     }
     if (raw.inputs.length === 0) throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-vin-empty');
@@ -414,6 +415,19 @@ export class Ledger {
     return (
       this.utxos.get(outpoint) ?? (includeMempool ? this.mempoolOutput(txid, vout) : undefined)
     );
+  }
+
+  /**
+   * The output `vout` of a known transaction, spent or not, with the height of its block
+   * (undefined in the mempool): what Core's undo data gives for a block's inputs.
+   */
+  previousOutput(txid: string, vout: number): Utxo | undefined {
+    const record = this.txs.get(txid);
+    const out = record && RawTx.decode(hex.decode(record.hex)).outputs[vout];
+    if (!record || !out) return undefined;
+    const height = record.blockHash ? this.blockByHash(record.blockHash)?.height : undefined;
+    const coinbase = height !== undefined && height > 0 && this.blocks[height]!.txids[0] === txid;
+    return { txid, vout, script: out.script, amount: out.amount, height, coinbase };
   }
 
   /** A known transaction (confirmed or in the mempool) and the hash of its block. */

@@ -1,4 +1,5 @@
 import { MAX_MONEY } from '@peg/bitcoin';
+import { hex } from '@scure/base';
 import { fromBtc, toBtc } from './amount.ts';
 import type { Block } from './block.ts';
 import { blockStats, selectStats } from './block-stats.ts';
@@ -158,6 +159,39 @@ function describeMempoolEntry(ledger: Ledger, entry: MempoolView): Record<string
   };
 }
 
+/**
+ * A transaction of `getblock` verbosity 2 (with its `fee`, except the coinbase) or 3 (each
+ * input also with its `prevout`), as Core gives them from its undo data.
+ */
+function describeBlockTx(
+  ledger: Ledger,
+  txid: string,
+  isCoinbase: boolean,
+  withPrevouts: boolean,
+): Record<string, unknown> {
+  const rawHex = ledger.transaction(txid)!.hex;
+  const described = describeTx(rawHex);
+  if (isCoinbase) return described;
+  const { raw } = decodeRawTx(rawHex);
+  const prevouts = raw.inputs.map(
+    (input) => ledger.previousOutput(hex.encode(input.txid), input.index)!,
+  );
+  const fee =
+    prevouts.reduce((sum, p) => sum + p.amount, 0n) -
+    raw.outputs.reduce((sum, o) => sum + o.amount, 0n);
+  if (!withPrevouts) return { ...described, fee: toBtc(fee) };
+  const vin = (described.vin as Record<string, unknown>[]).map((input, i) => ({
+    ...input,
+    prevout: {
+      generated: prevouts[i]!.coinbase,
+      height: prevouts[i]!.height,
+      value: toBtc(prevouts[i]!.amount),
+      scriptPubKey: describeScript(prevouts[i]!.script),
+    },
+  }));
+  return { ...described, vin, fee: toBtc(fee) };
+}
+
 /** Core's "Unspendable output exceeds maximum configured by user (maxburnamount)" check. */
 function checkBurn(rawHex: string, maxBurn: bigint): void {
   const { raw } = decodeRawTx(rawHex);
@@ -250,15 +284,15 @@ export const methods: Record<string, Method> = {
     params: ['blockhash', 'verbosity|verbose'],
     required: 1,
     summary:
-      'A block: verbosity 1 with txids, 2 with decoded transactions (0 and 3 are not served).',
+      'A block: verbosity 1 with txids, 2 with decoded transactions and fees, 3 with prevouts (0 is not served).',
     run: (node, [blockHash, verbosity]) => {
       const block = blockOr404(node, hash(blockHash, 'blockhash'));
       const level =
         verbosity === true ? 1 : verbosity === false ? 0 : int(verbosity, 'verbosity', 1);
-      if (level !== 1 && level !== 2)
+      if (level < 1 || level > 3)
         throw new RpcError(
           RPC_INVALID_PARAMETER,
-          `devnet: getblock serves verbosity 1 and 2, not ${level}`,
+          `devnet: getblock serves verbosity 1 to 3, not ${level}`,
         );
       const header = describeHeader(
         block,
@@ -268,7 +302,7 @@ export const methods: Record<string, Method> = {
       const tx =
         level === 1
           ? block.txids
-          : block.txids.map((txid) => describeTx(node.ledger.transaction(txid)!.hex));
+          : block.txids.map((txid, i) => describeBlockTx(node.ledger, txid, i === 0, level === 3));
       return {
         ...header,
         strippedsize: block.strippedSize,

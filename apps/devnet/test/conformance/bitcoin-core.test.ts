@@ -92,6 +92,23 @@ describe('bitcoin rpc conformance (bitcoinjs-lib)', () => {
     for (const tx of [taprootSpend, segwitSpend]) {
       expect(block.tx.find((t) => t.txid === tx.getId())).toMatchObject(facts(tx));
     }
+    // Verbosity 2 carries each fee; 3 adds the prevouts the spends committed to.
+    expect(block.tx.map((t) => (t as { fee?: number }).fee)).toEqual([undefined, 0.00001, 0.00001]);
+    const withPrevouts = await node.result<{
+      tx: { vin: { prevout?: { value: number; scriptPubKey: { hex: string } } }[] }[];
+    }>('getblock', { blockhash: blockHash, verbosity: 3 });
+    const prevouts = withPrevouts.tx.slice(1).map((t) => t.vin[0]!.prevout);
+    expect(prevouts).toEqual([
+      expect.objectContaining({
+        generated: false,
+        value: Number(a.value) / 1e8,
+        scriptPubKey: expect.objectContaining({ hex: Buffer.from(alice.output).toString('hex') }),
+      }),
+      expect.objectContaining({
+        value: Number(c.value) / 1e8,
+        scriptPubKey: expect.objectContaining({ hex: Buffer.from(carol.output).toString('hex') }),
+      }),
+    ]);
     // A transaction without witness (the coinbase): its hash is its txid.
     const coinbase = bitcoin.Transaction.fromHex(block.tx[0]!.hex);
     expect(coinbase.hasWitnesses()).toBe(false);
