@@ -1,4 +1,3 @@
-import { MAX_MONEY } from '@peg/bitcoin';
 import { hex } from '@scure/base';
 import { fromBtc, toBtc } from './amount.ts';
 import type { Block } from './block.ts';
@@ -205,11 +204,9 @@ function checkBurn(rawHex: string, maxBurn: bigint): void {
   }
 }
 
+/** `maxburnamount` in sats (default 0); fromBtc refuses anything outside 0..MAX_MONEY. */
 function burnArg(value: unknown): bigint {
-  if (absent(value) || value === 0 || value === '0') return 0n;
-  const sats = fromBtc(value);
-  if (sats > MAX_MONEY) throw new RpcError(RPC_TYPE_ERROR, 'Amount out of range');
-  return sats;
+  return absent(value) || value === 0 || value === '0' ? 0n : fromBtc(value);
 }
 
 const ESTIMATE_MODES = ['unset', 'economical', 'conservative'];
@@ -667,10 +664,15 @@ export const methods: Record<string, Method> = {
     params: ['minconf', 'maxconf', 'addresses', 'include_unsafe', 'query_options'],
     required: 0,
     summary: 'Spendable outputs paying the given addresses (the addresses filter is required).',
-    run: (node, [minconf, maxconf, addresses, includeUnsafe]) => {
+    run: (node, [minconf, maxconf, addresses, includeUnsafe, queryOptions]) => {
       const min = int(minconf, 'minconf', 1);
       const max = int(maxconf, 'maxconf', 9_999_999);
       const unsafe = bool(includeUnsafe, 'include_unsafe', true);
+      if (!absent(queryOptions) && Object.keys(queryOptions as object).length > 0)
+        throw new RpcError(
+          RPC_INVALID_PARAMETER,
+          'devnet: listunspent query_options are not supported',
+        );
       if (!Array.isArray(addresses) || addresses.length === 0) {
         throw new RpcError(
           RPC_INVALID_PARAMETER,

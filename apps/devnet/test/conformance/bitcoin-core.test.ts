@@ -377,6 +377,13 @@ describe('bitcoin rpc named parameters (bitcoin-cli -named)', () => {
     expect(await node.call('getblock', { blockhash: tip, verbose: 1, verbosity: 1 })).toMatchObject(
       { error: { code: -8 } },
     );
+    // A filter the devnet does not apply is refused, not ignored.
+    expect(
+      await node.call('listunspent', {
+        addresses: [carol.address],
+        query_options: { maximumCount: 1 },
+      }),
+    ).toMatchObject({ error: { code: -8 } });
   });
 });
 
