@@ -9,6 +9,11 @@ PNPM_VERSION=10.34.9 # pnpm 11+ needs Node 22
 APT_NEEDS=(
   "nats-server nats-server"
 )
+# Debian packages that are not a binary on the PATH: "<package>|<command that succeeds when present>".
+# python3-bitcoinlib: the devnet's conformance test talks to its Bitcoin RPC through it.
+APT_NEEDS_CHECK=(
+  "python3-bitcoinlib|/usr/bin/python3 -c 'import bitcoin.rpc'"
+)
 
 node_major=$(node -p 'process.versions.node.split(".").map(Number).slice(0,2).join(".")')
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
@@ -23,6 +28,9 @@ missing=()
 for entry in "${APT_NEEDS[@]}"; do
   read -r bin pkg <<<"$entry"
   command -v "$bin" >/dev/null 2>&1 || missing+=("$pkg")
+done
+for entry in "${APT_NEEDS_CHECK[@]}"; do
+  bash -c "${entry#*|}" >/dev/null 2>&1 || missing+=("${entry%%|*}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

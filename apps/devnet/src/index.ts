@@ -5,12 +5,12 @@ export {
   Ledger,
   type LedgerOptions,
   subsidy,
-  txidOf,
   type Utxo,
 } from './bitcoin/ledger.ts';
 export { type BitcoinNode, methods as bitcoinRpcMethods } from './bitcoin/methods.ts';
-export { addressToScript, REGTEST, scriptToAddress } from './bitcoin/network.ts';
+export { addressToScript, scriptToAddress } from './bitcoin/network.ts';
 export { type BitcoinRpcOptions, buildBitcoinRpc } from './bitcoin/server.ts';
+export { type TxFacts, txidOf, wtxidOf } from './bitcoin/tx-facts.ts';
 export { Chains, type ChainsOptions } from './chains.ts';
 export { type CliOptions, parseCli, USAGE } from './cli.ts';
 export { type Devnet, type DevnetOptions, startDevnet } from './devnet.ts';

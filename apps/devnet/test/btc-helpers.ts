@@ -1,7 +1,7 @@
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { REGTEST_NETWORK } from '@peg/bitcoin';
 import { hex } from '@scure/base';
 import { OutScript, p2wpkh, SigHash, Transaction } from '@scure/btc-signer';
-import { REGTEST } from '../src/bitcoin/network.ts';
 
 /** A key whose x-only public key is used directly as the Taproot output key (like a DKG key). */
 export function taprootKey(seed: number): {
@@ -64,7 +64,7 @@ export function segwitKey(seed: number): {
 } {
   const secret = new Uint8Array(32).fill(seed);
   const pub = secp256k1.getPublicKey(secret, true);
-  const pay = p2wpkh(pub, REGTEST);
+  const pay = p2wpkh(pub, REGTEST_NETWORK);
   return { secret, pub, script: pay.script, address: pay.address! };
 }
 

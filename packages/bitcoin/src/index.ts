@@ -28,6 +28,7 @@ export {
   RECIPIENT_VERSION,
   REGTEST_NETWORK,
   recipientFromAddress,
+  recipientHashLength,
   recipientScript,
   TESTNET_NETWORK,
 } from './recipient.ts';

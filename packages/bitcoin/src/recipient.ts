@@ -1,6 +1,10 @@
 import { Address, NETWORK, OutScript, TEST_NETWORK } from '@scure/btc-signer';
 import type { Recipient } from './types.ts';
 
+// The one owner of the withdrawal recipient versions. `@peg/contracts` (the Clarity contract's
+// constants) and `@peg/wire` (the `Recipient` schema) keep copies because they must not depend
+// on this package; test/recipient-versions.test.ts pins the copies equal to these.
+
 /** sBTC `MAX_ADDRESS_VERSION`: versions 0..6 are defined. */
 export const MAX_RECIPIENT_VERSION = 6;
 
@@ -15,6 +19,16 @@ export const RECIPIENT_VERSION = {
   p2tr: 6,
 } as const;
 
+/**
+ * How many hash bytes a recipient of `version` carries: 20 for versions 0-4 (P2PKH, P2SH,
+ * P2SH-P2WPKH, P2SH-P2WSH, P2WPKH), 32 for 5-6 (P2WSH, P2TR); undefined for any other version.
+ */
+export function recipientHashLength(version: number): 20 | 32 | undefined {
+  if (!Number.isInteger(version) || version < 0 || version > MAX_RECIPIENT_VERSION)
+    return undefined;
+  return version <= RECIPIENT_VERSION.p2wpkh ? 20 : 32;
+}
+
 /** Result of turning a recipient into a scriptPubKey: the script, or why it cannot be paid. */
 export type RecipientScript = { ok: true; script: Uint8Array } | { ok: false; reason: string };
 
@@ -25,10 +39,10 @@ export type RecipientScript = { ok: true; script: Uint8Array } | { ok: false; re
  */
 export function recipientScript(recipient: Recipient): RecipientScript {
   const { version, hashbytes } = recipient;
-  if (!Number.isInteger(version) || version < 0 || version > MAX_RECIPIENT_VERSION) {
+  const want = recipientHashLength(version);
+  if (want === undefined) {
     return { ok: false, reason: `version ${version} is not 0..${MAX_RECIPIENT_VERSION}` };
   }
-  const want = version <= RECIPIENT_VERSION.p2wpkh ? 20 : 32;
   if (!(hashbytes instanceof Uint8Array) || hashbytes.length !== want) {
     const got = hashbytes instanceof Uint8Array ? hashbytes.length : typeof hashbytes;
     return { ok: false, reason: `version ${version} needs ${want} hashbytes, got ${got}` };

@@ -1,6 +1,10 @@
 /** Bitcoin dust limit (sats) used by `initiate-withdrawal-request`: amount must be above it. */
 export const DUST_LIMIT = 546n;
 
+// The withdrawal contract's recipient versions, as its Clarity code checks them. Owned by
+// `@peg/bitcoin` (RECIPIENT_VERSION, MAX_RECIPIENT_VERSION, recipientHashLength); this package
+// does not depend on it, and @peg/bitcoin's test/recipient-versions.test.ts pins these equal.
+
 /** Highest recipient address version accepted by `validate-recipient`. */
 export const MAX_ADDRESS_VERSION = 6;
 

@@ -28,7 +28,9 @@ const PointHex = z
 
 /**
  * A Bitcoin recipient as the withdrawal contract stores it: version 0-4 take 20 hash bytes
- * (p2pkh, p2sh, p2sh-p2wpkh, p2sh-p2wsh, p2wpkh), 5-6 take 32 (p2wsh, p2tr).
+ * (p2pkh, p2sh, p2sh-p2wpkh, p2sh-p2wsh, p2wpkh), 5-6 take 32 (p2wsh, p2tr). The versions are
+ * owned by `@peg/bitcoin`, which wire must not import; its test/recipient-versions.test.ts pins
+ * this schema to the same rule.
  */
 export const Recipient = z
   .strictObject({

@@ -1,8 +1,6 @@
+import { MAX_MONEY } from '@peg/bitcoin';
 import { Decimal } from '@scure/btc-signer';
 import { RPC_TYPE_ERROR, RpcError } from './errors.ts';
-
-/** 21 million BTC in satoshis: no single amount may exceed it (bitcoind's MoneyRange). */
-export const MAX_MONEY = 2_100_000_000_000_000n;
 
 /** Satoshis to the BTC number bitcoind puts in JSON (8 decimals). */
 export function toBtc(sats: bigint): number {

@@ -56,6 +56,9 @@ export type Block = {
   merkleRoot: string;
   time: number;
   txids: string[];
+  /** Bytes with witness data. */
   size: number;
+  /** Bytes without witness data (Core's `strippedsize`). */
+  strippedSize: number;
   weight: number;
 };

@@ -1,9 +1,11 @@
 import { hex } from '@scure/base';
-import { RawTx, Script, Transaction } from '@scure/btc-signer';
+import { Script } from '@scure/btc-signer';
 import { toBtc } from './amount.ts';
 import type { Block } from './block.ts';
-import { RPC_DESERIALIZATION_ERROR, RpcError } from './errors.ts';
+import { inferDescriptor } from './descriptor.ts';
+import { decodeRawTx } from './ledger.ts';
 import { scriptToAddress, scriptType } from './network.ts';
+import { measureTx } from './tx-facts.ts';
 
 /** bitcoind's `asm` rendering: small numbers as digits, pushes as hex, other opcodes OP_*. */
 export function scriptAsm(script: Uint8Array): string {
@@ -22,49 +24,42 @@ export function scriptAsm(script: Uint8Array): string {
   }
 }
 
-/** bitcoind's `scriptPubKey` object. */
+/** bitcoind's `scriptPubKey` object (Core's ScriptToUniv with hex and address). */
 export function describeScript(script: Uint8Array): {
   asm: string;
+  desc: string;
   hex: string;
-  type: string;
   address?: string;
+  type: string;
 } {
-  const address = scriptToAddress(script);
+  const type = scriptType(script);
+  // Core gives no address for a bare public key (P2PK) output.
+  const address = type === 'pubkey' ? undefined : scriptToAddress(script);
   return {
     asm: scriptAsm(script),
+    desc: inferDescriptor(script),
     hex: hex.encode(script),
-    type: scriptType(script),
     ...(address ? { address } : {}),
+    type,
   };
 }
 
 /** bitcoind's verbose transaction object (`decoderawtransaction`, `getrawtransaction ... true`). */
 export function describeTx(rawHex: string): Record<string, unknown> {
-  let raw: ReturnType<typeof RawTx.decode>;
-  let tx: Transaction;
-  try {
-    const bytes = hex.decode(rawHex);
-    raw = RawTx.decode(bytes);
-    tx = Transaction.fromRaw(bytes, {
-      allowUnknownInputs: true,
-      allowUnknownOutputs: true,
-      allowUnknownVersion: true,
-      disableScriptCheck: true,
-    });
-  } catch {
-    throw new RpcError(RPC_DESERIALIZATION_ERROR, 'TX decode failed');
-  }
+  const { raw } = decodeRawTx(rawHex);
+  const facts = measureTx(raw);
   const isCoinbase =
     raw.inputs.length === 1 &&
     raw.inputs[0]!.index === 0xffffffff &&
     /^0+$/.test(hex.encode(raw.inputs[0]!.txid));
   return {
-    txid: tx.id,
-    hash: tx.hash === tx.id ? tx.id : tx.hash,
+    txid: facts.txid,
+    // Core's `hash` is the wtxid (equal to the txid when the transaction has no witness).
+    hash: facts.wtxid,
     version: raw.version,
-    size: rawHex.length / 2,
-    vsize: tx.vsize,
-    weight: tx.weight,
+    size: facts.size,
+    vsize: facts.vsize,
+    weight: facts.weight,
     locktime: raw.lockTime,
     vin: raw.inputs.map((input, i) => {
       const witness = raw.witnesses?.[i] ?? [];

@@ -1,9 +1,9 @@
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { MAX_MONEY, MAX_STANDARD_TX_WEIGHT, REGTEST_NETWORK } from '@peg/bitcoin';
 import { hex } from '@scure/base';
 import { Decimal, p2tr, RawTx, Script, ScriptNum, Transaction } from '@scure/btc-signer';
-import { MAX_MONEY } from './amount.ts';
 import { type Block, internalToDisplay, merkleRoot, serializeHeader, sha256d } from './block.ts';
 import {
   RPC_DESERIALIZATION_ERROR,
@@ -14,7 +14,7 @@ import {
   RPC_VERIFY_REJECTED,
   RpcError,
 } from './errors.ts';
-import { REGTEST } from './network.ts';
+import { measureTx, txidOf } from './tx-facts.ts';
 import { type Prevout, verifyInput } from './verify.ts';
 
 /** A spendable output. `coinbase` outputs mature after {@link COINBASE_MATURITY} blocks. */
@@ -33,12 +33,30 @@ export type Acceptance = {
   txid: string;
   wtxid: string;
   vsize: number;
+  /** BIP141 weight: 3 x the size without witness data + the full size. */
+  weight: number;
   fee: bigint;
   /** Mempool transactions it replaces (conflicts and their descendants), if any. */
   replaces?: string[];
 };
 
-type MempoolEntry = Acceptance & { hex: string; raw: RawTxData; time: number };
+type MempoolEntry = Acceptance & { hex: string; raw: RawTxData; time: number; height: number };
+
+/** A mempool transaction as `getmempoolentry` describes it. */
+export type MempoolView = Acceptance & {
+  /** Unix seconds it entered the mempool. */
+  time: number;
+  /** Chain height when it entered the mempool. */
+  height: number;
+  /** Size in bytes of its serialization with witnesses. */
+  size: number;
+  /** Mempool transactions it spends outputs of. */
+  depends: string[];
+  /** Mempool transactions spending its outputs. */
+  spentby: string[];
+  /** Whether it signals BIP125 replaceability itself (an input's nSequence below 0xfffffffe). */
+  signalsRbf: boolean;
+};
 type RawTxData = ReturnType<typeof RawTx.decode>;
 type TxRecord = { hex: string; blockHash: string | undefined };
 
@@ -47,14 +65,12 @@ export const COINBASE_MATURITY = 100;
 export const INCREMENTAL_RELAY_FEE = 1n;
 /** Core's MAX_REPLACEMENT_CANDIDATES. */
 export const MAX_REPLACEMENTS = 100;
-/** Largest standard transaction weight (Core's MAX_STANDARD_TX_WEIGHT). */
-export const MAX_STANDARD_TX_WEIGHT = 400_000;
 /** Satoshis the built-in faucet starts with (in the genesis block, exempt from maturity). */
 export const FAUCET_ALLOCATION = 1_000_000n * 100_000_000n;
 
 // A fixed, publicly known devnet key: anyone may spend the faucet's coins, which is the point.
 const FAUCET_SECRET = sha256(utf8ToBytes('peg devnet bitcoin faucet'));
-const FAUCET = p2tr(schnorr.getPublicKey(FAUCET_SECRET), undefined, REGTEST);
+const FAUCET = p2tr(schnorr.getPublicKey(FAUCET_SECRET), undefined, REGTEST_NETWORK);
 const NULL_TXID = '00'.repeat(32);
 
 export type LedgerOptions = {
@@ -123,16 +139,18 @@ export class Ledger {
 
   /** Validates a raw transaction against the chain and the mempool without accepting it. */
   check(rawHex: string): Acceptance & { raw: RawTxData } {
-    const { raw, tx } = decode(rawHex);
-    const txid = tx.id;
+    const { raw, tx } = decodeRawTx(rawHex);
+    const { txid, wtxid, vsize, weight } = measureTx(raw);
     if (this.mempool.has(txid)) throw new RpcError(RPC_VERIFY_REJECTED, 'txn-already-in-mempool');
     const known = this.txs.get(txid);
     if (known?.blockHash !== undefined) {
-      throw new RpcError(RPC_VERIFY_ALREADY_IN_CHAIN, 'Transaction already in block chain');
+      // Current Core's text (TransactionError::ALREADY_IN_UTXO_SET); older releases said
+      // "Transaction already in block chain". Same code, -27.
+      throw new RpcError(RPC_VERIFY_ALREADY_IN_CHAIN, 'Transaction outputs already in utxo set');
     }
     if (raw.inputs.length === 0) throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-vin-empty');
     if (raw.outputs.length === 0) throw new RpcError(RPC_VERIFY_REJECTED, 'bad-txns-vout-empty');
-    if (tx.weight > MAX_STANDARD_TX_WEIGHT) throw new RpcError(RPC_VERIFY_REJECTED, 'tx-size');
+    if (weight > MAX_STANDARD_TX_WEIGHT) throw new RpcError(RPC_VERIFY_REJECTED, 'tx-size');
 
     let outTotal = 0n;
     for (const out of raw.outputs) {
@@ -177,9 +195,9 @@ export class Ledger {
       if (reason !== undefined) throw new RpcError(RPC_VERIFY_REJECTED, reason);
     }
     const fee = inTotal - outTotal;
-    const accepted = { txid, wtxid: wtxidOf(rawHex), vsize: tx.vsize, fee, raw };
+    const accepted = { txid, wtxid, vsize, weight, fee, raw };
     if (conflicts.size === 0) return accepted;
-    const replaces = this.replacement(txid, fee, tx.vsize, conflicts, unconfirmedParents);
+    const replaces = this.replacement(txid, fee, vsize, conflicts, unconfirmedParents);
     return { ...accepted, replaces };
   }
 
@@ -250,7 +268,13 @@ export class Ledger {
     const { raw, ...acceptance } = this.check(rawHex);
     for (const evicted of acceptance.replaces ?? []) this.evict(evicted);
     const normalized = rawHex.toLowerCase();
-    this.mempool.set(acceptance.txid, { ...acceptance, hex: normalized, raw, time: this.now() });
+    this.mempool.set(acceptance.txid, {
+      ...acceptance,
+      hex: normalized,
+      raw,
+      time: this.now(),
+      height: this.height,
+    });
     for (const input of raw.inputs) {
       this.mempoolSpends.set(key(hex.encode(input.txid), input.index), acceptance.txid);
     }
@@ -282,8 +306,12 @@ export class Ledger {
     const blockTime = Math.max(time, this.blocks[height - 1]?.time ?? 0);
     const hash = this.blockHashOf(height, serializeHeader(prevHash, merkle, blockTime));
     const hexes = [coinbaseHex, ...entries.map((e) => e.hex)];
-    const size = 80 + 3 + hexes.reduce((s, h) => s + h.length / 2, 0);
-    const weight = entries.reduce((w, e) => w + e.vsize * 4, 80 * 4 + (coinbaseHex.length / 2) * 4);
+    // Header and transaction count, then each transaction: with witnesses for `size`, without
+    // for `strippedSize`; weight = 3 x stripped + full (BIP141), the same sum per transaction.
+    const frame = 80 + compactSizeLength(hexes.length);
+    const size = frame + hexes.reduce((s, h) => s + h.length / 2, 0);
+    const weight = entries.reduce((w, e) => w + e.weight, (frame + coinbaseHex.length / 2) * 4);
+    const strippedSize = (weight - size) / 3;
     const block: Block = {
       height,
       hash,
@@ -292,6 +320,7 @@ export class Ledger {
       time: blockTime,
       txids,
       size,
+      strippedSize,
       weight,
     };
     this.blocks.push(block);
@@ -388,6 +417,19 @@ export class Ledger {
     );
   }
 
+  /**
+   * The output `vout` of a known transaction, spent or not, with the height of its block
+   * (undefined in the mempool): what Core's undo data gives for a block's inputs.
+   */
+  previousOutput(txid: string, vout: number): Utxo | undefined {
+    const record = this.txs.get(txid);
+    const out = record && RawTx.decode(hex.decode(record.hex)).outputs[vout];
+    if (!record || !out) return undefined;
+    const height = record.blockHash ? this.blockByHash(record.blockHash)?.height : undefined;
+    const coinbase = height !== undefined && height > 0 && this.blocks[height]!.txids[0] === txid;
+    return { txid, vout, script: out.script, amount: out.amount, height, coinbase };
+  }
+
   /** A known transaction (confirmed or in the mempool) and the hash of its block. */
   transaction(txid: string): TxRecord | undefined {
     return this.txs.get(txid);
@@ -397,9 +439,34 @@ export class Ledger {
     return [...this.mempool.keys()];
   }
 
-  mempoolEntry(txid: string): Acceptance | undefined {
+  mempoolEntry(txid: string): MempoolView | undefined {
     const entry = this.mempool.get(txid);
-    return entry && { txid: entry.txid, wtxid: entry.wtxid, vsize: entry.vsize, fee: entry.fee };
+    if (!entry) return undefined;
+    const depends = [
+      ...new Set(
+        entry.raw.inputs.map((i) => hex.encode(i.txid)).filter((p) => this.mempool.has(p)),
+      ),
+    ];
+    const spentby = [
+      ...new Set(
+        [...this.mempoolSpends]
+          .filter(([outpoint]) => outpoint.startsWith(`${txid}:`))
+          .map(([, spender]) => spender),
+      ),
+    ];
+    return {
+      txid: entry.txid,
+      wtxid: entry.wtxid,
+      vsize: entry.vsize,
+      weight: entry.weight,
+      fee: entry.fee,
+      time: entry.time,
+      height: entry.height,
+      size: entry.hex.length / 2,
+      depends,
+      spentby,
+      signalsRbf: entry.raw.inputs.some((i) => i.sequence < 0xfffffffe),
+    };
   }
 
   /**
@@ -435,12 +502,18 @@ export class Ledger {
   }
 }
 
+/** Bytes of Bitcoin's CompactSize encoding of `n`. */
+function compactSizeLength(n: number): number {
+  return n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
+}
+
 /** Core's fee rate text: BTC per kvB with 8 decimals. */
 function feeRateText(fee: bigint, vsize: number): string {
   return `${Decimal.encode((fee * 1000n) / BigInt(vsize))} BTC/kvB`;
 }
 
-function decode(rawHex: string): { raw: RawTxData; tx: Transaction } {
+/** Parses a raw transaction in hex, or Core's "TX decode failed". */
+export function decodeRawTx(rawHex: string): { raw: RawTxData; tx: Transaction } {
   if (typeof rawHex !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(rawHex)) {
     throw new RpcError(RPC_DESERIALIZATION_ERROR, 'TX decode failed');
   }
@@ -457,18 +530,6 @@ function decode(rawHex: string): { raw: RawTxData; tx: Transaction } {
   } catch {
     throw new RpcError(RPC_DESERIALIZATION_ERROR, 'TX decode failed');
   }
-}
-
-/** The txid (display order) of a raw transaction: hash of the serialization without witnesses. */
-export function txidOf(rawHex: string): string {
-  const raw = RawTx.decode(hex.decode(rawHex));
-  return internalToDisplay(
-    sha256d(RawTx.encode({ ...raw, segwitFlag: false, witnesses: undefined })),
-  );
-}
-
-function wtxidOf(rawHex: string): string {
-  return internalToDisplay(sha256d(hex.decode(rawHex)));
 }
 
 /** Regtest block subsidy: 50 BTC halving every 150 blocks. */

@@ -1,10 +1,9 @@
+import { REGTEST_NETWORK } from '@peg/bitcoin';
 import { Address, OutScript } from '@scure/btc-signer';
 import { RPC_INVALID_ADDRESS_OR_KEY, RpcError } from './errors.ts';
 
-/** Regtest address parameters (bcrt1 bech32, testnet base58 versions), as bitcoind -regtest. */
-export const REGTEST = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef } as const;
-
-const codec = Address(REGTEST);
+// The devnet is regtest: bcrt1 bech32, testnet base58 versions (@peg/bitcoin's parameters).
+const codec = Address(REGTEST_NETWORK);
 
 /** The output script an address pays to, or bitcoind's "Invalid address" error. */
 export function addressToScript(address: unknown): Uint8Array {

@@ -8,7 +8,7 @@ import {
   RPC_PARSE_ERROR,
   RpcError,
 } from './errors.ts';
-import { type BitcoinNode, callMethod } from './methods.ts';
+import { type BitcoinNode, type CallContext, callMethod } from './methods.ts';
 
 export type BitcoinRpcOptions = {
   node: BitcoinNode;
@@ -40,7 +40,7 @@ function authorized(header: string | undefined, user: string, password: string):
 }
 
 /** One JSON-RPC request object -> bitcoind's reply (HTTP 500/404 on errors for JSON-RPC 1.0). */
-function handleOne(node: BitcoinNode, request: unknown): Reply {
+function handleOne(node: BitcoinNode, request: unknown, context: CallContext): Reply {
   const req = (typeof request === 'object' && request !== null ? request : {}) as Record<
     string,
     unknown
@@ -50,7 +50,7 @@ function handleOne(node: BitcoinNode, request: unknown): Reply {
   try {
     if (typeof req.method !== 'string')
       throw new RpcError(RPC_INVALID_REQUEST, 'Method must be a string');
-    const result = callMethod(node, req.method, req.params);
+    const result = callMethod(node, req.method, req.params, context);
     return {
       status: 200,
       body: v2
@@ -70,6 +70,8 @@ function handleOne(node: BitcoinNode, request: unknown): Reply {
 /** The Bitcoin Core-compatible JSON-RPC endpoint (POST /, HTTP basic auth). */
 export function buildBitcoinRpc(options: BitcoinRpcOptions): FastifyInstance {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 16 * 1024 * 1024 });
+  const startedAt = Date.now();
+  const context: CallContext = { uptime: () => Math.floor((Date.now() - startedAt) / 1000) };
   // Bitcoin RPC clients send JSON with text/plain or no content type at all.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -106,9 +108,9 @@ export function buildBitcoinRpc(options: BitcoinRpcOptions): FastifyInstance {
           id: null,
         });
       }
-      return reply.code(200).send(parsed.map((one) => handleOne(options.node, one).body));
+      return reply.code(200).send(parsed.map((one) => handleOne(options.node, one, context).body));
     }
-    const { status, body } = handleOne(options.node, parsed);
+    const { status, body } = handleOne(options.node, parsed, context);
     return reply.code(status).send(body);
   };
   app.post('/', handler);
