@@ -177,7 +177,10 @@ export class Chains implements BitcoinNode, StacksNode {
   private mineFaucetTransfer(rawHex: string): StacksTxRecord {
     const record = this.chain.broadcast(rawHex);
     try {
-      this.chain.mineNow(record.txid, this.burnTip());
+      // Mines every pending transfer of the faucet account, this one last: the key is public, so
+      // a transfer someone else signed with it may be waiting, and nonces must stay in sequence.
+      const faucetPending = this.chain.pending().filter((t) => t.sender === STX_FAUCET_ADDRESS);
+      for (const t of faucetPending) this.chain.mineNow(t.txid, this.burnTip());
     } catch (err) {
       this.halted = `a faucet block failed (${err instanceof Error ? err.message : String(err)})`;
       throw err;

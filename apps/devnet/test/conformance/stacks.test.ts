@@ -18,6 +18,7 @@ import {
 } from '@stacks/transactions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Devnet, startDevnet } from '../../src/devnet.ts';
+import { STX_FAUCET_ADDRESS, STX_FAUCET_KEY } from '../../src/stacks/faucet.ts';
 import { DEPLOYER_KEY, WALLET_1_KEY } from '../stacks-keys.ts';
 
 const manifestPath = new URL('../fixtures/clarity/Clarinet.toml', import.meta.url).pathname;
@@ -361,6 +362,38 @@ describe('Stacks conformance (stacks.js + blockchain-api-client over HTTP)', () 
       params: { path: { principal: recipient } },
     });
     expect(data!.stx).toMatchObject({ balance: '500000000', total_received: '500000000' });
+  });
+
+  it('faucet: a transfer someone else signed with the public faucet key keeps nonces in order', async () => {
+    const faucet = await api.GET('/extended/v1/address/{principal}/nonces', {
+      params: { path: { principal: STX_FAUCET_ADDRESS } },
+    });
+    const start = faucet.data!.possible_next_nonce;
+    const byHand = await makeSTXTokenTransfer({
+      recipient: wallet,
+      amount: 5n,
+      senderKey: STX_FAUCET_KEY,
+      network: 'devnet',
+      nonce: start,
+      fee: FEE,
+    });
+    await send(byHand);
+    for (let i = 0; i < 2; i++) {
+      const res = await api.POST('/extended/v1/faucets/stx', {
+        params: { query: { address: wallet } },
+        body: null,
+      });
+      expect((await getTx(res.data!.txId.slice(2))).tx_status).toBe('success');
+    }
+    expect((await getTx(byHand.txid())).tx_status).toBe('success');
+    devnet.mine(1);
+    const after = await api.GET('/extended/v1/address/{principal}/nonces', {
+      params: { path: { principal: STX_FAUCET_ADDRESS } },
+    });
+    expect(after.data).toMatchObject({
+      possible_next_nonce: start + 3,
+      last_executed_tx_nonce: start + 2,
+    });
   });
 
   it('answers routes it does not serve with 501 naming the endpoint', async () => {
