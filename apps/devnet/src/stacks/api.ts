@@ -160,10 +160,15 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
   const balances = (principal: string) => {
     const stx = chain.stxBalance(principal);
     const totals = chain.stxTotals(principal);
+    const moved = chain.tokenTotals(principal);
     const tokens = Object.fromEntries(
       Object.entries(chain.tokenBalances(principal)).map(([id, balance]) => [
         id,
-        { balance: balance.toString(), total_sent: '0', total_received: '0' },
+        {
+          balance: balance.toString(),
+          total_sent: (moved[id]?.sent ?? 0n).toString(),
+          total_received: (moved[id]?.received ?? 0n).toString(),
+        },
       ]),
     );
     return {

@@ -124,6 +124,8 @@ export class StacksChain {
   private readonly mempool: StacksTxRecord[] = [];
   private readonly nonces = new Map<string, bigint>();
   private readonly totals = new Map<string, StxTotals>();
+  /** Fungible token movements per principal, keyed like {@link tokenBalances}. */
+  private readonly ftTotals = new Map<string, Map<string, { sent: bigint; received: bigint }>>();
   private readonly now: () => number;
 
   constructor(simnet: Simnet, now: () => number = () => Math.floor(Date.now() / 1000)) {
@@ -463,13 +465,44 @@ export class StacksChain {
     return block;
   }
 
-  /** Adds an `stx_asset` event to the senders' and recipients' totals. */
+  /** Adds an `stx_asset` or `fungible_token_asset` event to its sender's and recipient's totals. */
   private countStx(e: ApiEvent): void {
-    if (e.event_type !== 'stx_asset') return;
-    const asset = e.asset as { sender: string; recipient: string; amount: string };
-    const amount = BigInt(asset.amount);
-    if (asset.sender) this.totalsOf(asset.sender).sent += amount;
-    if (asset.recipient) this.totalsOf(asset.recipient).received += amount;
+    const asset = e.asset as {
+      sender: string;
+      recipient: string;
+      amount: string;
+      asset_id?: string;
+    };
+    if (e.event_type === 'stx_asset') {
+      const amount = BigInt(asset.amount);
+      if (asset.sender) this.totalsOf(asset.sender).sent += amount;
+      if (asset.recipient) this.totalsOf(asset.recipient).received += amount;
+    } else if (e.event_type === 'fungible_token_asset' && asset.asset_id) {
+      const amount = BigInt(asset.amount);
+      if (asset.sender) this.ftTotalsOf(asset.sender, asset.asset_id).sent += amount;
+      if (asset.recipient) this.ftTotalsOf(asset.recipient, asset.asset_id).received += amount;
+    }
+  }
+
+  private ftTotalsOf(principal: string, assetId: string): { sent: bigint; received: bigint } {
+    let mine = this.ftTotals.get(principal);
+    if (!mine) {
+      mine = new Map();
+      this.ftTotals.set(principal, mine);
+    }
+    let t = mine.get(assetId);
+    if (!t) {
+      t = { sent: 0n, received: 0n };
+      mine.set(assetId, t);
+    }
+    return t;
+  }
+
+  /** Confirmed fungible token sent and received by `principal`, per asset id. */
+  tokenTotals(principal: string): Record<string, { sent: bigint; received: bigint }> {
+    return Object.fromEntries(
+      [...(this.ftTotals.get(principal) ?? [])].map(([id, t]) => [id, { ...t }]),
+    );
   }
 
   private simnetTx(record: StacksTxRecord): Tx {

@@ -7,6 +7,7 @@ import { createClient } from '@stacks/blockchain-api-client';
 import {
   broadcastTransaction,
   Cl,
+  type ClarityValue,
   ClarityVersion,
   fetchCallReadOnlyFunction,
   getAddressFromPrivateKey,
@@ -299,6 +300,55 @@ describe('Stacks conformance (stacks.js + blockchain-api-client over HTTP)', () 
       params: { path: { address: deployed[0]!.id } },
     });
     expect(contract.data!.results.map((r) => r.stx_received)).toEqual(['7', '0']);
+  });
+
+  it('totals fungible tokens sent and received', async () => {
+    const token = await deploy(
+      'pegtest-token',
+      `(define-fungible-token pegtest)
+       (define-public (mint (amount uint) (to principal)) (ft-mint? pegtest amount to))
+       (define-public (send (amount uint) (to principal)) (ft-transfer? pegtest amount tx-sender to))`,
+      ClarityVersion.Clarity3,
+    );
+    await send(token);
+    devnet.mine(1);
+    const call = async (key: string, fn: string, args: ClarityValue[]) => {
+      const address = getAddressFromPrivateKey(key, 'testnet');
+      return send(
+        await makeContractCall({
+          contractAddress: devnet.deployer,
+          contractName: 'pegtest-token',
+          functionName: fn,
+          functionArgs: args,
+          senderKey: key,
+          network: 'devnet',
+          nonce: await nextNonce(address),
+          fee: FEE,
+          postConditionMode: PostConditionMode.Allow,
+        }),
+      );
+    };
+    await call(DEPLOYER_KEY, 'mint', [Cl.uint(100), Cl.principal(wallet)]);
+    devnet.mine(1);
+    await call(WALLET_1_KEY, 'send', [Cl.uint(30), Cl.principal(devnet.deployer)]);
+    devnet.mine(1);
+    const assetId = `${devnet.deployer}.pegtest-token::pegtest`;
+    const balances = async (principal: string) =>
+      (
+        await api.GET('/extended/v1/address/{principal}/balances', {
+          params: { path: { principal } },
+        })
+      ).data!.fungible_tokens[assetId];
+    expect(await balances(wallet)).toEqual({
+      balance: '70',
+      total_sent: '30',
+      total_received: '100',
+    });
+    expect(await balances(devnet.deployer)).toEqual({
+      balance: '30',
+      total_sent: '0',
+      total_received: '30',
+    });
   });
 
   it('serves blocks, burn blocks, status and /v2/pox from the same tips', async () => {
