@@ -5,8 +5,9 @@ import type { Block } from './bitcoin/block.ts';
 import { type Acceptance, Ledger } from './bitcoin/ledger.ts';
 import type { BitcoinNode } from './bitcoin/methods.ts';
 import type { JournalOp } from './journal.ts';
-import type { StacksNode } from './stacks/api.ts';
 import { type BurnView, StacksChain, type StacksTxRecord } from './stacks/chain.ts';
+import { faucetTransfer, STX_FAUCET_ADDRESS } from './stacks/faucet.ts';
+import type { StacksNode } from './stacks/node.ts';
 import { quiet } from './stacks/quiet.ts';
 
 export type ChainsOptions = {
@@ -89,8 +90,12 @@ export class Chains implements BitcoinNode, StacksNode {
       case 'mine':
         this.tick(hex.decode(op.script), op.time);
         break;
+      case 'faucet-stx':
+        this.mineFaucetTransfer(op.hex);
+        break;
       case 'mint-stx':
-        this.faucetStx(op.principal, BigInt(op.amount));
+        // Journals written before the faucet sent transactions.
+        this.chain.mintStx(op.principal, BigInt(op.amount));
         break;
     }
   }
@@ -152,10 +157,35 @@ export class Chains implements BitcoinNode, StacksNode {
     return accepted;
   }
 
-  faucetStx(principal: string, amount: bigint): void {
+  /**
+   * The STX faucet: a real transfer signed by the faucet key, mined at once in its own Stacks
+   * block of the current tenure (so the funds are there when the call returns). Bad input is
+   * refused by the admission checks before anything changes.
+   */
+  faucetStx(principal: string, amount: bigint): StacksTxRecord {
     this.assertRunning();
-    this.chain.mintStx(principal, amount);
-    this.commit({ op: 'mint-stx', principal, amount: amount.toString() });
+    const rawHex = faucetTransfer(
+      principal,
+      amount,
+      this.chain.possibleNextNonce(STX_FAUCET_ADDRESS),
+    );
+    const record = this.mineFaucetTransfer(rawHex);
+    this.commit({ op: 'faucet-stx', hex: record.hex });
+    return record;
+  }
+
+  private mineFaucetTransfer(rawHex: string): StacksTxRecord {
+    const record = this.chain.broadcast(rawHex);
+    try {
+      // Mines every pending transfer of the faucet account, this one last: the key is public, so
+      // a transfer someone else signed with it may be waiting, and nonces must stay in sequence.
+      const faucetPending = this.chain.pending().filter((t) => t.sender === STX_FAUCET_ADDRESS);
+      for (const t of faucetPending) this.chain.mineNow(t.txid, this.burnTip());
+    } catch (err) {
+      this.halted = `a faucet block failed (${err instanceof Error ? err.message : String(err)})`;
+      throw err;
+    }
+    return record;
   }
 
   /** One tick: a Bitcoin block paying `script` plus the Stacks blocks of the mempool. */

@@ -14,7 +14,7 @@ export { type TxFacts, txidOf, wtxidOf } from './bitcoin/tx-facts.ts';
 export { Chains, type ChainsOptions } from './chains.ts';
 export { type CliOptions, parseCli, USAGE } from './cli.ts';
 export { type Devnet, type DevnetOptions, startDevnet } from './devnet.ts';
-export { buildStacksApi, type StacksApiOptions, type StacksNode } from './stacks/api.ts';
+export { buildStacksApi, type StacksApiOptions } from './stacks/api.ts';
 export {
   FEE_SINK,
   MIN_FEE_PER_BYTE,
@@ -22,4 +22,5 @@ export {
   StacksChain,
   type StacksTxRecord,
 } from './stacks/chain.ts';
+export type { StacksNode } from './stacks/node.ts';
 export { TxRejected } from './stacks/rejection.ts';

@@ -5,6 +5,7 @@ export type JournalOp =
   | { op: 'stx'; hex: string }
   | { op: 'btc'; hex: string }
   | { op: 'mine'; script: string; time: number }
+  | { op: 'faucet-stx'; hex: string }
   | { op: 'mint-stx'; principal: string; amount: string };
 
 type Header = { devnet: 1; sourcesHash: string };

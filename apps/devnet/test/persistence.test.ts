@@ -40,6 +40,9 @@ describe('data folder', () => {
       postConditionMode: PostConditionMode.Allow,
     });
     await broadcastTransaction({ transaction: tx, network: 'devnet', client });
+    // The STX faucet's transfer is mined at once, ahead of the pending call, and replayed so.
+    const stxRecipient = 'ST2CY5V39NHDPWSXMW9QDT3HC3GD6Q6XX4CFRK9AG';
+    const stxFaucet = first.chains.faucetStx(stxRecipient, 777n);
     const someTaprootScript = new Uint8Array([0x51, 0x20, ...new Uint8Array(32).fill(9)]);
     const funded = first.chains.faucet(someTaprootScript, 12_345n);
     first.mine(2);
@@ -71,6 +74,13 @@ describe('data folder', () => {
       expect(second.chains.chain.simnet.blockHeight).toBe(before.stacks);
       expect(second.chains.chain.transaction(tx.txid())?.status).toBe('success');
       expect(second.chains.chain.transaction(pending.txid())?.status).toBe('pending');
+      expect(second.chains.chain.transaction(stxFaucet.txid)?.status).toBe('success');
+      expect(second.chains.chain.stxBalance(stxRecipient)).toBe(777n);
+      expect(second.chains.chain.stxTotals(stxRecipient)).toEqual({
+        sent: 0n,
+        received: 777n,
+        fees: 0n,
+      });
       expect(second.chains.ledger.transaction(funded.txid)?.blockHash).toBeDefined();
       second.mine(1);
       expect(second.chains.chain.transaction(pending.txid())?.status).toBe('success');

@@ -1,24 +1,11 @@
-import { cvToString, serializeCV } from '@stacks/transactions';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import {
-  type BurnView,
-  MIN_FEE_PER_BYTE,
-  type StacksChain,
-  type StacksTxRecord,
-  stacksBlockHash,
-} from './chain.ts';
+import { addressTxSummary, involves } from './activity.ts';
+import { apiBlock, apiBurnBlock, apiTx, indexBlockHash } from './api-shapes.ts';
+import { MIN_FEE_PER_BYTE, type StacksTxRecord, stacksBlockHash } from './chain.ts';
+import type { StacksNode } from './node.ts';
+import { registerPoxRoute } from './pox.ts';
 import { TxRejected } from './rejection.ts';
-
-/** What the Stacks API needs from the devnet (state-changing calls are journaled there). */
-export type StacksNode = {
-  readonly chain: StacksChain;
-  burnTip(): BurnView;
-  burnBlock(heightOrHash: string): BurnView | undefined;
-  broadcast(rawHex: string): StacksTxRecord;
-  mine(blocks: number): void;
-  faucetStx(principal: string, amount: bigint): void;
-};
 
 export type StacksApiOptions = { node: StacksNode; logger?: Logger | false };
 
@@ -29,10 +16,45 @@ const HEX = /^(0x)?([0-9a-fA-F]{2})*$/;
 /** The faucet's default grant: 500 STX, like the Hiro testnet faucet. */
 const FAUCET_STX = 500_000_000n;
 
+const TXID = /^(0x)?[0-9a-fA-F]{64}$/;
+/** Path prefixes of the Stacks node RPC and the Stacks API: an unserved route there answers 501. */
+const API_PREFIXES = ['/v2/', '/v3/', '/extended', '/v1/'];
+
 const u128hex = (n: bigint) => `0x${n.toString(16).padStart(32, '0')}`;
 
 function badRequest(reply: FastifyReply, message: string) {
   return reply.code(400).send({ error: message });
+}
+
+type PageQuery = { limit?: string; offset?: string };
+
+/** `limit`/`offset` as the API takes them: defaults, and 400 past the maximum. */
+function pageOf(
+  query: PageQuery,
+  max: number,
+  fallback = 20,
+): { limit: number; offset: number } | string {
+  const limit = query.limit === undefined ? fallback : Number(query.limit);
+  const offset = query.offset === undefined ? 0 : Number(query.offset);
+  if (!Number.isInteger(limit) || limit < 0 || limit > max)
+    return `limit must be an integer from 0 to ${max}`;
+  if (!Number.isInteger(offset) || offset < 0) return 'offset must be a non-negative integer';
+  return { limit, offset };
+}
+
+function paged<T, R>(all: readonly T[], page: { limit: number; offset: number }, map: (t: T) => R) {
+  return {
+    limit: page.limit,
+    offset: page.offset,
+    total: all.length,
+    results: all.slice(page.offset, page.offset + page.limit).map(map),
+  };
+}
+
+/** A query parameter given once, several times, or comma-separated, as a list. */
+function listParam(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).filter(Boolean);
 }
 
 function contractId(params: { address: string; name: string }): string | undefined {
@@ -40,78 +62,29 @@ function contractId(params: { address: string; name: string }): string | undefin
   return PRINCIPAL.test(id) && CONTRACT_NAME.test(params.name) ? id : undefined;
 }
 
-/** A transaction in the Stacks API's `/extended/v1/tx/{id}` shape. */
-export function apiTx(record: StacksTxRecord): Record<string, unknown> {
-  const p = record.payload;
-  const common = {
-    tx_id: `0x${record.txid}`,
-    nonce: Number(record.nonce),
-    fee_rate: record.fee.toString(),
-    sender_address: record.sender,
-    sponsored: false,
-    post_condition_mode: record.postConditionMode,
-    post_conditions: [],
-    anchor_mode: 'any',
-    tx_status: record.status,
-    receipt_time: record.receiptTime,
-    receipt_time_iso: new Date(record.receiptTime * 1000).toISOString(),
-    tx_type: p.kind,
-    ...(p.kind === 'contract_call'
-      ? {
-          contract_call: {
-            contract_id: p.contractId,
-            function_name: p.functionName,
-            function_args: p.args.map((arg, i) => ({
-              hex: `0x${serializeCV(arg)}`,
-              repr: cvToString(arg),
-              name: p.argNames[i]?.name ?? '',
-              type: p.argNames[i]?.type ?? '',
-            })),
-          },
-        }
-      : p.kind === 'token_transfer'
-        ? {
-            token_transfer: {
-              recipient_address: p.recipient,
-              amount: p.amount.toString(),
-              memo: `0x${Buffer.from(p.memo).toString('hex')}`,
-            },
-          }
-        : {
-            smart_contract: {
-              contract_id: `${record.sender}.${p.contractName}`,
-              source_code: p.source,
-            },
-          }),
-  };
-  if (!record.block) return common;
-  return {
-    ...common,
-    block_hash: `0x${record.block.hash}`,
-    block_height: record.block.height,
-    block_time: record.block.burnBlockTime,
-    burn_block_height: record.block.burnBlockHeight,
-    burn_block_hash: `0x${record.block.burnBlockHash}`,
-    burn_block_time: record.block.burnBlockTime,
-    burn_block_time_iso: new Date(record.block.burnBlockTime * 1000).toISOString(),
-    canonical: true,
-    microblock_canonical: true,
-    is_unanchored: false,
-    tx_index: record.txIndex ?? 0,
-    tx_result: record.result ?? { hex: '', repr: '' },
-    event_count: record.events.length,
-    events: record.events,
-  };
-}
-
 /** The Stacks node / Stacks API endpoints our clients use, served from the devnet chain. */
 export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
   const { node } = options;
   const chain = node.chain;
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 4 * 1024 * 1024 });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 4 * 1024 * 1024,
+    // The API client asks for list routes with a trailing slash (`/extended/v1/tx/`).
+    routerOptions: { ignoreTrailingSlash: true },
+  });
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) =>
     done(null, body),
   );
+  // A JSON content type with an empty body (the API client's faucet call sends one) is no body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
   );
@@ -171,18 +144,24 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
 
   const balances = (principal: string) => {
     const stx = chain.stxBalance(principal);
+    const totals = chain.stxTotals(principal);
+    const moved = chain.tokenTotals(principal);
     const tokens = Object.fromEntries(
       Object.entries(chain.tokenBalances(principal)).map(([id, balance]) => [
         id,
-        { balance: balance.toString(), total_sent: '0', total_received: '0' },
+        {
+          balance: balance.toString(),
+          total_sent: (moved[id]?.sent ?? 0n).toString(),
+          total_received: (moved[id]?.received ?? 0n).toString(),
+        },
       ]),
     );
     return {
       stx: {
         balance: stx.toString(),
-        total_sent: '0',
-        total_received: '0',
-        total_fees_sent: '0',
+        total_sent: totals.sent.toString(),
+        total_received: totals.received.toString(),
+        total_fees_sent: totals.fees.toString(),
         total_miner_rewards_received: '0',
         locked: '0',
       },
@@ -332,12 +311,16 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
   });
 
   app.get<{ Params: { txid: string } }>('/extended/v1/tx/:txid', async (req, reply) => {
+    if (!TXID.test(req.params.txid))
+      return badRequest(reply, `invalid tx id ${JSON.stringify(req.params.txid)}`);
     const record = chain.transaction(req.params.txid);
     if (!record)
       return reply.code(404).send({ error: `could not find transaction by ID ${req.params.txid}` });
     return apiTx(record);
   });
   app.get<{ Params: { txid: string } }>('/extended/v1/tx/:txid/raw', async (req, reply) => {
+    if (!TXID.test(req.params.txid))
+      return badRequest(reply, `invalid tx id ${JSON.stringify(req.params.txid)}`);
     const record = chain.transaction(req.params.txid);
     if (!record)
       return reply.code(404).send({ error: `could not find transaction by ID ${req.params.txid}` });
@@ -373,32 +356,154 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/extended/v2/burn-blocks/:id', async (req, reply) => {
-    const burn = req.params.id === 'latest' ? node.burnTip() : node.burnBlock(req.params.id);
-    if (!burn) return reply.code(404).send({ error: 'burn block not found' });
+  const stacksBlocksOf = (burnHeight: number) =>
+    chain.blocks.filter((b) => b.burnBlockHeight === burnHeight);
+  const burnBlockOf = (id: string) => (id === 'latest' ? node.burnTip() : node.burnBlock(id));
+
+  app.get<{ Querystring: PageQuery & { type?: string | string[] } }>(
+    '/extended/v1/tx',
+    async (req, reply) => {
+      const page = pageOf(req.query, 50);
+      if (typeof page === 'string') return badRequest(reply, page);
+      const types = listParam(req.query.type);
+      const all = chain.mined().filter((r) => types.length === 0 || types.includes(r.payload.kind));
+      return paged(all, page, apiTx);
+    },
+  );
+
+  app.get<{
+    Querystring: PageQuery & {
+      sender_address?: string;
+      recipient_address?: string;
+      address?: string;
+    };
+  }>('/extended/v1/tx/mempool', async (req, reply) => {
+    const page = pageOf(req.query, 50);
+    if (typeof page === 'string') return badRequest(reply, page);
+    const { sender_address: from, recipient_address: to, address } = req.query;
+    for (const p of [from, to, address])
+      if (p !== undefined && !PRINCIPAL.test(p)) return badRequest(reply, 'invalid principal');
+    const recipientOf = (r: StacksTxRecord) =>
+      r.payload.kind === 'token_transfer'
+        ? r.payload.recipient
+        : r.payload.kind === 'contract_call'
+          ? r.payload.contractId
+          : undefined;
+    const all = [...chain.pending()]
+      .reverse()
+      .filter(
+        (r) =>
+          (from === undefined || r.sender === from) &&
+          (to === undefined || recipientOf(r) === to) &&
+          (address === undefined || r.sender === address || recipientOf(r) === address),
+      );
+    return paged(all, page, apiTx);
+  });
+
+  // An address's mined transactions, newest first: v1 lists them, v2 adds what moved for it.
+  const addressTransactions = (
+    path: string,
+    row: (r: StacksTxRecord, principal: string) => Record<string, unknown>,
+  ) =>
+    app.get<{ Params: { principal: string }; Querystring: PageQuery }>(path, async (req, reply) => {
+      const { principal } = req.params;
+      if (!PRINCIPAL.test(principal)) return badRequest(reply, 'invalid principal');
+      const page = pageOf(req.query, 50);
+      if (typeof page === 'string') return badRequest(reply, page);
+      const mine = chain.mined().filter((r) => involves(r, principal));
+      return paged(mine, page, (r) => row(r, principal));
+    });
+  addressTransactions('/extended/v1/address/:principal/transactions', apiTx);
+  addressTransactions('/extended/v2/addresses/:principal/transactions', (r, principal) => ({
+    tx: apiTx(r),
+    ...addressTxSummary(r, principal),
+  }));
+
+  app.get<{ Querystring: PageQuery }>('/extended/v2/blocks', async (req, reply) => {
+    const page = pageOf(req.query, 30);
+    if (typeof page === 'string') return badRequest(reply, page);
     return {
-      burn_block_height: burn.height,
-      burn_block_hash: `0x${burn.hash}`,
-      burn_block_time: burn.time,
-      burn_block_time_iso: new Date(burn.time * 1000).toISOString(),
-      stacks_blocks: chain.blocks
-        .filter((b) => b.burnBlockHeight === burn.height)
-        .map((b) => `0x${b.hash}`),
+      ...paged([...chain.blocks].reverse(), page, apiBlock),
+      next_cursor: null,
+      prev_cursor: null,
+      cursor: null,
     };
   });
 
-  app.get('/extended', async () => {
-    const burn = node.burnTip();
+  app.get<{ Params: { id: string } }>('/extended/v2/blocks/:id', async (req, reply) => {
+    const id = req.params.id.replace(/^0x/, '').toLowerCase();
+    const block =
+      id === 'latest'
+        ? chain.blocks[chain.blocks.length - 1]
+        : /^\d+$/.test(id)
+          ? chain.blocks.find((b) => b.height === Number(id))
+          : /^[0-9a-f]{64}$/.test(id)
+            ? chain.blocks.find((b) => b.hash === id || indexBlockHash(b.height) === id)
+            : null;
+    if (block === null) return badRequest(reply, 'expected a block height or hash');
+    if (!block) return reply.code(404).send({ error: 'cannot find block by height or hash' });
+    return apiBlock(block);
+  });
+
+  app.get<{ Querystring: PageQuery }>('/extended/v2/burn-blocks', async (req, reply) => {
+    const page = pageOf(req.query, 30);
+    if (typeof page === 'string') return badRequest(reply, page);
+    // Heights newest first; only the page's blocks are looked up.
+    const tip = node.burnTip().height;
+    const heights = Array.from({ length: tip + 1 }, (_, i) => tip - i);
+    return paged(heights, page, (h) => {
+      const burn = node.burnBlock(String(h))!;
+      return apiBurnBlock(burn, stacksBlocksOf(h));
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/extended/v2/burn-blocks/:id', async (req, reply) => {
+    const burn = burnBlockOf(req.params.id);
+    if (!burn) return reply.code(404).send({ error: 'burn block not found' });
+    return apiBurnBlock(burn, stacksBlocksOf(burn.height));
+  });
+
+  app.get<{ Params: { id: string } }>('/extended/v1/contract/:id', async (req, reply) => {
+    const { id } = req.params;
+    const [address, name] = id.split('.');
+    if (!address || !name || !contractId({ address, name }))
+      return badRequest(reply, `invalid contract id ${JSON.stringify(id)}`);
+    const iface = chain.contractInterface(id);
+    const source = chain.contractSource(id);
+    if (!iface || source === undefined)
+      return reply.code(404).send({ error: `cannot find contract by ID ${id}` });
+    const deployed = chain.deployment(id);
+    const declared = Number(/\d+/.exec(String(iface.clarity_version ?? ''))?.[0]);
     return {
-      server_version: 'peg-devnet',
-      status: 'ready',
-      chain_tip: {
-        block_height: chain.simnet.blockHeight,
-        burn_block_height: burn.height,
-        burn_block_hash: `0x${burn.hash}`,
-      },
+      // Contracts of the project's plan are deployed at genesis by the simnet, without a transaction.
+      tx_id: deployed ? `0x${deployed.txid}` : null,
+      canonical: true,
+      contract_id: id,
+      block_height: deployed?.block?.height ?? 0,
+      clarity_version: Number.isInteger(declared) ? declared : null,
+      source_code: source,
+      abi: JSON.stringify(iface),
     };
   });
+
+  registerPoxRoute(app, node);
+
+  const status = async () => {
+    const burn = node.burnTip();
+    const height = chain.simnet.blockHeight;
+    return {
+      server_version: 'peg-devnet (Clarinet SDK simnet)',
+      status: 'ready',
+      chain_tip: {
+        block_height: height,
+        block_hash: `0x${stacksBlockHash(height)}`,
+        index_block_hash: `0x${indexBlockHash(height)}`,
+        burn_block_height: burn.height,
+      },
+    };
+  };
+  app.get('/extended', status);
+  app.get('/extended/v1/status', status);
 
   app.post<{ Querystring: { address?: string; amount?: string } }>(
     '/extended/v1/faucets/stx',
@@ -412,9 +517,13 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
         return badRequest(reply, 'amount must be a positive integer of micro-STX');
       }
       const amount = given === undefined ? FAUCET_STX : BigInt(given);
-      node.faucetStx(address, amount);
-      // The devnet mints directly in the simnet: there is no faucet transaction to point at.
-      return { success: true, txId: null, amount: amount.toString() };
+      try {
+        const record = node.faucetStx(address, amount);
+        return { success: true, txId: `0x${record.txid}`, txRaw: `0x${record.hex}` };
+      } catch (err) {
+        if (err instanceof TxRejected) return reply.code(400).send(err.toJSON());
+        throw err;
+      }
     },
   );
 
@@ -431,6 +540,19 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
       burn_block_hash: burn.hash,
       stacks_tip_height: chain.simnet.blockHeight,
     };
+  });
+
+  // Every other route of the node RPC or the Stacks API: a plain 501 naming it (not a 404,
+  // which a client would read as "no such transaction/contract").
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? req.url;
+    if (API_PREFIXES.some((p) => path.startsWith(p))) {
+      return reply.code(501).send({
+        error: 'not implemented',
+        message: `${req.method} ${path} is not served by the peg devnet (see docs/chains.md, "Stacks endpoints")`,
+      });
+    }
+    return reply.code(404).send({ error: 'not found', message: `${req.method} ${path}` });
   });
 
   return app;

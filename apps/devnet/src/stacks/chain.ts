@@ -11,6 +11,7 @@ import {
   type ClarityAbi,
   ClarityType,
   type ClarityValue,
+  type ClarityVersion,
   type ContractCallPayload,
   cvToString,
   deserializeCV,
@@ -22,6 +23,7 @@ import {
   serializeCV,
   validateContractCall,
 } from '@stacks/transactions';
+import { STX_FAUCET_ADDRESS, STX_FAUCET_GENESIS } from './faucet.ts';
 import { quiet } from './quiet.ts';
 import { TxRejected } from './rejection.ts';
 
@@ -59,7 +61,7 @@ type Payload =
       argNames: { name: string; type: string }[];
     }
   | { kind: 'token_transfer'; recipient: string; amount: bigint; memo: string }
-  | { kind: 'smart_contract'; contractName: string; source: string };
+  | { kind: 'smart_contract'; contractName: string; source: string; clarityVersion: number };
 
 export type StacksTxRecord = {
   txid: string;
@@ -87,6 +89,9 @@ export type StacksBlock = {
 };
 
 export type BurnView = { height: number; hash: string; time: number };
+
+/** A principal's STX movements, as the Stacks API totals them: balance = received - sent - fees. */
+export type StxTotals = { sent: bigint; received: bigint; fees: bigint };
 
 // Devnet transactions are testnet ones: version byte 0x80, chain id 0x80000000.
 const TESTNET_VERSION = 0x80;
@@ -118,11 +123,48 @@ export class StacksChain {
   private readonly txs = new Map<string, StacksTxRecord>();
   private readonly mempool: StacksTxRecord[] = [];
   private readonly nonces = new Map<string, bigint>();
+  private readonly totals = new Map<string, StxTotals>();
+  /** Fungible token movements per principal, keyed like {@link tokenBalances}. */
+  private readonly ftTotals = new Map<string, Map<string, { sent: bigint; received: bigint }>>();
   private readonly now: () => number;
 
   constructor(simnet: Simnet, now: () => number = () => Math.floor(Date.now() / 1000)) {
     this.simnet = simnet;
     this.now = now;
+    // Genesis allocations count as received, as the API counts the genesis block's mints.
+    for (const [principal, amount] of quiet(() => simnet.getAssetsMap()).get('STX') ?? [])
+      this.totalsOf(principal).received += amount;
+    this.mintStx(STX_FAUCET_ADDRESS, STX_FAUCET_GENESIS);
+  }
+
+  private totalsOf(principal: string): StxTotals {
+    let t = this.totals.get(principal);
+    if (!t) {
+      t = { sent: 0n, received: 0n, fees: 0n };
+      this.totals.set(principal, t);
+    }
+    return t;
+  }
+
+  /** Confirmed STX sent (transfers and burns, fees apart), received (transfers, mints) and fees paid. */
+  stxTotals(principal: string): StxTotals {
+    return { ...(this.totals.get(principal) ?? { sent: 0n, received: 0n, fees: 0n }) };
+  }
+
+  /**
+   * The Clarity version a plain (unversioned) deploy gets, and the newest one this chain can
+   * run: the default of the simnet's epoch, as a node picks `ClarityVersion::default_for_epoch`.
+   */
+  latestClarityVersion(): number {
+    const name = quiet(() => this.simnet.getDefaultClarityVersionForCurrentEpoch());
+    const version = Number(/^Clarity (\d+)$/.exec(name)?.[1]);
+    if (!Number.isInteger(version)) throw new Error(`unknown simnet Clarity version ${name}`);
+    return version;
+  }
+
+  /** The epoch the simnet runs, e.g. `3.1`. */
+  epoch(): string {
+    return this.simnet.currentEpoch;
   }
 
   /** The next nonce the chain expects from `principal` once its mempool transactions are mined. */
@@ -173,6 +215,26 @@ export class StacksChain {
 
   pending(): readonly StacksTxRecord[] {
     return this.mempool;
+  }
+
+  /** Mined transactions, newest first (the API's list order). */
+  mined(): StacksTxRecord[] {
+    const out: StacksTxRecord[] = [];
+    for (let b = this.blocks.length - 1; b >= 0; b--) {
+      const txids = this.blocks[b]!.txids;
+      for (let i = txids.length - 1; i >= 0; i--) out.push(this.txs.get(txids[i]!)!);
+    }
+    return out;
+  }
+
+  /** The mined transaction that deployed `contractId`, if one did (not the genesis plan's). */
+  deployment(contractId: string): StacksTxRecord | undefined {
+    return this.mined().find(
+      (r) =>
+        r.status === 'success' &&
+        r.payload.kind === 'smart_contract' &&
+        `${r.sender}.${r.payload.contractName}` === contractId,
+    );
   }
 
   contractInterface(contractId: string): Record<string, unknown> | undefined {
@@ -293,9 +355,20 @@ export class StacksChain {
         const name = p.contractName.content;
         const source = p.codeBody.content;
         const id = `${senderOf(tx)}.${name}`;
+        const latest = this.latestClarityVersion();
+        const clarityVersion =
+          p.payloadType === PayloadType.VersionedSmartContract ? Number(p.clarityVersion) : latest;
+        if (!(clarityVersion >= 1 && clarityVersion <= latest)) {
+          // Refused here, before the nonce and fee are spent on a deploy that cannot run.
+          throw new TxRejected('NotSupported', txid, {
+            message: `Clarity ${clarityVersion} cannot run in epoch ${this.epoch()}: this devnet runs Clarity 1 to ${latest}`,
+            clarity_version: clarityVersion,
+            epoch: this.epoch(),
+          });
+        }
         if (this.contractInterface(id))
           throw new TxRejected('ContractAlreadyExists', txid, { contract_identifier: id });
-        return { kind: 'smart_contract', contractName: name, source };
+        return { kind: 'smart_contract', contractName: name, source, clarityVersion };
       }
       default:
         throw new TxRejected('NotSupported', txid, {
@@ -332,52 +405,104 @@ export class StacksChain {
    * tenure): the fee moves to {@link FEE_SINK}, then the payload runs in the simnet as the sender.
    */
   mineMempool(burn: BurnView): StacksBlock[] {
-    const mined: StacksBlock[] = [];
     const batch = this.mempool.splice(0, this.mempool.length);
-    for (const record of batch) {
-      const txs: Tx[] = [];
-      if (record.fee > 0n) txs.push(simTx.transferSTX(Number(record.fee), FEE_SINK, record.sender));
-      txs.push(this.simnetTx(record));
-      let result: ClarityValue | undefined;
-      let rawEvents: { event: string; data: Record<string, unknown> }[] = [];
-      try {
-        const results = quiet(() => this.simnet.mineBlock(txs));
-        const last = results[results.length - 1]!;
-        result = last.result;
-        rawEvents = results.flatMap((r) => r.events) as typeof rawEvents;
-      } catch (err) {
-        // Admission checks keep this rare; record the failure instead of losing the transaction.
-        record.result = {
-          hex: '',
-          repr: `runtime error: ${err instanceof Error ? err.message : String(err)}`,
-        };
-      }
-      this.nonces.set(record.sender, record.nonce + 1n);
-      const height = this.simnet.blockHeight;
-      const block: StacksBlock = {
-        height,
-        hash: stacksBlockHash(height),
-        burnBlockHeight: burn.height,
-        burnBlockHash: burn.hash,
-        burnBlockTime: burn.time,
-        txids: [record.txid],
+    return batch.map((record) => this.mineRecord(record, burn));
+  }
+
+  /** Mines one mempool transaction now, in its own Stacks block of the current tenure. */
+  mineNow(txid: string, burn: BurnView): StacksBlock {
+    const at = this.mempool.findIndex((t) => t.txid === txid);
+    if (at < 0) throw new Error(`transaction ${txid} is not in the mempool`);
+    const [record] = this.mempool.splice(at, 1);
+    return this.mineRecord(record!, burn);
+  }
+
+  private mineRecord(record: StacksTxRecord, burn: BurnView): StacksBlock {
+    const txs: Tx[] = [];
+    const feeTx = record.fee > 0n;
+    if (feeTx) txs.push(simTx.transferSTX(Number(record.fee), FEE_SINK, record.sender));
+    txs.push(this.simnetTx(record));
+    let result: ClarityValue | undefined;
+    let rawEvents: { event: string; data: Record<string, unknown> }[] = [];
+    try {
+      const results = quiet(() => this.simnet.mineBlock(txs));
+      const last = results[results.length - 1]!;
+      result = last.result;
+      // The fee transfer is not an event of the transaction (the API reports it as `fee_rate`).
+      rawEvents = last.events as typeof rawEvents;
+    } catch (err) {
+      // Admission checks keep this rare; record the failure instead of losing the transaction.
+      record.result = {
+        hex: '',
+        repr: `runtime error: ${err instanceof Error ? err.message : String(err)}`,
       };
-      this.blocks.push(block);
-      mined.push(block);
-      record.block = block;
-      record.txIndex = 0;
-      if (result) {
-        record.result = { hex: `0x${serializeCV(result)}`, repr: cvToString(result) };
-        record.status = result.type === ClarityType.ResponseErr ? 'abort_by_response' : 'success';
-      } else {
-        record.status = 'abort_by_response';
-      }
-      // A failed call's state changes and events are rolled back; the fee stays paid.
-      const events =
-        record.status === 'success' ? rawEvents : rawEvents.slice(0, record.fee > 0n ? 1 : 0);
-      record.events = events.map((e, i) => this.apiEvent(e, i, record.txid, height));
     }
-    return mined;
+    this.nonces.set(record.sender, record.nonce + 1n);
+    this.totalsOf(record.sender).fees += record.fee;
+    this.totalsOf(FEE_SINK).received += record.fee;
+    const height = this.simnet.blockHeight;
+    const block: StacksBlock = {
+      height,
+      hash: stacksBlockHash(height),
+      burnBlockHeight: burn.height,
+      burnBlockHash: burn.hash,
+      burnBlockTime: burn.time,
+      txids: [record.txid],
+    };
+    this.blocks.push(block);
+    record.block = block;
+    record.txIndex = 0;
+    if (result) {
+      record.result = { hex: `0x${serializeCV(result)}`, repr: cvToString(result) };
+      record.status = result.type === ClarityType.ResponseErr ? 'abort_by_response' : 'success';
+    } else {
+      record.status = 'abort_by_response';
+    }
+    // A failed transaction's state changes and events are rolled back; the fee stays paid.
+    const events = record.status === 'success' ? rawEvents : [];
+    record.events = events.map((e, i) => this.apiEvent(e, i, record.txid, height));
+    for (const e of record.events) this.countStx(e);
+    return block;
+  }
+
+  /** Adds an `stx_asset` or `fungible_token_asset` event to its sender's and recipient's totals. */
+  private countStx(e: ApiEvent): void {
+    const asset = e.asset as {
+      sender: string;
+      recipient: string;
+      amount: string;
+      asset_id?: string;
+    };
+    if (e.event_type === 'stx_asset') {
+      const amount = BigInt(asset.amount);
+      if (asset.sender) this.totalsOf(asset.sender).sent += amount;
+      if (asset.recipient) this.totalsOf(asset.recipient).received += amount;
+    } else if (e.event_type === 'fungible_token_asset' && asset.asset_id) {
+      const amount = BigInt(asset.amount);
+      if (asset.sender) this.ftTotalsOf(asset.sender, asset.asset_id).sent += amount;
+      if (asset.recipient) this.ftTotalsOf(asset.recipient, asset.asset_id).received += amount;
+    }
+  }
+
+  private ftTotalsOf(principal: string, assetId: string): { sent: bigint; received: bigint } {
+    let mine = this.ftTotals.get(principal);
+    if (!mine) {
+      mine = new Map();
+      this.ftTotals.set(principal, mine);
+    }
+    let t = mine.get(assetId);
+    if (!t) {
+      t = { sent: 0n, received: 0n };
+      mine.set(assetId, t);
+    }
+    return t;
+  }
+
+  /** Confirmed fungible token sent and received by `principal`, per asset id. */
+  tokenTotals(principal: string): Record<string, { sent: bigint; received: bigint }> {
+    return Object.fromEntries(
+      [...(this.ftTotals.get(principal) ?? [])].map(([id, t]) => [id, { ...t }]),
+    );
   }
 
   private simnetTx(record: StacksTxRecord): Tx {
@@ -388,7 +513,12 @@ export class StacksChain {
       case 'token_transfer':
         return simTx.transferSTX(Number(p.amount), p.recipient, record.sender);
       case 'smart_contract':
-        return simTx.deployContract(p.contractName, p.source, null, record.sender);
+        return simTx.deployContract(
+          p.contractName,
+          p.source,
+          { clarityVersion: p.clarityVersion as ClarityVersion },
+          record.sender,
+        );
     }
   }
 
@@ -490,8 +620,12 @@ export class StacksChain {
     return `0x${serializeCV(quiet(() => this.simnet.getDataVar(contractId, name)))}`;
   }
 
-  /** Devnet faucet: mints STX to `principal` directly in the simnet (no transaction). */
+  /**
+   * Mints STX to `principal` directly in the simnet (no transaction): the faucet account's
+   * genesis grant, and the replay of journals written before the faucet sent transactions.
+   */
   mintStx(principal: string, amount: bigint): void {
     quiet(() => this.simnet.mintSTX(principal, amount));
+    this.totalsOf(principal).received += amount;
   }
 }
