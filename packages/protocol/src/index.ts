@@ -33,14 +33,15 @@ export type { Complaint, DkgSecret, DkgSession } from './dkg-crypto.ts';
 export { frostDkgId, subLayout } from './dkg-crypto.ts';
 export type { Outgoing, OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from './envelopes.ts';
 export { contentDigest, isCoordinatorOnly, sealedHex } from './envelopes.ts';
+export type { Policy, PolicyDecision, PolicyRequest } from './policy.ts';
 export type { CoordinatorView } from './selection.ts';
 export { activeCoordinator, activeOf, coordinatorOrder, TAKEOVER_TIMER } from './selection.ts';
+export type { SignBody } from './sign-body.ts';
+export { bodyDigest } from './sign-body.ts';
 export type { SignerInput, SignerReport } from './signer/reports.ts';
-export type { Policy, PolicyDecision, SignerEnv } from './signer/sign.ts';
-export { bodyDigest } from './signer/sign.ts';
+export type { SignerEnv } from './signer/sign.ts';
 export type {
   EchoList,
-  SignBody,
   SignerConfig,
   SignerDkg,
   SignerKey,

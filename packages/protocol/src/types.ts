@@ -5,7 +5,7 @@
 import { type Hex, jsonDigest, type Rng } from './crypto.ts';
 import type { DkgSession } from './dkg-crypto.ts';
 import type { Outgoing, WireEnvelope } from './envelopes.ts';
-import type { PolicyRequest } from './signer/sign.ts';
+import type { PolicyRequest } from './policy.ts';
 
 /** What the shell passes into every step: the current time (ms) and a randomness source. */
 export type Env = { now: number; rng: Rng };

@@ -11,7 +11,7 @@ import {
   verifyBip340,
 } from '../crypto.ts';
 import type { OutgoingOf, WireEnvelopeOf } from '../envelopes.ts';
-import type { SignBody } from '../signer/state.ts';
+import type { SignBody } from '../sign-body.ts';
 import type { Env } from '../types.ts';
 import { arm, broadcast, type CEffect, disarm, type Out, report, toSigner } from './out.ts';
 import type { CoordinatorKey, CoordinatorState, SignRun } from './state.ts';

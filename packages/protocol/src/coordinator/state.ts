@@ -2,7 +2,7 @@
 import type { Hex, NonceCommitment, PublicKeyPackage } from '../crypto.ts';
 import type { OutgoingOf, Payload, WireEnvelope } from '../envelopes.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
-import type { SignBody } from '../signer/state.ts';
+import type { SignBody } from '../sign-body.ts';
 import { assertConfig, type FederationConfig } from '../types.ts';
 
 /** Static configuration of one coordinator process. */
