@@ -1,6 +1,8 @@
 /**
  * @peg/protocol: pure DKG and signing state machines (signer and coordinator) speaking the
- * @peg/wire messages, coordinator selection, and a deterministic simulation of a federation.
+ * @peg/wire messages, coordinator selection, and the effect driver that runs a machine over its
+ * ports (the same one in the simulation and in the processes). The simulation and its test
+ * doubles are in `@peg/protocol/testing`.
  */
 
 export type {
@@ -31,6 +33,21 @@ export type {
 export { dkgVerification, outputKey, taprootAddress, verifyBip340, xOnly } from './crypto.ts';
 export type { Complaint, DkgSecret, DkgSession } from './dkg-crypto.ts';
 export { frostDkgId, subLayout } from './dkg-crypto.ts';
+export type { DriverOptions, Machine, TimerInput } from './effect-driver/driver.ts';
+export { EffectDriver, EffectFailure } from './effect-driver/driver.ts';
+export type {
+  Awaitable,
+  Clock,
+  DriverPorts,
+  Inbox,
+  PolicyInput,
+  PolicyPort,
+  ReportSink,
+  Snapshot,
+  StateStore,
+  TimerPort,
+  Transport,
+} from './effect-driver/ports.ts';
 export type { Outgoing, OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from './envelopes.ts';
 export { contentDigest, isCoordinatorOnly, sealedHex } from './envelopes.ts';
 export type { Policy, PolicyDecision, PolicyRequest } from './policy.ts';
@@ -50,11 +67,7 @@ export type {
 } from './signer/state.ts';
 export { initialSignerState } from './signer/state.ts';
 export { signerStep } from './signer/step.ts';
-export type { Behaviour, Outbound } from './sim/adversary.ts';
-export { MISBEHAVIOURS } from './sim/adversary.ts';
-export { seededBytes, seededFloat } from './sim/random.ts';
-export type { CrashPlan, Delivery, Logged, NetworkFaults, SimOptions } from './sim/simulation.ts';
-export { DEFAULT_TIMEOUTS, Simulation, sighashesOf, simPolicy } from './sim/simulation.ts';
+export { DEFAULT_TIMEOUTS } from './timeouts.ts';
 export type {
   Address,
   Effect,

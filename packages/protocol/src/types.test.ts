@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialCoordinatorState } from './coordinator/state.ts';
 import { initialSignerState } from './signer/state.ts';
-import { DEFAULT_TIMEOUTS } from './sim/simulation.ts';
+import { DEFAULT_TIMEOUTS } from './timeouts.ts';
 import { assertConfig, type FederationConfig } from './types.ts';
 
 const key = (i: number) => i.toString(16).padStart(64, '0');
