@@ -5,6 +5,8 @@
  * doubles are in `@peg/protocol/testing`.
  */
 
+export type { RNG } from '@peg/frost';
+export { taprootAddress } from './address.ts';
 export type {
   CoordinatorCommand,
   CoordinatorInput,
@@ -21,18 +23,9 @@ export type {
 } from './coordinator/state.ts';
 export { initialCoordinatorState } from './coordinator/state.ts';
 export { coordinatorStep } from './coordinator/step.ts';
-export type {
-  Hex,
-  LayoutSpec,
-  NonceCommitment,
-  PublicKeyPackage,
-  Rng,
-  SecretNonce,
-  Tweak,
-} from './crypto.ts';
-export { dkgVerification, outputKey, taprootAddress, verifyBip340, xOnly } from './crypto.ts';
 export type { Complaint, DkgSecret, DkgSession } from './dkg-crypto.ts';
 export { frostDkgId, subLayout } from './dkg-crypto.ts';
+export { dkgVerification } from './dkg-verification.ts';
 export type { DriverOptions, Machine, TimerInput } from './effect-driver/driver.ts';
 export { EffectDriver, EffectFailure } from './effect-driver/driver.ts';
 export type {
@@ -50,6 +43,13 @@ export type {
 } from './effect-driver/ports.ts';
 export type { Outgoing, OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from './envelopes.ts';
 export { contentDigest, isCoordinatorOnly, sealedHex } from './envelopes.ts';
+export type { FederationConfig, Network, PartyInfo } from './federation.ts';
+export { assertConfig, dkgSession, weightOf } from './federation.ts';
+export type { Hex } from './hex.ts';
+export type { LayoutSpec } from './layout.ts';
+export type { Address, Effect, Env, Step } from './machine.ts';
+export type { Tweak } from './output-key.ts';
+export { outputKey, xOnly } from './output-key.ts';
 export type { Policy, PolicyDecision, PolicyRequest } from './policy.ts';
 export type { CoordinatorView } from './selection.ts';
 export { activeCoordinator, activeOf, coordinatorOrder, TAKEOVER_TIMER } from './selection.ts';
@@ -67,15 +67,7 @@ export type {
 } from './signer/state.ts';
 export { initialSignerState } from './signer/state.ts';
 export { signerStep } from './signer/step.ts';
+export type { NonceCommitment, PublicKeyPackage, SecretNonce } from './signing-crypto.ts';
+export { verifyBip340 } from './signing-crypto.ts';
+export type { Timeouts } from './timeouts.ts';
 export { DEFAULT_TIMEOUTS } from './timeouts.ts';
-export type {
-  Address,
-  Effect,
-  Env,
-  FederationConfig,
-  Network,
-  PartyInfo,
-  Step,
-  Timeouts,
-} from './types.ts';
-export { assertConfig, dkgSession, weightOf } from './types.ts';

@@ -3,7 +3,8 @@
  * answer the shell feeds back (a `policy` input). Shared by the machine, the effect interpreter
  * and the shells.
  */
-import type { Hex, Tweak } from './crypto.ts';
+import type { Hex } from './hex.ts';
+import type { Tweak } from './output-key.ts';
 
 /** Approval of one signing request, from the signer's own view of the chains. */
 export type PolicyDecision =

@@ -3,7 +3,9 @@
  * signer checks it against. Shared by both machines (the coordinator builds it, the signer
  * checks it), so neither imports the other's files.
  */
-import { type Hex, jsonDigest, type Tweak } from './crypto.ts';
+import { jsonDigest } from './digests.ts';
+import type { Hex } from './hex.ts';
+import type { Tweak } from './output-key.ts';
 
 /** The rebuild data and messages of a signing round, as requested. */
 export type SignBody = {

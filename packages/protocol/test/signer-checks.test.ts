@@ -1,15 +1,15 @@
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { open } from '@peg/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aggregatePackage, type PublicKeyPackage } from '../src/crypto.ts';
 import type { Outgoing, OutgoingOf, WireEnvelope } from '../src/envelopes.ts';
+import type { Effect } from '../src/machine.ts';
 import type { SignerReport } from '../src/signer/reports.ts';
 import type { SignerState } from '../src/signer/state.ts';
 import { signerStep } from '../src/signer/step.ts';
+import { aggregatePackage, type PublicKeyPackage } from '../src/signing-crypto.ts';
 import { seededBytes } from '../src/sim/random.ts';
 import type { Simulation } from '../src/sim/simulation.ts';
 import { TOY_BLOCKLISTED, toyPolicy, toySighashes } from '../src/sim/toy-policy.ts';
-import type { Effect } from '../src/types.ts';
 import { dkgOk, withSim } from './helpers/sim.ts';
 
 // Pure `step` tests of the signer against a malicious coordinator, on keys from a real DKG. Every

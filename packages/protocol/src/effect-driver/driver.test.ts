@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Outgoing } from '../envelopes.ts';
+import type { Address, Effect, Step } from '../machine.ts';
 import type { PolicyDecision, PolicyRequest } from '../policy.ts';
 import { MemoryStore } from '../sim/memory-store.ts';
-import type { Address, Effect, Step } from '../types.ts';
 import { EffectDriver, EffectFailure, type Machine } from './driver.ts';
 import type { DriverPorts, PolicyInput, StateStore } from './ports.ts';
 
@@ -55,6 +55,15 @@ const toy: Machine<ToyState, ToyInput, string> = (s, input) => {
 };
 
 const initial: ToyState = { answered: {}, next: 1, ticks: 0 };
+
+const policyRequest = (signId: number, iteration: number): PolicyRequest => ({
+  dkgId: 1,
+  signId,
+  iteration,
+  withdrawalRequestIds: [3],
+  unsignedTransaction: '00',
+  tweak: { type: 'none' },
+});
 
 /** Ports that record every call, in order, into one log. */
 function recordingPorts(store: StateStore<ToyState> = new MemoryStore<ToyState>()) {
@@ -277,14 +286,7 @@ describe('effect driver', () => {
     };
     const d = driverOf(ports);
     sync(d.start(initial));
-    const request: PolicyRequest = {
-      dkgId: 1,
-      signId: 7,
-      iteration: 2,
-      withdrawalRequestIds: [3],
-      unsignedTransaction: '00',
-      tweak: { type: 'none' },
-    };
+    const request = policyRequest(7, 2);
     sync(
       d.handle({
         type: 'script',
@@ -307,14 +309,7 @@ describe('effect driver', () => {
   });
 
   it('a policy that throws or rejects is answered as a refusal, never as an approval', async () => {
-    const request: PolicyRequest = {
-      dkgId: 1,
-      signId: 1,
-      iteration: 1,
-      withdrawalRequestIds: [],
-      unsignedTransaction: '00',
-      tweak: { type: 'none' },
-    };
+    const request = policyRequest(1, 1);
     for (const decide of [
       () => {
         throw new Error('chain unreachable');
@@ -346,19 +341,7 @@ describe('effect driver', () => {
     expect(() =>
       d.handle({
         type: 'script',
-        effects: [
-          {
-            type: 'check-policy',
-            request: {
-              dkgId: 1,
-              signId: 1,
-              iteration: 1,
-              withdrawalRequestIds: [],
-              unsignedTransaction: '00',
-              tweak: { type: 'none' },
-            },
-          },
-        ],
+        effects: [{ type: 'check-policy', request: policyRequest(1, 1) }],
       }),
     ).toThrow(/no policy port/);
   });

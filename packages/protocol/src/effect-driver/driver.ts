@@ -16,7 +16,7 @@
  * `start()` restores it from the store; the input should then be delivered again (the relay is
  * at-least-once, and the machines answer a repeated input the same way).
  */
-import type { Effect, Env, Step } from '../types.ts';
+import type { Effect, Env, Step } from '../machine.ts';
 import type { Awaitable, DriverPorts, PolicyInput, PolicyPort, Snapshot } from './ports.ts';
 
 /** A pure machine: `signerStep` or `coordinatorStep`. */

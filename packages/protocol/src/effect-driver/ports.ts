@@ -7,8 +7,8 @@
  * synchronous to be deterministic); the driver waits for each one before the next effect.
  */
 import type { Outgoing, WireEnvelope } from '../envelopes.ts';
+import type { Address } from '../machine.ts';
 import type { PolicyDecision, PolicyRequest } from '../policy.ts';
-import type { Address } from '../types.ts';
 
 /** A value now, or later. */
 export type Awaitable<T> = T | Promise<T>;

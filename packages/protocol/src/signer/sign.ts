@@ -3,18 +3,15 @@
  * one share request (the same request again gets the same answer), and is erased with a `persist`
  * before any share leaves. Every refusal after the commitment burns the nonce too.
  */
-import {
-  commitNonces,
-  dkgVerification,
-  type Hex,
-  jsonDigest,
-  sameTweak,
-  signPackage,
-} from '../crypto.ts';
+import { jsonDigest } from '../digests.ts';
+import { dkgVerification } from '../dkg-verification.ts';
 import type { OutgoingOf, Payload, WireEnvelopeOf } from '../envelopes.ts';
+import type { Hex } from '../hex.ts';
+import type { Effect, Env } from '../machine.ts';
+import { sameTweak } from '../output-key.ts';
 import type { PolicyDecision } from '../policy.ts';
 import { bodyDigest, type SignBody } from '../sign-body.ts';
-import type { Effect, Env } from '../types.ts';
+import { commitNonces, signPackage } from '../signing-crypto.ts';
 import { ignored, type Out, refusal, refused, send, toCoordinator } from './out.ts';
 import type { SignerReport } from './reports.ts';
 import type { SignerKey, SignerSigning, SignerState } from './state.ts';

@@ -3,12 +3,13 @@
  * secrets (DKG polynomial until the DKG ends, key-id signing shares, unused nonces): the shell
  * must store it encrypted. The identity key is not here: the shell seals every message.
  */
-import type { Hex, PublicKeyPackage, SecretNonce } from '../crypto.ts';
 import type { DkgSecret, PrivateShares, PublicShares } from '../dkg-crypto.ts';
 import type { OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from '../envelopes.ts';
+import { assertConfig, type FederationConfig } from '../federation.ts';
+import type { Hex } from '../hex.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
 import type { SignBody } from '../sign-body.ts';
-import { assertConfig, type FederationConfig } from '../types.ts';
+import type { PublicKeyPackage, SecretNonce } from '../signing-crypto.ts';
 
 /** Static configuration of one signer. */
 export type SignerConfig = {

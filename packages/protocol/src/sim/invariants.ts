@@ -4,8 +4,11 @@
  */
 
 import type { CoordinatorReport } from '../coordinator/reports.ts';
-import { type Hex, jsonDigest, outputKey, verifyBip340 } from '../crypto.ts';
+import { jsonDigest } from '../digests.ts';
 import type { Outgoing } from '../envelopes.ts';
+import type { Hex } from '../hex.ts';
+import { outputKey } from '../output-key.ts';
+import { verifyBip340 } from '../signing-crypto.ts';
 
 /** Distinct share sets each honest signer sent per nonce: (signer/signId/iteration) -> digests. */
 export class ShareLedger {

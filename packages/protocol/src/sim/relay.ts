@@ -3,7 +3,7 @@
  * [minDelay, maxDelay] ms (which also reorders), dropped with probability `drop` and duplicated
  * with probability `duplicate`, all from one seeded PRNG.
  */
-import type { Address } from '../types.ts';
+import type { Address } from '../machine.ts';
 import type { EventQueue, NodeKey } from './event-queue.ts';
 
 /** Relay faults. Delays are uniform in [minDelay, maxDelay] ms, which also reorders. */

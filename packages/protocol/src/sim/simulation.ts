@@ -20,22 +20,23 @@
  */
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { RNG } from '@peg/frost';
 import { canonicalJson, open, sealJson, type UnsignedEnvelopeJson } from '@peg/wire';
 import type { CoordinatorInput, CoordinatorReport } from '../coordinator/reports.ts';
 import { type CoordinatorState, initialCoordinatorState } from '../coordinator/state.ts';
 import { coordinatorStep } from '../coordinator/step.ts';
-import type { Hex, Rng } from '../crypto.ts';
-import { dealKeys } from '../crypto.ts';
 import { EffectDriver, type EffectFailure, type Machine } from '../effect-driver/driver.ts';
 import type { Awaitable, DriverPorts } from '../effect-driver/ports.ts';
 import type { Outgoing, WireEnvelope } from '../envelopes.ts';
+import type { FederationConfig } from '../federation.ts';
+import type { Hex } from '../hex.ts';
 import type { Policy } from '../policy.ts';
 import { coordinatorOrder } from '../selection.ts';
 import type { SignerInput, SignerReport } from '../signer/reports.ts';
 import { initialSignerState, type SignerState } from '../signer/state.ts';
 import { signerStep } from '../signer/step.ts';
+import type { Timeouts } from '../timeouts.ts';
 import { DEFAULT_TIMEOUTS } from '../timeouts.ts';
-import type { FederationConfig, Timeouts } from '../types.ts';
 import { adversarial, type Behaviour } from './adversary.ts';
 import {
   CrashInjector,
@@ -50,6 +51,7 @@ import { MemoryStore } from './memory-store.ts';
 import { seededBytes, seededFloat } from './random.ts';
 import { addressOf, type NetworkFaults, recipients, SimRelay } from './relay.ts';
 import { toyPolicy, toySighashes } from './toy-policy.ts';
+import { dealKeys } from './trusted-dealer.ts';
 
 export type SimOptions = {
   seed: number;
@@ -97,7 +99,7 @@ export type SimNode =
       store: MemoryStore<SignerState>;
       readonly state: SignerState;
       up: boolean;
-      rng: Rng;
+      rng: RNG;
     }
   | {
       kind: 'coordinator';
@@ -106,7 +108,7 @@ export type SimNode =
       store: MemoryStore<CoordinatorState>;
       readonly state: CoordinatorState;
       up: boolean;
-      rng: Rng;
+      rng: RNG;
     };
 
 /** The value of a port call the simulation made: its ports are synchronous. */
@@ -172,62 +174,52 @@ export class Simulation {
     this.tip = bytesToHex(seededBytes(opts.seed, 'tip')(32));
     const order = coordinatorOrder(this.tip, parties);
     this.coordinatorIds = opts.coordinators === 'all' ? order : [order[0]!];
-    for (const p of parties) {
-      const key = `s:${p.id}`;
-      const store = new MemoryStore<SignerState>({ checkJson: opts.checkJson });
-      const rng = seededBytes(opts.seed, `signer/${p.id}`);
-      const driver = new EffectDriver({
-        step: this.timed(signerStep),
-        ports: this.ports(key, store, this.signerReports),
-        rng,
-        beforeEffect: (i) => this.crashHook(key, i),
-      });
-      now(driver.start(initialSignerState({ id: p.id, federation: this.federation })));
-      this.nodes.set(key, {
-        kind: 'signer',
-        id: p.id,
-        driver,
-        store,
-        get state() {
-          return driver.state;
-        },
-        up: true,
-        rng,
-      });
-    }
-    for (const id of this.coordinatorIds) {
-      const key = `c:${id}`;
-      const store = new MemoryStore<CoordinatorState>({ checkJson: opts.checkJson });
-      const rng = seededBytes(opts.seed, `coordinator/${id}`);
-      const driver = new EffectDriver({
-        step: this.timed(coordinatorStep),
-        ports: this.ports(key, store, this.coordinatorReports),
-        rng,
-        beforeEffect: (i) => this.crashHook(key, i),
-      });
-      now(
-        driver.start(
-          initialCoordinatorState({
-            id,
-            federation: this.federation,
-            maxDkgAttempts: opts.maxDkgAttempts ?? 5,
-            maxNonceTimeouts: opts.maxNonceTimeouts ?? 3,
-          }),
-        ),
+    for (const p of parties)
+      this.addNode('signer', p.id, signerStep, this.signerReports, () =>
+        initialSignerState({ id: p.id, federation: this.federation }),
       );
-      this.nodes.set(key, {
-        kind: 'coordinator',
-        id,
-        driver,
-        store,
-        get state() {
-          return driver.state;
-        },
-        up: true,
-        rng,
-      });
-    }
+    for (const id of this.coordinatorIds)
+      this.addNode('coordinator', id, coordinatorStep, this.coordinatorReports, () =>
+        initialCoordinatorState({
+          id,
+          federation: this.federation,
+          maxDkgAttempts: opts.maxDkgAttempts ?? 5,
+          maxNonceTimeouts: opts.maxNonceTimeouts ?? 3,
+        }),
+      );
     for (const key of this.nodes.keys()) this.input(key, { type: 'chain-tip', tip: this.tip }, 0);
+  }
+
+  /** A node: its machine run by a driver over in-memory ports, started from `initial`. */
+  private addNode<S, I, R extends AnyReport>(
+    kind: SimNode['kind'],
+    id: number,
+    step: Machine<S, I, R>,
+    log: Logged<R>[],
+    initial: () => S,
+  ): void {
+    const key = `${kind === 'signer' ? 's' : 'c'}:${id}`;
+    const store = new MemoryStore<S>({ checkJson: this.opts.checkJson });
+    const rng = seededBytes(this.opts.seed, `${kind}/${id}`);
+    const driver = new EffectDriver({
+      step: this.timed(step),
+      ports: this.ports(key, store, log),
+      rng,
+      beforeEffect: (i) => this.crashHook(key, i),
+    });
+    now(driver.start(initial()));
+    const node = {
+      kind,
+      id,
+      driver,
+      store,
+      get state() {
+        return driver.state;
+      },
+      up: true,
+      rng,
+    };
+    this.nodes.set(key, node as unknown as SimNode);
   }
 
   /** A machine whose step time counts into `stepMs`. */
@@ -316,7 +308,7 @@ export class Simulation {
   }
 
   /** Seals a message as party `from` (the sim holds every shell's key), e.g. to inject it. */
-  seal(from: number, message: Outgoing, rng: Rng = seededBytes(this.opts.seed, 'seal')): string {
+  seal(from: number, message: Outgoing, rng: RNG = seededBytes(this.opts.seed, 'seal')): string {
     const unsigned = {
       ...message,
       sender: { partyId: from, publicKey: bytesToHex(this.keys.get(from)!) },

@@ -5,7 +5,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
-import type { Hex } from '../crypto.ts';
+import type { Hex } from '../hex.ts';
 import type { Policy } from '../policy.ts';
 
 /** Toy sighashes of a toy transaction: count = its first byte, sha256(bytes || index) each. */
