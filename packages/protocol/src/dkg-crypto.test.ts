@@ -1,6 +1,6 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import { type LayoutSpec, outputKey, taprootAddress } from './crypto.ts';
+import { taprootAddress } from './address.ts';
 import {
   complain,
   expectedResult,
@@ -14,6 +14,8 @@ import {
   round2,
   subLayout,
 } from './dkg-crypto.ts';
+import type { LayoutSpec } from './layout.ts';
+import { outputKey } from './output-key.ts';
 import { seededBytes } from './sim/random.ts';
 
 const N = secp256k1.Point.Fn.ORDER;

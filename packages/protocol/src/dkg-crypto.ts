@@ -10,8 +10,9 @@
  * becomes the key's signing layout. So a DKG continues without the parties that stayed silent in
  * round 1 instead of starting over.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { numberToBytesBE } from '@noble/curves/utils.js';
+import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
 import {
   checkRound1s,
   type DkgComplaint,
@@ -28,10 +29,12 @@ import {
   Point,
   pairKey,
   proveDleq,
+  type RNG,
   verifyKeyIdPublicShares,
 } from '@peg/frost';
-import { type Hex, type LayoutSpec, layoutOf, type Rng } from './crypto.ts';
 import type { Payload } from './envelopes.ts';
+import type { Hex } from './hex.ts';
+import { type LayoutSpec, layoutOf } from './layout.ts';
 
 type PointT = InstanceType<typeof Point>;
 /** A party's DKG secrets, kept until the DKG ends (coefficients are erased then). */
@@ -44,16 +47,12 @@ export type Complaint = {
   proof: { challenge: Hex; response: Hex };
 };
 
-const u32 = (n: number): Uint8Array => {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n, false);
-  return b;
-};
+const u32 = (n: number): Uint8Array => numberToBytesBE(n, 4);
 const scalarHex = (x: bigint): Hex => x.toString(16).padStart(64, '0');
 const big = (h: Hex): bigint => BigInt(`0x${h}`);
 const pointHex = (p: PointT): Hex => p.toHex(true);
 const parse = (h: Hex): PointT => Point.fromHex(h);
-const random = (rng: Rng) => (n: number) => Uint8Array.from(rng(n));
+const random = (rng: RNG) => (n: number) => Uint8Array.from(rng(n));
 
 /**
  * Which DKG: the wire's `dkgId` and the digest of the federation it runs in (`federationDigest`:
@@ -67,8 +66,11 @@ export type DkgSession = { dkgId: number; federation: Hex };
  * one DKG is valid in any other, here or in another federation.
  */
 export function frostDkgId(session: DkgSession): Uint8Array {
-  const tag = sha256(utf8ToBytes('peg/protocol/dkg-id'));
-  return sha256(concatBytes(tag, tag, hexToBytes(session.federation), u32(session.dkgId)));
+  return schnorr.utils.taggedHash(
+    'peg/protocol/dkg-id',
+    hexToBytes(session.federation),
+    u32(session.dkgId),
+  );
 }
 
 /**
@@ -94,7 +96,7 @@ export function round1(
   federation: LayoutSpec,
   session: DkgSession,
   partyId: number,
-  rng: Rng,
+  rng: RNG,
 ): { payload: PublicShares; secret: DkgSecret } {
   const { message, state } = dkgRound1({
     layout: layoutOf(federation),
@@ -135,7 +137,7 @@ export function round1Faults(
   layout: LayoutSpec,
   session: DkgSession,
   publics: ReadonlyMap<number, PublicShares>,
-  rng: Rng,
+  rng: RNG,
 ): Map<number, 'bad-proof-of-knowledge' | 'wrong-polynomial-length'> {
   const messages = [...publics].map(([id, p]) => toRound1(session, id, p));
   const { faults } = checkRound1s(layoutOf(layout), frostDkgId(session), messages, random(rng));
@@ -191,7 +193,7 @@ export function round2(
   partyId: number,
   secret: DkgSecret,
   publics: ReadonlyMap<number, PublicShares>,
-  rng: Rng,
+  rng: RNG,
 ): { ok: true; payload: PrivateShares } | { ok: false; faults: Round1Fault[] } {
   const own = toRound1(session, partyId, publics.get(partyId)!);
   const out = dkgRound2(
@@ -252,7 +254,7 @@ export function finish(
   secret: DkgSecret,
   publics: ReadonlyMap<number, PublicShares>,
   privates: ReadonlyMap<number, PrivateShares>,
-  rng: Rng,
+  rng: RNG,
 ):
   | { ok: true; result: DkgFinished }
   | { ok: false; missingShares: number[]; complaints: Complaint[] } {
@@ -305,7 +307,7 @@ export function complain(
   accused: number,
   secret: DkgSecret,
   accusedPublic: PublicShares,
-  rng: Rng,
+  rng: RNG,
 ): Complaint {
   const id32 = frostDkgId(session);
   const context = concatBytes(id32, u32(complainer), u32(accused));
@@ -322,7 +324,7 @@ export function judge(
   c: Complaint,
   publics: ReadonlyMap<number, PublicShares>,
   accusedPrivate: PrivateShares | undefined,
-  rng: Rng,
+  rng: RNG,
 ): { guilty: number; reason: string } {
   const round1s = new Map<number, DkgRound1>();
   for (const id of [complainer, c.accused]) {
@@ -381,7 +383,7 @@ export function publicShareCulprits(
   layout: LayoutSpec,
   groupCommitments: readonly PointT[],
   reported: ReadonlyMap<number, Hex>,
-  rng: Rng,
+  rng: RNG,
 ): number[] {
   const shares = new Map<number, PointT>();
   for (const [k, h] of reported) shares.set(k, parse(h));

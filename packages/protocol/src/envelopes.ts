@@ -17,7 +17,7 @@ import {
   type PayloadJsonOf,
   contentDigest as wireContentDigest,
 } from '@peg/wire';
-import type { Hex } from './crypto.ts';
+import type { Hex } from './hex.ts';
 
 /** An opened envelope in JSON form. */
 export type WireEnvelope = EnvelopeJson;

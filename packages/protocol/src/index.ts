@@ -1,8 +1,12 @@
 /**
  * @peg/protocol: pure DKG and signing state machines (signer and coordinator) speaking the
- * @peg/wire messages, coordinator selection, and a deterministic simulation of a federation.
+ * @peg/wire messages, coordinator selection, and the effect driver that runs a machine over its
+ * ports (the same one in the simulation and in the processes). The simulation and its test
+ * doubles are in `@peg/protocol/testing`.
  */
 
+export type { RNG } from '@peg/frost';
+export { taprootAddress } from './address.ts';
 export type {
   CoordinatorCommand,
   CoordinatorInput,
@@ -19,28 +23,42 @@ export type {
 } from './coordinator/state.ts';
 export { initialCoordinatorState } from './coordinator/state.ts';
 export { coordinatorStep } from './coordinator/step.ts';
-export type {
-  Hex,
-  LayoutSpec,
-  NonceCommitment,
-  PublicKeyPackage,
-  Rng,
-  SecretNonce,
-  Tweak,
-} from './crypto.ts';
-export { dkgVerification, outputKey, taprootAddress, verifyBip340, xOnly } from './crypto.ts';
 export type { Complaint, DkgSecret, DkgSession } from './dkg-crypto.ts';
 export { frostDkgId, subLayout } from './dkg-crypto.ts';
+export { dkgVerification } from './dkg-verification.ts';
+export type { DriverOptions, Machine, TimerInput } from './effect-driver/driver.ts';
+export { EffectDriver, EffectFailure } from './effect-driver/driver.ts';
+export type {
+  Awaitable,
+  Clock,
+  DriverPorts,
+  Inbox,
+  PolicyInput,
+  PolicyPort,
+  ReportSink,
+  Snapshot,
+  StateStore,
+  TimerPort,
+  Transport,
+} from './effect-driver/ports.ts';
 export type { Outgoing, OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from './envelopes.ts';
 export { contentDigest, isCoordinatorOnly, sealedHex } from './envelopes.ts';
+export type { FederationConfig, Network, PartyInfo } from './federation.ts';
+export { assertConfig, dkgSession, weightOf } from './federation.ts';
+export type { Hex } from './hex.ts';
+export type { LayoutSpec } from './layout.ts';
+export type { Address, Effect, Env, Step } from './machine.ts';
+export type { Tweak } from './output-key.ts';
+export { outputKey, xOnly } from './output-key.ts';
+export type { Policy, PolicyDecision, PolicyRequest } from './policy.ts';
 export type { CoordinatorView } from './selection.ts';
 export { activeCoordinator, activeOf, coordinatorOrder, TAKEOVER_TIMER } from './selection.ts';
+export type { SignBody } from './sign-body.ts';
+export { bodyDigest } from './sign-body.ts';
 export type { SignerInput, SignerReport } from './signer/reports.ts';
-export type { Policy, PolicyDecision, SignerEnv } from './signer/sign.ts';
-export { bodyDigest } from './signer/sign.ts';
+export type { SignerEnv } from './signer/sign.ts';
 export type {
   EchoList,
-  SignBody,
   SignerConfig,
   SignerDkg,
   SignerKey,
@@ -49,19 +67,7 @@ export type {
 } from './signer/state.ts';
 export { initialSignerState } from './signer/state.ts';
 export { signerStep } from './signer/step.ts';
-export type { Behaviour, Outbound } from './sim/adversary.ts';
-export { MISBEHAVIOURS } from './sim/adversary.ts';
-export { seededBytes, seededFloat } from './sim/random.ts';
-export type { CrashPlan, Delivery, Logged, NetworkFaults, SimOptions } from './sim/simulation.ts';
-export { DEFAULT_TIMEOUTS, Simulation, sighashesOf, simPolicy } from './sim/simulation.ts';
-export type {
-  Address,
-  Effect,
-  Env,
-  FederationConfig,
-  Network,
-  PartyInfo,
-  Step,
-  Timeouts,
-} from './types.ts';
-export { assertConfig, dkgSession, weightOf } from './types.ts';
+export type { NonceCommitment, PublicKeyPackage, SecretNonce } from './signing-crypto.ts';
+export { verifyBip340 } from './signing-crypto.ts';
+export type { Timeouts } from './timeouts.ts';
+export { DEFAULT_TIMEOUTS } from './timeouts.ts';

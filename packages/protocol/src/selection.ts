@@ -5,8 +5,9 @@
  * signer in the sorted ring is active.
  */
 import { hexToBytes } from '@noble/hashes/utils.js';
-import { type Hex, sha256Hex } from './crypto.ts';
-import type { PartyInfo } from './types.ts';
+import { sha256Hex } from './digests.ts';
+import type { PartyInfo } from './federation.ts';
+import type { Hex } from './hex.ts';
 
 /** Party ids in takeover order for this tip: element 0 is the first active coordinator. */
 export function coordinatorOrder(tip: Hex, parties: readonly PartyInfo[]): number[] {

@@ -4,7 +4,8 @@
  * after every round: no nonce reuse, every signature valid, no honest party blamed.
  */
 
-import { outputKey, verifyBip340 } from '../src/crypto.ts';
+import { outputKey } from '../src/output-key.ts';
+import { verifyBip340 } from '../src/signing-crypto.ts';
 import { type Behaviour, MISBEHAVIOURS } from '../src/sim/adversary.ts';
 import { seededFloat } from '../src/sim/random.ts';
 import { Simulation } from '../src/sim/simulation.ts';

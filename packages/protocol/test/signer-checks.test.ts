@@ -1,14 +1,15 @@
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { open } from '@peg/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aggregatePackage, type PublicKeyPackage } from '../src/crypto.ts';
 import type { Outgoing, OutgoingOf, WireEnvelope } from '../src/envelopes.ts';
+import type { Effect } from '../src/machine.ts';
 import type { SignerReport } from '../src/signer/reports.ts';
 import type { SignerState } from '../src/signer/state.ts';
 import { signerStep } from '../src/signer/step.ts';
+import { aggregatePackage, type PublicKeyPackage } from '../src/signing-crypto.ts';
 import { seededBytes } from '../src/sim/random.ts';
-import { BLOCKLISTED, type Simulation, sighashesOf, simPolicy } from '../src/sim/simulation.ts';
-import type { Effect } from '../src/types.ts';
+import type { Simulation } from '../src/sim/simulation.ts';
+import { TOY_BLOCKLISTED, toyPolicy, toySighashes } from '../src/sim/toy-policy.ts';
 import { dkgOk, withSim } from './helpers/sim.ts';
 
 // Pure `step` tests of the signer against a malicious coordinator, on keys from a real DKG. Every
@@ -44,7 +45,7 @@ function nonceRequest(signId: number, iteration: number, t: string, ids = [1]): 
     signId,
     iteration,
     payload: {
-      messages: sighashesOf(t),
+      messages: toySighashes(t),
       rebuild: { withdrawalRequestIds: ids, unsignedTransaction: t },
       tweak: { type: 'taproot', merkleRoot: null },
     },
@@ -70,7 +71,7 @@ function answerPolicy(o: Out, label: string): Out {
   const { signId, iteration } = ask.request;
   const next = signerStep(
     o.state,
-    { type: 'policy', signId, iteration, decision: simPolicy(ask.request) },
+    { type: 'policy', signId, iteration, decision: toyPolicy(ask.request) },
     env(`${label}/policy`),
   );
   return { state: next.state, effects: [...o.effects, ...next.effects] };
@@ -232,7 +233,7 @@ describe('signer refuses a malicious coordinator', () => {
     const t = tx(1, 5);
     const { st, resp } = commitAll(40, t);
     const req = shareRequest(nonceRequest(40, 1, t), entries(resp, [1, 2, 3]));
-    const changed = { ...req, payload: { ...req.payload, messages: sighashesOf(tx(1, 6)) } };
+    const changed = { ...req, payload: { ...req.payload, messages: toySighashes(tx(1, 6)) } };
     const o = deliver(st.get(1)!, coordinator, changed);
     expect(refusal(o)?.reason).toBe('body-changed');
     expect(sent(o)).toEqual([]);
@@ -240,11 +241,11 @@ describe('signer refuses a malicious coordinator', () => {
 
   it('policy refuses: no share, nonce burnt', () => {
     const t = tx(1, 7);
-    const { st, resp } = commitAll(50, t, [BLOCKLISTED]);
+    const { st, resp } = commitAll(50, t, [TOY_BLOCKLISTED]);
     const o = deliver(
       st.get(1)!,
       coordinator,
-      shareRequest(nonceRequest(50, 1, t, [BLOCKLISTED]), entries(resp, [1, 2, 3])),
+      shareRequest(nonceRequest(50, 1, t, [TOY_BLOCKLISTED]), entries(resp, [1, 2, 3])),
     );
     expect(refusal(o)?.reason).toBe('policy:blocklisted');
     expect(o.state.signing!.nonces).toBeNull();
@@ -254,7 +255,7 @@ describe('signer refuses a malicious coordinator', () => {
     const t = tx(1, 13);
     const lie = {
       ...nonceRequest(55, 1, t),
-      payload: { ...nonceRequest(55, 1, t).payload, messages: sighashesOf(tx(1, 14)) },
+      payload: { ...nonceRequest(55, 1, t).payload, messages: toySighashes(tx(1, 14)) },
     };
     const s1 = deliver(states.get(1)!, coordinator, lie, 'l1');
     const s2 = deliver(states.get(2)!, coordinator, lie, 'l2');
@@ -357,7 +358,7 @@ describe('the policy is asked before any share, and may take its time', () => {
         type: 'policy',
         signId: 99,
         iteration: 1,
-        decision: { approve: true, messages: sighashesOf(t) },
+        decision: { approve: true, messages: toySighashes(t) },
       },
       env('p4'),
     );
@@ -368,7 +369,7 @@ describe('the policy is asked before any share, and may take its time', () => {
         type: 'policy',
         signId: 100,
         iteration: 1,
-        decision: { approve: true, messages: sighashesOf(t) },
+        decision: { approve: true, messages: toySighashes(t) },
       },
       env('p5'),
     );
@@ -382,7 +383,7 @@ describe('the policy is asked before any share, and may take its time', () => {
         type: 'policy',
         signId: 100,
         iteration: 1,
-        decision: { approve: true, messages: sighashesOf(t) },
+        decision: { approve: true, messages: toySighashes(t) },
       },
       env('p6'),
     );

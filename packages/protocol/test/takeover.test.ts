@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sighashesOf } from '../src/sim/simulation.ts';
+import { toySighashes } from '../src/sim/toy-policy.ts';
 import { dkgOk, expectValidSignatures, withSim } from './helpers/sim.ts';
 
 describe('coordinator takeover', () => {
@@ -58,7 +58,7 @@ describe('coordinator takeover', () => {
             signId: 999,
             iteration: 1,
             payload: {
-              messages: sighashesOf(`01${'00'.repeat(31)}`),
+              messages: toySighashes(`01${'00'.repeat(31)}`),
               rebuild: { withdrawalRequestIds: [7], unsignedTransaction: `01${'00'.repeat(31)}` },
               tweak: { type: 'taproot', merkleRoot: null },
             },

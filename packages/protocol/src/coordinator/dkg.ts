@@ -8,7 +8,7 @@
  */
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { open } from '@peg/wire';
-import { dkgVerification, outputKey, taprootAddress } from '../crypto.ts';
+import { taprootAddress } from '../address.ts';
 import {
   expectedResult,
   judge,
@@ -18,6 +18,7 @@ import {
   round1Faults,
   subLayout,
 } from '../dkg-crypto.ts';
+import { dkgVerification } from '../dkg-verification.ts';
 import {
   contentDigest,
   type Outgoing,
@@ -25,7 +26,9 @@ import {
   type WireEnvelope,
   type WireEnvelopeOf,
 } from '../envelopes.ts';
-import { dkgSession, type Env, layoutSpec, partyOf, weightOf } from '../types.ts';
+import { dkgSession, layoutSpec, partyOf, weightOf } from '../federation.ts';
+import type { Env } from '../machine.ts';
+import { outputKey } from '../output-key.ts';
 import {
   arm,
   broadcast,

@@ -1,6 +1,6 @@
 /** Small helpers to build coordinator transitions. */
 import type { Outgoing, WireEnvelope } from '../envelopes.ts';
-import type { Address, Effect } from '../types.ts';
+import type { Address, Effect } from '../machine.ts';
 import type { CoordinatorReport } from './reports.ts';
 import type { CoordinatorState } from './state.ts';
 

@@ -1,6 +1,8 @@
 /** Coordinator inputs and typed outcomes. */
-import type { Hex, PublicKeyPackage, Tweak } from '../crypto.ts';
 import type { WireEnvelope } from '../envelopes.ts';
+import type { Hex } from '../hex.ts';
+import type { Tweak } from '../output-key.ts';
+import type { PublicKeyPackage } from '../signing-crypto.ts';
 import type { ExclusionReason, SignCommand } from './state.ts';
 
 /** Commands from the shell (the peg logic). */

@@ -3,16 +3,16 @@
  * exclude a party that is silent after committing a nonce or sends a bad share, retry with a new
  * iteration. Every retry excludes at least one party, so at most n - t + 1 share phases run.
  */
+import type { OutgoingOf, WireEnvelopeOf } from '../envelopes.ts';
+import type { Env } from '../machine.ts';
+import { outputKey } from '../output-key.ts';
+import type { SignBody } from '../sign-body.ts';
 import {
   aggregatePackage,
   isScalarHex,
-  outputKey,
   validCommitments,
   verifyBip340,
-} from '../crypto.ts';
-import type { OutgoingOf, WireEnvelopeOf } from '../envelopes.ts';
-import type { SignBody } from '../signer/state.ts';
-import type { Env } from '../types.ts';
+} from '../signing-crypto.ts';
 import { arm, broadcast, type CEffect, disarm, type Out, report, toSigner } from './out.ts';
 import type { CoordinatorKey, CoordinatorState, SignRun } from './state.ts';
 

@@ -1,9 +1,10 @@
 /** Coordinator state: plain JSON, no secrets (the coordinator holds none). */
-import type { Hex, NonceCommitment, PublicKeyPackage } from '../crypto.ts';
 import type { OutgoingOf, Payload, WireEnvelope } from '../envelopes.ts';
+import { assertConfig, type FederationConfig } from '../federation.ts';
+import type { Hex } from '../hex.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
-import type { SignBody } from '../signer/state.ts';
-import { assertConfig, type FederationConfig } from '../types.ts';
+import type { SignBody } from '../sign-body.ts';
+import type { NonceCommitment, PublicKeyPackage } from '../signing-crypto.ts';
 
 /** Static configuration of one coordinator process. */
 export type CoordinatorConfig = {

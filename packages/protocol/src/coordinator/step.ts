@@ -4,8 +4,8 @@
  * (continuing above them) when the active one stays silent.
  */
 import { isCoordinatorOnly, type WireEnvelope } from '../envelopes.ts';
+import type { Env, Step } from '../machine.ts';
 import { activeOf, onTakeoverTimer, onTip, TAKEOVER_TIMER } from '../selection.ts';
-import type { Env, Step } from '../types.ts';
 import {
   onDkgDeadline,
   onDkgEnd,

@@ -23,7 +23,8 @@ import {
   type WireEnvelope,
   type WireEnvelopeOf,
 } from '../envelopes.ts';
-import { dkgSession, type Effect, type Env, layoutSpec, partyOf } from '../types.ts';
+import { dkgSession, layoutSpec, partyOf } from '../federation.ts';
+import type { Effect, Env } from '../machine.ts';
 import { ignored, type Out, refusal, send, toCoordinator } from './out.ts';
 import type { SignerReport } from './reports.ts';
 import type { EchoList, SignerDkg, SignerState } from './state.ts';

@@ -1,7 +1,7 @@
 /** Small helpers to build signer transitions. */
 import type { Outgoing } from '../envelopes.ts';
+import type { Address, Effect } from '../machine.ts';
 import { activeOf } from '../selection.ts';
-import type { Address, Effect } from '../types.ts';
 import type { SignerReport } from './reports.ts';
 import type { SignerState } from './state.ts';
 

@@ -1,6 +1,6 @@
 /** What a signer reports to its shell (logs, metrics, operator UI). Never carries secrets. */
 import type { WireEnvelope } from '../envelopes.ts';
-import type { PolicyDecision } from './sign.ts';
+import type { PolicyDecision } from '../policy.ts';
 
 export type SignerReport =
   | {

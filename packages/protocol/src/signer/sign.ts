@@ -3,49 +3,18 @@
  * one share request (the same request again gets the same answer), and is erased with a `persist`
  * before any share leaves. Every refusal after the commitment burns the nonce too.
  */
-import {
-  commitNonces,
-  dkgVerification,
-  type Hex,
-  jsonDigest,
-  sameTweak,
-  signPackage,
-  type Tweak,
-} from '../crypto.ts';
+import { jsonDigest } from '../digests.ts';
+import { dkgVerification } from '../dkg-verification.ts';
 import type { OutgoingOf, Payload, WireEnvelopeOf } from '../envelopes.ts';
-import type { Effect, Env } from '../types.ts';
+import type { Hex } from '../hex.ts';
+import type { Effect, Env } from '../machine.ts';
+import { sameTweak } from '../output-key.ts';
+import type { PolicyDecision } from '../policy.ts';
+import { bodyDigest, type SignBody } from '../sign-body.ts';
+import { commitNonces, signPackage } from '../signing-crypto.ts';
 import { ignored, type Out, refusal, refused, send, toCoordinator } from './out.ts';
 import type { SignerReport } from './reports.ts';
-import type { SignBody, SignerKey, SignerSigning, SignerState } from './state.ts';
-
-/** Approval of one signing request, from the signer's own view of the chains. */
-export type PolicyDecision =
-  | {
-      approve: true;
-      /** The sighashes the signer rebuilt from the transaction, one per input. */
-      messages: Hex[];
-      /** The output the transaction spends (checked against the request when given). */
-      tweak?: Tweak;
-    }
-  | { approve: false; reason: string };
-
-/** What the signer asks its policy about one share request (the `check-policy` effect). */
-export type PolicyRequest = {
-  dkgId: number;
-  signId: number;
-  iteration: number;
-  withdrawalRequestIds: number[];
-  unsignedTransaction: Hex;
-  tweak: Tweak;
-};
-
-/**
- * A policy: given the withdrawal request ids and the unsigned transaction, it rebuilds the
- * messages (sighashes) from its own view of the chains and approves or refuses. The machine asks
- * through a `check-policy` effect and waits for the shell's `policy` input (the answer may need
- * I/O); it signs only if the rebuilt messages equal the requested ones.
- */
-export type Policy = (request: PolicyRequest) => PolicyDecision;
+import type { SignerKey, SignerSigning, SignerState } from './state.ts';
 
 /** Env of the signer (the common env: time and randomness). */
 export type SignerEnv = Env;
@@ -61,9 +30,6 @@ const bodyOf = (p: RequestPayload): SignBody => ({
       ? { type: 'none' }
       : { type: 'taproot', merkleRoot: p.tweak.merkleRoot },
 });
-
-/** Digest binding every field of a request body (messages, rebuild data, tweak). */
-export const bodyDigest = (b: SignBody): Hex => jsonDigest('peg/sign-body', b);
 
 /** True when the body is the verification round of `key` (rebuilt here, never trusted). */
 function isVerification(key: SignerKey, b: SignBody): boolean {

@@ -3,11 +3,13 @@
  * secrets (DKG polynomial until the DKG ends, key-id signing shares, unused nonces): the shell
  * must store it encrypted. The identity key is not here: the shell seals every message.
  */
-import type { Hex, PublicKeyPackage, SecretNonce, Tweak } from '../crypto.ts';
 import type { DkgSecret, PrivateShares, PublicShares } from '../dkg-crypto.ts';
 import type { OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from '../envelopes.ts';
+import { assertConfig, type FederationConfig } from '../federation.ts';
+import type { Hex } from '../hex.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
-import { assertConfig, type FederationConfig } from '../types.ts';
+import type { SignBody } from '../sign-body.ts';
+import type { PublicKeyPackage, SecretNonce } from '../signing-crypto.ts';
 
 /** Static configuration of one signer. */
 export type SignerConfig = {
@@ -45,14 +47,6 @@ export type SignerKey = {
   keyShares: Record<string, Hex>;
   status: 'unverified' | 'verified';
   verificationSigned: boolean;
-};
-
-/** The rebuild data and messages of a signing round, as requested. */
-export type SignBody = {
-  messages: Hex[];
-  withdrawalRequestIds: number[];
-  unsignedTransaction: Hex;
-  tweak: Tweak;
 };
 
 /** The signing iteration this signer has committed nonces for (at most one at a time). */

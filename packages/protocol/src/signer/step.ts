@@ -2,10 +2,11 @@
  * The signer machine: `step(state, input, env) -> { state, effects }`, pure. It checks that
  * coordinator-only messages come from the active coordinator for its tip before anything else.
  */
-import { outputKey, taprootAddress } from '../crypto.ts';
+import { taprootAddress } from '../address.ts';
 import { isCoordinatorOnly, type WireEnvelopeOf } from '../envelopes.ts';
+import type { Effect, Step } from '../machine.ts';
+import { outputKey } from '../output-key.ts';
 import { activeOf, onTakeoverTimer, onTip, TAKEOVER_TIMER } from '../selection.ts';
-import type { Effect, Step } from '../types.ts';
 import { onDkgBegin, onDkgEndBegin, onDkgPrivateBegin, onDkgQuery, onPeerShares } from './dkg.ts';
 import { ignored, refused } from './out.ts';
 import type { SignerInput, SignerReport } from './reports.ts';

@@ -2,11 +2,12 @@
  * Scripted adversaries: each rewrites (or drops, or delays) what one signer sends, per recipient.
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import type { Rng } from '../crypto.ts';
+import type { RNG } from '@peg/frost';
 import { complain, round1 } from '../dkg-crypto.ts';
 import type { Outgoing, WireEnvelopeOf } from '../envelopes.ts';
+import { dkgSession, layoutSpec } from '../federation.ts';
+import type { Address } from '../machine.ts';
 import type { SignerState } from '../signer/state.ts';
-import { type Address, dkgSession, layoutSpec } from '../types.ts';
 
 /** Scripted behaviours of one signer. */
 export type Behaviour =
@@ -56,7 +57,7 @@ export function adversarial(
   state: SignerState,
   message: Outgoing,
   to: Address,
-  rng: Rng,
+  rng: RNG,
   slowDelay: number,
 ): Outbound {
   switch (b) {

@@ -4,10 +4,10 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { Rng } from '../crypto.ts';
+import type { RNG } from '@peg/frost';
 
 /** A byte generator: SHA-256(seed || label || counter) blocks. */
-export function seededBytes(seed: number, label: string): Rng {
+export function seededBytes(seed: number, label: string): RNG {
   const base = sha256(utf8ToBytes(`peg-sim/${seed}/${label}`));
   let counter = 0;
   return (n: number) => {

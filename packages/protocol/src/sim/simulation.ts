@@ -3,47 +3,55 @@
  * delays, drops, duplicates and reordering, a fake clock, scripted adversaries and crash/restart
  * injection. Everything derives from one seed, so a failing run replays exactly.
  *
- * The shell semantics it models (what apps/signer and apps/coordinator must do):
+ * Each node runs its machine through the effect driver the processes run (`effect-driver/`), over
+ * in-memory ports: a JSON `MemoryStore`, timers on the event queue, the simulated relay, the
+ * policy given in the options (a toy one by default). On top of the driver's semantics the
+ * simulation models what the shells add:
  * - every message travels as @peg/wire bytes: `send` effects are sealed (`sealJson`) with the
  *   node's identity key, `forward` effects post the stored envelope's exact bytes, and every
  *   delivery is `open`ed against the federation's keys before the machine sees it (a refused
  *   envelope never reaches a machine);
- * - effects run in order; `persist` saves the state returned by the step (with armed timers);
  * - the relay is at-least-once: an input whose effects were interrupted by a crash is delivered
- *   again after the restart;
- * - `set-timer` with an existing id replaces that timer.
+ *   again after the restart, after the chain tip the shell reads at start-up.
+ *
+ * Modules: `event-queue.ts` (time), `relay.ts` (fault model), `crash.ts` (crash injection),
+ * `adversary.ts` (scripted signers), `invariants.ts` (safety checks), `toy-policy.ts` (test
+ * doubles of the chain-facing policy).
  */
 import { schnorr } from '@noble/curves/secp256k1.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { RNG } from '@peg/frost';
 import { canonicalJson, open, sealJson, type UnsignedEnvelopeJson } from '@peg/wire';
 import type { CoordinatorInput, CoordinatorReport } from '../coordinator/reports.ts';
 import { type CoordinatorState, initialCoordinatorState } from '../coordinator/state.ts';
 import { coordinatorStep } from '../coordinator/step.ts';
-import type { Hex, Rng } from '../crypto.ts';
-import { dealKeys, jsonDigest, outputKey, verifyBip340 } from '../crypto.ts';
+import { EffectDriver, type EffectFailure, type Machine } from '../effect-driver/driver.ts';
+import type { Awaitable, DriverPorts } from '../effect-driver/ports.ts';
 import type { Outgoing, WireEnvelope } from '../envelopes.ts';
+import type { FederationConfig } from '../federation.ts';
+import type { Hex } from '../hex.ts';
+import type { Policy } from '../policy.ts';
 import { coordinatorOrder } from '../selection.ts';
 import type { SignerInput, SignerReport } from '../signer/reports.ts';
-import type { Policy } from '../signer/sign.ts';
 import { initialSignerState, type SignerState } from '../signer/state.ts';
 import { signerStep } from '../signer/step.ts';
-import type { Address, Effect, FederationConfig, Timeouts } from '../types.ts';
+import type { Timeouts } from '../timeouts.ts';
+import { DEFAULT_TIMEOUTS } from '../timeouts.ts';
 import { adversarial, type Behaviour } from './adversary.ts';
+import {
+  CrashInjector,
+  type CrashPlan,
+  type CrashRecord,
+  isSimulatedCrash,
+  SimulatedCrash,
+} from './crash.ts';
+import { EventQueue, type NodeKey, type SimEvent } from './event-queue.ts';
+import { invalidSignatures, ShareLedger } from './invariants.ts';
+import { MemoryStore } from './memory-store.ts';
 import { seededBytes, seededFloat } from './random.ts';
-
-/** Relay faults. Delays are uniform in [minDelay, maxDelay] ms, which also reorders. */
-export type NetworkFaults = { minDelay: number; maxDelay: number; drop: number; duplicate: number };
-
-export const DEFAULT_TIMEOUTS: Timeouts = {
-  dkgPublic: 2_000,
-  dkgPrivate: 2_000,
-  dkgEnd: 2_000,
-  nonce: 1_000,
-  sign: 1_000,
-  resend: 250,
-  takeover: 30_000,
-};
+import { addressOf, type NetworkFaults, recipients, SimRelay } from './relay.ts';
+import { toyPolicy, toySighashes } from './toy-policy.ts';
+import { dealKeys } from './trusted-dealer.ts';
 
 export type SimOptions = {
   seed: number;
@@ -64,6 +72,7 @@ export type SimOptions = {
   checkJson?: boolean;
   /** Record every delivered message (for replay tests). */
   trace?: boolean;
+  /** The signers' policy (synchronous: the simulation is); the toy policy by default. */
   policy?: Policy;
 };
 
@@ -76,116 +85,37 @@ export type Delivery = {
   envelope: WireEnvelope;
 };
 
-type NodeKey = string; // 's:<id>' | 'c:<id>'
-type Timers = Record<string, number>;
+export type Logged<R> = { at: number; node: NodeKey; report: R };
 
-type Node =
+type AnyInput = SignerInput | CoordinatorInput;
+type AnyReport = SignerReport | CoordinatorReport;
+
+/** One simulated process: a machine run by the effect driver over in-memory ports. */
+export type SimNode =
   | {
       kind: 'signer';
       id: number;
-      state: SignerState;
-      saved: string;
-      timers: Timers;
+      driver: EffectDriver<SignerState, SignerInput, SignerReport>;
+      store: MemoryStore<SignerState>;
+      readonly state: SignerState;
       up: boolean;
-      rng: Rng;
+      rng: RNG;
     }
   | {
       kind: 'coordinator';
       id: number;
-      state: CoordinatorState;
-      saved: string;
-      timers: Timers;
+      driver: EffectDriver<CoordinatorState, CoordinatorInput, CoordinatorReport>;
+      store: MemoryStore<CoordinatorState>;
+      readonly state: CoordinatorState;
       up: boolean;
-      rng: Rng;
+      rng: RNG;
     };
 
-type Ev =
-  | {
-      at: number;
-      seq: number;
-      kind: 'deliver';
-      to: NodeKey;
-      from: number;
-      /** The envelope's sealed bytes (UTF-8 JSON text). */
-      bytes: string;
-    }
-  | { at: number; seq: number; kind: 'timer'; to: NodeKey; id: string; at0: number }
-  | { at: number; seq: number; kind: 'input'; to: NodeKey; input: SignerInput | CoordinatorInput }
-  | { at: number; seq: number; kind: 'restart'; to: NodeKey; redeliver: Ev | null };
-
-/** A crash plan: crash `node` while it runs the effects of its n-th matching input. */
-export type CrashPlan = {
-  node: NodeKey;
-  /** Which input triggers it. */
-  when: (input: SignerInput | CoordinatorInput) => boolean;
-  /** Crash before executing the effect at this index (0 = before any effect). */
-  beforeEffect: number;
-  restartAfter: number;
-};
-
-export type Logged<R> = { at: number; node: NodeKey; report: R };
-
-/** Rebuilds the sighashes of a simulated transaction: count = first byte, one per input. */
-export function sighashesOf(payload: Hex): Hex[] {
-  const bytes = hexToBytes(payload);
-  const count = bytes[0] ?? 0;
-  const out: Hex[] = [];
-  for (let i = 0; i < count; i++)
-    out.push(bytesToHex(sha256(concatBytes(bytes, Uint8Array.of(i)))));
-  return out;
+/** The value of a port call the simulation made: its ports are synchronous. */
+function now<T>(v: Awaitable<T>): T {
+  if (v instanceof Promise) throw new Error('simulation ports must be synchronous');
+  return v;
 }
-
-/** Request ids at or above this are on the simulated signers' block list. */
-export const BLOCKLISTED = 1_000_000;
-
-/** The simulation's signer policy: refuses block-listed request ids, else rebuilds the sighashes. */
-export const simPolicy: Policy = (req) =>
-  req.withdrawalRequestIds.some((r) => r >= BLOCKLISTED)
-    ? { approve: false, reason: 'blocklisted' }
-    : {
-        approve: true,
-        messages: sighashesOf(req.unsignedTransaction),
-        tweak: { type: 'taproot', merkleRoot: null },
-      };
-
-class Heap {
-  private a: Ev[] = [];
-  get size(): number {
-    return this.a.length;
-  }
-  push(e: Ev): void {
-    const a = this.a;
-    a.push(e);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
-      i = p;
-    }
-  }
-  pop(): Ev | undefined {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && less(a[l]!, a[m]!)) m = l;
-        if (r < a.length && less(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-const less = (x: Ev, y: Ev) => x.at < y.at || (x.at === y.at && x.seq < y.seq);
 
 /** The federation under simulation. */
 export class Simulation {
@@ -198,24 +128,22 @@ export class Simulation {
   private readonly opened = new Map<string, WireEnvelope | null>();
   /** Deliveries `open` refused (forged, malformed or from an unknown key): dropped by the shell. */
   refusedAtOpen = 0;
-  readonly nodes = new Map<NodeKey, Node>();
+  readonly nodes = new Map<NodeKey, SimNode>();
   readonly coordinatorIds: number[];
   now = 0;
-  private seq = 0;
-  private readonly queue = new Heap();
+  private readonly queue = new EventQueue();
   private readonly net: () => number;
-  private readonly faults: NetworkFaults;
+  private readonly relay: SimRelay;
   readonly signerReports: Logged<SignerReport>[] = [];
   readonly coordinatorReports: Logged<CoordinatorReport>[] = [];
-  /** (signer/signId/iteration) -> distinct share responses sent by that honest signer. */
-  readonly sharesByNonce = new Map<string, Set<string>>();
-  readonly crashPlans: CrashPlan[] = [];
+  /** Share sets honest signers sent, per nonce (the no-reuse invariant). */
+  readonly shares = new ShareLedger();
+  private readonly crashInjector = new CrashInjector();
+  /** The crash to throw in the node being stepped: before effect `at`. */
+  private pendingCrash: { node: NodeKey; at: number } | null = null;
   readonly trace: Delivery[] = [];
-  private deferred: Ev[] = [];
-  /** Crash plans that fired (node, input type, effect index). */
-  readonly crashes: { node: string; input: string; beforeEffect: number }[] = [];
+  private deferred: SimEvent[] = [];
   events = 0;
-  messagesSent = 0;
   /** Envelopes posted again unchanged by a `forward` effect (the coordinator's DKG recovery). */
   forwarded = 0;
   /** Time spent inside the machines' `step` calls (pure computation). */
@@ -226,7 +154,7 @@ export class Simulation {
   constructor(opts: SimOptions) {
     this.opts = opts;
     this.net = seededFloat(opts.seed ^ 0x5eed);
-    this.faults = { minDelay: 5, maxDelay: 40, drop: 0, duplicate: 0, ...opts.faults };
+    this.relay = new SimRelay(this.queue, this.net, () => this.now, opts.faults);
     const idRng = seededBytes(opts.seed, 'identity');
     let nextKey = 1;
     const parties = opts.weights.map((w, i) => {
@@ -246,36 +174,102 @@ export class Simulation {
     this.tip = bytesToHex(seededBytes(opts.seed, 'tip')(32));
     const order = coordinatorOrder(this.tip, parties);
     this.coordinatorIds = opts.coordinators === 'all' ? order : [order[0]!];
-    for (const p of parties) {
-      const state = initialSignerState({ id: p.id, federation: this.federation });
-      this.nodes.set(`s:${p.id}`, {
-        kind: 'signer',
-        id: p.id,
-        state,
-        saved: JSON.stringify({ state, timers: {} }),
-        timers: {},
-        up: true,
-        rng: seededBytes(opts.seed, `signer/${p.id}`),
-      });
-    }
-    for (const id of this.coordinatorIds) {
-      const state = initialCoordinatorState({
-        id,
-        federation: this.federation,
-        maxDkgAttempts: opts.maxDkgAttempts ?? 5,
-        maxNonceTimeouts: opts.maxNonceTimeouts ?? 3,
-      });
-      this.nodes.set(`c:${id}`, {
-        kind: 'coordinator',
-        id,
-        state,
-        saved: JSON.stringify({ state, timers: {} }),
-        timers: {},
-        up: true,
-        rng: seededBytes(opts.seed, `coordinator/${id}`),
-      });
-    }
+    for (const p of parties)
+      this.addNode('signer', p.id, signerStep, this.signerReports, () =>
+        initialSignerState({ id: p.id, federation: this.federation }),
+      );
+    for (const id of this.coordinatorIds)
+      this.addNode('coordinator', id, coordinatorStep, this.coordinatorReports, () =>
+        initialCoordinatorState({
+          id,
+          federation: this.federation,
+          maxDkgAttempts: opts.maxDkgAttempts ?? 5,
+          maxNonceTimeouts: opts.maxNonceTimeouts ?? 3,
+        }),
+      );
     for (const key of this.nodes.keys()) this.input(key, { type: 'chain-tip', tip: this.tip }, 0);
+  }
+
+  /** A node: its machine run by a driver over in-memory ports, started from `initial`. */
+  private addNode<S, I, R extends AnyReport>(
+    kind: SimNode['kind'],
+    id: number,
+    step: Machine<S, I, R>,
+    log: Logged<R>[],
+    initial: () => S,
+  ): void {
+    const key = `${kind === 'signer' ? 's' : 'c'}:${id}`;
+    const store = new MemoryStore<S>({ checkJson: this.opts.checkJson });
+    const rng = seededBytes(this.opts.seed, `${kind}/${id}`);
+    const driver = new EffectDriver({
+      step: this.timed(step),
+      ports: this.ports(key, store, log),
+      rng,
+      beforeEffect: (i) => this.crashHook(key, i),
+    });
+    now(driver.start(initial()));
+    const node = {
+      kind,
+      id,
+      driver,
+      store,
+      get state() {
+        return driver.state;
+      },
+      up: true,
+      rng,
+    };
+    this.nodes.set(key, node as unknown as SimNode);
+  }
+
+  /** A machine whose step time counts into `stepMs`. */
+  private timed<S, I, R>(step: Machine<S, I, R>): Machine<S, I, R> {
+    return (state, input, env) => {
+      const t0 = performance.now();
+      try {
+        return step(state, input, env);
+      } finally {
+        this.stepMs += performance.now() - t0;
+      }
+    };
+  }
+
+  /** The in-memory ports of node `key`. */
+  private ports<S, R extends AnyReport>(
+    key: NodeKey,
+    store: MemoryStore<S>,
+    log: Logged<R>[],
+  ): DriverPorts<S, R> {
+    return {
+      store,
+      clock: { now: () => this.now },
+      transport: {
+        send: (to, message) => this.send(key, to, message),
+        forward: (to, envelope) => {
+          this.forwarded++;
+          const bytes = canonicalJson(envelope) ?? '';
+          const from = Number(key.slice(2));
+          for (const r of recipients(key, to, this.nodes.keys()))
+            this.relay.post(from, r, bytes, 0);
+        },
+      },
+      timers: {
+        // The event heap cannot go back in time: an overdue timer fires now.
+        arm: (id, at) =>
+          this.queue.push({ at: Math.max(at, this.now), kind: 'timer', to: key, id, at0: at }),
+        // A cancelled or replaced timer's event is recognised as stale when it pops.
+        cancel: () => {},
+      },
+      reports: { report: (report) => void log.push({ at: this.now, node: key, report }) },
+      // The signer's shell asks its policy; reading the chains takes a little while.
+      policy: { decide: this.opts.policy ?? toyPolicy },
+      inbox: { push: (input) => this.input(key, input, 1 + Math.floor(this.net() * 5)) },
+    };
+  }
+
+  private crashHook(key: NodeKey, index: number): void {
+    if (this.pendingCrash?.node === key && this.pendingCrash.at === index)
+      throw new SimulatedCrash();
   }
 
   /** Behaviour of a signer (honest unless scripted). */
@@ -288,9 +282,19 @@ export class Simulation {
     return this.coordinatorIds[0]!;
   }
 
+  /** Messages posted to the relay (one per recipient). */
+  get messagesSent(): number {
+    return this.relay.posts;
+  }
+
+  /** Crash plans that fired (node, input type, effect index). */
+  get crashes(): readonly CrashRecord[] {
+    return this.crashInjector.fired;
+  }
+
   /** Queues an input for a node after `delay` ms. */
-  input(to: NodeKey, input: SignerInput | CoordinatorInput, delay = 0): void {
-    this.queue.push({ at: this.now + delay, seq: this.seq++, kind: 'input', to, input });
+  input(to: NodeKey, input: AnyInput, delay = 0): void {
+    this.queue.push({ at: this.now + delay, kind: 'input', to, input });
   }
 
   /** Sends a command to every coordinator process (each shell sees the same chain). */
@@ -300,11 +304,11 @@ export class Simulation {
 
   /** Delivers raw envelope bytes to a node, as if the relay had (a replay, a forged request). */
   inject(to: NodeKey, from: number, bytes: string, delay = 0): void {
-    this.queue.push({ at: this.now + delay, seq: this.seq++, kind: 'deliver', to, from, bytes });
+    this.queue.push({ at: this.now + delay, kind: 'deliver', to, from, bytes });
   }
 
   /** Seals a message as party `from` (the sim holds every shell's key), e.g. to inject it. */
-  seal(from: number, message: Outgoing, rng: Rng = seededBytes(this.opts.seed, 'seal')): string {
+  seal(from: number, message: Outgoing, rng: RNG = seededBytes(this.opts.seed, 'seal')): string {
     const unsigned = {
       ...message,
       sender: { partyId: from, publicKey: bytesToHex(this.keys.get(from)!) },
@@ -337,7 +341,7 @@ export class Simulation {
       if (done()) return true;
       const ev = this.queue.pop()!;
       if (ev.at > end) {
-        this.queue.push(ev);
+        this.queue.putBack(ev);
         this.now = end;
         return done();
       }
@@ -350,7 +354,7 @@ export class Simulation {
     return done();
   }
 
-  private process(ev: Ev): void {
+  private process(ev: SimEvent): void {
     const node = this.nodes.get(ev.to);
     if (node === undefined) return;
     if (ev.kind === 'restart') {
@@ -363,10 +367,9 @@ export class Simulation {
       if (ev.kind === 'input') this.deferred.push(ev);
       return;
     }
-    let input: SignerInput | CoordinatorInput;
+    let input: AnyInput;
     if (ev.kind === 'timer') {
-      if (node.timers[ev.id] !== ev.at0) return; // cancelled or replaced
-      delete node.timers[ev.id];
+      if (node.driver.timers[ev.id] !== ev.at0) return; // cancelled or replaced
       input = { type: 'timer', id: ev.id };
     } else if (ev.kind === 'deliver') {
       const envelope = this.openBytes(ev.bytes);
@@ -378,131 +381,36 @@ export class Simulation {
       if (this.opts.trace)
         this.trace.push({ at: this.now, to: ev.to, from: ev.from, bytes: ev.bytes, envelope });
     } else input = ev.input;
-    const t0 = performance.now();
-    const result =
-      node.kind === 'signer'
-        ? signerStep(node.state, input as SignerInput, { now: this.now, rng: node.rng })
-        : coordinatorStep(node.state, input as CoordinatorInput, { now: this.now, rng: node.rng });
-    this.stepMs += performance.now() - t0;
-    const plan = this.crashPlans.findIndex((p) => p.node === ev.to && p.when(input));
-    const crashAt = plan >= 0 ? this.crashPlans[plan]!.beforeEffect : -1;
-    const effects = result.effects as Effect<SignerReport | CoordinatorReport>[];
-    for (let i = 0; i < effects.length; i++) {
-      if (i === crashAt) {
-        const p = this.crashPlans.splice(plan, 1)[0]!;
-        this.crash(node, ev, p.restartAfter);
-        this.crashes[this.crashes.length - 1]!.beforeEffect = i;
-        return;
-      }
-      this.effect(node, result.state, effects[i]!);
-    }
-    if (crashAt >= effects.length) {
-      const p = this.crashPlans.splice(plan, 1)[0]!;
-      node.state = result.state as never;
-      this.crash(node, ev, p.restartAfter);
-      this.crashes[this.crashes.length - 1]!.beforeEffect = effects.length;
-      return;
-    }
-    node.state = result.state as never;
-  }
-
-  private effect(node: Node, state: unknown, e: Effect<SignerReport | CoordinatorReport>): void {
-    switch (e.type) {
-      case 'persist': {
-        const saved = JSON.stringify({ state, timers: node.timers });
-        if (this.opts.checkJson) {
-          const back = JSON.stringify(JSON.parse(saved));
-          if (back !== saved)
-            throw new Error(`seed ${this.opts.seed}: state not JSON round-trip safe`);
-        }
-        node.saved = saved;
-        return;
-      }
-      case 'set-timer':
-        node.timers[e.id] = e.at;
-        this.queue.push({
-          at: e.at,
-          seq: this.seq++,
-          kind: 'timer',
-          to: this.key(node),
-          id: e.id,
-          at0: e.at,
-        });
-        return;
-      case 'cancel-timer':
-        delete node.timers[e.id];
-        return;
-      case 'report':
-        if (node.kind === 'signer')
-          this.signerReports.push({
-            at: this.now,
-            node: this.key(node),
-            report: e.report as SignerReport,
-          });
-        else
-          this.coordinatorReports.push({
-            at: this.now,
-            node: this.key(node),
-            report: e.report as CoordinatorReport,
-          });
-        return;
-      case 'send':
-        this.send(node, state, e.to, e.message);
-        return;
-      case 'forward':
-        this.forwarded++;
-        this.post(node, e.to, canonicalJson(e.envelope) ?? '', 0);
-        return;
-      case 'check-policy': {
-        // The signer's shell asks its policy (reading the chains takes a little while).
-        const { signId, iteration } = e.request;
-        const decision = (this.opts.policy ?? simPolicy)(e.request);
-        this.input(
-          this.key(node),
-          { type: 'policy', signId, iteration, decision },
-          1 + Math.floor(this.net() * 5),
-        );
-        return;
-      }
+    const plan = this.crashInjector.take(ev.to, input);
+    this.pendingCrash = plan === undefined ? null : { node: ev.to, at: plan.beforeEffect };
+    try {
+      const d = node.driver as EffectDriver<unknown, AnyInput, AnyReport>;
+      const result = now(ev.kind === 'timer' ? d.fire(ev.id, ev.at0)! : d.handle(input));
+      if (plan !== undefined && plan.beforeEffect >= result.effects.length)
+        this.crash(node, ev, plan, result.effects.length);
+    } catch (e) {
+      if (plan === undefined || !isSimulatedCrash(e)) throw e;
+      this.crash(node, ev, plan, (e as EffectFailure).index);
+    } finally {
+      this.pendingCrash = null;
     }
   }
 
-  private key(node: Node): NodeKey {
-    return `${node.kind === 'signer' ? 's' : 'c'}:${node.id}`;
-  }
-
-  private recipients(node: Node, to: Address): NodeKey[] {
-    if (to.kind === 'signer') return [`s:${to.id}`];
-    if (to.kind === 'coordinator') return [`c:${to.id}`];
-    const self = this.key(node);
-    return [...this.nodes.keys()].filter((k) => k !== self);
-  }
-
-  private send(node: Node, state: unknown, to: Address, message: Outgoing): void {
-    if (
-      node.kind === 'signer' &&
-      message.kind === 'signature-share-response' &&
-      this.behaviour(node.id) !== 'bad-share'
-    ) {
-      const k = `${node.id}/${message.signId}/${message.iteration}`;
-      const set = this.sharesByNonce.get(k) ?? new Set<string>();
-      set.add(jsonDigest('sim/share', message.payload.shares));
-      this.sharesByNonce.set(k, set);
-    }
+  private send(key: NodeKey, to: Parameters<typeof recipients>[1], message: Outgoing): void {
+    const node = this.nodes.get(key)!;
+    if (node.kind === 'signer' && this.behaviour(node.id) !== 'bad-share')
+      this.shares.record(node.id, message);
     // Sealed once per distinct outgoing message (a broadcast is one post to the relay).
     const sealed = new Map<Outgoing, string>();
-    for (const r of this.recipients(node, to)) {
+    for (const r of recipients(key, to, this.nodes.keys())) {
       let msg = message;
       let extra = 0;
       if (node.kind === 'signer') {
-        const addr: Address = r.startsWith('s:')
-          ? { kind: 'signer', id: Number(r.slice(2)) }
-          : { kind: 'coordinator', id: Number(r.slice(2)) };
         const out = adversarial(
           this.behaviour(node.id),
-          state as SignerState,
+          node.state,
           message,
-          addr,
+          addressOf(r),
           node.rng,
           this.opts.slowDelay ?? Math.floor(this.federation.timeouts.sign / 2),
         );
@@ -515,87 +423,43 @@ export class Simulation {
         bytes = this.seal(node.id, msg, node.rng);
         sealed.set(msg, bytes);
       }
-      this.postTo(node, r, bytes, extra);
-    }
-  }
-
-  /** Posts exact bytes (a forwarded envelope) to the recipients of `to`. */
-  private post(node: Node, to: Address, bytes: string, extra: number): void {
-    for (const r of this.recipients(node, to)) this.postTo(node, r, bytes, extra);
-  }
-
-  private postTo(node: Node, r: NodeKey, bytes: string, extra: number): void {
-    this.messagesSent++;
-    const copies = this.net() < this.faults.duplicate ? 2 : 1;
-    for (let c = 0; c < copies; c++) {
-      if (this.net() < this.faults.drop) continue;
-      const delay =
-        this.faults.minDelay +
-        Math.floor(this.net() * (this.faults.maxDelay - this.faults.minDelay + 1));
-      this.queue.push({
-        at: this.now + delay + extra,
-        seq: this.seq++,
-        kind: 'deliver',
-        to: r,
-        from: node.id,
-        bytes,
-      });
+      this.relay.post(node.id, r, bytes, extra);
     }
   }
 
   /** Schedules a crash of `node` at its next input matching `when`, before effect `beforeEffect`. */
   planCrash(plan: CrashPlan): void {
-    this.crashPlans.push(plan);
+    this.crashInjector.add(plan);
   }
 
-  private crash(node: Node, ev: Ev, restartAfter: number): void {
-    this.crashes.push({
-      node: this.key(node),
+  private crash(node: SimNode, ev: SimEvent, plan: CrashPlan, beforeEffect: number): void {
+    const key = `${node.kind === 'signer' ? 's' : 'c'}:${node.id}`;
+    this.crashInjector.fired.push({
+      node: key,
       input: ev.kind === 'deliver' ? (this.openBytes(ev.bytes)?.kind ?? 'refused') : ev.kind,
-      beforeEffect: -1,
+      beforeEffect,
     });
     node.up = false;
-    node.timers = {};
     // At-least-once relay: the interrupted input comes again after the restart.
     const redeliver = ev.kind === 'deliver' || ev.kind === 'input' ? ev : null;
-    this.queue.push({
-      at: this.now + restartAfter,
-      seq: this.seq++,
-      kind: 'restart',
-      to: this.key(node),
-      redeliver,
-    });
+    this.queue.push({ at: this.now + plan.restartAfter, kind: 'restart', to: key, redeliver });
   }
 
-  private restart(node: Node, ev: Extract<Ev, { kind: 'restart' }>): void {
-    const saved = JSON.parse(node.saved) as { state: never; timers: Timers };
-    node.state = saved.state;
-    node.timers = {};
+  private restart(node: SimNode, ev: Extract<SimEvent, { kind: 'restart' }>): void {
+    // The driver reloads the last persisted state and re-arms its timers.
+    now(node.driver.start());
     node.up = true;
-    const key = this.key(node);
-    for (const [id, at] of Object.entries(saved.timers)) {
-      node.timers[id] = at;
-      this.queue.push({
-        at: Math.max(at, this.now),
-        seq: this.seq++,
-        kind: 'timer',
-        to: key,
-        id,
-        at0: at,
-      });
-    }
     // The shell feeds the chain tip it reads at start-up, then the interrupted input again.
     this.queue.push({
       at: this.now,
-      seq: this.seq++,
       kind: 'input',
-      to: key,
+      to: ev.to,
       input: { type: 'chain-tip', tip: this.tip },
     });
-    if (ev.redeliver !== null) this.queue.push({ ...ev.redeliver, at: this.now, seq: this.seq++ });
-    const mine = this.deferred.filter((d) => d.to === key);
-    this.deferred = this.deferred.filter((d) => d.to !== key);
-    for (const d of mine) this.queue.push({ ...d, at: this.now, seq: this.seq++ });
+    if (ev.redeliver !== null) this.queue.push({ ...ev.redeliver, at: this.now });
+    const mine = this.deferred.filter((d) => d.to === ev.to);
+    this.deferred = this.deferred.filter((d) => d.to !== ev.to);
+    for (const d of mine) this.queue.push({ ...d, at: this.now });
   }
 
   // ------------------------------------------------------------ drivers
@@ -624,7 +488,7 @@ export class Simulation {
       throw new Error(`simulation seed ${this.opts.seed}: DKG did not end`);
     if (r.kind === 'dkg-complete') {
       // Let the key announcement reach every signer before anything else happens.
-      this.run(() => false, this.faults.maxDelay + 1);
+      this.run(() => false, this.relay.faults.maxDelay + 1);
       for (const id of this.coordinatorIds.slice(1))
         this.input(`c:${id}`, {
           type: 'command',
@@ -658,7 +522,7 @@ export class Simulation {
       kind: 'sign',
       withdrawalRequestIds,
       unsignedTransaction,
-      messages: sighashesOf(unsignedTransaction),
+      messages: toySighashes(unsignedTransaction),
       tweak: { type: 'taproot', merkleRoot: null },
     });
     const kinds: CoordinatorReport['kind'][] = ['signature', 'insufficient-signers'];
@@ -686,34 +550,31 @@ export class Simulation {
     const { pub, keyShares } = dealKeys(layout, seededBytes(this.opts.seed, 'dealer'));
     const dkgId = 1;
     for (const node of this.nodes.values()) {
+      let state: SignerState | CoordinatorState;
       if (node.kind === 'signer') {
         const own: Record<string, Hex> = {};
         for (const k of this.federation.parties.find((p) => p.id === node.id)!.keyIds)
           own[String(k)] = keyShares[String(k)]!;
-        node.state = {
+        state = {
           ...node.state,
           maxDkgId: dkgId,
           current: { dkgId, pub, keyShares: own, status: 'verified', verificationSigned: true },
         };
-      } else node.state = { ...node.state, maxDkgId: dkgId, key: { dkgId, pub, verification: '' } };
-      node.saved = JSON.stringify({ state: node.state, timers: node.timers });
+      } else state = { ...node.state, maxDkgId: dkgId, key: { dkgId, pub, verification: '' } };
+      // As a shell would install it: saved, then the process (re)started from the store.
+      (node.store as MemoryStore<typeof state>).save({ state, timers: { ...node.driver.timers } });
+      now(node.driver.start());
     }
     return { groupKey: pub.groupKey, dkgId };
   }
 
   /** Invariant: no honest signer ever sent two different share sets for one nonce. */
   nonceReuse(): string[] {
-    return [...this.sharesByNonce.entries()].filter(([, v]) => v.size > 1).map(([k]) => k);
+    return this.shares.reused();
   }
 
   /** Invariant: every produced signature verifies under BIP340 with the group key. */
   invalidSignatures(groupKey: Hex): number {
-    let bad = 0;
-    for (const { report: r } of this.coordinatorReports)
-      if (r.kind === 'signature')
-        r.signatures.forEach((sig, i) => {
-          if (!verifyBip340(sig, r.messages[i]!, outputKey(groupKey, r.tweak))) bad++;
-        });
-    return bad;
+    return invalidSignatures(this.coordinatorReports, groupKey);
   }
 }

@@ -2,7 +2,7 @@ import { schnorr } from '@noble/curves/secp256k1.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { expect } from 'vitest';
 import type { CoordinatorReport } from '../../src/coordinator/reports.ts';
-import { outputKey } from '../../src/crypto.ts';
+import { outputKey } from '../../src/output-key.ts';
 import { type SimOptions, Simulation } from '../../src/sim/simulation.ts';
 
 /** Runs `f` with a simulation; a failure names the seed so it can be replayed. */

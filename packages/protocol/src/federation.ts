@@ -1,39 +1,11 @@
 /**
- * Shared types of the sans-IO machines: environment, addresses, effects, federation config.
- * `step(state, input, env) -> { state, effects }`; time and randomness come only from `env`.
+ * The federation as every machine sees it (from the registry contract), its validation, and the
+ * small lookups the machines share (weights, parties, the signing layout, the DKG session).
  */
-import { type Hex, jsonDigest, type Rng } from './crypto.ts';
+import { jsonDigest } from './digests.ts';
 import type { DkgSession } from './dkg-crypto.ts';
-import type { Outgoing, WireEnvelope } from './envelopes.ts';
-import type { PolicyRequest } from './signer/sign.ts';
-
-/** What the shell passes into every step: the current time (ms) and a randomness source. */
-export type Env = { now: number; rng: Rng };
-
-/** Where a `send` effect goes. `broadcast` reaches every signer and every coordinator. */
-export type Address =
-  | { kind: 'broadcast' }
-  | { kind: 'signer'; id: number }
-  | { kind: 'coordinator'; id: number };
-
-/**
- * Effects, executed by the shell in order. `persist` means "durably save the state returned by
- * this step now"; it always precedes a `send` that reveals the use of a nonce or a new secret.
- * `send` is sealed by the shell (`sealJson` with its identity key and chain tip); `forward`
- * posts another party's envelope unchanged (its signature still proves who wrote it).
- */
-export type Effect<R> =
-  | { type: 'send'; to: Address; message: Outgoing }
-  | { type: 'forward'; to: Address; envelope: WireEnvelope }
-  /** Signer: ask the policy; the shell answers with a `policy` input (it may need I/O first). */
-  | { type: 'check-policy'; request: PolicyRequest }
-  | { type: 'set-timer'; id: string; at: number }
-  | { type: 'cancel-timer'; id: string }
-  | { type: 'persist' }
-  | { type: 'report'; report: R };
-
-/** The result of one step. */
-export type Step<S, R> = { state: S; effects: Effect<R>[] };
+import type { Hex } from './hex.ts';
+import type { Timeouts } from './timeouts.ts';
 
 /** One party (signer) of the federation. */
 export type PartyInfo = {
@@ -43,19 +15,6 @@ export type PartyInfo = {
   keyIds: number[];
   /** BIP340 x-only identity key (signs the DKG and nonce messages used as evidence). */
   publicKey: Hex;
-};
-
-/** Timeouts in milliseconds (one per phase, as in the FIRE coordinator). */
-export type Timeouts = {
-  dkgPublic: number;
-  dkgPrivate: number;
-  dkgEnd: number;
-  nonce: number;
-  sign: number;
-  /** Re-send the current request to parties that have not answered (lost messages). */
-  resend: number;
-  /** Silence after which the next coordinator in line takes over. */
-  takeover: number;
 };
 
 /** Bitcoin networks (they set the peg address prefix: bc, tb, bcrt). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { initialCoordinatorState } from './coordinator/state.ts';
+import { assertConfig, type FederationConfig } from './federation.ts';
 import { initialSignerState } from './signer/state.ts';
-import { DEFAULT_TIMEOUTS } from './sim/simulation.ts';
-import { assertConfig, type FederationConfig } from './types.ts';
+import { DEFAULT_TIMEOUTS } from './timeouts.ts';
 
 const key = (i: number) => i.toString(16).padStart(64, '0');
 const good: FederationConfig = {
