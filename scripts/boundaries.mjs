@@ -5,14 +5,19 @@
 //   - warns when the generated graph in docs/architecture.md is stale (`pnpm graph` rewrites
 //     it). A stale graph does not fail: another branch moving a file must not make CI red.
 // Flags: --write-graph  rewrite the graph block of docs/architecture.md instead of checking it;
-//        --json         print {violations, knownStillPresent, staleKnown} (for the rules' test).
+//        --json         print {violations, knownStillPresent, staleKnown} (for the rules' test);
+//        --config FILE  another config (the rules' test adds known violations to the real one).
 import fs from 'node:fs';
 import path from 'node:path';
 import { cruise } from 'dependency-cruiser';
 import extractDepcruiseConfig from 'dependency-cruiser/config-utl/extract-depcruise-config';
 import { GRAPH_END, GRAPH_START, renderGraphBlock, replaceGraphBlock } from './module-graph.mjs';
 
-const CONFIG = path.resolve(import.meta.dirname, '..', '.dependency-cruiser.cjs');
+const configFlag = process.argv.indexOf('--config');
+const CONFIG =
+  configFlag > 0
+    ? path.resolve(process.argv[configFlag + 1] ?? '')
+    : path.resolve(import.meta.dirname, '..', '.dependency-cruiser.cjs');
 const DOC = path.join('docs', 'architecture.md');
 
 /** The same test dependency-cruiser uses for known violations: one rule; a cycle by its modules. */
