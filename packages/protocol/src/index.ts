@@ -3,6 +3,8 @@
  * @peg/wire messages, coordinator selection, and a deterministic simulation of a federation.
  */
 
+export type { TipRefusal } from './chain-tip.ts';
+export { TIP_LAG_BLOCKS, TIP_LEAD_BLOCKS, tipRefusal } from './chain-tip.ts';
 export type {
   CoordinatorCommand,
   CoordinatorInput,
@@ -32,10 +34,19 @@ export { dkgVerification, outputKey, taprootAddress, verifyBip340, xOnly } from 
 export type { Complaint, DkgSecret, DkgSession } from './dkg-crypto.ts';
 export { frostDkgId, subLayout } from './dkg-crypto.ts';
 export type { Outgoing, OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from './envelopes.ts';
-export { contentDigest, isCoordinatorOnly, sealedHex } from './envelopes.ts';
+export { contentDigest, sealedHex } from './envelopes.ts';
+export type { NewKeyRefusal } from './new-key-layout.ts';
+export { minNewKeyWeight, newKeyRefusal } from './new-key-layout.ts';
 export type { CoordinatorView } from './selection.ts';
 export { activeCoordinator, activeOf, coordinatorOrder, TAKEOVER_TIMER } from './selection.ts';
-export type { SignerInput, SignerReport } from './signer/reports.ts';
+export type { DkgIdWindow } from './session-ids.ts';
+export { DKG_IDS_PER_SCOPE, idScope } from './session-ids.ts';
+export type {
+  RefusalReason,
+  ShareRefusal,
+  SignerInput,
+  SignerReport,
+} from './signer/reports.ts';
 export type { Policy, PolicyDecision, SignerEnv } from './signer/sign.ts';
 export { bodyDigest } from './signer/sign.ts';
 export type {

@@ -25,6 +25,7 @@ import {
   type WireEnvelope,
   type WireEnvelopeOf,
 } from '../envelopes.ts';
+import { minNewKeyWeight, newKeyRefusal } from '../new-key-layout.ts';
 import { dkgSession, type Env, layoutSpec, partyOf, weightOf } from '../types.ts';
 import {
   arm,
@@ -135,7 +136,8 @@ function toPrivate(s: CoordinatorState, env: Env): Out {
     culprits[String(id)] = kind === 'bad-proof-of-knowledge' ? kind : 'bad-public-shares';
   const ids = received.filter((id) => culprits[String(id)] === undefined);
   const judged: DkgRun = { ...run, culprits };
-  if (weightOf(fed, ids) < fed.dkgThreshold) return attemptFailed({ ...s, dkg: judged }, env);
+  // Signers refuse a list that breaks the new-key rule; never send one.
+  if (newKeyRefusal(fed, ids) !== null) return attemptFailed({ ...s, dkg: judged }, env);
   const next: DkgRun = { ...judged, phase: 'private', privateIds: ids, phaseStartedAt: env.now };
   const armed = arm(
     { ...s, dkg: next },
@@ -435,7 +437,7 @@ function attemptFailed(
     report({ kind: 'dkg-attempt-failed', dkgId: run.dkgId, culprits: run.culprits, missing }),
   ];
   const remaining = fed.parties.map((p) => p.id).filter((id) => excluded[String(id)] === undefined);
-  if (run.attempt < s.config.maxDkgAttempts && weightOf(fed, remaining) >= fed.dkgThreshold) {
+  if (run.attempt < s.config.maxDkgAttempts && weightOf(fed, remaining) >= minNewKeyWeight(fed)) {
     const r = startDkg({ ...s, dkg: null }, env, excluded, run.attempt + 1);
     return { state: r.state, effects: [...effects, ...r.effects] };
   }
@@ -501,7 +503,7 @@ export function onDkgDeadline(s: CoordinatorState, env: Env): Out {
   const fed = s.config.federation;
   if (run.phase === 'public') {
     const received = run.invited.filter((id) => has(run.publics, id));
-    if (weightOf(fed, received) >= fed.dkgThreshold) return toPrivate(s, env);
+    if (weightOf(fed, received) >= minNewKeyWeight(fed)) return toPrivate(s, env);
     return attemptFailed(s, env);
   }
   // The private list fixed the key's layout: a party silent now cannot be left out of it.

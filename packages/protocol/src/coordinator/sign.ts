@@ -11,6 +11,7 @@ import {
   verifyBip340,
 } from '../crypto.ts';
 import type { OutgoingOf, WireEnvelopeOf } from '../envelopes.ts';
+import { idScope } from '../session-ids.ts';
 import type { SignBody } from '../signer/state.ts';
 import type { Env } from '../types.ts';
 import { arm, broadcast, type CEffect, disarm, type Out, report, toSigner } from './out.ts';
@@ -31,8 +32,11 @@ export function startSign(
   body: SignBody,
   env: Env,
 ): Out {
+  // Sign ids are scoped to this coordinator and its tip (`session-ids.ts`): a new scope starts over.
+  const scope = idScope(s.view, s.config.id);
+  const s0 = s.signScope === scope ? s : { ...s, signScope: scope, maxSignId: 0, maxIteration: 0 };
   const run: SignRun = {
-    signId: s.maxSignId + 1,
+    signId: s0.maxSignId + 1,
     iteration: 0,
     purpose,
     body,
@@ -48,7 +52,7 @@ export function startSign(
     nonceTimeouts: 0,
     startedAt: env.now,
   };
-  return newIteration({ ...s, maxSignId: run.signId }, run, env);
+  return newIteration({ ...s0, maxSignId: run.signId }, run, env);
 }
 
 const holders = (run: SignRun): number[] => run.key.pub.layout.parties.map((p) => p.id);

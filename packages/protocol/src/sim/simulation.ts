@@ -192,6 +192,8 @@ export class Simulation {
   readonly opts: SimOptions;
   readonly federation: FederationConfig;
   readonly tip: Hex;
+  /** Height of `tip` (the chain does not move in the simulation). */
+  readonly tipHeight = 100;
   /** Identity secret keys by party id (the shells' keys: machines never see them). */
   readonly secrets = new Map<number, Uint8Array>();
   private readonly keys = new Map<number, Uint8Array>();
@@ -275,7 +277,8 @@ export class Simulation {
         rng: seededBytes(opts.seed, `coordinator/${id}`),
       });
     }
-    for (const key of this.nodes.keys()) this.input(key, { type: 'chain-tip', tip: this.tip }, 0);
+    for (const key of this.nodes.keys())
+      this.input(key, { type: 'chain-tip', tip: this.tip, height: this.tipHeight }, 0);
   }
 
   /** Behaviour of a signer (honest unless scripted). */
@@ -308,7 +311,7 @@ export class Simulation {
     const unsigned = {
       ...message,
       sender: { partyId: from, publicKey: bytesToHex(this.keys.get(from)!) },
-      chainTip: { height: 100, hash: this.tip },
+      chainTip: { height: this.tipHeight, hash: this.tip },
     } as unknown as UnsignedEnvelopeJson;
     const t0 = performance.now();
     const bytes = sealJson(unsigned, this.secrets.get(from)!, { auxRand: rng(32) });
@@ -590,7 +593,7 @@ export class Simulation {
       seq: this.seq++,
       kind: 'input',
       to: key,
-      input: { type: 'chain-tip', tip: this.tip },
+      input: { type: 'chain-tip', tip: this.tip, height: this.tipHeight },
     });
     if (ev.redeliver !== null) this.queue.push({ ...ev.redeliver, at: this.now, seq: this.seq++ });
     const mine = this.deferred.filter((d) => d.to === key);
