@@ -22,6 +22,7 @@ import {
 import { type CEffect, disarm, type Out, RESEND_TIMER } from './out.ts';
 import type { CoordinatorInput, CoordinatorReport } from './reports.ts';
 import {
+  inIdScope,
   onNonceResponse,
   onShareResponse,
   onSignDeadline,
@@ -41,7 +42,8 @@ export function coordinatorStep(
   input: CoordinatorInput,
   env: Env,
 ): Step<CoordinatorState, CoordinatorReport> {
-  const out = drive(dispatch(state, input, env), env);
+  const driven = drive(dispatch(state, input, env), env);
+  const out = { ...driven, state: inIdScope(driven.state) };
   // An active coordinator that speaks is not silent: it keeps its own takeover clock in step
   // with the signers', which restart theirs when they hear it.
   const spoke = out.effects.some((e) => e.type === 'send' && isCoordinatorKind(e.message.kind));
