@@ -487,7 +487,9 @@ export class Simulation {
       message.kind === 'signature-share-response' &&
       this.behaviour(node.id) !== 'bad-share'
     ) {
-      const k = `${node.id}/${message.signId}/${message.iteration}`;
+      // Keyed by the nonce itself: sign ids repeat across coordinator scopes (session-ids.ts).
+      const nonce = (state as SignerState).signing?.response.payload.nonces;
+      const k = `${node.id}/${message.signId}/${message.iteration}/${jsonDigest('sim/nonce', nonce ?? null)}`;
       const set = this.sharesByNonce.get(k) ?? new Set<string>();
       set.add(jsonDigest('sim/share', message.payload.shares));
       this.sharesByNonce.set(k, set);
