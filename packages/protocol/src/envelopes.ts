@@ -8,7 +8,6 @@
  */
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import {
-  COORDINATOR_KINDS,
   canonicalJson,
   type EnvelopeJson,
   type EnvelopeJsonOf,
@@ -48,6 +47,3 @@ export const contentDigest = (e: WireEnvelope): Hex => bytesToHex(wireContentDig
 export function sealedHex(e: WireEnvelope): Hex {
   return bytesToHex(utf8ToBytes(canonicalJson(e) ?? ''));
 }
-
-/** Kinds only the active coordinator may send (from @peg/wire). */
-export const isCoordinatorOnly = (kind: Kind): boolean => COORDINATOR_KINDS.has(kind);

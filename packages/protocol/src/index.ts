@@ -7,6 +7,8 @@
 
 export type { RNG } from '@peg/frost';
 export { taprootAddress } from './address.ts';
+export type { TipRefusal } from './chain-tip.ts';
+export { TIP_LAG_BLOCKS, TIP_LEAD_BLOCKS, tipRefusal } from './chain-tip.ts';
 export type {
   CoordinatorCommand,
   CoordinatorInput,
@@ -42,20 +44,24 @@ export type {
   Transport,
 } from './effect-driver/ports.ts';
 export type { Outgoing, OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from './envelopes.ts';
-export { contentDigest, isCoordinatorOnly, sealedHex } from './envelopes.ts';
+export { contentDigest, sealedHex } from './envelopes.ts';
 export type { FederationConfig, Network, PartyInfo } from './federation.ts';
 export { assertConfig, dkgSession, weightOf } from './federation.ts';
 export type { Hex } from './hex.ts';
 export type { LayoutSpec } from './layout.ts';
 export type { Address, Effect, Env, Step } from './machine.ts';
+export type { NewKeyRefusal } from './new-key-layout.ts';
+export { minNewKeyWeight, newKeyRefusal } from './new-key-layout.ts';
 export type { Tweak } from './output-key.ts';
 export { outputKey, xOnly } from './output-key.ts';
 export type { Policy, PolicyDecision, PolicyRequest } from './policy.ts';
 export type { CoordinatorView } from './selection.ts';
 export { activeCoordinator, activeOf, coordinatorOrder, TAKEOVER_TIMER } from './selection.ts';
+export type { DkgIdWindow } from './session-ids.ts';
+export { DKG_IDS_PER_SCOPE, idScope } from './session-ids.ts';
 export type { SignBody } from './sign-body.ts';
 export { bodyDigest } from './sign-body.ts';
-export type { SignerInput, SignerReport } from './signer/reports.ts';
+export type { RefusalReason, ShareRefusal, SignerInput, SignerReport } from './signer/reports.ts';
 export type { SignerEnv } from './signer/sign.ts';
 export type {
   EchoList,

@@ -29,7 +29,7 @@ describe('coordinator selection', () => {
   });
 
   it('takes over only after the silence timeout', () => {
-    let view = onTip({ tip: null, attempt: 0, lastHeardAt: 0 }, tip, 1000);
+    let view = onTip({ tip: null, height: 0, attempt: 0, lastHeardAt: 0 }, tip, 100, 1000);
     let r = onTakeoverTimer(view, 1500, 1000);
     expect(r.view.attempt).toBe(0);
     expect(r.next).toBe(2000);

@@ -39,12 +39,14 @@ export function activeCoordinator(
  */
 export type CoordinatorView = {
   tip: Hex | null;
+  /** Height of `tip` (0 before the first tip): the reference for chain-tip freshness. */
+  height: number;
   attempt: number;
   lastHeardAt: number;
 };
 
 /** The initial view (no tip yet: nobody is active). */
-export const initialView: CoordinatorView = { tip: null, attempt: 0, lastHeardAt: 0 };
+export const initialView: CoordinatorView = { tip: null, height: 0, attempt: 0, lastHeardAt: 0 };
 
 /** Active coordinator id under `view`, or null before the first tip. */
 export function activeOf(view: CoordinatorView, parties: readonly PartyInfo[]): number | null {
@@ -54,9 +56,14 @@ export function activeOf(view: CoordinatorView, parties: readonly PartyInfo[]): 
 export const TAKEOVER_TIMER = 'coordinator-takeover';
 
 /** A new chain tip: the first in line becomes active and the silence clock restarts. */
-export function onTip(view: CoordinatorView, tip: Hex, now: number): CoordinatorView {
-  if (view.tip === tip) return view;
-  return { tip, attempt: 0, lastHeardAt: now };
+export function onTip(
+  view: CoordinatorView,
+  tip: Hex,
+  height: number,
+  now: number,
+): CoordinatorView {
+  if (view.tip === tip && view.height === height) return view;
+  return { tip, height, attempt: 0, lastHeardAt: now };
 }
 
 /**

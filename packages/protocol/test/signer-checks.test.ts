@@ -81,7 +81,7 @@ const sent = (o: Out) =>
 const reports = (o: Out) =>
   o.effects.filter((e) => e.type === 'report').map((e) => (e as { report: SignerReport }).report);
 const refusal = (o: Out) =>
-  reports(o).find((r) => r.kind === 'refused') as { reason: string } | undefined;
+  reports(o).find((r) => r.kind === 'refused') as { reason: string; detail?: string } | undefined;
 
 /** Commits signers 1..5 to (signId, 1) for `t`; returns their states and responses. */
 function commitAll(signId: number, t: string, ids = [1]) {
@@ -247,7 +247,8 @@ describe('signer refuses a malicious coordinator', () => {
       coordinator,
       shareRequest(nonceRequest(50, 1, t, [TOY_BLOCKLISTED]), entries(resp, [1, 2, 3])),
     );
-    expect(refusal(o)?.reason).toBe('policy:blocklisted');
+    expect(refusal(o)?.reason).toBe('policy-refused');
+    expect(refusal(o)?.detail).toBe('blocklisted');
     expect(o.state.signing!.nonces).toBeNull();
   });
 
@@ -262,7 +263,7 @@ describe('signer refuses a malicious coordinator', () => {
     const s3 = deliver(states.get(3)!, coordinator, lie, 'l3');
     const commitments = [s1, s2, s3].map((o, i) => entry(i + 1, sent(o)[0] as NResp));
     const o = deliver(s1.state, coordinator, shareRequest(lie, commitments));
-    expect(refusal(o)?.reason).toBe('policy:messages-differ');
+    expect(refusal(o)?.reason).toBe('policy-messages-differ');
   });
 
   it('a request from a coordinator that is not active: refused, state unchanged', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bytes32, id, signature64, uint32, xOnlyKey } from './codecs.ts';
 import { dkgPayloads } from './dkg.ts';
-import type { Kind } from './kinds.ts';
+import { KIND_TABLE, KINDS, type Kind } from './kinds.ts';
 import { checkLimits, DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { setupPayloads } from './setup.ts';
 import { signingPayloads } from './signing.ts';
@@ -15,12 +15,15 @@ export const senderSchema = z.strictObject({ partyId: id, publicKey: xOnlyKey })
 /** The sender's view of the Bitcoin chain tip: burn height and block hash (RPC display order). */
 export const chainTipSchema = z.strictObject({ height: uint32, hash: bytes32 });
 
-const NO_IDS = {};
 // Session ids are counters starting at 1 (like every id, never 0); "older" is "smaller".
-const DKG_IDS = { dkgId: id };
-const SIGN_IDS = { dkgId: id, signId: id, iteration: id };
+const IDS = {
+  none: {},
+  dkg: { dkgId: id },
+  sign: { dkgId: id, signId: id, iteration: id },
+} as const;
 
-function envelope<K extends Kind, I extends z.core.$ZodLooseShape, P extends z.ZodType>(
+/** An envelope without its signature: what `seal` signs (plus the version it adds). */
+function unsignedEnvelope<K extends Kind, I extends z.core.$ZodLooseShape, P extends z.ZodType>(
   kind: K,
   ids: I,
   payload: P,
@@ -32,77 +35,48 @@ function envelope<K extends Kind, I extends z.core.$ZodLooseShape, P extends z.Z
     sender: senderSchema,
     chainTip: chainTipSchema,
     payload,
-    signature: signature64,
   });
 }
 
+function envelope<K extends Kind, I extends z.core.$ZodLooseShape, P extends z.ZodType>(
+  kind: K,
+  ids: I,
+  payload: P,
+) {
+  return z.strictObject({ ...unsignedEnvelope(kind, ids, payload).shape, signature: signature64 });
+}
+
+type Payloads = ReturnType<typeof setupPayloads> &
+  ReturnType<typeof dkgPayloads> &
+  ReturnType<typeof signingPayloads>;
+type IdsOf<K extends Kind> = (typeof IDS)[(typeof KIND_TABLE)[K]['ids']];
+type PayloadSchema<K extends Kind> = Extract<Payloads[K], z.ZodType>;
+/** The envelope schema of each kind, signed and unsigned (ids from `KIND_TABLE`). */
+type Envelopes = { [K in Kind]: ReturnType<typeof envelope<K, IdsOf<K>, PayloadSchema<K>>> };
+type Unsigned = {
+  [K in Kind]: ReturnType<typeof unsignedEnvelope<K, IdsOf<K>, PayloadSchema<K>>>;
+};
+type Union<T> = [T, ...T[]];
+
 /** Every schema of the protocol for one limits object: payloads, envelopes, and their union. */
 export function buildSchemas(limits: Limits) {
-  const p = { ...setupPayloads(limits), ...dkgPayloads(limits), ...signingPayloads(limits) };
-  const envelopes = {
-    'signer-ready': envelope('signer-ready', NO_IDS, p['signer-ready']),
-    'key-announcement': envelope('key-announcement', NO_IDS, p['key-announcement']),
-    'public-address-available': envelope(
-      'public-address-available',
-      DKG_IDS,
-      p['public-address-available'],
-    ),
-    'dkg-begin': envelope('dkg-begin', DKG_IDS, p['dkg-begin']),
-    'dkg-public-shares': envelope('dkg-public-shares', DKG_IDS, p['dkg-public-shares']),
-    'dkg-private-begin': envelope('dkg-private-begin', DKG_IDS, p['dkg-private-begin']),
-    'dkg-private-shares': envelope('dkg-private-shares', DKG_IDS, p['dkg-private-shares']),
-    'dkg-end-begin': envelope('dkg-end-begin', DKG_IDS, p['dkg-end-begin']),
-    'dkg-end': envelope('dkg-end', DKG_IDS, p['dkg-end']),
-    'dkg-query': envelope('dkg-query', DKG_IDS, p['dkg-query']),
-    'dkg-query-response': envelope('dkg-query-response', DKG_IDS, p['dkg-query-response']),
-    'nonce-request': envelope('nonce-request', SIGN_IDS, p['nonce-request']),
-    'nonce-response': envelope('nonce-response', SIGN_IDS, p['nonce-response']),
-    'signature-share-request': envelope(
-      'signature-share-request',
-      SIGN_IDS,
-      p['signature-share-request'],
-    ),
-    'signature-share-response': envelope(
-      'signature-share-response',
-      SIGN_IDS,
-      p['signature-share-response'],
-    ),
-  } as const;
-  const e = envelopes;
-  const envelopeSchema = z.discriminatedUnion('kind', [
-    e['signer-ready'],
-    e['key-announcement'],
-    e['public-address-available'],
-    e['dkg-begin'],
-    e['dkg-public-shares'],
-    e['dkg-private-begin'],
-    e['dkg-private-shares'],
-    e['dkg-end-begin'],
-    e['dkg-end'],
-    e['dkg-query'],
-    e['dkg-query-response'],
-    e['nonce-request'],
-    e['nonce-response'],
-    e['signature-share-request'],
-    e['signature-share-response'],
-  ]);
-  const unsignedEnvelopeSchema = z.discriminatedUnion('kind', [
-    e['signer-ready'].omit({ signature: true }),
-    e['key-announcement'].omit({ signature: true }),
-    e['public-address-available'].omit({ signature: true }),
-    e['dkg-begin'].omit({ signature: true }),
-    e['dkg-public-shares'].omit({ signature: true }),
-    e['dkg-private-begin'].omit({ signature: true }),
-    e['dkg-private-shares'].omit({ signature: true }),
-    e['dkg-end-begin'].omit({ signature: true }),
-    e['dkg-end'].omit({ signature: true }),
-    e['dkg-query'].omit({ signature: true }),
-    e['dkg-query-response'].omit({ signature: true }),
-    e['nonce-request'].omit({ signature: true }),
-    e['nonce-response'].omit({ signature: true }),
-    e['signature-share-request'].omit({ signature: true }),
-    e['signature-share-response'].omit({ signature: true }),
-  ]);
+  const p: Payloads = {
+    ...setupPayloads(limits),
+    ...dkgPayloads(limits),
+    ...signingPayloads(limits),
+  };
+  const envelopes = Object.fromEntries(
+    KINDS.map((k) => [k, envelope(k, IDS[KIND_TABLE[k].ids], p[k])]),
+  ) as unknown as Envelopes;
+  const unsigned = KINDS.map((k) => unsignedEnvelope(k, IDS[KIND_TABLE[k].ids], p[k]));
+  const envelopeSchema = z.discriminatedUnion(
+    'kind',
+    KINDS.map((k) => envelopes[k]) as Union<Envelopes[Kind]>,
+  );
+  const unsignedEnvelopeSchema = z.discriminatedUnion(
+    'kind',
+    unsigned as unknown as Union<Unsigned[Kind]>,
+  );
   return Object.freeze({ limits, payloads: p, envelopes, envelopeSchema, unsignedEnvelopeSchema });
 }
 

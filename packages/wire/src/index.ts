@@ -50,7 +50,14 @@ export {
   type UnsignedEnvelopeOf,
 } from './envelope.ts';
 export type { OpenError, OpenErrorCode } from './errors.ts';
-export { COORDINATOR_KINDS, isCoordinatorKind, KIND_IDS, KINDS, type Kind } from './kinds.ts';
+export {
+  COORDINATOR_KINDS,
+  isCoordinatorKind,
+  KIND_IDS,
+  KIND_TABLE,
+  KINDS,
+  type Kind,
+} from './kinds.ts';
 export { DEFAULT_LIMITS, defineLimits, type Limits, LimitsSchema } from './limits.ts';
 export { type ExpectedKeys, type OpenOptions, type OpenResult, open } from './open.ts';
 // Relay HTTP API v1 (owned with apps/relay; see docs/relay.md).

@@ -1,63 +1,50 @@
-/** Every message kind of the protocol, as the envelope's `kind` tag. */
-export const KINDS = [
-  'signer-ready',
-  'key-announcement',
-  'public-address-available',
-  'dkg-begin',
-  'dkg-public-shares',
-  'dkg-private-begin',
-  'dkg-private-shares',
-  'dkg-end-begin',
-  'dkg-end',
-  'dkg-query',
-  'dkg-query-response',
-  'nonce-request',
-  'nonce-response',
-  'signature-share-request',
-  'signature-share-response',
-] as const;
-
-/** A message kind tag. */
-export type Kind = (typeof KINDS)[number];
-
 /**
- * Which session ids the envelope of each kind carries: none (federation set-up), the DKG id,
- * or the DKG id (which key signs), sign id and iteration (signing rounds).
- */
-export const KIND_IDS = {
-  'signer-ready': 'none',
-  'key-announcement': 'none',
-  'public-address-available': 'dkg',
-  'dkg-begin': 'dkg',
-  'dkg-public-shares': 'dkg',
-  'dkg-private-begin': 'dkg',
-  'dkg-private-shares': 'dkg',
-  'dkg-end-begin': 'dkg',
-  'dkg-end': 'dkg',
-  'dkg-query': 'dkg',
-  'dkg-query-response': 'dkg',
-  'nonce-request': 'sign',
-  'nonce-response': 'sign',
-  'signature-share-request': 'sign',
-  'signature-share-response': 'sign',
-} as const satisfies Record<Kind, 'none' | 'dkg' | 'sign'>;
-
-/**
- * Kinds only the active coordinator may send (WSTS `Packet::verify`: the coordinator key for
- * DkgBegin, DkgPrivateBegin, DkgEndBegin, NonceRequest, SignatureShareRequest), plus the
+ * Every message kind of the protocol, in one table: which session ids its envelope carries and
+ * whether only the active coordinator may send it. Everything else about kinds (the list, the
+ * ids map, the coordinator set, the envelope schemas and their unions) is derived from it.
+ *
+ * Ids: none (federation set-up), the DKG id, or the DKG id (which key signs), sign id and
+ * iteration (signing rounds). Coordinator-only: WSTS `Packet::verify` checks the coordinator key
+ * for DkgBegin, DkgPrivateBegin, DkgEndBegin, NonceRequest, SignatureShareRequest; plus the
  * coordinator's DKG query and its publication of the new address.
  */
-export const COORDINATOR_KINDS: ReadonlySet<Kind> = new Set<Kind>([
-  'public-address-available',
-  'dkg-begin',
-  'dkg-private-begin',
-  'dkg-end-begin',
-  'dkg-query',
-  'nonce-request',
-  'signature-share-request',
-]);
+export const KIND_TABLE = {
+  'signer-ready': { ids: 'none', coordinatorOnly: false },
+  'key-announcement': { ids: 'none', coordinatorOnly: false },
+  'public-address-available': { ids: 'dkg', coordinatorOnly: true },
+  'dkg-begin': { ids: 'dkg', coordinatorOnly: true },
+  'dkg-public-shares': { ids: 'dkg', coordinatorOnly: false },
+  'dkg-private-begin': { ids: 'dkg', coordinatorOnly: true },
+  'dkg-private-shares': { ids: 'dkg', coordinatorOnly: false },
+  'dkg-end-begin': { ids: 'dkg', coordinatorOnly: true },
+  'dkg-end': { ids: 'dkg', coordinatorOnly: false },
+  'dkg-query': { ids: 'dkg', coordinatorOnly: true },
+  'dkg-query-response': { ids: 'dkg', coordinatorOnly: false },
+  'nonce-request': { ids: 'sign', coordinatorOnly: true },
+  'nonce-response': { ids: 'sign', coordinatorOnly: false },
+  'signature-share-request': { ids: 'sign', coordinatorOnly: true },
+  'signature-share-response': { ids: 'sign', coordinatorOnly: false },
+} as const satisfies Record<string, { ids: 'none' | 'dkg' | 'sign'; coordinatorOnly: boolean }>;
 
-/** True for a kind only the coordinator may send. */
+/** A message kind tag. */
+export type Kind = keyof typeof KIND_TABLE;
+
+/** Every message kind, in the table's order. */
+export const KINDS: readonly Kind[] = Object.freeze(Object.keys(KIND_TABLE) as Kind[]);
+
+/** Which session ids the envelope of each kind carries. */
+export const KIND_IDS: { readonly [K in Kind]: (typeof KIND_TABLE)[K]['ids'] } = Object.freeze(
+  Object.fromEntries(KINDS.map((k) => [k, KIND_TABLE[k].ids])) as {
+    [K in Kind]: (typeof KIND_TABLE)[K]['ids'];
+  },
+);
+
+/** Kinds only the active coordinator may send. */
+export const COORDINATOR_KINDS: ReadonlySet<Kind> = new Set(
+  KINDS.filter((k) => KIND_TABLE[k].coordinatorOnly),
+);
+
+/** True for a kind only the coordinator may send: the one test, used by `open` and the machines. */
 export function isCoordinatorKind(kind: Kind): boolean {
-  return COORDINATOR_KINDS.has(kind);
+  return KIND_TABLE[kind]?.coordinatorOnly === true;
 }

@@ -28,6 +28,7 @@ import {
 } from '../envelopes.ts';
 import { dkgSession, layoutSpec, partyOf, weightOf } from '../federation.ts';
 import type { Env } from '../machine.ts';
+import { minNewKeyWeight, newKeyRefusal } from '../new-key-layout.ts';
 import { outputKey } from '../output-key.ts';
 import {
   arm,
@@ -138,7 +139,8 @@ function toPrivate(s: CoordinatorState, env: Env): Out {
     culprits[String(id)] = kind === 'bad-proof-of-knowledge' ? kind : 'bad-public-shares';
   const ids = received.filter((id) => culprits[String(id)] === undefined);
   const judged: DkgRun = { ...run, culprits };
-  if (weightOf(fed, ids) < fed.dkgThreshold) return attemptFailed({ ...s, dkg: judged }, env);
+  // Signers refuse a list that breaks the new-key rule; never send one.
+  if (newKeyRefusal(fed, ids) !== null) return attemptFailed({ ...s, dkg: judged }, env);
   const next: DkgRun = { ...judged, phase: 'private', privateIds: ids, phaseStartedAt: env.now };
   const armed = arm(
     { ...s, dkg: next },
@@ -438,7 +440,7 @@ function attemptFailed(
     report({ kind: 'dkg-attempt-failed', dkgId: run.dkgId, culprits: run.culprits, missing }),
   ];
   const remaining = fed.parties.map((p) => p.id).filter((id) => excluded[String(id)] === undefined);
-  if (run.attempt < s.config.maxDkgAttempts && weightOf(fed, remaining) >= fed.dkgThreshold) {
+  if (run.attempt < s.config.maxDkgAttempts && weightOf(fed, remaining) >= minNewKeyWeight(fed)) {
     const r = startDkg({ ...s, dkg: null }, env, excluded, run.attempt + 1);
     return { state: r.state, effects: [...effects, ...r.effects] };
   }
@@ -504,7 +506,7 @@ export function onDkgDeadline(s: CoordinatorState, env: Env): Out {
   const fed = s.config.federation;
   if (run.phase === 'public') {
     const received = run.invited.filter((id) => has(run.publics, id));
-    if (weightOf(fed, received) >= fed.dkgThreshold) return toPrivate(s, env);
+    if (weightOf(fed, received) >= minNewKeyWeight(fed)) return toPrivate(s, env);
     return attemptFailed(s, env);
   }
   // The private list fixed the key's layout: a party silent now cannot be left out of it.

@@ -21,7 +21,8 @@ export type CoordinatorCommand =
 export type CoordinatorInput =
   | { type: 'message'; envelope: WireEnvelope }
   | { type: 'timer'; id: string }
-  | { type: 'chain-tip'; tip: Hex }
+  /** The node's view of the Bitcoin tip: block hash (RPC display order) and height. */
+  | { type: 'chain-tip'; tip: Hex; height: number }
   | { type: 'command'; command: CoordinatorCommand };
 
 /** Typed outcomes and progress reports. Blame maps party id -> reason. */

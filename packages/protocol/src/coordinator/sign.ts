@@ -6,6 +6,7 @@
 import type { OutgoingOf, WireEnvelopeOf } from '../envelopes.ts';
 import type { Env } from '../machine.ts';
 import { outputKey } from '../output-key.ts';
+import { idScope } from '../session-ids.ts';
 import type { SignBody } from '../sign-body.ts';
 import {
   aggregatePackage,
@@ -31,8 +32,9 @@ export function startSign(
   body: SignBody,
   env: Env,
 ): Out {
+  const s0 = inIdScope(s);
   const run: SignRun = {
-    signId: s.maxSignId + 1,
+    signId: s0.maxSignId + 1,
     iteration: 0,
     purpose,
     body,
@@ -48,7 +50,24 @@ export function startSign(
     nonceTimeouts: 0,
     startedAt: env.now,
   };
-  return newIteration({ ...s, maxSignId: run.signId }, run, env);
+  return newIteration({ ...s0, maxSignId: run.signId }, run, env);
+}
+
+/**
+ * The state with its sign-id counters for the current scope: sign ids are scoped to this
+ * coordinator and its tip (`session-ids.ts`), so a new scope starts over from 0, or from the ids
+ * of a run still in progress (its requests and resends carry them into the new scope, where
+ * signers now order them).
+ */
+export function inIdScope(s: CoordinatorState): CoordinatorState {
+  const scope = idScope(s.view, s.config.id);
+  if (s.signScope === scope) return s;
+  return {
+    ...s,
+    signScope: scope,
+    maxSignId: s.sign?.signId ?? 0,
+    maxIteration: s.sign?.iteration ?? 0,
+  };
 }
 
 const holders = (run: SignRun): number[] => run.key.pub.layout.parties.map((p) => p.id);
@@ -83,8 +102,11 @@ function nonceRequest(run: SignRun): OutgoingOf<'nonce-request'> {
   };
 }
 
-function newIteration(s: CoordinatorState, run0: SignRun, env: Env): SignOut {
-  const fed = s.config.federation;
+function newIteration(s0: CoordinatorState, run0: SignRun, env: Env): SignOut {
+  const fed = s0.config.federation;
+  // A run begun before the tip moved continues in the new scope: its ids count there too, so the
+  // next run's ids come after them (signers order ids within the scope they receive them in).
+  const s = inIdScope(s0);
   const iteration = Math.max(s.maxIteration, run0.iteration) + 1;
   const run: SignRun = {
     ...run0,
@@ -95,7 +117,12 @@ function newIteration(s: CoordinatorState, run0: SignRun, env: Env): SignOut {
     request: null,
     shares: {},
   };
-  const state = { ...s, sign: run, maxIteration: iteration };
+  const state = {
+    ...s,
+    sign: run,
+    maxSignId: Math.max(s.maxSignId, run.signId),
+    maxIteration: iteration,
+  };
   const armed = arm(
     state,
     `nonce/${run.signId}/${iteration}`,

@@ -3,6 +3,7 @@ import type { OutgoingOf, Payload, WireEnvelope } from '../envelopes.ts';
 import { assertConfig, type FederationConfig } from '../federation.ts';
 import type { Hex } from '../hex.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
+import { DKG_IDS_PER_SCOPE } from '../session-ids.ts';
 import type { SignBody } from '../sign-body.ts';
 import type { NonceCommitment, PublicKeyPackage } from '../signing-crypto.ts';
 
@@ -92,8 +93,13 @@ export type SignCommand = SignBody;
 export type CoordinatorState = {
   config: CoordinatorConfig;
   view: CoordinatorView;
-  /** Highest ids used by any coordinator (mirrored), so a takeover continues above them. */
+  /**
+   * Highest DKG id used: our own, or the active coordinator's (mirrored within its window), so a
+   * takeover continues above it. DKG ids never repeat (`session-ids.ts`).
+   */
   maxDkgId: number;
+  /** Sign ids last used in `signScope` (our own scope: they start over in a new one). */
+  signScope: string;
   maxSignId: number;
   maxIteration: number;
   key: CoordinatorKey | null;
@@ -110,14 +116,20 @@ export function initialCoordinatorState(config: CoordinatorConfig): CoordinatorS
   assertConfig(config.federation);
   if (!config.federation.parties.some((p) => p.id === config.id))
     throw new RangeError(`coordinator id ${config.id} is not in the federation`);
-  if (!Number.isInteger(config.maxDkgAttempts) || config.maxDkgAttempts < 1)
-    throw new RangeError('"maxDkgAttempts" expected a positive integer');
+  // Each attempt takes a new DKG id; signers accept DKG_IDS_PER_SCOPE of them per scope.
+  if (
+    !Number.isInteger(config.maxDkgAttempts) ||
+    config.maxDkgAttempts < 1 ||
+    config.maxDkgAttempts > DKG_IDS_PER_SCOPE
+  )
+    throw new RangeError(`"maxDkgAttempts" expected an integer in 1..${DKG_IDS_PER_SCOPE}`);
   if (!Number.isInteger(config.maxNonceTimeouts) || config.maxNonceTimeouts < 1)
     throw new RangeError('"maxNonceTimeouts" expected a positive integer');
   return {
     config,
     view: initialView,
     maxDkgId: 0,
+    signScope: '',
     maxSignId: 0,
     maxIteration: 0,
     key: null,

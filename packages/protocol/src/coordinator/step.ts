@@ -3,9 +3,12 @@
  * while it is the active coordinator for its tip; a backup mirrors the ids it sees and takes over
  * (continuing above them) when the active one stays silent.
  */
-import { isCoordinatorOnly, type WireEnvelope } from '../envelopes.ts';
+import { isCoordinatorKind } from '@peg/wire';
+import { assertTipInput, tipRefusal } from '../chain-tip.ts';
+import type { WireEnvelope } from '../envelopes.ts';
 import type { Env, Step } from '../machine.ts';
 import { activeOf, onTakeoverTimer, onTip, TAKEOVER_TIMER } from '../selection.ts';
+import { DKG_IDS_PER_SCOPE } from '../session-ids.ts';
 import {
   onDkgDeadline,
   onDkgEnd,
@@ -19,6 +22,7 @@ import {
 import { type CEffect, disarm, type Out, RESEND_TIMER } from './out.ts';
 import type { CoordinatorInput, CoordinatorReport } from './reports.ts';
 import {
+  inIdScope,
   onNonceResponse,
   onShareResponse,
   onSignDeadline,
@@ -38,10 +42,11 @@ export function coordinatorStep(
   input: CoordinatorInput,
   env: Env,
 ): Step<CoordinatorState, CoordinatorReport> {
-  const out = drive(dispatch(state, input, env), env);
+  const driven = drive(dispatch(state, input, env), env);
+  const out = { ...driven, state: inIdScope(driven.state) };
   // An active coordinator that speaks is not silent: it keeps its own takeover clock in step
   // with the signers', which restart theirs when they hear it.
-  const spoke = out.effects.some((e) => e.type === 'send' && isCoordinatorOnly(e.message.kind));
+  const spoke = out.effects.some((e) => e.type === 'send' && isCoordinatorKind(e.message.kind));
   if (spoke && isActive(out.state))
     return { ...out, state: { ...out.state, view: { ...out.state.view, lastHeardAt: env.now } } };
   return out;
@@ -51,8 +56,8 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
   const takeover = s.config.federation.timeouts.takeover;
   switch (input.type) {
     case 'chain-tip': {
-      if (!/^[0-9a-f]{64}$/.test(input.tip)) throw new RangeError('"tip" expected 32-byte hex');
-      const view = onTip(s.view, input.tip, env.now);
+      assertTipInput(input);
+      const view = onTip(s.view, input.tip, input.height, env.now);
       if (view === s.view) return { state: s, effects: [] };
       return {
         state: { ...s, view },
@@ -143,21 +148,24 @@ function finishSign(out: SignOut, env: Env): Out {
 
 function onMessage(s: CoordinatorState, e: WireEnvelope, env: Env): Out {
   const from = e.sender.partyId;
-  if (isCoordinatorOnly(e.kind)) {
-    // Another coordinator speaking: mirror its ids; if it is the active one, it is not silent.
-    let next = s;
-    if (from === activeOf(s.view, s.config.federation.parties) && from !== s.config.id)
-      next = { ...next, view: { ...next.view, lastHeardAt: env.now } };
-    if (e.kind === 'dkg-begin') next = { ...next, maxDkgId: Math.max(next.maxDkgId, e.dkgId) };
-    // Another coordinator published a verified key: our queued DKG request is served.
-    if (e.kind === 'public-address-available' && from !== s.config.id)
-      next = { ...next, dkgQueued: false };
-    if (e.kind === 'nonce-request')
-      next = {
-        ...next,
-        maxSignId: Math.max(next.maxSignId, e.signId),
-        maxIteration: Math.max(next.maxIteration, e.iteration),
-      };
+  if (isCoordinatorKind(e.kind)) {
+    // Only the active coordinator, speaking for a tip near ours, moves anything here: any member
+    // can seal a coordinator kind, and a stale one may be a replay.
+    if (from !== activeOf(s.view, s.config.federation.parties) || from === s.config.id)
+      return { state: s, effects: [] };
+    if (tipRefusal(s.view, e.chainTip) !== null) return { state: s, effects: [] };
+    // It is not silent.
+    let next: CoordinatorState = { ...s, view: { ...s.view, lastHeardAt: env.now } };
+    // Mirror its DKG ids (so a takeover continues above them), within the window signers accept
+    // from it. Sign ids are scoped to it: ours start over when we take over, nothing to mirror.
+    if (
+      e.kind === 'dkg-begin' &&
+      e.dkgId > next.maxDkgId &&
+      e.dkgId <= next.maxDkgId + DKG_IDS_PER_SCOPE
+    )
+      next = { ...next, maxDkgId: e.dkgId };
+    // It published a verified key: our queued DKG request is served.
+    if (e.kind === 'public-address-available') next = { ...next, dkgQueued: false };
     return { state: next, effects: [] };
   }
   if (!isActive(s)) return { state: s, effects: [] };

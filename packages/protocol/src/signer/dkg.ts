@@ -25,7 +25,10 @@ import {
 } from '../envelopes.ts';
 import { dkgSession, layoutSpec, partyOf } from '../federation.ts';
 import type { Effect, Env } from '../machine.ts';
-import { ignored, type Out, refusal, send, toCoordinator } from './out.ts';
+import { newKeyRefusal } from '../new-key-layout.ts';
+import { activeOf } from '../selection.ts';
+import { dkgIdVerdict, idScope } from '../session-ids.ts';
+import { ignored, type Out, refusal, refused, send, toCoordinator } from './out.ts';
 import type { SignerReport } from './reports.ts';
 import type { EchoList, SignerDkg, SignerState } from './state.ts';
 
@@ -49,10 +52,15 @@ function layoutMatches(s: SignerState, p: Payload<'dkg-begin'>): boolean {
 
 export function onDkgBegin(s: SignerState, e: WireEnvelopeOf<'dkg-begin'>, env: Env): Out {
   const dkgId = e.dkgId;
-  if (dkgId < s.maxDkgId || (s.dkg !== null && dkgId < s.dkg.dkgId))
-    return ignored(s, 'old-id', e.kind);
   if (s.dkg !== null && s.dkg.dkgId === dkgId)
     return { state: s, effects: [send({ kind: 'broadcast' }, publicOut(s.dkg))] };
+  // The step checked that the sender is the active coordinator: the window is its scope's.
+  const scope = idScope(s.view, activeOf(s.view, s.config.federation.parties) ?? 0);
+  const ids = dkgIdVerdict(s.dkgIdWindow, scope, Math.max(s.maxDkgId, s.dkg?.dkgId ?? 0), dkgId);
+  if (!ids.ok) {
+    if (ids.reason === 'old-id') return ignored(s, 'old-id', e.kind);
+    return refused(s, ids.reason, { from: e.sender.partyId });
+  }
   if (!layoutMatches(s, e.payload)) return ignored(s, 'wrong-layout', e.kind);
   const fed = s.config.federation;
   const r1 = round1(layoutSpec(fed), dkgSession(fed, dkgId), s.config.id, env.rng);
@@ -70,7 +78,7 @@ export function onDkgBegin(s: SignerState, e: WireEnvelopeOf<'dkg-begin'>, env: 
   // The polynomial is persisted before its commitment leaves: a restart resumes this DKG and
   // sends the same commitment again, never a second one.
   return {
-    state: { ...s, maxDkgId: dkgId, dkg },
+    state: { ...s, maxDkgId: dkgId, dkgIdWindow: ids.window, dkg },
     effects: [{ type: 'persist' }, send({ kind: 'broadcast' }, publicOut(dkg))],
   };
 }
@@ -127,6 +135,9 @@ export function onDkgPrivateBegin(
       return { state: s, effects: [send({ kind: 'broadcast' }, privateOut(dkg, dkg.ownPrivate))] };
     return progress(s, env);
   }
+  // The list fixes the new key's layout: one we would refuse to hold is refused before any share.
+  const bad = newKeyRefusal(s.config.federation, e.payload.partyIds);
+  if (bad !== null) return refused(s, bad, { from: e.sender.partyId });
   const list = { partyIds: [...e.payload.partyIds], echo: [...e.payload.echo] };
   return progress({ ...s, dkg: { ...dkg, privateBegin: list } }, env);
 }

@@ -2,7 +2,7 @@
 import type { Outgoing } from '../envelopes.ts';
 import type { Address, Effect } from '../machine.ts';
 import { activeOf } from '../selection.ts';
-import type { SignerReport } from './reports.ts';
+import type { RefusalReason, SignerReport } from './reports.ts';
 import type { SignerState } from './state.ts';
 
 export type Out = { state: SignerState; effects: Effect<SignerReport>[] };
@@ -19,18 +19,22 @@ export const send = (to: Address, message: Outgoing): Effect<SignerReport> => ({
   message,
 });
 
+type RefusalDetails = Omit<Extract<SignerReport, { kind: 'refused' }>, 'kind' | 'reason'>;
+
 /** A refusal report (what was refused and why; never a secret). */
 export const refusal = (
-  reason: string,
-  ids: { signId?: number; iteration?: number; from?: number } = {},
-): Effect<SignerReport> => ({ type: 'report', report: { kind: 'refused', reason, ...ids } });
+  reason: RefusalReason,
+  details: RefusalDetails = {},
+): Effect<SignerReport> => ({
+  type: 'report',
+  report: { kind: 'refused', reason, ...details },
+});
 
 /** Nothing changes; the refusal is reported. */
-export const refused = (
-  s: SignerState,
-  reason: string,
-  ids?: { signId?: number; iteration?: number; from?: number },
-): Out => ({ state: s, effects: [refusal(reason, ids)] });
+export const refused = (s: SignerState, reason: RefusalReason, details?: RefusalDetails): Out => ({
+  state: s,
+  effects: [refusal(reason, details)],
+});
 
 /** Nothing changes: the message is not for the current state (old, unknown, not ours). */
 export function ignored(

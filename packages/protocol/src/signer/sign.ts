@@ -10,10 +10,12 @@ import type { Hex } from '../hex.ts';
 import type { Effect, Env } from '../machine.ts';
 import { sameTweak } from '../output-key.ts';
 import type { PolicyDecision } from '../policy.ts';
+import { activeOf } from '../selection.ts';
+import { idScope } from '../session-ids.ts';
 import { bodyDigest, type SignBody } from '../sign-body.ts';
 import { commitNonces, signPackage } from '../signing-crypto.ts';
 import { ignored, type Out, refusal, refused, send, toCoordinator } from './out.ts';
-import type { SignerReport } from './reports.ts';
+import type { ShareRefusal, SignerReport } from './reports.ts';
 import type { SignerKey, SignerSigning, SignerState } from './state.ts';
 
 /** Env of the signer (the common env: time and randomness). */
@@ -73,7 +75,10 @@ export function onNonceRequest(s: SignerState, e: WireEnvelopeOf<'nonce-request'
   const ids = { signId: e.signId, iteration: e.iteration };
   const body = bodyOf(e.payload);
   const digest = bodyDigest(body);
-  const c = cmp(ids, s.lastSign);
+  // Ids are ordered within the scope of the coordinator that issues them (the step checked it is
+  // the active one): a new scope starts over, so no coordinator can exhaust them for the next.
+  const scope = idScope(s.view, activeOf(s.view, s.config.federation.parties) ?? 0);
+  const c = s.lastSign.scope === scope ? cmp(ids, s.lastSign) : 1;
   const sg = s.signing;
   if (c === 0 && sg !== null && sg.signId === e.signId && sg.iteration === e.iteration) {
     // The same request again (our answer was lost): the same commitment, never a new nonce.
@@ -103,7 +108,7 @@ export function onNonceRequest(s: SignerState, e: WireEnvelopeOf<'nonce-request'
   };
   const state: SignerState = {
     ...s1,
-    lastSign: ids,
+    lastSign: { scope, ...ids },
     signing: {
       dkgId: e.dkgId,
       signId: e.signId,
@@ -130,15 +135,19 @@ export function onSignatureShareRequest(
   if (sg === null || sg.signId !== e.signId || sg.iteration !== e.iteration || sg.dkgId !== e.dkgId)
     return ignored(s, 'not-current', e.kind);
   const ids = { signId: e.signId, iteration: e.iteration };
-  const report = (reason: string) => refusal(reason, ids);
+  const report = (reason: ShareRefusal) => refusal(reason, ids);
   const requestDigest = jsonDigest('peg/share-request', e.payload);
   if (sg.answered !== null) {
     if (sg.answered.requestDigest === requestDigest)
       return { state: s, effects: [send(toCoordinator(s), sg.answered.response)] };
     return { state: s, effects: [report('nonce-already-used')] };
   }
-  if (sg.nonces === null) return { state: s, effects: [report(`nonce-burnt:${sg.refused}`)] };
-  const burn = (why: string): Out => ({
+  if (sg.nonces === null)
+    return {
+      state: s,
+      effects: [refusal('nonce-burnt', { ...ids, ...(sg.refused ? { cause: sg.refused } : {}) })],
+    };
+  const burn = (why: ShareRefusal): Out => ({
     // Burn the nonce: a "fixed" retry of a refused request must not get a share either.
     state: { ...s, signing: { ...sg, nonces: null, refused: why, awaitingPolicy: null } },
     effects: [{ type: 'persist' }, report(why)],
@@ -176,6 +185,16 @@ function share(s: SignerState, req: ApprovedRequest): Out {
   const sg = s.signing!;
   const e = req.envelope;
   const key = keyFor(s, e.dkgId, sg.body)!;
+  // Signing takes the nonces only from a state that says they are unused: never from one that
+  // records an answer or a refusal for them (a stale or hand-edited state), whatever `nonces` holds.
+  if (sg.nonces === null || sg.answered !== null || sg.refused !== null)
+    return {
+      state: { ...s, signing: { ...sg, nonces: null, awaitingPolicy: null } },
+      effects: [
+        { type: 'persist' },
+        refusal('nonce-already-used', { signId: e.signId, iteration: e.iteration }),
+      ],
+    };
   let shares: Hex[];
   try {
     shares = signPackage(
@@ -183,7 +202,7 @@ function share(s: SignerState, req: ApprovedRequest): Out {
       s.config.id,
       key.pub.groupKey,
       key.keyShares,
-      sg.nonces!,
+      sg.nonces,
       sg.response.payload.nonces,
       {
         messages: e.payload.messages,
@@ -238,7 +257,10 @@ function share(s: SignerState, req: ApprovedRequest): Out {
 }
 
 /** Every check of a share request; returns the refusal reason or null. */
-function checkRequest(s: SignerState, e: WireEnvelopeOf<'signature-share-request'>): string | null {
+function checkRequest(
+  s: SignerState,
+  e: WireEnvelopeOf<'signature-share-request'>,
+): ShareRefusal | null {
   const sg = s.signing!;
   const body = bodyOf(e.payload);
   if (bodyDigest(body) !== sg.bodyDigest) return 'body-changed';
@@ -275,14 +297,14 @@ function checkRequest(s: SignerState, e: WireEnvelopeOf<'signature-share-request
 }
 
 /** Why a policy decision does not allow signing `body`, or null. */
-function policyProblem(d: PolicyDecision, body: SignBody): string | null {
-  if (!d.approve) return `policy:${d.reason}`;
+function policyProblem(d: PolicyDecision, body: SignBody): ShareRefusal | null {
+  if (!d.approve) return 'policy-refused';
   if (
     d.messages.length !== body.messages.length ||
     d.messages.some((x, i) => x !== body.messages[i])
   )
-    return 'policy:messages-differ';
-  if (d.tweak !== undefined && !sameTweak(d.tweak, body.tweak)) return 'policy:output-differs';
+    return 'policy-messages-differ';
+  if (d.tweak !== undefined && !sameTweak(d.tweak, body.tweak)) return 'policy-output-differs';
   return null;
 }
 
@@ -309,7 +331,11 @@ export function onPolicyDecision(
       state: { ...s, signing: { ...sg, nonces: null, refused: problem, awaitingPolicy: null } },
       effects: [
         { type: 'persist' },
-        refusal(problem, { signId: sg.signId, iteration: sg.iteration }),
+        refusal(problem, {
+          signId: sg.signId,
+          iteration: sg.iteration,
+          ...(input.decision.approve ? {} : { detail: input.decision.reason }),
+        }),
       ],
     };
   return share(s, sg.awaitingPolicy);

@@ -8,8 +8,10 @@ import type { OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from '../envel
 import { assertConfig, type FederationConfig } from '../federation.ts';
 import type { Hex } from '../hex.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
+import type { DkgIdWindow } from '../session-ids.ts';
 import type { SignBody } from '../sign-body.ts';
 import type { PublicKeyPackage, SecretNonce } from '../signing-crypto.ts';
+import type { ShareRefusal } from './reports.ts';
 
 /** Static configuration of one signer. */
 export type SignerConfig = {
@@ -62,7 +64,7 @@ export type SignerSigning = {
   /** Digest of the one share request answered with this nonce, and the answer. */
   answered: { requestDigest: Hex; response: OutgoingOf<'signature-share-response'> } | null;
   /** Why the nonce was burnt without a share, if it was. */
-  refused: string | null;
+  refused: ShareRefusal | null;
   /** The share request (checked) whose policy decision is awaited; not persisted on its own. */
   awaitingPolicy: {
     requestDigest: Hex;
@@ -76,13 +78,18 @@ export type SignerState = {
   view: CoordinatorView;
   /** Highest DKG id seen from an active coordinator (older ones are ignored). */
   maxDkgId: number;
+  /** Where the current coordinator scope's DKG id window began (`session-ids.ts`). */
+  dkgIdWindow: DkgIdWindow;
   dkg: SignerDkg | null;
   /** Verified key used for peg-outs. */
   current: SignerKey | null;
   /** Key from the latest DKG, awaiting its verification round and publication. */
   pending: SignerKey | null;
-  /** Highest (signId, iteration) committed to; requests at or below it get no fresh nonce. */
-  lastSign: { signId: number; iteration: number };
+  /**
+   * Highest (signId, iteration) committed to in `scope` (the coordinator and tip that issued it,
+   * `idScope`); requests at or below it in that scope get no fresh nonce. A new scope starts over.
+   */
+  lastSign: { scope: string; signId: number; iteration: number };
   signing: SignerSigning | null;
 };
 
@@ -95,10 +102,11 @@ export function initialSignerState(config: SignerConfig): SignerState {
     config,
     view: initialView,
     maxDkgId: 0,
+    dkgIdWindow: { scope: '', base: 0 },
     dkg: null,
     current: null,
     pending: null,
-    lastSign: { signId: 0, iteration: 0 },
+    lastSign: { scope: '', signId: 0, iteration: 0 },
     signing: null,
   };
 }

@@ -2,8 +2,10 @@
  * The signer machine: `step(state, input, env) -> { state, effects }`, pure. It checks that
  * coordinator-only messages come from the active coordinator for its tip before anything else.
  */
+import { isCoordinatorKind } from '@peg/wire';
 import { taprootAddress } from '../address.ts';
-import { isCoordinatorOnly, type WireEnvelopeOf } from '../envelopes.ts';
+import { assertTipInput, tipRefusal } from '../chain-tip.ts';
+import type { WireEnvelopeOf } from '../envelopes.ts';
 import type { Effect, Step } from '../machine.ts';
 import { outputKey } from '../output-key.ts';
 import { activeOf, onTakeoverTimer, onTip, TAKEOVER_TIMER } from '../selection.ts';
@@ -27,8 +29,8 @@ export function signerStep(
   const parties = state.config.federation.parties;
   const takeover = state.config.federation.timeouts.takeover;
   if (input.type === 'chain-tip') {
-    if (!/^[0-9a-f]{64}$/.test(input.tip)) throw new RangeError('"tip" expected 32-byte hex');
-    const view = onTip(state.view, input.tip, env.now);
+    assertTipInput(input);
+    const view = onTip(state.view, input.tip, input.height, env.now);
     if (view === state.view) return { state, effects: [] };
     return {
       state: { ...state, view },
@@ -56,10 +58,12 @@ export function signerStep(
   if (input.type === 'policy') return onPolicyDecision(state, input);
   const e = input.envelope;
   const from = e.sender.partyId;
-  if (isCoordinatorOnly(e.kind)) {
+  if (isCoordinatorKind(e.kind)) {
     const active = activeOf(state.view, parties);
     if (active === null || from !== active)
       return refused(state, 'not-active-coordinator', { from });
+    const stale = tipRefusal(state.view, e.chainTip);
+    if (stale !== null) return refused(state, stale, { from });
     // Heard from the active coordinator: it is not silent.
     state = { ...state, view: { ...state.view, lastHeardAt: env.now } };
   }

@@ -14,16 +14,19 @@ import { verifyBip340 } from '../signing-crypto.ts';
 export class ShareLedger {
   readonly byNonce = new Map<string, Set<string>>();
 
-  /** Records a share response signer `id` sent (call only for honest senders). */
-  record(id: number, message: Outgoing): void {
+  /**
+   * Records a share response signer `id` sent (call only for honest senders), keyed by the nonce
+   * commitment it answers: sign ids repeat across coordinator scopes (session-ids.ts).
+   */
+  record(id: number, message: Outgoing, nonce: unknown): void {
     if (message.kind !== 'signature-share-response') return;
-    const k = `${id}/${message.signId}/${message.iteration}`;
+    const k = `${id}/${message.signId}/${message.iteration}/${jsonDigest('sim/nonce', nonce ?? null)}`;
     const set = this.byNonce.get(k) ?? new Set<string>();
     set.add(jsonDigest('sim/share', message.payload.shares));
     this.byNonce.set(k, set);
   }
 
-  /** Nonces (signer/signId/iteration) that answered with two different share sets. */
+  /** Nonces (signer/signId/iteration/nonce digest) that answered with two different share sets. */
   reused(): string[] {
     return [...this.byNonce.entries()].filter(([, v]) => v.size > 1).map(([k]) => k);
   }

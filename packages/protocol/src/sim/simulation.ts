@@ -122,6 +122,8 @@ export class Simulation {
   readonly opts: SimOptions;
   readonly federation: FederationConfig;
   readonly tip: Hex;
+  /** Height of `tip` (the chain does not move in the simulation). */
+  readonly tipHeight = 100;
   /** Identity secret keys by party id (the shells' keys: machines never see them). */
   readonly secrets = new Map<number, Uint8Array>();
   private readonly keys = new Map<number, Uint8Array>();
@@ -187,7 +189,8 @@ export class Simulation {
           maxNonceTimeouts: opts.maxNonceTimeouts ?? 3,
         }),
       );
-    for (const key of this.nodes.keys()) this.input(key, { type: 'chain-tip', tip: this.tip }, 0);
+    for (const key of this.nodes.keys())
+      this.input(key, { type: 'chain-tip', tip: this.tip, height: this.tipHeight }, 0);
   }
 
   /** A node: its machine run by a driver over in-memory ports, started from `initial`. */
@@ -312,7 +315,7 @@ export class Simulation {
     const unsigned = {
       ...message,
       sender: { partyId: from, publicKey: bytesToHex(this.keys.get(from)!) },
-      chainTip: { height: 100, hash: this.tip },
+      chainTip: { height: this.tipHeight, hash: this.tip },
     } as unknown as UnsignedEnvelopeJson;
     const t0 = performance.now();
     const bytes = sealJson(unsigned, this.secrets.get(from)!, { auxRand: rng(32) });
@@ -399,7 +402,12 @@ export class Simulation {
   private send(key: NodeKey, to: Parameters<typeof recipients>[1], message: Outgoing): void {
     const node = this.nodes.get(key)!;
     if (node.kind === 'signer' && this.behaviour(node.id) !== 'bad-share')
-      this.shares.record(node.id, message);
+      // Persisted before the send: the stored state holds the nonce this share answers.
+      this.shares.record(
+        node.id,
+        message,
+        node.store.load()?.state.signing?.response.payload.nonces,
+      );
     // Sealed once per distinct outgoing message (a broadcast is one post to the relay).
     const sealed = new Map<Outgoing, string>();
     for (const r of recipients(key, to, this.nodes.keys())) {
@@ -454,7 +462,7 @@ export class Simulation {
       at: this.now,
       kind: 'input',
       to: ev.to,
-      input: { type: 'chain-tip', tip: this.tip },
+      input: { type: 'chain-tip', tip: this.tip, height: this.tipHeight },
     });
     if (ev.redeliver !== null) this.queue.push({ ...ev.redeliver, at: this.now });
     const mine = this.deferred.filter((d) => d.to === ev.to);
