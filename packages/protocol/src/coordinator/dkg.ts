@@ -68,6 +68,7 @@ export function startDkg(
     privateIds: [],
     privates: {},
     ends: {},
+    results: {},
     candidate: null,
     phaseStartedAt: env.now,
   };
@@ -225,7 +226,7 @@ export function onDkgEnd(s: CoordinatorState, e: WireEnvelopeOf<'dkg-end'>, env:
     return { state: s, effects: none };
   if (run.phase === 'private') return onEarlyDkgEnd(s, from, e.payload.status, env);
   if (run.phase !== 'end' || has(run.ends, from)) return { state: s, effects: none };
-  return recordEnd(s, from, e.payload.status, env);
+  return recordEnd(s, from, e.payload.status, env, e);
 }
 
 /** A result the coordinator asked for (`dkg-query`): `none` gets the end request again. */
@@ -241,12 +242,22 @@ export function onDkgQueryResponse(
   if (!run.privateIds.includes(from) || has(run.ends, from)) return { state: s, effects: none };
   const result = e.payload.result;
   if (result.type === 'none') return { state: s, effects: [toSigner(from, endBegin(run))] };
-  return recordEnd(s, from, result, env);
+  return recordEnd(s, from, result, env, e);
 }
 
-function recordEnd(s: CoordinatorState, from: number, status: Status, env: Env): Out {
+function recordEnd(
+  s: CoordinatorState,
+  from: number,
+  status: Status,
+  env: Env,
+  signed: WireEnvelope,
+): Out {
   const run = s.dkg!;
-  const next: DkgRun = { ...run, ends: { ...run.ends, [String(from)]: status } };
+  const next: DkgRun = {
+    ...run,
+    ends: { ...run.ends, [String(from)]: status },
+    results: status.type === 'ok' ? { ...run.results, [String(from)]: signed } : run.results,
+  };
   if (!run.privateIds.every((id) => has(next.ends, id)))
     return { state: { ...s, dkg: next }, effects: none };
   return evaluate({ ...s, dkg: next }, env);
@@ -401,7 +412,7 @@ function evaluate(s: CoordinatorState, env: Env): Out {
     verification: '',
   };
   const v = dkgVerification(run.dkgId, expected.groupKey);
-  return startSign(
+  const started = startSign(
     { ...s, dkg: { ...run, phase: 'verify', candidate } },
     candidate,
     'dkg-verification',
@@ -412,6 +423,40 @@ function evaluate(s: CoordinatorState, env: Env): Out {
       tweak: { type: 'none' },
     },
     env,
+  );
+  // The results go out before the nonce requests (a holder asked first refuses until it has them).
+  const effects = [...started.effects];
+  const firstSend = effects.findIndex((e) => e.type === 'send');
+  effects.splice(
+    firstSend < 0 ? effects.length : firstSend,
+    0,
+    ...forwardResults(run, run.privateIds),
+  );
+  return { state: started.state, effects };
+}
+
+/**
+ * Every holder's signed result to each of `to`: a holder signs the verification message only once
+ * all the others' results name its own group key and transcript (signer `transcript.ts`).
+ */
+function forwardResults(run: DkgRun, to: readonly number[]): CEffect[] {
+  const out: CEffect[] = [];
+  for (const id of to)
+    for (const from of run.privateIds)
+      if (from !== id && run.results[String(from)] !== undefined)
+        out.push(forward(id, run.results[String(from)]!));
+  return out;
+}
+
+/** Resend tick of the verification round: holders that have not committed get the results again. */
+export function resendResults(s: CoordinatorState): CEffect[] {
+  const run = s.dkg;
+  const sign = s.sign;
+  if (run === null || run.phase !== 'verify' || sign === null) return [];
+  if (sign.purpose !== 'dkg-verification' || sign.phase !== 'nonce') return [];
+  return forwardResults(
+    run,
+    run.privateIds.filter((id) => sign.nonces[String(id)] === undefined),
   );
 }
 

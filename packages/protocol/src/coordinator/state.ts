@@ -58,6 +58,11 @@ export type DkgRun = {
   privates: Record<string, WireEnvelope>;
   /** `dkg-end` statuses (a `dkg-query-response` with a result counts as one). */
   ends: Record<string, Payload<'dkg-end'>['status']>;
+  /**
+   * The signed envelopes of the ok results (`dkg-end` or `dkg-query-response`): forwarded to every
+   * other holder in the verification round, so that each checks the others' transcripts itself.
+   */
+  results: Record<string, WireEnvelope>;
   /** Key computed from the accepted polynomials, before its verification round. */
   candidate: CoordinatorKey | null;
   /** When the current phase began (laggards get peers' messages forwarded after a while). */

@@ -17,6 +17,7 @@ import {
   onDkgQueryResponse,
   onVerificationEnd,
   resendDkg,
+  resendResults,
   startDkg,
 } from './dkg.ts';
 import { type CEffect, disarm, type Out, RESEND_TIMER } from './out.ts';
@@ -120,7 +121,7 @@ function onTimer(s: CoordinatorState, id: string, env: Env): Out {
   if (!isActive(s)) return { state: s, effects: [] };
   if (id === RESEND_TIMER) {
     const effects: CEffect[] = [];
-    if (s.sign !== null) effects.push(...resendSign(s));
+    if (s.sign !== null) effects.push(...resendSign(s), ...resendResults(s));
     else if (s.dkg !== null) effects.push(...resendDkg(s, env));
     else return { state: s, effects: [] };
     effects.push({

@@ -339,6 +339,7 @@ function ended(
           keyShares: key.result.keyIdSecrets,
           status: 'unverified' as const,
           verificationSigned: false,
+          transcript: { echoHash: key.result.echoHash, confirmedBy: [] },
         };
   return {
     state: { ...s, dkg: done, pending },

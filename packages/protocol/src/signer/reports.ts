@@ -38,6 +38,10 @@ export type RefusalReason =
   | NewKeyRefusal
   /** `dkg-end-begin` lists other parties than `dkg-private-begin` fixed. */
   | 'layout-changed'
+  /** A new-key holder signed another group key or round-1 transcript than ours (`transcript.ts`). */
+  | 'transcript-mismatch'
+  /** A verification round before every new-key holder's signed result matched ours. */
+  | 'transcript-unconfirmed'
   | 'not-verified'
   | 'wrong-address';
 

@@ -17,6 +17,7 @@ import { commitNonces, signPackage } from '../signing-crypto.ts';
 import { ignored, type Out, refusal, refused, send, toCoordinator } from './out.ts';
 import type { ShareRefusal, SignerReport } from './reports.ts';
 import type { SignerKey, SignerSigning, SignerState } from './state.ts';
+import { transcriptConfirmed } from './transcript.ts';
 
 /** Env of the signer (the common env: time and randomness). */
 export type SignerEnv = Env;
@@ -89,6 +90,9 @@ export function onNonceRequest(s: SignerState, e: WireEnvelopeOf<'nonce-request'
   if (c <= 0) return ignored(s, 'old-id', e.kind);
   const key = keyFor(s, e.dkgId, body);
   if (key === null) return refused(s, 'unknown-key', ids);
+  // No verification share (so no adoption) until every holder signed the transcript we used.
+  if (key === s.pending && !transcriptConfirmed(s, key))
+    return refused(s, 'transcript-unconfirmed', ids);
   const s1 = adopt(s, key, body);
   const { nonces, commitments } = commitNonces(
     key.pub.layout,

@@ -49,6 +49,12 @@ export type SignerKey = {
   keyShares: Record<string, Hex>;
   status: 'unverified' | 'verified';
   verificationSigned: boolean;
+  /**
+   * For a key from our own DKG: the echo hash of the round-1 transcript we used, and the other
+   * holders whose signed results named the same one (`transcript.ts`); null for a key installed
+   * otherwise (a trusted dealer in the simulation).
+   */
+  transcript: { echoHash: Hex; confirmedBy: number[] } | null;
 };
 
 /** The signing iteration this signer has committed nonces for (at most one at a time). */

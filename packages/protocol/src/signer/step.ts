@@ -19,6 +19,7 @@ import {
   type SignerEnv,
 } from './sign.ts';
 import type { SignerState } from './state.ts';
+import { onPeerResult } from './transcript.ts';
 
 /** One transition of the signer. Never throws on peer input. */
 export function signerStep(
@@ -79,6 +80,9 @@ export function signerStep(
       return onDkgEndBegin(state, e, env);
     case 'dkg-query':
       return onDkgQuery(state, e);
+    case 'dkg-end':
+    case 'dkg-query-response':
+      return onPeerResult(state, e);
     case 'public-address-available':
       return onPublicAddress(state, e);
     case 'nonce-request':

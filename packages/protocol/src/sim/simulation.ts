@@ -566,7 +566,14 @@ export class Simulation {
         state = {
           ...node.state,
           maxDkgId: dkgId,
-          current: { dkgId, pub, keyShares: own, status: 'verified', verificationSigned: true },
+          current: {
+            dkgId,
+            pub,
+            keyShares: own,
+            status: 'verified',
+            verificationSigned: true,
+            transcript: null,
+          },
         };
       } else state = { ...node.state, maxDkgId: dkgId, key: { dkgId, pub, verification: '' } };
       // As a shell would install it: saved, then the process (re)started from the store.
