@@ -261,6 +261,16 @@ describe('echo without trusting the coordinator: colluding coordinator + equivoc
     }
   });
 
+  it("a holder's first signed result counts: a second, different one does not take the key back", () => {
+    const [a] = honest;
+    let s = step(after.get(a!)!, dealerEnds.get(a!)!, 'first').state;
+    expect(s.pending!.transcript!.confirmedBy).toEqual([c]);
+    const o = step(s, dealerEnds.get(honest[2]!)!, 'second'); // the dealer's B-view result
+    s = o.state;
+    expect(refusals(o)).toEqual([]);
+    expect(s.pending!.transcript!.confirmedBy).toEqual([c]);
+  });
+
   it('withholding the conflicting results does not help: the same-view holders still refuse', () => {
     for (const id of honest) {
       const mine = after.get(id)!.pending!.pub.groupKey;

@@ -20,14 +20,17 @@ export function onPeerResult(
 ): Out {
   const key = s.pending;
   const from = e.sender.partyId;
-  if (key === null || key.transcript === null || key.dkgId !== e.dkgId)
-    return ignored(s, 'not-current', e.kind);
+  const t = key?.transcript ?? null;
+  if (key === null || t === null || key.dkgId !== e.dkgId) return ignored(s, 'not-current', e.kind);
   if (from === s.config.id || !key.pub.layout.parties.some((p) => p.id === from))
     return ignored(s, 'unknown-sender', e.kind);
   const result = e.kind === 'dkg-end' ? e.payload.status : e.payload.result;
   // A holder without a key: this key's verification round cannot complete anyway.
   if (result.type !== 'ok') return ignored(s, 'not-current', e.kind);
-  if (result.groupKey !== key.pub.groupKey || result.echoHash !== key.transcript.echoHash) {
+  // The first signed result of each holder counts (a second one proves only that holder lied, and
+  // must not take back a key whose verification we may already have signed).
+  if (t.confirmedBy.includes(from)) return { state: s, effects: [] };
+  if (result.groupKey !== key.pub.groupKey || result.echoHash !== t.echoHash) {
     // Two holders used different round-1 transcripts (an equivocating dealer, echoed by the
     // coordinator as each one saw it): this key must never be used. Dropped for good.
     return {
@@ -35,17 +38,16 @@ export function onPeerResult(
       effects: [{ type: 'persist' }, ...refused(s, 'transcript-mismatch', { from }).effects],
     };
   }
-  if (key.transcript.confirmedBy.includes(from)) return { state: s, effects: [] };
-  const confirmedBy = [...key.transcript.confirmedBy, from].sort((a, b) => a - b);
+  const confirmedBy = [...t.confirmedBy, from].sort((a, b) => a - b);
   return {
-    state: { ...s, pending: { ...key, transcript: { ...key.transcript, confirmedBy } } },
+    state: { ...s, pending: { ...key, transcript: { ...t, confirmedBy } } },
     effects: [{ type: 'persist' }],
   };
 }
 
 /** Every other holder of the key's layout signed the same transcript as ours. */
 export function transcriptConfirmed(s: SignerState, key: SignerKey): boolean {
-  const t = key.transcript;
+  const t = key.transcript ?? null;
   if (t === null) return true; // not from a DKG of ours (a dealer-installed key)
   return key.pub.layout.parties.every((p) => p.id === s.config.id || t.confirmedBy.includes(p.id));
 }
