@@ -5,7 +5,7 @@
  */
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { abytes } from './assert.ts';
-import { encodeXOnly, G, type Point, toEvenY } from './math/point.ts';
+import { encodeXOnly, mulBasePublic, type Point, toEvenY } from './math/point.ts';
 import { bytesToNumber, N } from './math/scalar.ts';
 
 /**
@@ -24,5 +24,5 @@ export function tapTweak(p: Point, merkleRoot: Uint8Array): bigint {
 
 /** BIP341 taproot_tweak_pubkey: the output key Q = even(P) + t·G (Q itself may be odd). */
 export function tweakPoint(p: Point, merkleRoot: Uint8Array): Point {
-  return toEvenY(p).add(G.multiply(tapTweak(p, merkleRoot)));
+  return toEvenY(p).add(mulBasePublic(tapTweak(p, merkleRoot)));
 }

@@ -7,7 +7,7 @@
 import { aarray } from '../assert.ts';
 import { type Identifier, InvalidSecretShareError, InvalidSessionError } from '../errors.ts';
 import { identifierFromNumber, identifierToHex, parseIdentifier } from '../identifier.ts';
-import { decodePoint, encodePoint, G, type Point } from '../math/point.ts';
+import { decodePoint, encodePoint, mulBaseSecret, type Point } from '../math/point.ts';
 import { evaluate, evaluateInExponent, lagrangeCoefficients } from '../math/polynomial.ts';
 import { add, decodeScalar, encodeScalar, mul, scalarFromRandom } from '../math/scalar.ts';
 import { parsePublic, parseSecret, randomBytesFrom, validateSigners } from './packages.ts';
@@ -33,7 +33,7 @@ export function generateSecretPolynomial(
   const coefficients = [a0];
   for (let i = 1; i < signers.min; i++) coefficients.push(randomScalar(rng));
   // Secret scalars: constant-time base multiplication.
-  return { coefficients, commitment: coefficients.map((c) => G.multiply(c)) };
+  return { coefficients, commitment: coefficients.map((c) => mulBaseSecret(c)) };
 }
 
 /** RFC 9591 Appendix C: shares f(id) for `max` participants (default ids 1..max). */
@@ -67,7 +67,7 @@ export function trustedDealer(
   for (const id of ids) {
     const share = evaluate(poly.coefficients, nums.get(id)!);
     secretShares[id] = { identifier: id, signingShare: encodeScalar(share) };
-    verifyingShares[id] = encodePoint(G.multiply(share));
+    verifyingShares[id] = encodePoint(mulBaseSecret(share));
   }
   return {
     public: {
@@ -84,7 +84,7 @@ export function validateSecret(secret: FrostSecret, pub: FrostPublic): void {
   const s = parseSecret(secret);
   parsePublic(pub);
   const commitments = pub.commitments.map((c, i) => decodePoint(c, `pub.commitments[${i}]`));
-  if (!G.multiply(s.share).equals(evaluateInExponent(commitments, s.id)))
+  if (!mulBaseSecret(s.share).equals(evaluateInExponent(commitments, s.id)))
     throw new InvalidSecretShareError([]);
 }
 

@@ -27,8 +27,10 @@ import {
   decodeXOnly,
   encodePoint,
   encodeXOnly,
-  G,
   hasEvenY,
+  mulBasePublic,
+  mulBaseSecret,
+  mulPublic,
   type Point,
   Point as PointClass,
 } from '../math/point.ts';
@@ -92,7 +94,7 @@ export function round1(
   const poly = generateSecretPolynomial(signers, secret, rng);
   // PoK nonce: in -TR it is negated when k·G has odd y, so R is even (noble adjustScalar).
   let k = randomScalar(rng);
-  let R = G.multiply(k);
+  let R = mulBaseSecret(k);
   if (suite.taproot && !hasEvenY(R)) {
     k = neg(k);
     R = R.negate();
@@ -214,11 +216,11 @@ export function round2(
     points.push(p.R, senders[j]!.commitment[0]!);
     scalars.push(w, mul(w, p.c));
   });
-  if (!msm(points, scalars).equals(G.multiplyUnsafe(muSum))) {
+  if (!msm(points, scalars).equals(mulBasePublic(muSum))) {
     const culprits = senders
       .filter((s, j) => {
         const p = proofs[j]!;
-        return !s.commitment[0]!.multiplyUnsafe(p.c).add(p.R).equals(G.multiplyUnsafe(p.mu));
+        return !mulPublic(s.commitment[0]!, p.c).add(p.R).equals(mulBasePublic(p.mu));
       })
       .map((s) => s.idHex);
     throw new InvalidProofOfKnowledgeError(culprits);
@@ -276,14 +278,16 @@ export function round3(
     evaluations.push(evaluateInExponent(s.commitment, me));
   }
   // Σ w_j·V_j == (Σ w_j·s_j)·G with V_j = Σ_k me^k·C_jk; individual checks only to name culprits.
+  // The received shares and their weighted sum are secret: constant-time base multiplication
+  // (the MSM side is public: commitments and weights).
   const weights = batchWeights(shares.length, [state.transcript, ...shares.map(encodeScalar)]);
   let shareSum = 0n;
   shares.forEach((s, j) => {
     shareSum = add(shareSum, mul(weights[j]!, s));
   });
-  if (!msm(evaluations, weights).equals(G.multiplyUnsafe(shareSum))) {
+  if (!msm(evaluations, weights).equals(mulBaseSecret(shareSum))) {
     const culprits = state.senders
-      .filter((_, j) => !G.multiplyUnsafe(shares[j]!).equals(evaluations[j]!))
+      .filter((_, j) => !mulBaseSecret(shares[j]!).equals(evaluations[j]!))
       .map((s) => s.idHex);
     throw new InvalidSecretShareError(culprits);
   }
@@ -306,7 +310,7 @@ export function round3(
     if (P.is0()) throw new InvalidSessionError('DKG produced the identity');
     const odd = !hasEvenY(P);
     const t = tapTweak(P, new Uint8Array(0));
-    const tG = G.multiply(t);
+    const tG = mulBasePublic(t);
     if (odd) {
       for (let k = 0; k < merged.length; k++) merged[k] = merged[k]!.negate();
       ys = ys.map((y) => y.negate());

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Identifier } from '../errors.ts';
-import { decodePoint, encodePoint, G, hasEvenY } from '../math/point.ts';
+import { decodePoint, encodePoint, hasEvenY, mulBasePublic } from '../math/point.ts';
 import { add, encodeScalar, neg } from '../math/scalar.ts';
 import { tapTweak } from '../taproot.ts';
 import { parsePublic, parseSecret } from './packages.ts';
@@ -16,7 +16,7 @@ export function tweakPublic(pub: FrostPublic, merkleRoot: Uint8Array): FrostPubl
   const { signers, groupKey } = parsePublic(pub);
   const odd = !hasEvenY(groupKey);
   const t = tapTweak(groupKey, merkleRoot);
-  const tG = G.multiply(t);
+  const tG = mulBasePublic(t);
   const commitments = pub.commitments.map((c, i) => {
     let p = decodePoint(c, `pub.commitments[${i}]`);
     if (odd) p = p.negate();

@@ -24,6 +24,7 @@ import type {
   NonceCommitments,
   TweakOptions,
 } from '../keys/types.ts';
+import { mulPublic } from '../math/point.ts';
 import { lagrangeCoefficient, lagrangeCoefficients } from '../math/polynomial.ts';
 import { decodeScalar } from '../math/scalar.ts';
 import { parseCommitmentList } from './commitments.ts';
@@ -169,5 +170,5 @@ export function verify(
     throw err;
   }
   const c = suite.challenge(R, PK, msg);
-  return PK.multiplyUnsafe(c).add(R).equals(baseMul(z));
+  return mulPublic(PK, c).add(R).equals(baseMul(z));
 }

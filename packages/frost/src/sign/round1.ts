@@ -7,7 +7,7 @@ import { abytes } from '../assert.ts';
 import type { Ciphersuite } from '../ciphersuite.ts';
 import { parseSecret, randomBytesFrom } from '../keys/packages.ts';
 import type { FrostSecret, GenNonce, RNG } from '../keys/types.ts';
-import { encodePoint, G } from '../math/point.ts';
+import { encodePoint, mulBaseSecret } from '../math/point.ts';
 import { encodeScalar } from '../math/scalar.ts';
 
 /** nonce_generate(secret): H3(random_bytes(32) ‖ SerializeScalar(secret)). */
@@ -34,8 +34,8 @@ export function commit(suite: Ciphersuite, secret: FrostSecret, rng: RNG): GenNo
     nonces: { hiding: encodeScalar(hiding), binding: encodeScalar(binding) },
     commitments: {
       identifier: s.idHex,
-      hiding: encodePoint(G.multiply(hiding)),
-      binding: encodePoint(G.multiply(binding)),
+      hiding: encodePoint(mulBaseSecret(hiding)),
+      binding: encodePoint(mulBaseSecret(binding)),
     },
   };
 }

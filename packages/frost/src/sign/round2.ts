@@ -15,7 +15,7 @@ import type {
   Nonces,
   TweakOptions,
 } from '../keys/types.ts';
-import { G } from '../math/point.ts';
+import { mulBaseSecret } from '../math/point.ts';
 import { lagrangeCoefficient } from '../math/polynomial.ts';
 import { decodeScalar, encodeScalar } from '../math/scalar.ts';
 import { parseCommitmentList } from './commitments.ts';
@@ -48,7 +48,7 @@ export function signShare(
   const own = list.signers.find((c) => c.id === s.id);
   if (!own) throw new InvalidSessionError('commitment list does not contain this signer');
   // The coordinator must assign exactly the commitments of these nonces (RFC 9591 §5.2).
-  if (!own.hiding.equals(G.multiply(d)) || !own.binding.equals(G.multiply(e)))
+  if (!own.hiding.equals(mulBaseSecret(d)) || !own.binding.equals(mulBaseSecret(e)))
     throw new InvalidSessionError("commitment list does not match this signer's nonces");
   const session = createSession(suite, key, list.signers, msg);
   const index = signerIndex(session, s.id);

@@ -16,7 +16,15 @@ import type { Ciphersuite } from '../ciphersuite.ts';
 import { InvalidSessionError } from '../errors.ts';
 import { batchWeights } from '../math/batch.ts';
 import { msm } from '../math/msm.ts';
-import { encodePoint, G, hasEvenY, type Point, ZERO } from '../math/point.ts';
+import {
+  encodePoint,
+  G,
+  hasEvenY,
+  mulBasePublic,
+  mulPublic,
+  type Point,
+  ZERO,
+} from '../math/point.ts';
 import { add, encodeScalar, mul, N, neg } from '../math/scalar.ts';
 import { tapTweak } from '../taproot.ts';
 
@@ -76,7 +84,7 @@ export function signingKey(suite: Ciphersuite, P: Point, merkleRoot?: Uint8Array
   if (merkleRoot !== undefined) {
     sP = hasEvenY(P) ? 1n : -1n;
     t = tapTweak(P, merkleRoot);
-    Q = (sP === 1n ? P : P.negate()).add(G.multiply(t));
+    Q = (sP === 1n ? P : P.negate()).add(mulBasePublic(t));
     if (Q.is0()) throw new InvalidSessionError('tweaked key is the identity');
   }
   const sQ: 1n | -1n = hasEvenY(Q) ? 1n : -1n;
@@ -221,9 +229,7 @@ export function checkShare(equation: ShareEquation, z: bigint): boolean {
 }
 
 /** k·G for public k (variable time, precomputed table); 0 gives the identity. */
-export function baseMul(k: bigint): Point {
-  return k === 0n ? ZERO : G.multiplyUnsafe(k);
-}
+export const baseMul: (k: bigint) => Point = mulBasePublic;
 
 /**
  * All shares at once: Σ_p w_p·(Σ equation_p − z_p·G) == 0 with 128-bit weights bound to the
@@ -277,6 +283,6 @@ export function aggregateShares(
   let z = 0n;
   for (const zi of zs) z = add(z, zi);
   const R = session.nonceNegated ? session.groupCommitment.negate() : session.groupCommitment;
-  const valid = session.key.groupKey.multiplyUnsafe(session.challenge).add(R).equals(baseMul(z));
+  const valid = mulPublic(session.key.groupKey, session.challenge).add(R).equals(baseMul(z));
   return { z, valid };
 }

@@ -1,4 +1,5 @@
 import { msm } from '../math/msm.ts';
+import { mulBasePublic, mulPublic } from '../math/point.ts';
 import { G, N, type Point, type RandomBytes, randomWeight } from './encoding.ts';
 import { WeightedError } from './errors.ts';
 import { LagrangeCache } from './lagrange.ts';
@@ -48,8 +49,9 @@ function cacheFor(layout: Layout): LagrangeCache {
 /** z·G − c·key == R (the even-y R for taproot), with the key's precomputed table. */
 function verifyFinal(ctx: SigningContext, round: MessageRound, z: bigint): boolean {
   const R = round.nonceSign === 1n ? round.R : round.R.negate();
-  const zG = z === 0n ? G.subtract(G) : G.multiplyUnsafe(z);
-  return zG.add(keyTable(ctx).multiplyUnsafe(N - round.c)).equals(R);
+  return mulBasePublic(z)
+    .add(mulPublic(keyTable(ctx), N - round.c))
+    .equals(R);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { msm } from '../math/msm.ts';
+import { mulBaseSecret, mulSecret } from '../math/point.ts';
 import { sumCommitments } from './commitment-sum.ts';
 import {
   DKG_ID_LENGTH,
@@ -11,7 +12,6 @@ import {
 import { proveDleq } from './dleq.ts';
 import {
   concat,
-  G,
   N,
   type Point,
   type RandomBytes,
@@ -124,11 +124,11 @@ export function dkgRound1(opts: DkgRound1Options): { message: DkgRound1; state: 
     coefficients = Array.from({ length: T }, () => randomScalar(random));
   }
   // Secret scalars: constant-time fixed-base multiplication.
-  const commitments = coefficients.map((a) => G.multiply(a));
+  const commitments = coefficients.map((a) => mulBaseSecret(a));
   const A0 = commitments[0] as Point;
   const pok = provePok(TAG.pok, dkgId, partyId, coefficients[0] as bigint, A0, random);
   const kexSecret = randomScalar(random);
-  const kexPublic = G.multiply(kexSecret);
+  const kexPublic = mulBaseSecret(kexSecret);
   const kexPok = provePok(TAG.kexPok, dkgId, partyId, kexSecret, kexPublic, random);
   const body = { dkgId: dkgId.slice(), partyId, commitments, pok, kexPublic, kexPok };
   const message: DkgRound1 = { ...body, bytes: encodeRound1(body) };
@@ -250,7 +250,7 @@ export function dkgRound2(
   for (const p of layout.parties) {
     if (p.id === partyId) continue;
     const their = round1s.get(p.id) as DkgRound1;
-    const ecdh = their.kexPublic.multiply(state.kexSecret); // secret scalar: constant time
+    const ecdh = mulSecret(their.kexPublic, state.kexSecret); // secret scalar: constant time
     const key = pairKey(dkgId, partyId, p.id, ecdh);
     peers.set(p.id, { ecdh, key });
     const shares = p.keyIds.map((k) => ({
@@ -350,11 +350,12 @@ export function dkgFinish(
   );
   // One check for everything received: Σ_k r_k·x_k·G == Σ_i w_i·A_i, w_i = Σ_k r_k·k^i, with an
   // independent random weight per key id (a plain sum would let errors on two key ids cancel).
+  // Σ r_k·x_k is secret: constant-time base multiplication; the MSM sees public data only.
   const r = me.keyIds.map(() => randomWeight(random));
   const w = weightedPowers(me.keyIds, r, T);
   const lhs = (xs: readonly bigint[]): bigint =>
     xs.reduce((acc, x, j) => (acc + (r[j] as bigint) * x) % N, 0n);
-  const ok = msm([G, ...groupCommitments], [(N - lhs(secrets)) % N, ...w]).is0();
+  const ok = msm(groupCommitments, w).equals(mulBaseSecret(lhs(secrets)));
   if (!ok) {
     // Find the culprits with the same weights by bisection over the dealers: a group passes or
     // fails as a whole (its commitments summed, one MSM). When the left half passes the right
@@ -373,7 +374,7 @@ export function dkgFinish(
         for (const id of ids) x += (shares.get(id) as bigint[])[j] as bigint;
         return x % N;
       });
-      return !msm([G, ...A], [(N - lhs(sum)) % N, ...w]).is0();
+      return !msm(A, w).equals(mulBaseSecret(lhs(sum)));
     };
     const bisect = (ids: readonly number[]): void => {
       if (ids.length === 1) {
@@ -397,7 +398,7 @@ export function dkgFinish(
   const keyIdPublicShares = new Map<number, Point>();
   me.keyIds.forEach((k, j) => {
     keyIdSecrets.set(k, secrets[j] as bigint);
-    keyIdPublicShares.set(k, G.multiply(secrets[j] as bigint));
+    keyIdPublicShares.set(k, mulBaseSecret(secrets[j] as bigint));
   });
   return {
     ok: true,

@@ -1,6 +1,6 @@
+import { mulBasePublic, mulBaseSecret, mulPublic, mulSecret } from '../math/point.ts';
 import {
   concat,
-  G,
   N,
   type Point,
   pointToBytes,
@@ -51,10 +51,10 @@ export function proveDleq(
   // Checked here: noble's range error prints the scalar, and `a` is a secret key.
   if (typeof a !== 'bigint' || a <= 0n || a >= N)
     throw new WeightedError('MALFORMED_SCALAR', 'DLEQ secret is not in [1, n)');
-  const A = G.multiply(a);
-  const K = B.multiply(a);
+  const A = mulBaseSecret(a);
+  const K = mulSecret(B, a);
   const r = randomScalar(random);
-  const c = challenge(context, A, B, K, G.multiply(r), B.multiply(r));
+  const c = challenge(context, A, B, K, mulBaseSecret(r), mulSecret(B, r));
   return { K, proof: { c, z: (r + c * a) % N } };
 }
 
@@ -69,8 +69,8 @@ export function verifyDleq(
   const inRange = (x: unknown): boolean => typeof x === 'bigint' && x >= 0n && x < N;
   if (!inRange(proof?.c) || !inRange(proof?.z)) return false;
   const negC = (N - proof.c) % N;
-  const R1 = G.multiplyUnsafe(proof.z).add(A.multiplyUnsafe(negC));
-  const R2 = B.multiplyUnsafe(proof.z).add(K.multiplyUnsafe(negC));
+  const R1 = mulBasePublic(proof.z).add(mulPublic(A, negC));
+  const R2 = mulPublic(B, proof.z).add(mulPublic(K, negC));
   if (R1.is0() || R2.is0()) return false;
   return challenge(context, A, B, K, R1, R2) === proof.c;
 }

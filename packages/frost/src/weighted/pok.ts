@@ -1,4 +1,5 @@
 import { msm } from '../math/msm.ts';
+import { mulBasePublic, mulBaseSecret, mulPublic } from '../math/point.ts';
 import {
   concat,
   G,
@@ -39,7 +40,7 @@ export function provePok(
   random: RandomBytes,
 ): SchnorrPok {
   const k = randomScalar(random);
-  const R = G.multiply(k);
+  const R = mulBaseSecret(k);
   const c = challenge(dst, dkgId, partyId, pub, R);
   return { R, mu: (k + c * secret) % N };
 }
@@ -53,7 +54,7 @@ function verifyPok(
 ): boolean {
   const c = challenge(dst, dkgId, partyId, pub, proof.R);
   // mu·G − c·pub == R
-  return G.multiplyUnsafe(proof.mu).add(pub.multiplyUnsafe(c).negate()).equals(proof.R);
+  return mulBasePublic(proof.mu).add(mulPublic(pub, c).negate()).equals(proof.R);
 }
 
 export interface PokItem {

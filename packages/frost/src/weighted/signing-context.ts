@@ -1,6 +1,7 @@
 import { type Ciphersuite, SECP256K1, SECP256K1_TR } from '../ciphersuite.ts';
+import { mulBasePublic } from '../math/point.ts';
 import { tapTweak } from '../taproot.ts';
-import { G, hasEvenY, N, type Point } from './encoding.ts';
+import { hasEvenY, N, type Point } from './encoding.ts';
 import { WeightedError } from './errors.ts';
 
 /**
@@ -66,7 +67,7 @@ export function signingContext(groupKey: Point, mode: SignMode): SigningContext 
       ctx = { suite: SECP256K1_TR, taproot: true, key: P, scale: pOdd ? N - 1n : 1n, offset: 0n };
     } else {
       const t = tapTweak(P, mode.merkleRoot);
-      const Q = P.add(G.multiply(t));
+      const Q = P.add(mulBasePublic(t));
       if (Q.is0()) throw new WeightedError('INVALID_INPUT', 'tweaked key is the identity');
       const qOdd = !hasEvenY(Q);
       // x_k' = ε_Q·(ε_P·x_k + t)

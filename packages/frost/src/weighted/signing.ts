@@ -1,5 +1,6 @@
 import type { Ciphersuite } from '../ciphersuite.ts';
-import { concat, G, N, type Point, type RandomBytes, scalarToBytes } from './encoding.ts';
+import { mulBaseSecret } from '../math/point.ts';
+import { concat, N, type Point, type RandomBytes, scalarToBytes } from './encoding.ts';
 import { WeightedError } from './errors.ts';
 import { type LagrangeCache, lagrangeCoefficients } from './lagrange.ts';
 import { getParty, type Layout } from './layout.ts';
@@ -55,7 +56,7 @@ export function noncesFrom(
     pairs: pairs.map((p) => {
       if (!isNonce(p?.hiding) || !isNonce(p?.binding))
         throw new WeightedError('INVALID_INPUT', 'nonce out of range');
-      const c = { hiding: G.multiply(p.hiding), binding: G.multiply(p.binding) };
+      const c = { hiding: mulBaseSecret(p.hiding), binding: mulBaseSecret(p.binding) };
       commitmentBytes(c.hiding);
       commitmentBytes(c.binding);
       return c;
