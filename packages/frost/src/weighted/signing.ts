@@ -46,6 +46,44 @@ function isNonce(k: unknown): k is bigint {
   return typeof k === 'bigint' && k > 0n && k < N;
 }
 
+/** Nonce objects, pair lists and pairs already used by `sign` (besides the `spent` flag). */
+const consumed = new WeakSet<object>();
+
+function consume(nonces: SigningNonces): void {
+  nonces.spent = true;
+  consumed.add(nonces);
+  consumed.add(nonces.pairs);
+  for (const p of nonces.pairs) consumed.add(p);
+}
+
+/**
+ * `sign` checks the nonces itself, whoever built the object: not spent (the flag, or this object,
+ * its pair list or one of its pairs already signed), every nonce a scalar in [1, n), and every
+ * pair matching its commitments d·G = D, e·G = E (constant time), so a zero, out-of-range or
+ * corrupted nonce never signs. A zero nonce would reveal c·λ·x, a known corruption the same.
+ */
+function checkNonces(nonces: SigningNonces): void {
+  if (nonces === null || typeof nonces !== 'object' || !Array.isArray(nonces.pairs))
+    throw new WeightedError('INVALID_INPUT', 'nonces must have pairs');
+  if (
+    nonces.spent !== false ||
+    consumed.has(nonces) ||
+    consumed.has(nonces.pairs) ||
+    nonces.pairs.some((p) => consumed.has(p))
+  )
+    throw new WeightedError('INVALID_STATE', 'these nonces were already used');
+  const commitments = nonces.commitments?.pairs;
+  if (!Array.isArray(commitments) || commitments.length !== nonces.pairs.length)
+    throw new WeightedError('INVALID_INPUT', 'nonces need one commitment pair per nonce pair');
+  nonces.pairs.forEach((p, i) => {
+    if (!isNonce(p?.hiding) || !isNonce(p?.binding))
+      throw new WeightedError('MALFORMED_SCALAR', `nonce pair ${i} is not in [1, n)`);
+    const c = commitments[i] as { hiding: Point; binding: Point };
+    if (!mulBaseSecret(p.hiding).equals(c.hiding) || !mulBaseSecret(p.binding).equals(c.binding))
+      throw new WeightedError('INVALID_INPUT', `nonce pair ${i} does not match its commitments`);
+  });
+}
+
 /** Builds nonces from given scalars (used by `commit`, and to replay published vectors). */
 export function noncesFrom(
   partyId: number,
@@ -105,7 +143,7 @@ export function sign(
   mode: SignMode,
   lagrange?: LagrangeCache,
 ): SignatureShares {
-  if (nonces.spent) throw new WeightedError('INVALID_STATE', 'these nonces were already used');
+  checkNonces(nonces);
   if (nonces.partyId !== key.partyId)
     throw new WeightedError('INVALID_INPUT', 'nonces belong to another party');
   const { layout, partyId } = key;
@@ -145,7 +183,7 @@ export function sign(
   });
   const weighted = (ctx.scale * (sumLx % N) + ctx.offset * (sumL % N)) % N;
   const index = pkg.commitments.indexOf(mine);
-  nonces.spent = true;
+  consume(nonces);
   const shares = pkg.messages.map((_, i) => {
     const round = messageRound(ctx, pkg, i);
     const pair = nonces.pairs[i] as { hiding: bigint; binding: bigint };

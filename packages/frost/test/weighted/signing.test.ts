@@ -191,6 +191,77 @@ describe('weighted signing after a weighted DKG (1, 1, 2, 3, 3 key ids; threshol
     ).toThrow(WeightedError);
   });
 
+  it('sign checks its nonces itself: zero, out of range, corrupted or spent never signs', () => {
+    const mode: SignMode = { suite: 'taproot' };
+    const key3 = results.get(3) as DkgResult;
+    const others = [4, 5].map(
+      (id) => commit(results.get(id) as DkgResult, mode, 1, random).commitments,
+    );
+    const fresh = () => commit(key3, mode, 1, random);
+    const pkgFor = (n: SigningNonces): SigningPackage => ({
+      messages: [random(32)],
+      commitments: [n.commitments, ...others],
+    });
+    // A nonce object as a caller would rebuild it from stored state, with one pair replaced.
+    const rebuilt = (n: SigningNonces, pair: { hiding: bigint; binding: bigint }) =>
+      ({ ...n, pairs: [pair], spent: false }) as SigningNonces;
+    const noLeak = (f: () => unknown, re: RegExp, secret: bigint): void => {
+      let err: unknown;
+      try {
+        f();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(re);
+      expect((err as Error).message).not.toContain(secret.toString());
+      expect((err as Error).message).not.toContain(secret.toString(16));
+    };
+    const n = fresh();
+    const pkg = pkgFor(n);
+    const [d, e] = [n.pairs[0]!.hiding, n.pairs[0]!.binding];
+    // Zero: the share would be c·λ·x, the key-id secrets in the clear.
+    noLeak(
+      () => sign(key3, rebuilt(n, { hiding: 0n, binding: e }), pkg, mode),
+      /not in \[1, n\)/,
+      e,
+    );
+    noLeak(
+      () => sign(key3, rebuilt(n, { hiding: d, binding: 0n }), pkg, mode),
+      /not in \[1, n\)/,
+      d,
+    );
+    // Out of range: d + n is d mod n, but never a canonical nonce.
+    noLeak(() => sign(key3, rebuilt(n, { hiding: d + N, binding: e }), pkg, mode), /\[1, n\)/, d);
+    noLeak(() => sign(key3, rebuilt(n, { hiding: -d, binding: e }), pkg, mode), /\[1, n\)/, d);
+    noLeak(
+      () => sign(key3, rebuilt(n, { hiding: 5 as unknown as bigint, binding: e }), pkg, mode),
+      /\[1, n\)/,
+      e,
+    );
+    // Corrupted (a flipped bit in storage): no longer d·G = D.
+    noLeak(
+      () => sign(key3, rebuilt(n, { hiding: d ^ 1n, binding: e }), pkg, mode),
+      /does not match its commitments/,
+      d,
+    );
+    noLeak(
+      () => sign(key3, rebuilt(n, { hiding: e, binding: d }), pkg, mode),
+      /does not match its commitments/,
+      d,
+    );
+    // None of the refusals spent the nonces; the real ones sign once.
+    expect(n.spent).toBe(false);
+    expect(sign(key3, n, pkg, mode).shares).toHaveLength(1);
+    // Spent: the flag, the same object, a copy with spent reset, a copy of its pair list.
+    expect(() => sign(key3, n, pkg, mode)).toThrow(/already used/);
+    expect(() => sign(key3, { ...n, spent: false }, pkg, mode)).toThrow(/already used/);
+    expect(() => sign(key3, { ...n, pairs: [...n.pairs], spent: false }, pkg, mode)).toThrow(
+      /already used/,
+    );
+    expect(() => sign(key3, { ...fresh(), spent: true }, pkg, mode)).toThrow(/already used/);
+  });
+
   it('key-id public shares: derivable, checked all at once, a wrong one names its owner', () => {
     const A = first.groupCommitments;
     for (const [k, Y] of key.keyIdPublicShares)
