@@ -1,23 +1,25 @@
-import { mulBasePublic, mulBaseSecret, mulPublic, mulSecret } from '../math/point.ts';
-import {
-  concat,
-  N,
-  type Point,
-  pointToBytes,
-  type RandomBytes,
-  randomScalar,
-  scalarFromBytes,
-  scalarToBytes,
-} from './encoding.ts';
-import { WeightedError } from './errors.ts';
-import { hashToScalar, TAG } from './hash.ts';
-
 /**
  * Chaum-Pedersen proof that log_G(A) == log_B(K): the prover knows `a` with A = a·G and
  * K = a·B. In a complaint, A is the complainer's key-exchange public key, B the accused's, and
  * K their ECDH point; the proof lets anyone check K without learning `a`.
  * Encoded as c (32 bytes) ‖ z (32 bytes): 64 bytes.
+ * @module
  */
+import { concatBytes } from '@noble/hashes/utils.js';
+import { InvalidEncodingError } from '../errors.ts';
+import { hashToScalar } from '../hash.ts';
+import {
+  encodePoint,
+  mulBasePublic,
+  mulBaseSecret,
+  mulPublic,
+  mulSecret,
+  type Point,
+} from '../math/point.ts';
+import { decodeScalar, encodeScalar, N } from '../math/scalar.ts';
+import { type RNG, randomScalar } from '../random.ts';
+import { TAG } from './tags.ts';
+
 export interface DleqProof {
   readonly c: bigint;
   readonly z: bigint;
@@ -34,23 +36,24 @@ function challenge(
   return hashToScalar(
     TAG.dleq,
     context,
-    pointToBytes(A),
-    pointToBytes(B),
-    pointToBytes(K),
-    pointToBytes(R1),
-    pointToBytes(R2),
+    encodePoint(A),
+    encodePoint(B),
+    encodePoint(K),
+    encodePoint(R1),
+    encodePoint(R2),
   );
 }
 
+/** Proves K = a·B for A = a·G (constant time in `a` and the nonce). */
 export function proveDleq(
   context: Uint8Array,
   a: bigint,
   B: Point,
-  random: RandomBytes,
+  random: RNG,
 ): { K: Point; proof: DleqProof } {
   // Checked here: noble's range error prints the scalar, and `a` is a secret key.
   if (typeof a !== 'bigint' || a <= 0n || a >= N)
-    throw new WeightedError('MALFORMED_SCALAR', 'DLEQ secret is not in [1, n)');
+    throw new RangeError('DLEQ secret is not in [1, n)');
   const A = mulBaseSecret(a);
   const K = mulSecret(B, a);
   const r = randomScalar(random);
@@ -76,14 +79,14 @@ export function verifyDleq(
 }
 
 export function encodeDleq(p: DleqProof): Uint8Array {
-  return concat(scalarToBytes(p.c), scalarToBytes(p.z));
+  return concatBytes(encodeScalar(p.c), encodeScalar(p.z));
 }
 
 export function decodeDleq(bytes: Uint8Array): DleqProof {
   if (!(bytes instanceof Uint8Array) || bytes.length !== 64)
-    throw new WeightedError('INVALID_PROOF', 'DLEQ proof: expected 64 bytes');
+    throw new InvalidEncodingError('DLEQ proof', 'expected 64 bytes');
   return {
-    c: scalarFromBytes(bytes.subarray(0, 32), 'DLEQ proof c', true),
-    z: scalarFromBytes(bytes.subarray(32), 'DLEQ proof z', true),
+    c: decodeScalar(bytes.subarray(0, 32), 'DLEQ proof c'),
+    z: decodeScalar(bytes.subarray(32), 'DLEQ proof z'),
   };
 }

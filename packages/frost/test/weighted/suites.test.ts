@@ -1,11 +1,10 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
+import { Point } from '../../src/math/point.ts';
 import { secp256k1, taproot } from '../../src/suites.ts';
 import { aggregate } from '../../src/weighted/aggregate.ts';
-import { Point } from '../../src/weighted/encoding.ts';
 import { unweightedLayout } from '../../src/weighted/layout.ts';
-import { noncesFrom, type SigningNonces, sign } from '../../src/weighted/signing.ts';
-import type { SignMode } from '../../src/weighted/signing-context.ts';
+import { noncesFrom, type SigningNonces, type SignMode, sign } from '../../src/weighted/signing.ts';
 import { random } from './helpers.ts';
 
 const big = (b: Uint8Array) => BigInt(`0x${bytesToHex(b)}`);
