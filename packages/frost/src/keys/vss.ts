@@ -6,7 +6,7 @@
  * MSM, and names the dealers whose shares fail. The standard DKG is the case K = {own id}.
  * @module
  */
-import { batchWeights } from '../math/batch.ts';
+import { batchWeights, bisectFailures } from '../math/batch.ts';
 import { sumCommitments } from '../math/commitment-sum.ts';
 import { msm } from '../math/msm.ts';
 import { hasEvenY, mulBasePublic, mulBaseSecret, mulPublic, type Point } from '../math/point.ts';
@@ -137,22 +137,9 @@ export function verifyDealt(
     return { ok: true, groupCommitments, culprits: [] };
   const fails = (group: readonly number[]): boolean =>
     !msm(commitmentsOf(group), w).equals(secretSide(group));
-  const culprits: number[] = [];
-  const bisect = (group: readonly number[]): void => {
-    if (group.length === 1) {
-      culprits.push(group[0]!);
-      return;
-    }
-    const half = group.length >> 1;
-    const left = group.slice(0, half);
-    const right = group.slice(half);
-    if (fails(left)) {
-      bisect(left);
-      if (fails(right)) bisect(right);
-    } else bisect(right);
-  };
   // The bisection's rule (left passes, so right fails) needs a failing start.
   const candidates = suspects ?? all;
-  if (candidates.length > 0 && (suspects === undefined || fails(candidates))) bisect(candidates);
-  return { ok: false, groupCommitments, culprits: culprits.sort((a, b) => a - b) };
+  const culprits =
+    suspects === undefined || fails(candidates) ? bisectFailures(candidates, fails) : [];
+  return { ok: false, groupCommitments, culprits };
 }

@@ -25,12 +25,15 @@ import {
   verifySignature,
 } from './session.ts';
 
-/** Outcome of a round's aggregation: every signature, or the signers (indices) at fault. */
+/** Outcome of a round's aggregation: every signature, or the signers at fault. */
 export type RoundOutcome =
   | { readonly ok: true; readonly signatures: readonly Uint8Array[] }
   | {
       readonly ok: false;
-      /** Indices (into `round.signers`) of the signers whose shares are invalid, ascending. */
+      /**
+       * The signers whose shares are invalid (or missing), ascending: indices into
+       * `round.signers` from `aggregateRound`, party ids from the weighted `aggregate`.
+       */
       readonly culprits: readonly number[];
       /** Indices of the messages whose signature failed. */
       readonly failedMessages: readonly number[];

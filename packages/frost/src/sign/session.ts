@@ -18,6 +18,7 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Ciphersuite } from '../ciphersuite.ts';
 import { InvalidSessionError } from '../errors.ts';
+import { bisectFailures } from '../math/batch.ts';
 import { msm } from '../math/msm.ts';
 import {
   encodePoint,
@@ -289,9 +290,9 @@ export function checkShare(equation: ShareEquation, z: bigint): boolean {
 /**
  * Indices of the invalid shares among `equations` / `zs`, with independent 128-bit `weights`:
  * Σ_p w_p·(Σ equation_p − z_p·G) == 0 over any subset is one MSM (a plain sum would let two bad
- * shares cancel). All of them first; on failure a bisection with the same weights: when the
- * left half passes the right half must fail, so one bad share costs about two MSMs of the full
- * size instead of one small MSM per signer.
+ * shares cancel). All of them first; on failure a bisection with the same weights
+ * (`bisectFailures`): one bad share costs about two MSMs of the full size instead of one small
+ * MSM per signer.
  */
 export function invalidShares(
   equations: readonly ShareEquation[],
@@ -319,23 +320,7 @@ export function invalidShares(
     return !msm(points, scalars).is0();
   };
   const all = equations.map((_, i) => i);
-  if (!fails(all)) return [];
-  const bad: number[] = [];
-  const bisect = (idx: readonly number[]): void => {
-    if (idx.length === 1) {
-      bad.push(idx[0]!);
-      return;
-    }
-    const half = idx.length >> 1;
-    const left = idx.slice(0, half);
-    const right = idx.slice(half);
-    if (fails(left)) {
-      bisect(left);
-      if (fails(right)) bisect(right);
-    } else bisect(right);
-  };
-  bisect(all);
-  return bad.sort((a, b) => a - b);
+  return fails(all) ? bisectFailures(all, fails) : [];
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Point } from '../math/point.ts';
 import { LagrangeCache } from '../math/polynomial.ts';
 import { N } from '../math/scalar.ts';
 import { type RNG, randomBytesFrom } from '../random.ts';
-import { aggregateRound } from '../sign/aggregate.ts';
+import { aggregateRound, type RoundOutcome } from '../sign/aggregate.ts';
 import type { Layout } from './layout.ts';
 import { packageRound, type SignMode } from './signing.ts';
 import type { SignatureShares, SigningPackage } from './signing-messages.ts';
@@ -22,15 +22,8 @@ export interface CoordinatorKey {
   readonly keyIdPublicShares?: ReadonlyMap<number, Point>;
 }
 
-export type AggregateOutcome =
-  | { readonly ok: true; readonly signatures: readonly Uint8Array[] }
-  | {
-      readonly ok: false;
-      /** Parties whose shares are invalid or missing, ascending. */
-      readonly culprits: readonly number[];
-      /** Indices of the messages whose signature failed. */
-      readonly failedMessages: readonly number[];
-    };
+/** The signatures, or the parties at fault (`culprits`: party ids) and the failed messages. */
+export type AggregateOutcome = RoundOutcome;
 
 export interface AggregateOptions {
   /** Randomness mixed into the batch weights of a share check. */

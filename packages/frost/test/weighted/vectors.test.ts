@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
@@ -8,35 +7,11 @@ import { aggregate } from '../../src/weighted/aggregate.ts';
 import { unweightedLayout } from '../../src/weighted/layout.ts';
 import { noncesFrom, type SignMode, sign, signingContext } from '../../src/weighted/signing.ts';
 import type { PartyCommitments } from '../../src/weighted/signing-messages.ts';
+import { fixtureJson } from '../helpers.ts';
+import type { SigningVector } from '../suites/signing-vector.ts';
 import { random } from './helpers.ts';
 
-interface SigningVector {
-  config: { MAX_PARTICIPANTS: string; MIN_PARTICIPANTS: string };
-  inputs: {
-    participant_list: number[];
-    verifying_key_key?: string;
-    group_public_key?: string;
-    message: string;
-    participant_shares: { identifier: number; participant_share: string }[];
-  };
-  round_one_outputs: {
-    outputs: {
-      identifier: number;
-      hiding_nonce_randomness: string;
-      binding_nonce_randomness: string;
-      hiding_nonce: string;
-      binding_nonce: string;
-      hiding_nonce_commitment: string;
-      binding_nonce_commitment: string;
-      binding_factor: string;
-    }[];
-  };
-  round_two_outputs: { outputs: { identifier: number; sig_share: string }[] };
-  final_output: { sig: string };
-}
-
-const load = (name: string): SigningVector =>
-  JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
+const load = (name: string): SigningVector => fixtureJson<SigningVector>(name);
 const big = (hex: string): bigint => BigInt(`0x${hex}`);
 
 const cases: [string, SignMode][] = [
