@@ -195,7 +195,9 @@ function signBench(h: Harness, label: string, layout: Layout, messages: number) 
     messages,
   };
   paired(h, `sign/coordinator/${label}${suffix}`, coordinator, { maxCalls: 200 }, extra);
-  // Party: the party with the most key ids among the signers; nonces re-armed per call.
+  // Party: the party with the most key ids among the signers. `sign` refuses spent nonces, so
+  // every call gets a fresh nonce object with the same values (as a signer restoring unspent
+  // nonces from its store would build one).
   const me = signers.reduce((a, b) =>
     (layout.partyById.get(b)?.keyIds.length ?? 0) > (layout.partyById.get(a)?.keyIds.length ?? 0)
       ? b
@@ -203,8 +205,8 @@ function signBench(h: Harness, label: string, layout: Layout, messages: number) 
   );
   const myNonces = nonces.get(me) as SigningNonces;
   const party = () => {
-    myNonces.spent = false;
-    sign(keys.get(me) as WeightedSigningKey, myNonces, decodeSigningPackage(pkgBytes), MODE);
+    const fresh = { ...myNonces, pairs: myNonces.pairs.map((p) => ({ ...p })), spent: false };
+    sign(keys.get(me) as WeightedSigningKey, fresh, decodeSigningPackage(pkgBytes), MODE);
   };
   paired(
     h,
