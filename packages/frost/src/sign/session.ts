@@ -299,24 +299,33 @@ export function invalidShares(
   zs: readonly bigint[],
   weights: readonly bigint[],
 ): number[] {
-  const fails = (idx: readonly number[]): boolean => {
+  // Each signer's weighted terms once: w_i·(Σ equation_i − z_i·G), the G parts folded into one
+  // scalar; a subset is then one MSM over the concatenated terms.
+  const terms = equations.map((eq, i) => {
+    const w = weights[i]!;
     const points: Point[] = [];
     const scalars: bigint[] = [];
+    let g = -w * zs[i]!;
+    eq.points.forEach((p, j) => {
+      if (p === G) g += w * eq.scalars[j]!;
+      else {
+        points.push(p);
+        scalars.push(mul(w, eq.scalars[j]!));
+      }
+    });
+    return { points, scalars, g };
+  });
+  const fails = (idx: readonly number[]): boolean => {
+    const points: Point[] = [G];
+    const scalars: bigint[] = [0n];
     let g = 0n;
     for (const i of idx) {
-      const eq = equations[i]!;
-      const w = weights[i]!;
-      eq.points.forEach((p, j) => {
-        if (p === G) g += w * eq.scalars[j]!;
-        else {
-          points.push(p);
-          scalars.push(mul(w, eq.scalars[j]!));
-        }
-      });
-      g -= w * zs[i]!;
+      const t = terms[i]!;
+      points.push(...t.points);
+      scalars.push(...t.scalars);
+      g += t.g;
     }
-    points.push(G);
-    scalars.push(((g % N) + N) % N);
+    scalars[0] = ((g % N) + N) % N;
     return !msm(points, scalars).is0();
   };
   const all = equations.map((_, i) => i);
