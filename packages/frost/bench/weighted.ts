@@ -13,9 +13,13 @@
  * only the 15x15 cases; BENCH_WEIGHTED_ONLY=sign,dkg/150x4000,… selects cases by kind and size.
  */
 
+import { normalizeZ } from '@noble/curves/abstract/curve.js';
 import { schnorr } from '@noble/curves/secp256k1.js';
 import type { Point } from '../src/math/point.ts';
+import { G, Point as PointClass } from '../src/math/point.ts';
+import { evaluate } from '../src/math/polynomial.ts';
 import { N } from '../src/math/scalar.ts';
+import type { RNG } from '../src/random.ts';
 import { aggregate } from '../src/weighted/aggregate.ts';
 import { type DkgRound1State, dkgFinish, dkgRound1, dkgRound2 } from '../src/weighted/dkg.ts';
 import {
@@ -24,20 +28,17 @@ import {
   decodeRound1,
   encodeRound1,
 } from '../src/weighted/dkg-messages.ts';
-import { G, normalizePoints, type RandomBytes } from '../src/weighted/encoding.ts';
-import { TAG } from '../src/weighted/hash.ts';
 import { createLayout, type Layout } from '../src/weighted/layout.ts';
 import { provePok } from '../src/weighted/pok.ts';
-import { evalPoly } from '../src/weighted/poly.ts';
 import { verifyKeyIdPublicShares } from '../src/weighted/public-shares.ts';
 import { encryptShare, pairKey } from '../src/weighted/share-cipher.ts';
 import {
   noncesFrom,
   type SigningNonces,
+  type SignMode,
   sign,
   type WeightedSigningKey,
 } from '../src/weighted/signing.ts';
-import type { SignMode } from '../src/weighted/signing-context.ts';
 import {
   decodePartyCommitments,
   decodeSignatureShares,
@@ -47,8 +48,12 @@ import {
   encodeSigningPackage,
   type PartyCommitments,
 } from '../src/weighted/signing-messages.ts';
+import { TAG } from '../src/weighted/tags.ts';
 import { type BenchModule, type Harness, type MeasureOptions, measureBoth } from './harness.ts';
 import { seededBytes } from './rng.ts';
+
+const evalPoly = (coeffs: readonly bigint[], k: number): bigint => evaluate(coeffs, BigInt(k));
+const normalizePoints = (points: readonly Point[]): Point[] => normalizeZ(PointClass, [...points]);
 
 /**
  * The machine is shared and its load swings within seconds, so besides the harness's ratio
@@ -106,14 +111,14 @@ function evenLayout(parties: number, keys: number, threshold: number): Layout {
   return createLayout({ parties: specs, threshold });
 }
 
-function scalarFrom(rng: RandomBytes): bigint {
+function scalarFrom(rng: RNG): bigint {
   let s = 0n;
   for (const b of rng(48)) s = (s << 8n) | BigInt(b);
   return (s % (N - 1n)) + 1n;
 }
 
 /** Dealer-style key material for signing benches (a DKG at 150x4000 is benchmarked separately). */
-function dealerKeys(layout: Layout, signers: readonly number[], rng: RandomBytes) {
+function dealerKeys(layout: Layout, signers: readonly number[], rng: RNG) {
   const poly = Array.from({ length: layout.threshold }, () => scalarFrom(rng));
   const keys = new Map<number, WeightedSigningKey>();
   const groupKey = G.multiply(poly[0] as bigint);
@@ -190,7 +195,9 @@ function signBench(h: Harness, label: string, layout: Layout, messages: number) 
     messages,
   };
   paired(h, `sign/coordinator/${label}${suffix}`, coordinator, { maxCalls: 200 }, extra);
-  // Party: the party with the most key ids among the signers; nonces re-armed per call.
+  // Party: the party with the most key ids among the signers. `sign` refuses spent nonces, so
+  // every call gets a fresh nonce object with the same values (as a signer restoring unspent
+  // nonces from its store would build one).
   const me = signers.reduce((a, b) =>
     (layout.partyById.get(b)?.keyIds.length ?? 0) > (layout.partyById.get(a)?.keyIds.length ?? 0)
       ? b
@@ -198,8 +205,8 @@ function signBench(h: Harness, label: string, layout: Layout, messages: number) 
   );
   const myNonces = nonces.get(me) as SigningNonces;
   const party = () => {
-    myNonces.spent = false;
-    sign(keys.get(me) as WeightedSigningKey, myNonces, decodeSigningPackage(pkgBytes), MODE);
+    const fresh = { ...myNonces, pairs: myNonces.pairs.map((p) => ({ ...p })), spent: false };
+    sign(keys.get(me) as WeightedSigningKey, fresh, decodeSigningPackage(pkgBytes), MODE);
   };
   paired(
     h,

@@ -6,10 +6,9 @@
  * @module
  */
 
-import { schnorr, secp256k1_hasher } from '@noble/curves/secp256k1.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { InvalidEncodingError } from './errors.ts';
+import { hashToScalar, prefixedHash, taggedHash } from './hash.ts';
 import {
   decodePoint,
   decodeXOnly,
@@ -50,24 +49,18 @@ export type Ciphersuite = {
   decodePublicKey(bytes: Uint8Array): Point;
 };
 
-// RFC 9380 hash_to_field over n with expand_message_xmd(SHA-256), m = 1, L = 48.
-function hashToScalar(dst: Uint8Array): (m: Uint8Array) => bigint {
-  return (m) => secp256k1_hasher.hashToScalar(m, { DST: dst });
-}
-function prefixedSha256(prefix: Uint8Array): (m: Uint8Array) => Uint8Array {
-  return (m) => sha256(concatBytes(prefix, m));
-}
-
 function hashes(ctx: string) {
   const label = (s: string) => utf8ToBytes(ctx + s);
+  const toScalar = (dst: Uint8Array) => (m: Uint8Array) => hashToScalar(dst, m);
+  const sha = (prefix: Uint8Array) => (m: Uint8Array) => prefixedHash(prefix, m);
   return {
-    H1: hashToScalar(label('rho')),
-    H2: hashToScalar(label('chal')),
-    H3: hashToScalar(label('nonce')),
-    H4: prefixedSha256(label('msg')),
-    H5: prefixedSha256(label('com')),
-    HDKG: hashToScalar(label('dkg')),
-    HID: hashToScalar(label('id')),
+    H1: toScalar(label('rho')),
+    H2: toScalar(label('chal')),
+    H3: toScalar(label('nonce')),
+    H4: sha(label('msg')),
+    H5: sha(label('com')),
+    HDKG: toScalar(label('dkg')),
+    HID: toScalar(label('id')),
   };
 }
 
@@ -105,9 +98,7 @@ function taprootSuite(): Ciphersuite {
     // BIP340: int(hash_BIP0340/challenge(x(R) ‖ x(PK) ‖ m)) mod n. A plain reduction, not
     // hash_to_field, and only x-coordinates go in, so it is the same for R and −R.
     challenge: (R: Point, PK: Point, msg: Uint8Array) =>
-      bytesToNumber(
-        schnorr.utils.taggedHash('BIP0340/challenge', encodeXOnly(R), encodeXOnly(PK), msg),
-      ) % N,
+      bytesToNumber(taggedHash('BIP0340/challenge', encodeXOnly(R), encodeXOnly(PK), msg)) % N,
     encodeSignature: (R: Point, z: bigint) => concatBytes(encodeXOnly(R), encodeScalar(z)),
     decodeSignature(sig: Uint8Array) {
       if (sig.length !== 64)

@@ -1,7 +1,13 @@
 /**
- * Protocol failures. Argument errors are `TypeError` / `RangeError` from `assert.ts`; everything
- * that a peer's bad data can cause is a `FrostError` subclass with fields to branch on.
- * Messages carry identifiers and counts, never key, share or nonce bytes.
+ * The one error system of the package, for the standard suites and the weighted layer alike
+ * (noble's and ZF's split):
+ * - a caller's mistake (wrong type, length or range of an argument: a layout, a DKG id, a key
+ *   share, a nonce out of range, an RNG returning the wrong length) is a `TypeError` or
+ *   `RangeError`, as from `assert.ts`;
+ * - everything a peer's (or a coordinator's) bad data can cause is a `FrostError` subclass with
+ *   fields to branch on: bad encodings, inconsistent sessions and packages, invalid shares and
+ *   proofs naming their culprits, reused nonces, shares that do not decrypt.
+ * Messages carry identifiers, indices and counts, never key, share or nonce values.
  * @module
  */
 
@@ -67,12 +73,32 @@ export class InvalidEncodingError extends FrostError {
   }
 }
 
-/** Signing-session inputs are inconsistent (duplicate ids, missing signer, wrong counts, …). */
+/**
+ * Session or package inputs are inconsistent (duplicate ids, a missing signer, wrong counts, a
+ * signing set below the threshold, commitments that do not match, a group commitment or key
+ * that is the identity, public shares that do not match the group key, …).
+ */
 export class InvalidSessionError extends FrostError {}
 
 /** A nonce object was already consumed by `signShare` (nonces are single-use). */
 export class NonceReuseError extends FrostError {
   constructor() {
     super('signing nonces already used');
+  }
+}
+
+/**
+ * A weighted-DKG share from `sender` for key id `keyId` does not open (wrong length, failed
+ * authentication, or not a scalar): it blames the sender (a complaint follows).
+ */
+export class ShareDecryptionError extends FrostError {
+  /** Party that sent the share. */
+  readonly sender: number;
+  /** Key id the share is for. */
+  readonly keyId: number;
+  constructor(sender: number, keyId: number, reason: string) {
+    super(`share from party ${sender} for key id ${keyId}: ${reason}`);
+    this.sender = sender;
+    this.keyId = keyId;
   }
 }

@@ -5,8 +5,7 @@
  * optional BIP341 merkle root (`{ merkleRoot }`) and exposes `tweakPublic` / `tweakSecret`.
  * @module
  */
-import { randomBytes } from '@noble/hashes/utils.js';
-import { afunction } from './assert.ts';
+import { abytes } from './assert.ts';
 import type { Ciphersuite } from './ciphersuite.ts';
 import type { Identifier } from './errors.ts';
 import { deriveIdentifier, identifierFromNumber } from './identifier.ts';
@@ -25,13 +24,12 @@ import type {
   Key,
   NonceCommitments,
   Nonces,
-  RNG,
   Signers,
   TweakOptions,
 } from './keys/types.ts';
-import { aggregate, verify, verifyShare } from './sign/aggregate.ts';
-import { commit } from './sign/round1.ts';
-import { signShare } from './sign/round2.ts';
+import { type RNG, rngOr } from './random.ts';
+import { verifyFinal } from './sign/aggregate.ts';
+import { aggregate, commit, signShare, verifyShare } from './sign/standard.ts';
 
 /** The API of one FROST ciphersuite. */
 export type Frost = {
@@ -104,12 +102,6 @@ export type FrostTaproot = Frost & {
   tweakSecret(secret: FrostSecret, pub: FrostPublic, merkleRoot: Uint8Array): FrostSecret;
 };
 
-function rngOr(rng: RNG | undefined): RNG {
-  if (rng === undefined) return randomBytes;
-  afunction(rng, 'rng');
-  return rng;
-}
-
 /** Builds the API of `suite`. */
 export function createFrost(suite: Ciphersuite): Frost {
   return Object.freeze({
@@ -157,7 +149,7 @@ export function createFrost(suite: Ciphersuite): Frost {
       opts?: AggregateOptions,
     ) => aggregate(suite, pub, list, msg, shares, opts),
     verify: (sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array) =>
-      verify(suite, sig, msg, publicKey),
+      verifyFinal(suite, abytes(sig, 'sig'), abytes(msg, 'msg'), abytes(publicKey, 'publicKey')),
     combineSecret,
   });
 }

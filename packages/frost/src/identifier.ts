@@ -3,7 +3,7 @@
  * hex of their 32-byte big-endian encoding, so they work as object keys. Ordering is numeric.
  * @module
  */
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { ainteger, astring } from './assert.ts';
 import type { Ciphersuite } from './ciphersuite.ts';
 import { type Identifier, InvalidEncodingError } from './errors.ts';
@@ -37,7 +37,7 @@ export function identifierFromNumber(n: number): Identifier {
 /** `Identifier.derive(s)`: H_ID(UTF-8(s)), hash_to_field with DST contextString‖"id" (ZF, noble). */
 export function deriveIdentifier(suite: Ciphersuite, s: string): Identifier {
   astring(s, 's');
-  const id = suite.HID(new TextEncoder().encode(s));
+  const id = suite.HID(utf8ToBytes(s));
   if (id === 0n) throw new RangeError('derived identifier is zero');
   return identifierToHex(id);
 }

@@ -14,6 +14,7 @@ export {
   InvalidSessionError,
   InvalidSignatureShareError,
   NonceReuseError,
+  ShareDecryptionError,
 } from './errors.ts';
 export { createFrost, createFrostTaproot, type Frost, type FrostTaproot } from './frost.ts';
 export {
@@ -23,7 +24,7 @@ export {
   identifierToHex,
   parseIdentifier,
 } from './identifier.ts';
-export { generateSecretPolynomial, randomScalar } from './keys/dealer.ts';
+export { generateSecretPolynomial } from './keys/dealer.ts';
 export { parsePublic, parseSecret, validateSigners, verifyingShareOf } from './keys/packages.ts';
 export { tweakPublic, tweakSecret } from './keys/tweak.ts';
 export type {
@@ -38,10 +39,20 @@ export type {
   Key,
   NonceCommitments,
   Nonces,
-  RNG,
   Signers,
   TweakOptions,
 } from './keys/types.ts';
+export {
+  commitPolynomial,
+  type Dealt,
+  invalidProofs,
+  type KnowledgeClaim,
+  type KnowledgeProof,
+  proveKnowledge,
+  type SecretPolynomial,
+  secretPolynomial,
+  verifyDealt,
+} from './keys/vss.ts';
 export { batchWeights } from './math/batch.ts';
 export { msm } from './math/msm.ts';
 export {
@@ -59,8 +70,11 @@ export {
   assertDistinctNonZero,
   evaluate,
   evaluateInExponent,
+  LagrangeCache,
   lagrangeCoefficient,
   lagrangeCoefficients,
+  powers,
+  weightedPowers,
 } from './math/polynomial.ts';
 export {
   add as scalarAdd,
@@ -74,12 +88,26 @@ export {
   neg as scalarNeg,
   sub as scalarSub,
 } from './math/scalar.ts';
-export { parseCommitmentList } from './sign/commitments.ts';
-export { nonceGenerate } from './sign/round1.ts';
+export { type RNG, randomScalar } from './random.ts';
 export {
-  aggregateShares,
+  aggregateRound,
+  type RoundAggregateOptions,
+  type RoundOutcome,
+  roundEquations,
+  verifyFinal,
+} from './sign/aggregate.ts';
+export { parseCommitmentList } from './sign/commitments.ts';
+export { commitNonces, type NoncePair, nonceGenerate } from './sign/round1.ts';
+export {
+  checkOwnNonces,
+  messageSession,
+  type Round,
+  type RoundSigner,
+  roundKeyIds,
+  signRound,
+} from './sign/round2.ts';
+export {
   checkShare,
-  checkSharesBatch,
   computeShare,
   createSession,
   encodeCommitmentList,
@@ -90,13 +118,13 @@ export {
   type SigningKey,
   type SigningSession,
   shareEquation,
-  signerIndex,
   signingKey,
   sortSigners,
   type VerifyingShareTerm,
+  verifySignature,
 } from './sign/session.ts';
 export { secp256k1, taproot } from './suites.ts';
-export { tapTweak, tweakPoint } from './taproot.ts';
+export { type TaprootTweak, taprootTweak, tapTweak, tweakPoint } from './taproot.ts';
 // Weighted layer (key ids, DKG with encrypted shares and blame, multi-message signing).
 export {
   type AggregateOptions as WeightedAggregateOptions,
@@ -139,12 +167,6 @@ export {
   makeRound1,
 } from './weighted/dkg-messages.ts';
 export { type DleqProof, proveDleq, verifyDleq } from './weighted/dleq.ts';
-export type { RandomBytes } from './weighted/encoding.ts';
-export { WeightedError, type WeightedErrorCode } from './weighted/errors.ts';
-export {
-  LagrangeCache,
-  lagrangeCoefficients as keyIdLagrangeCoefficients,
-} from './weighted/lagrange.ts';
 export {
   createLayout,
   keyIdsOf,
@@ -162,13 +184,15 @@ export {
 export { decryptShare, encryptShare, pairKey } from './weighted/share-cipher.ts';
 export {
   commit as weightedCommit,
-  nonceGenerate as weightedNonceGenerate,
   noncesFrom,
+  packageRound,
+  type SigningContext,
   type SigningNonces,
+  type SignMode,
   sign as weightedSign,
+  signingContext,
   type WeightedSigningKey,
 } from './weighted/signing.ts';
-export { type SigningContext, type SignMode, signingContext } from './weighted/signing-context.ts';
 export {
   decodePartyCommitments,
   decodeSignatureShares,

@@ -24,7 +24,6 @@ function groupCommitmentIsEven(
 ): boolean {
   const key = signingKey(frost.suite, decodePoint(pubKey, 'pk'), merkleRoot);
   const session = createSession(
-    frost.suite,
     key,
     list.map((c) => ({
       id: BigInt(`0x${c.identifier}`),

@@ -7,19 +7,15 @@
 import { aarray } from '../assert.ts';
 import { type Identifier, InvalidSecretShareError, InvalidSessionError } from '../errors.ts';
 import { identifierFromNumber, identifierToHex, parseIdentifier } from '../identifier.ts';
-import { decodePoint, encodePoint, G, type Point } from '../math/point.ts';
+import { decodePoint, encodePoint, mulBaseSecret } from '../math/point.ts';
 import { evaluate, evaluateInExponent, lagrangeCoefficients } from '../math/polynomial.ts';
-import { add, decodeScalar, encodeScalar, mul, scalarFromRandom } from '../math/scalar.ts';
-import { parsePublic, parseSecret, randomBytesFrom, validateSigners } from './packages.ts';
-import type { DealerShares, FrostPublic, FrostSecret, RNG, Signers } from './types.ts';
+import { add, decodeScalar, encodeScalar, mul } from '../math/scalar.ts';
+import type { RNG } from '../random.ts';
+import { parsePublic, parseSecret, validateSigners } from './packages.ts';
+import type { DealerShares, FrostPublic, FrostSecret, Signers } from './types.ts';
+import { type SecretPolynomial, secretPolynomial } from './vss.ts';
 
-/** Secret polynomial f(x) = a_0 + … + a_{min−1}·x^{min−1} and its commitments a_j·G. */
-export type SecretPolynomial = { coefficients: bigint[]; commitment: Point[] };
-
-/** A random non-zero scalar from 48 RNG bytes (noble `randomScalar`). */
-export function randomScalar(rng: RNG): bigint {
-  return scalarFromRandom(randomBytesFrom(rng, 48));
-}
+export type { SecretPolynomial };
 
 /** Samples the polynomial: a_0 = secret or random, then min−1 random coefficients. */
 export function generateSecretPolynomial(
@@ -28,12 +24,12 @@ export function generateSecretPolynomial(
   rng: RNG,
 ): SecretPolynomial {
   // Exported on its own: min 0 or 1 would otherwise yield a constant "polynomial".
-  validateSigners(signers);
-  const a0 = secret === undefined ? randomScalar(rng) : decodeScalar(secret, 'secret', true);
-  const coefficients = [a0];
-  for (let i = 1; i < signers.min; i++) coefficients.push(randomScalar(rng));
-  // Secret scalars: constant-time base multiplication.
-  return { coefficients, commitment: coefficients.map((c) => G.multiply(c)) };
+  const { min } = validateSigners(signers);
+  return secretPolynomial(
+    min,
+    rng,
+    secret === undefined ? undefined : decodeScalar(secret, 'secret', true),
+  );
 }
 
 /** RFC 9591 Appendix C: shares f(id) for `max` participants (default ids 1..max). */
@@ -67,7 +63,7 @@ export function trustedDealer(
   for (const id of ids) {
     const share = evaluate(poly.coefficients, nums.get(id)!);
     secretShares[id] = { identifier: id, signingShare: encodeScalar(share) };
-    verifyingShares[id] = encodePoint(G.multiply(share));
+    verifyingShares[id] = encodePoint(mulBaseSecret(share));
   }
   return {
     public: {
@@ -84,7 +80,7 @@ export function validateSecret(secret: FrostSecret, pub: FrostPublic): void {
   const s = parseSecret(secret);
   parsePublic(pub);
   const commitments = pub.commitments.map((c, i) => decodePoint(c, `pub.commitments[${i}]`));
-  if (!G.multiply(s.share).equals(evaluateInExponent(commitments, s.id)))
+  if (!mulBaseSecret(s.share).equals(evaluateInExponent(commitments, s.id)))
     throw new InvalidSecretShareError([]);
 }
 

@@ -5,12 +5,15 @@
  * caller's job: round-1 packages need an authenticated broadcast channel with echo, round-2
  * messages need encryption and authentication.
  *
- * Speed: the proofs of knowledge of round 2 are checked with ONE random-linear-combination
- * MSM, and the received shares of round 3 with one more (after evaluating each sender's VSS
- * commitment at our id by Horner's rule); individual checks run only to name culprits.
+ * The VSS core (`vss.ts`) is the weighted DKG's, with one key id (our identifier): the proofs
+ * of knowledge of round 2 are checked with ONE random-linear-combination MSM, and the received
+ * shares of round 3 with one more against the summed group commitments, which also give every
+ * verifying share; individual checks (a bisection for shares) run only to name culprits.
  * @module
  */
 import { normalizeZ } from '@noble/curves/abstract/curve.js';
+import { equalBytes } from '@noble/curves/utils.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 import { aarray, abytes, aobject } from '../assert.ts';
 import type { Ciphersuite } from '../ciphersuite.ts';
 import {
@@ -20,24 +23,29 @@ import {
   InvalidSessionError,
 } from '../errors.ts';
 import { identifierToHex, parseIdentifier } from '../identifier.ts';
-import { batchWeights } from '../math/batch.ts';
-import { msm } from '../math/msm.ts';
 import {
   decodePoint,
   decodeXOnly,
   encodePoint,
   encodeXOnly,
-  G,
-  hasEvenY,
   type Point,
   Point as PointClass,
 } from '../math/point.ts';
 import { evaluate, evaluateInExponent } from '../math/polynomial.ts';
-import { add, decodeScalar, encodeScalar, mul, neg } from '../math/scalar.ts';
-import { tapTweak } from '../taproot.ts';
-import { generateSecretPolynomial, randomScalar } from './dealer.ts';
+import { add, decodeScalar, encodeScalar } from '../math/scalar.ts';
+import type { RNG } from '../random.ts';
+import { taprootTweak } from '../taproot.ts';
+import { generateSecretPolynomial } from './dealer.ts';
 import { validateSigners } from './packages.ts';
-import type { DKG_Round1, DKG_Round2, DKG_Secret, Key, RNG, Signers } from './types.ts';
+import { tweakPoints, tweakShare } from './tweak.ts';
+import type { DKG_Round1, DKG_Round2, DKG_Secret, Key, Signers } from './types.ts';
+import {
+  type Dealt,
+  invalidProofs,
+  type KnowledgeClaim,
+  proveKnowledge,
+  verifyDealt,
+} from './vss.ts';
 
 /** What round2 learnt and round3 needs, kept off the caller-visible secret object. */
 type Received = {
@@ -91,15 +99,13 @@ export function round1(
   const signers = validateSigners(signersIn);
   const poly = generateSecretPolynomial(signers, secret, rng);
   // PoK nonce: in -TR it is negated when k·G has odd y, so R is even (noble adjustScalar).
-  let k = randomScalar(rng);
-  let R = G.multiply(k);
-  if (suite.taproot && !hasEvenY(R)) {
-    k = neg(k);
-    R = R.negate();
-  }
   const phi0 = poly.commitment[0]!;
-  const c = pokChallenge(suite, id, phi0, R);
-  const mu = add(k, mul(poly.coefficients[0]!, c));
+  const { R, mu } = proveKnowledge(
+    poly.coefficients[0]!,
+    rng,
+    (R) => pokChallenge(suite, id, phi0, R),
+    suite.taproot,
+  );
   const commitment = poly.commitment.map(encodePoint);
   const secretPackage: DKG_Secret = {
     identifier: id,
@@ -137,15 +143,7 @@ function transcriptBytes(sorted: { id: bigint; pkg: DKG_Round1 }[]): Uint8Array 
       pkg.proofOfKnowledge instanceof Uint8Array ? pkg.proofOfKnowledge : new Uint8Array(0),
     );
   }
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 function validateSecretPackage(secret: DKG_Secret): Signers {
@@ -183,7 +181,7 @@ export function round2(
     throw new InvalidSessionError('round2 called out of order');
   const myHex = identifierToHex(secret.identifier);
   const senders: Received['senders'] = [];
-  const proofs: { R: Point; mu: bigint; c: bigint }[] = [];
+  const claims: KnowledgeClaim[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const { id, pkg } = sorted[i]!;
     const idHex = identifierToHex(id);
@@ -200,29 +198,16 @@ export function round2(
       decodePoint(c, `round1[${idHex}].commitment[${k}]`),
     );
     const { R, mu } = decodeProof(suite, pkg.proofOfKnowledge, `round1[${idHex}].proofOfKnowledge`);
-    proofs.push({ R, mu, c: pokChallenge(suite, id, commitment[0]!, R) });
+    claims.push({
+      pub: commitment[0]!,
+      proof: { R, mu },
+      c: pokChallenge(suite, id, commitment[0]!, R),
+    });
     senders.push({ id, idHex, commitment });
   }
   // Σ w_j·(R_j + c_j·φ_j0) == (Σ w_j·μ_j)·G, one MSM; on failure, check each to name culprits.
-  const weights = batchWeights(proofs.length, [transcript]);
-  const points: Point[] = [];
-  const scalars: bigint[] = [];
-  let muSum = 0n;
-  proofs.forEach((p, j) => {
-    const w = weights[j]!;
-    muSum = add(muSum, mul(w, p.mu));
-    points.push(p.R, senders[j]!.commitment[0]!);
-    scalars.push(w, mul(w, p.c));
-  });
-  if (!msm(points, scalars).equals(G.multiplyUnsafe(muSum))) {
-    const culprits = senders
-      .filter((s, j) => {
-        const p = proofs[j]!;
-        return !s.commitment[0]!.multiplyUnsafe(p.c).add(p.R).equals(G.multiplyUnsafe(p.mu));
-      })
-      .map((s) => s.idHex);
-    throw new InvalidProofOfKnowledgeError(culprits);
-  }
+  const bad = invalidProofs(claims, [transcript]);
+  if (bad.length > 0) throw new InvalidProofOfKnowledgeError(bad.map((j) => senders[j]!.idHex));
   const out: Record<Identifier, DKG_Round2> = {};
   for (const s of senders)
     out[s.idHex] = {
@@ -266,55 +251,41 @@ export function round3(
     shareBy.set(from, decodeScalar(r.signingShare, `round2[${i}].signingShare`));
   });
   const me = secret.identifier;
-  const shares: bigint[] = [];
-  const evaluations: Point[] = [];
-  for (const s of state.senders) {
-    const share = shareBy.get(s.id);
-    if (share === undefined)
-      throw new InvalidSessionError(`missing round2 package from ${s.idHex}`);
-    shares.push(share);
-    evaluations.push(evaluateInExponent(s.commitment, me));
-  }
-  // Σ w_j·V_j == (Σ w_j·s_j)·G with V_j = Σ_k me^k·C_jk; individual checks only to name culprits.
-  const weights = batchWeights(shares.length, [state.transcript, ...shares.map(encodeScalar)]);
-  let shareSum = 0n;
-  shares.forEach((s, j) => {
-    shareSum = add(shareSum, mul(weights[j]!, s));
-  });
-  if (!msm(evaluations, weights).equals(G.multiplyUnsafe(shareSum))) {
-    const culprits = state.senders
-      .filter((_, j) => !G.multiplyUnsafe(shares[j]!).equals(evaluations[j]!))
-      .map((s) => s.idHex);
-    throw new InvalidSecretShareError(culprits);
-  }
-  // Group commitment Σ_j C_j (ours included) and every participant's verifying share.
   const mine = secret.coefficients;
   const own =
     ownCommitment.get(secret) ??
     secret.commitment.map((c, k) => decodePoint(c, `secret.commitment[${k}]`));
-  const merged: Point[] = [...own];
-  for (const s of state.senders)
-    for (let k = 0; k < merged.length; k++) merged[k] = merged[k]!.add(s.commitment[k]!);
-  let signingShare = evaluate(mine, me);
-  for (const s of shares) signingShare = add(signingShare, s);
+  // Every dealer's commitments and share for our id, ours first (the VSS core, one key id).
+  const dealt: Dealt[] = [{ commitment: own, shares: [evaluate(mine, me)] }];
+  for (const s of state.senders) {
+    const share = shareBy.get(s.id);
+    if (share === undefined)
+      throw new InvalidSessionError(`missing round2 package from ${s.idHex}`);
+    dealt.push({ commitment: s.commitment, shares: [share] });
+  }
+  // Σ_j s_j·w·G == Σ_i w·me^i·(Σ_j C_ji): one MSM over the summed commitments, whose sum is the
+  // group commitment; the received shares are secret (constant-time side of the check).
+  const { ok, groupCommitments, culprits } = verifyDealt(
+    dealt,
+    [me],
+    [state.transcript, ...dealt.map((d) => encodeScalar(d.shares[0]!))],
+    state.senders.map((_, j) => j + 1),
+  );
+  if (!ok) throw new InvalidSecretShareError(culprits.map((j) => state.senders[j - 1]!.idHex));
+  let merged: Point[] = groupCommitments;
+  let signingShare = 0n;
+  for (const d of dealt) signingShare = add(signingShare, d.shares[0]!);
   const ids = [me, ...state.senders.map((s) => s.id)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let ys = ids.map((id) => evaluateInExponent(merged, id));
   if (suite.taproot) {
     // ZF post_dkg / noble adjustDKG: BIP341 key-path tweak (empty merkle root) of the whole
     // package, applied to the points before encoding: even(P), then Q = P + t·G, Y_i += t·G.
-    const P = merged[0]!;
-    if (P.is0()) throw new InvalidSessionError('DKG produced the identity');
-    const odd = !hasEvenY(P);
-    const t = tapTweak(P, new Uint8Array(0));
-    const tG = G.multiply(t);
-    if (odd) {
-      for (let k = 0; k < merged.length; k++) merged[k] = merged[k]!.negate();
-      ys = ys.map((y) => y.negate());
-      signingShare = neg(signingShare);
-    }
-    merged[0] = merged[0]!.add(tG);
-    ys = ys.map((y) => y.add(tG));
-    signingShare = add(signingShare, t);
+    if (merged[0]!.is0()) throw new InvalidSessionError('DKG produced the identity');
+    const tw = taprootTweak(merged[0]!, new Uint8Array(0));
+    const tweaked = tweakPoints(tw, merged, ys);
+    merged = tweaked.commitments;
+    ys = tweaked.verifyingShares;
+    signingShare = tweakShare(tw, signingShare);
   }
   const encoded = encodePoints([...merged, ...ys]);
   const verifyingShares: Record<Identifier, Uint8Array> = {};
@@ -338,11 +309,4 @@ export function round3(
 function encodePoints(points: readonly Point[]): Uint8Array[] {
   for (const p of points) if (p.is0()) throw new InvalidSessionError('DKG produced the identity');
   return normalizeZ(PointClass, [...points]).map((p) => encodePoint(p));
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
 }

@@ -8,7 +8,7 @@ import { InvalidSessionError } from '../errors.ts';
 import { parseIdentifier } from '../identifier.ts';
 import { decodePoint, type Point } from '../math/point.ts';
 import { decodeScalar } from '../math/scalar.ts';
-import type { FrostPublic, FrostSecret, RNG, Signers } from './types.ts';
+import type { FrostPublic, FrostSecret, Signers } from './types.ts';
 
 /** Largest participant count (ZF uses u16 counts). */
 export const MAX_SIGNERS = 65535;
@@ -57,12 +57,4 @@ export function verifyingShareOf(pub: FrostPublic, idHex: Identifier): Point {
   const bytes = Object.hasOwn(pub.verifyingShares, idHex) ? pub.verifyingShares[idHex] : undefined;
   if (bytes === undefined) throw new InvalidSessionError(`no verifying share for ${idHex}`);
   return decodePoint(bytes, `pub.verifyingShares[${idHex}]`);
-}
-
-/** Calls `rng(n)` and checks that it returned n bytes. */
-export function randomBytesFrom(rng: RNG, n: number): Uint8Array {
-  const out = rng(n);
-  if (!(out instanceof Uint8Array) || out.length !== n)
-    throw new TypeError(`"rng" must return a Uint8Array of length ${n}`);
-  return out;
 }

@@ -5,8 +5,7 @@
  */
 import type { Identifier } from '../errors.ts';
 
-/** Random byte source: returns `n` cryptographically secure random bytes. */
-export type RNG = (n: number) => Uint8Array;
+export type { RNG } from '../random.ts';
 
 /** Threshold parameters: 2 ≤ min ≤ max (ZF and noble reject min < 2). */
 export type Signers = { readonly min: number; readonly max: number };

@@ -25,3 +25,31 @@ export function batchWeights(count: number, transcript: readonly Uint8Array[]): 
   }
   return out;
 }
+
+/**
+ * The failing members of `group`, which as a whole fails `fails` (a batch check over a subset,
+ * e.g. one MSM with the same weights): bisection, since when the left half passes the right
+ * half must fail. k bad members among P cost about 2·k·log2(P) checks of shrinking size
+ * instead of P checks; ascending.
+ */
+export function bisectFailures(
+  group: readonly number[],
+  fails: (subset: readonly number[]) => boolean,
+): number[] {
+  const bad: number[] = [];
+  const walk = (g: readonly number[]): void => {
+    if (g.length === 1) {
+      bad.push(g[0]!);
+      return;
+    }
+    const half = g.length >> 1;
+    const left = g.slice(0, half);
+    const right = g.slice(half);
+    if (fails(left)) {
+      walk(left);
+      if (fails(right)) walk(right);
+    } else walk(right);
+  };
+  if (group.length > 0) walk(group);
+  return bad.sort((a, b) => a - b);
+}

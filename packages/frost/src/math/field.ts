@@ -6,8 +6,9 @@
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 
+const Fp = secp256k1.Point.Fp;
 /** Field prime p. */
-export const P: bigint = secp256k1.Point.Fp.ORDER;
+export const P: bigint = Fp.ORDER;
 const MASK256 = (1n << 256n) - 1n;
 const FOLD = 0x1000003d1n; // 2^256 mod p
 
@@ -26,4 +27,23 @@ export function fsub(a: bigint, b: bigint): bigint {
 export function fadd(a: bigint, b: bigint): bigint {
   const r = a + b;
   return r >= P ? r - P : r;
+}
+
+/** Inverts every (non-zero) element mod p with one inversion (Montgomery's trick). */
+export function invertBatchFp(values: readonly bigint[]): bigint[] {
+  const k = values.length;
+  const prefix = new Array<bigint>(k);
+  if (k === 0) return prefix;
+  let acc = 1n;
+  for (let i = 0; i < k; i++) {
+    prefix[i] = acc;
+    acc = red(acc * values[i]!);
+  }
+  let inv = Fp.inv(acc);
+  const out = new Array<bigint>(k);
+  for (let i = k - 1; i >= 0; i--) {
+    out[i] = red(inv * prefix[i]!);
+    inv = red(inv * values[i]!);
+  }
+  return out;
 }

@@ -8,7 +8,7 @@
  */
 import { normalizeZ } from '@noble/curves/abstract/curve.js';
 import { fadd as add, red, fsub as sub } from './field.ts';
-import { Point } from './point.ts';
+import { mulPublic, Point } from './point.ts';
 
 /** Jacobian point: affine (X/Z², Y/Z³); Z = 0 is the identity. */
 type J = { x: bigint; y: bigint; z: bigint };
@@ -116,8 +116,7 @@ export function hornerSmall(commitments: readonly Point[], x: number): Point {
 function hornerWithIdentity(commitments: readonly Point[], x: number): Point {
   const bx = BigInt(x);
   let acc = commitments[commitments.length - 1]!;
-  for (let j = commitments.length - 2; j >= 0; j--)
-    acc = acc.multiplyUnsafe(bx).add(commitments[j]!);
+  for (let j = commitments.length - 2; j >= 0; j--) acc = mulPublic(acc, bx).add(commitments[j]!);
   return acc;
 }
 

@@ -11,7 +11,7 @@
  */
 import { mulAddUnsafe, normalizeZ } from '@noble/curves/abstract/curve.js';
 import { _splitEndoScalar } from '@noble/curves/abstract/weierstrass.js';
-import { fsub, P, red } from './field.ts';
+import { fsub, invertBatchFp, P, red } from './field.ts';
 import { Point, ZERO } from './point.ts';
 import { N } from './scalar.ts';
 
@@ -21,7 +21,6 @@ const BASIS: [[bigint, bigint], [bigint, bigint]] = [
   [0x3086d221a7d46bcde86c90e49284eb15n, -0xe4437ed6010e88286f547fa90abfe4c3n],
   [0x114ca50f7a8e2f3f657c1108d9d44cfd8n, 0x3086d221a7d46bcde86c90e49284eb15n],
 ];
-const Fp = Point.Fp;
 
 /** Below this many points noble's interleaved wNAF beats our buckets (see bench/msm.ts). */
 export const PIPPENGER_THRESHOLD = 16;
@@ -63,24 +62,6 @@ function windowFor(count: number): number {
     }
   }
   return best;
-}
-
-/** Inverts every non-zero element mod p with one inversion (Montgomery's trick). */
-function invertBatchFp(values: bigint[]): bigint[] {
-  const k = values.length;
-  const prefix = new Array<bigint>(k);
-  let acc = 1n;
-  for (let i = 0; i < k; i++) {
-    prefix[i] = acc;
-    acc = red(acc * values[i]!);
-  }
-  let inv = Fp.inv(acc);
-  const out = new Array<bigint>(k);
-  for (let i = k - 1; i >= 0; i--) {
-    out[i] = red(inv * prefix[i]!);
-    inv = red(inv * values[i]!);
-  }
-  return out;
 }
 
 /**

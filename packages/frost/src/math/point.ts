@@ -8,7 +8,7 @@ import type { WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { InvalidEncodingError } from '../errors.ts';
 import { P, red } from './field.ts';
-import { bytesToNumber } from './scalar.ts';
+import { bytesToNumber, N } from './scalar.ts';
 
 /** A secp256k1 point (noble projective representation). */
 export type Point = WeierstrassPoint<bigint>;
@@ -105,4 +105,30 @@ export function hasEvenY(p: Point): boolean {
 /** p if its y is even, −p otherwise. */
 export function toEvenY(p: Point): Point {
   return hasEvenY(p) ? p : p.negate();
+}
+
+// Every scalar multiplication of this package goes through one of the four functions below (or
+// the MSM of msm.ts, public data only), so which data reaches variable-time code can be read off
+// their callers (docs/frost.md, "Which functions see secrets"; test/constant-time.test.ts).
+
+/** k·G for a SECRET-derived k: noble's constant-time `multiply` (k in [1, n)). */
+export function mulBaseSecret(k: bigint): Point {
+  return k === 0n ? ZERO : G.multiply(inRange(k));
+}
+/** k·p for a SECRET-derived k (ECDH, DLEQ): noble's constant-time `multiply` (k in [1, n)). */
+export function mulSecret(p: Point, k: bigint): Point {
+  return k === 0n ? ZERO : p.multiply(inRange(k));
+}
+// Checked here: noble's own range error prints the scalar, which is a secret.
+function inRange(k: bigint): bigint {
+  if (typeof k !== 'bigint' || k < 0n || k >= N) throw new RangeError('scalar out of range');
+  return k;
+}
+/** k·G for a PUBLIC k (variable time, precomputed table); 0 gives the identity. */
+export function mulBasePublic(k: bigint): Point {
+  return k === 0n ? ZERO : G.multiplyUnsafe(k);
+}
+/** k·p for a PUBLIC k and point (variable time); 0 gives the identity. */
+export function mulPublic(p: Point, k: bigint): Point {
+  return p.multiplyUnsafe(k);
 }

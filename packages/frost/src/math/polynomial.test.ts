@@ -6,7 +6,7 @@ import {
   lagrangeCoefficient,
   lagrangeCoefficients,
 } from './polynomial.ts';
-import { add, mul, N } from './scalar.ts';
+import { add, invertBatch, mul, N } from './scalar.ts';
 
 describe('polynomials', () => {
   const coeffs = [11n, 22n, 33n, N - 4n];
@@ -30,6 +30,32 @@ describe('polynomials', () => {
     });
     expect(secret).toBe(11n);
     expect(lambdas.reduce(add, 0n)).toBe(1n);
+  });
+  it('small ids (floats, missing-ids trick) give the generic coefficients', () => {
+    const naive = (ids: bigint[], xi: bigint): bigint => {
+      let num = 1n;
+      let den = 1n;
+      for (const x of ids)
+        if (x !== xi) {
+          num = mul(num, x);
+          den = mul(den, (x - xi + N) % N);
+        }
+      return mul(num, invertBatch([den])[0]!);
+    };
+    const sets = [
+      [1n, 2n, 3n],
+      [2n, 3n, 5n, 7n, 11n, 13n],
+      Array.from({ length: 60 }, (_, i) => BigInt(i + 1)).filter((x) => x !== 17n && x !== 40n),
+      [1n, 3n, 70000n, 65536n, 9n],
+      [5n, (1n << 26n) - 1n, 1n << 20n],
+    ];
+    for (const ids of sets) {
+      const got = lagrangeCoefficients(ids);
+      ids.forEach((x, i) => {
+        expect(got[i]).toBe(naive(ids, x));
+      });
+      expect(got.reduce(add, 0n)).toBe(1n);
+    }
   });
   it('rejects duplicate, zero and missing ids', () => {
     expect(() => lagrangeCoefficients([1n, 1n])).toThrow(/duplicate/);

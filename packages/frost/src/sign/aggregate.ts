@@ -1,166 +1,141 @@
 /**
- * Coordinator side (RFC 9591 §5.3, §5.4): share verification and aggregation with cheater
- * detection, and final signature verification.
+ * Coordinator side (RFC 9591 §5.3, §5.4) over key-id sets: share verification and aggregation
+ * with cheater detection, for the standard suites and the weighted layer alike, and the final
+ * signature check.
  *
- * `aggregate` is optimistic like ZF and noble: it checks the final signature once and only on
- * failure verifies shares to name the culprits. With `verifyShares` it checks every share first
- * in one batched MSM (random linear combination), which is still much cheaper than verifying
- * shares one by one.
+ * `aggregateRound` is optimistic like ZF and noble: per message it checks the final signature
+ * once and only on failure checks shares, all of them in one random-linear-combination MSM and
+ * then by bisection to name the culprits. With `verifyShares` it checks every share even when
+ * the signature verifies (still one MSM).
  * @module
  */
-import { abytes, aobject } from '../assert.ts';
+
 import type { Ciphersuite } from '../ciphersuite.ts';
+import { FrostError } from '../errors.ts';
+import { batchWeights } from '../math/batch.ts';
+import { mulBasePublic, mulPublic, type Point } from '../math/point.ts';
+import { type LagrangeCache, lagrangeCoefficients } from '../math/polynomial.ts';
+import { encodeScalar, N } from '../math/scalar.ts';
+import { messageSession, type Round, roundKeyIds } from './round2.ts';
 import {
-  FrostError,
-  type Identifier,
-  InvalidSessionError,
-  InvalidSignatureShareError,
-} from '../errors.ts';
-import { parseIdentifier } from '../identifier.ts';
-import { parsePublic, verifyingShareOf } from '../keys/packages.ts';
-import type {
-  AggregateOptions,
-  FrostPublic,
-  NonceCommitments,
-  TweakOptions,
-} from '../keys/types.ts';
-import { lagrangeCoefficient, lagrangeCoefficients } from '../math/polynomial.ts';
-import { decodeScalar } from '../math/scalar.ts';
-import { parseCommitmentList } from './commitments.ts';
-import {
-  aggregateShares,
-  baseMul,
-  checkShare,
-  checkSharesBatch,
-  createSession,
   invalidShares,
   type ShareEquation,
   type SigningSession,
   shareEquation,
-  signingKey,
+  verifySignature,
 } from './session.ts';
 
-function prepare(
-  suite: Ciphersuite,
-  pub: FrostPublic,
-  commitmentList: readonly NonceCommitments[],
-  msg: Uint8Array,
-  merkleRoot: Uint8Array | undefined,
-) {
-  const { signers, groupKey } = parsePublic(pub);
-  abytes(msg, 'msg');
-  const list = parseCommitmentList(commitmentList, signers);
-  const session = createSession(suite, signingKey(suite, groupKey, merkleRoot), list.signers, msg);
-  return { session, idHex: list.idHex };
-}
+/** Outcome of a round's aggregation: every signature, or the signers at fault. */
+export type RoundOutcome =
+  | { readonly ok: true; readonly signatures: readonly Uint8Array[] }
+  | {
+      readonly ok: false;
+      /**
+       * The signers whose shares are invalid (or missing), ascending: indices into
+       * `round.signers` from `aggregateRound`, party ids from the weighted `aggregate`.
+       */
+      readonly culprits: readonly number[];
+      /** Indices of the messages whose signature failed. */
+      readonly failedMessages: readonly number[];
+    };
 
-function equations(
+/** What `aggregateRound` needs besides the round and the shares. */
+export type RoundAggregateOptions = {
+  /** Y_k = x_k·G of a key id (needed only when shares are checked). */
+  readonly verifyingShare: (keyId: bigint) => Point;
+  /** Check every share even when the signature verifies. */
+  readonly verifyShares?: boolean;
+  /** Caller randomness mixed into the batch weights (they are bound to the transcript anyway). */
+  readonly entropy?: Uint8Array;
+  /** λ per signing set, reused across rounds. */
+  readonly lagrange?: LagrangeCache;
+};
+
+/** The share equations of every signer of one message (λ over all key ids of the round). */
+export function roundEquations(
+  round: Round,
   session: SigningSession,
-  pub: FrostPublic,
-  idHex: readonly Identifier[],
+  verifyingShare: (keyId: bigint) => Point,
+  lagrange?: LagrangeCache,
 ): ShareEquation[] {
-  const lambdas = lagrangeCoefficients(session.signers.map((s) => s.id));
-  return session.signers.map((_, i) =>
-    shareEquation(session, i, [
-      { lambda: lambdas[i]!, verifyingShare: verifyingShareOf(pub, idHex[i]!) },
-    ]),
+  const all = roundKeyIds(round);
+  const lambdas = lagrange?.get(all) ?? lagrangeMap(all);
+  return round.signers.map((s, i) =>
+    shareEquation(
+      session,
+      i,
+      s.keyIds.map((k) => ({ lambda: lambdas.get(k)!, verifyingShare: verifyingShare(k) })),
+    ),
   );
 }
 
-/** Verifies one signature share (RFC 9591 §5.4). */
-export function verifyShare(
-  suite: Ciphersuite,
-  pub: FrostPublic,
-  commitmentList: readonly NonceCommitments[],
-  msg: Uint8Array,
-  identifier: Identifier,
-  share: Uint8Array,
-  opts: TweakOptions = {},
-): boolean {
-  const id = parseIdentifier(identifier, 'identifier');
-  abytes(share, 'share', 32);
-  const { session, idHex } = prepare(suite, pub, commitmentList, msg, opts.merkleRoot);
-  const index = session.signers.findIndex((s) => s.id === id);
-  if (index < 0) throw new InvalidSessionError(`commitment list does not contain ${identifier}`);
-  let z: bigint;
-  try {
-    z = decodeScalar(share, 'share');
-  } catch {
-    return false;
-  }
-  const lambda = lagrangeCoefficient(
-    session.signers.map((s) => s.id),
-    id,
-  );
-  const eq = shareEquation(session, index, [
-    { lambda, verifyingShare: verifyingShareOf(pub, idHex[index]!) },
-  ]);
-  return checkShare(eq, z);
+function lagrangeMap(ids: readonly bigint[]): ReadonlyMap<bigint, bigint> {
+  const l = lagrangeCoefficients(ids);
+  return new Map(ids.map((k, i) => [k, l[i]!]));
 }
 
 /**
- * Aggregates the shares into a signature. Throws `InvalidSignatureShareError` (with every
- * culprit) if the result does not verify, and `InvalidSessionError` if the share set differs
- * from the commitment list.
+ * Aggregates a round: `zs[p][i]` is signer p's share for message i (each in [0, n)). Per
+ * message z = Σ_p z_p; the signature is checked once; shares are checked only if it fails (or
+ * with `verifyShares`). Returns the signatures, or the culprits: signers whose share fails its
+ * check for some message (empty when the signature fails but every share verifies, i.e. the
+ * verifying shares do not match the group key).
  */
-export function aggregate(
-  suite: Ciphersuite,
-  pub: FrostPublic,
-  commitmentList: readonly NonceCommitments[],
-  msg: Uint8Array,
-  shares: Readonly<Record<Identifier, Uint8Array>>,
-  opts: AggregateOptions = {},
-): Uint8Array {
-  aobject(shares, 'shares');
-  const { session, idHex } = prepare(suite, pub, commitmentList, msg, opts.merkleRoot);
-  const keys = Object.keys(shares);
-  if (keys.length !== idHex.length || !idHex.every((id) => Object.hasOwn(shares, id)))
-    throw new InvalidSessionError('signature shares do not match the commitment list');
-  // Every signer must be in the key package (decoded only if shares are checked).
-  for (const id of idHex)
-    if (!Object.hasOwn(pub.verifyingShares, id))
-      throw new InvalidSessionError(`no verifying share for ${id}`);
-  const zs: bigint[] = [];
-  const malformed: Identifier[] = [];
-  for (const id of idHex) {
-    try {
-      zs.push(decodeScalar(shares[id], `shares[${id}]`));
-    } catch (err) {
-      if (!(err instanceof FrostError)) throw err;
-      malformed.push(id);
-      zs.push(0n);
+export function aggregateRound(
+  round: Round,
+  zs: readonly (readonly bigint[])[],
+  opts: RoundAggregateOptions,
+): RoundOutcome {
+  const { suite } = round.key;
+  const signatures: Uint8Array[] = [];
+  const culprits = new Set<number>();
+  const failed: number[] = [];
+  round.messages.forEach((_, i) => {
+    const session = messageSession(round, i);
+    let z = 0n;
+    for (const shares of zs) z += shares[i]!;
+    z %= N;
+    const good = verifySignature(session, z);
+    if (good && !opts.verifyShares) {
+      signatures.push(suite.encodeSignature(session.groupCommitment, z));
+      return;
     }
-  }
-  if (malformed.length) throw new InvalidSignatureShareError(malformed);
-  if (opts.verifyShares) {
-    const eqs = equations(session, pub, idHex);
-    if (!checkSharesBatch(eqs, zs, session.bindingFactorInputs))
-      throw new InvalidSignatureShareError(invalidShares(eqs, zs).map((i) => idHex[i]!));
-  }
-  const { z, valid } = aggregateShares(session, zs);
-  if (!valid) {
-    const eqs = equations(session, pub, idHex);
-    throw new InvalidSignatureShareError(invalidShares(eqs, zs).map((i) => idHex[i]!));
-  }
-  return suite.encodeSignature(session.groupCommitment, z);
+    const mine = zs.map((shares) => shares[i]!);
+    const weights = batchWeights(mine.length, [
+      ...(opts.entropy ? [opts.entropy] : []),
+      ...session.bindingFactorInputs,
+      ...mine.map((zi) => encodeScalar(zi)),
+    ]);
+    const bad = invalidShares(
+      roundEquations(round, session, opts.verifyingShare, opts.lagrange),
+      mine,
+      weights,
+    );
+    if (good && bad.length === 0) {
+      signatures.push(suite.encodeSignature(session.groupCommitment, z));
+      return;
+    }
+    for (const p of bad) culprits.add(p);
+    failed.push(i);
+  });
+  if (failed.length > 0)
+    return { ok: false, culprits: [...culprits].sort((a, b) => a - b), failedMessages: failed };
+  return { ok: true, signatures };
 }
 
 /**
  * Verifies a final signature: z·G == R + c·PK. For -TR this is BIP340 verification against the
  * x-only key (a 33-byte key is accepted and its x used). Malformed signatures or keys give false.
  */
-export function verify(
+export function verifyFinal(
   suite: Ciphersuite,
   sig: Uint8Array,
   msg: Uint8Array,
   publicKey: Uint8Array,
 ): boolean {
-  abytes(sig, 'sig');
-  abytes(msg, 'msg');
-  abytes(publicKey, 'publicKey');
-  let R: ReturnType<Ciphersuite['decodeSignature']>['R'];
+  let R: Point;
   let z: bigint;
-  let PK: ReturnType<Ciphersuite['decodePublicKey']>;
+  let PK: Point;
   try {
     ({ R, z } = suite.decodeSignature(sig));
     PK = suite.decodePublicKey(publicKey);
@@ -169,5 +144,5 @@ export function verify(
     throw err;
   }
   const c = suite.challenge(R, PK, msg);
-  return PK.multiplyUnsafe(c).add(R).equals(baseMul(z));
+  return mulPublic(PK, c).add(R).equals(mulBasePublic(z));
 }

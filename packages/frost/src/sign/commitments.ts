@@ -7,7 +7,7 @@ import { type Identifier, InvalidSessionError } from '../errors.ts';
 import { parseIdentifier } from '../identifier.ts';
 import type { NonceCommitments, Signers } from '../keys/types.ts';
 import { decodePoint } from '../math/point.ts';
-import { type SignerCommitment, sortSigners } from './session.ts';
+import { rememberBytes, type SignerCommitment, sortSigners } from './session.ts';
 
 /** A parsed commitment list: signers ascending by id, with their hex ids. */
 export type ParsedCommitments = {
@@ -33,10 +33,9 @@ export function parseCommitmentList(
     aobject(c, f);
     return {
       id: parseIdentifier(c.identifier, `${f}.identifier`),
-      hiding: decodePoint(c.hiding, `${f}.hiding`),
-      binding: decodePoint(c.binding, `${f}.binding`),
-      hidingBytes: c.hiding,
-      bindingBytes: c.binding,
+      // Strictly decoded, so the wire bytes are the canonical encoding: hashed as they are.
+      hiding: rememberBytes(decodePoint(c.hiding, `${f}.hiding`), c.hiding),
+      binding: rememberBytes(decodePoint(c.binding, `${f}.binding`), c.binding),
     };
   });
   const sorted = sortSigners(parsed);

@@ -1,22 +1,26 @@
 /**
  * Round one (RFC 9591 §5.1): fresh nonces d, e = H3(random(32) ‖ SerializeScalar(s)) and their
- * commitments D = d·G, E = e·G.
+ * commitments D = d·G, E = e·G; one pair per message to sign (the standard suites sign one).
  * @module
  */
-import { abytes } from '../assert.ts';
 import type { Ciphersuite } from '../ciphersuite.ts';
-import { parseSecret, randomBytesFrom } from '../keys/packages.ts';
-import type { FrostSecret, GenNonce, RNG } from '../keys/types.ts';
-import { encodePoint, G } from '../math/point.ts';
-import { encodeScalar } from '../math/scalar.ts';
+import { mulBaseSecret, type Point } from '../math/point.ts';
+import { encodeScalar, N } from '../math/scalar.ts';
+import { type RNG, randomBytesFrom } from '../random.ts';
+
+/** Secret single-use nonces of one message. */
+export type NoncePair = { readonly hiding: bigint; readonly binding: bigint };
+/** Their public commitments D = d·G, E = e·G. */
+export type NonceCommitment = { readonly hiding: Point; readonly binding: Point };
 
 /** nonce_generate(secret): H3(random_bytes(32) ‖ SerializeScalar(secret)). */
-export function nonceGenerate(suite: Ciphersuite, secret: Uint8Array, rng: RNG): bigint {
-  // A shorter secret would be hashed silently; the message names the field, never its bytes.
-  abytes(secret, 'secret', 32);
+export function nonceGenerate(suite: Ciphersuite, secret: bigint, rng: RNG): bigint {
+  // Checked here: noble's range error prints the value, and it is a secret.
+  if (typeof secret !== 'bigint' || secret < 0n || secret >= N)
+    throw new RangeError('"secret" expected a scalar in [0, n)');
   const buf = new Uint8Array(64);
   buf.set(randomBytesFrom(rng, 32), 0);
-  buf.set(secret, 32);
+  buf.set(encodeScalar(secret), 32);
   const k = suite.H3(buf);
   buf.fill(0);
   // H3 yields 0 with probability 2^-256; a zero nonce would commit to the identity.
@@ -24,18 +28,23 @@ export function nonceGenerate(suite: Ciphersuite, secret: Uint8Array, rng: RNG):
   return k;
 }
 
-export function commit(suite: Ciphersuite, secret: FrostSecret, rng: RNG): GenNonce {
-  const s = parseSecret(secret);
-  const shareBytes = encodeScalar(s.share);
-  const hiding = nonceGenerate(suite, shareBytes, rng);
-  const binding = nonceGenerate(suite, shareBytes, rng);
-  shareBytes.fill(0);
-  return {
-    nonces: { hiding: encodeScalar(hiding), binding: encodeScalar(binding) },
-    commitments: {
-      identifier: s.idHex,
-      hiding: encodePoint(G.multiply(hiding)),
-      binding: encodePoint(G.multiply(binding)),
-    },
-  };
+/**
+ * `count` nonce pairs and their commitments (constant-time base multiplications). RNG use per
+ * pair: 32 bytes for the hiding nonce, then 32 for the binding nonce (as RFC 9591 and noble).
+ */
+export function commitNonces(
+  suite: Ciphersuite,
+  secret: bigint,
+  count: number,
+  rng: RNG,
+): { pairs: NoncePair[]; commitments: NonceCommitment[] } {
+  const pairs: NoncePair[] = [];
+  const commitments: NonceCommitment[] = [];
+  for (let i = 0; i < count; i++) {
+    const hiding = nonceGenerate(suite, secret, rng);
+    const binding = nonceGenerate(suite, secret, rng);
+    pairs.push({ hiding, binding });
+    commitments.push({ hiding: mulBaseSecret(hiding), binding: mulBaseSecret(binding) });
+  }
+  return { pairs, commitments };
 }

@@ -1,40 +1,40 @@
 /**
- * One signing session (RFC 9591 §4.4–§4.6, §5.2–§5.4) over a participant's SET of key ids.
+ * One signing session (RFC 9591 §4.4–§4.6, §5.2–§5.4) over each signer's SET of key ids: the
+ * common core of the standard suites (one key id per signer, `src/frost.ts`) and the weighted
+ * layer (`src/weighted/`).
  *
- * A participant p holds shares x_k for the key ids k ∈ K_p (the standard suites use K_p = {p}).
- * With the Lagrange coefficients λ_k at 0 over all key ids of the signing set:
+ * Signer p holds shares x_k for the key ids k ∈ K_p (the standard suites: K_p = {p}). With the
+ * Lagrange coefficients λ_k at 0 over all key ids of the signing set:
  *
  *   z_p = s_R·(d_p + ρ_p·e_p) + c·Σ_{k∈K_p} λ_k·(keySign·x_k + tweakTerm)
  *   z_p·G == s_R·(D_p + ρ_p·E_p) + Σ_k (c·λ_k·keySign)·Y_k + (c·tweakTerm·Σ_k λ_k)·G
  *
  * where s_R = −1 only in the -TR suite when R has odd y, and (keySign, tweakTerm) encode the
  * -TR even-y normalisation and optional BIP341 tweak of the group key:
- * x' = s_Q·(s_P·x + t), i.e. keySign = s_Q·s_P and tweakTerm = s_Q·t.
+ * x' = s_Q·(s_P·x + t), i.e. keySign = s_Q·s_P and tweakTerm = s_Q·t. Binding factors and R are
+ * over signers (their identifiers), exactly as RFC 9591; the key-id sets enter only the shares.
  * @module
  */
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Ciphersuite } from '../ciphersuite.ts';
 import { InvalidSessionError } from '../errors.ts';
-import { batchWeights } from '../math/batch.ts';
+import { bisectFailures } from '../math/batch.ts';
 import { msm } from '../math/msm.ts';
-import { encodePoint, G, hasEvenY, type Point, ZERO } from '../math/point.ts';
+import {
+  encodePoint,
+  G,
+  hasEvenY,
+  mulBasePublic,
+  mulPublic,
+  type Point,
+  ZERO,
+} from '../math/point.ts';
 import { add, encodeScalar, mul, N, neg } from '../math/scalar.ts';
-import { tapTweak } from '../taproot.ts';
-
-/** One entry of the commitment list, parsed and validated. */
-export type SignerCommitment = {
-  /** Participant identifier as a scalar. */
-  readonly id: bigint;
-  /** Hiding nonce commitment D = d·G. */
-  readonly hiding: Point;
-  /** Binding nonce commitment E = e·G. */
-  readonly binding: Point;
-  /** The 33-byte encodings of D and E when already known (strict decoding makes them canonical). */
-  readonly hidingBytes?: Uint8Array;
-  readonly bindingBytes?: Uint8Array;
-};
+import { taprootTweak } from '../taproot.ts';
 
 /** The group key as used for signing, after -TR normalisation and tweak. */
 export type SigningKey = {
+  readonly suite: Ciphersuite;
   /** Key that enters binding factors and the challenge (even y in -TR). */
   readonly groupKey: Point;
   /** ±1 applied to every signing share and verifying share. */
@@ -43,15 +43,129 @@ export type SigningKey = {
   readonly tweakTerm: bigint;
 };
 
+const keys = new Map<string, SigningKey>();
+const KEYS_MAX = 64;
+
+/**
+ * The signing key for a raw group public key P. Without `merkleRoot` the -TR suite only
+ * normalises to even y; with it (an empty root = key-path-only), Q = even(P) + t·G.
+ * Cached per (suite, P, root): every round of a key derives the same one.
+ */
+export function signingKey(suite: Ciphersuite, P: Point, merkleRoot?: Uint8Array): SigningKey {
+  if (P.is0()) throw new InvalidSessionError('group key is the identity');
+  if (!suite.taproot && merkleRoot !== undefined)
+    throw new TypeError('merkleRoot is only for the taproot suite');
+  const id = `${suite.contextString}/${bytesToHex(pointBytes(P))}/${merkleRoot ? bytesToHex(merkleRoot) : '-'}`;
+  const hit = keys.get(id);
+  if (hit) return hit;
+  let key: SigningKey;
+  if (!suite.taproot) key = { suite, groupKey: P, keySign: 1n, tweakTerm: 0n };
+  else {
+    let Q = P;
+    let sP: 1n | -1n = 1n;
+    let t = 0n;
+    if (merkleRoot !== undefined) {
+      const tw = taprootTweak(P, merkleRoot);
+      ({ Q, t } = tw);
+      sP = tw.negate ? -1n : 1n;
+      if (Q.is0()) throw new InvalidSessionError('tweaked key is the identity');
+    }
+    const sQ: 1n | -1n = hasEvenY(Q) ? 1n : -1n;
+    key = {
+      suite,
+      groupKey: sQ === 1n ? Q : Q.negate(),
+      keySign: (sQ * sP) as 1n | -1n,
+      tweakTerm: sQ === 1n ? t : neg(t),
+    };
+  }
+  if (keys.size >= KEYS_MAX) keys.delete(keys.keys().next().value as string);
+  keys.set(id, key);
+  return key;
+}
+
+const tabled = new WeakSet<Point>();
+
+/**
+ * The signing key with a precomputed window table (W = 8, a few tens of ms once per key), so a
+ * final-signature check costs about a third of a plain verify. Built on first use by a verifier
+ * (the coordinator), never by signers, which do not verify.
+ */
+function keyTable(key: SigningKey): Point {
+  if (!tabled.has(key.groupKey)) {
+    key.groupKey.precompute(8, false);
+    tabled.add(key.groupKey);
+  }
+  return key.groupKey;
+}
+
+// Encoding a point costs an inversion, and every session hashes the group key and every
+// commitment: the compressed bytes of points that came off the wire (strict decoding makes them
+// canonical) or were encoded once are remembered.
+const encoded = new WeakMap<Point, Uint8Array>();
+
+/** SerializeElement of `p`, cached per point object. */
+export function pointBytes(p: Point): Uint8Array {
+  let b = encoded.get(p);
+  if (b === undefined) {
+    b = encodePoint(p);
+    encoded.set(p, b);
+  }
+  return b;
+}
+
+/** Remembers `bytes` as the canonical encoding of `p` (call only with its strict decoding). */
+export function rememberBytes(p: Point, bytes: Uint8Array): Point {
+  encoded.set(p, bytes.slice());
+  return p;
+}
+
+/** One entry of the commitment list of one message, parsed and validated. */
+export type SignerCommitment = {
+  /** Signer identifier as a scalar. */
+  readonly id: bigint;
+  /** Hiding nonce commitment D = d·G. */
+  readonly hiding: Point;
+  /** Binding nonce commitment E = e·G. */
+  readonly binding: Point;
+};
+
+/** encode_group_commitment_list: Σ SerializeScalar(id) ‖ D ‖ E over the sorted list. */
+export function encodeCommitmentList(signers: readonly SignerCommitment[]): Uint8Array {
+  const out = new Uint8Array(signers.length * 98);
+  signers.forEach((s, i) => {
+    out.set(encodeScalar(s.id), i * 98);
+    out.set(pointBytes(s.hiding), i * 98 + 32);
+    out.set(pointBytes(s.binding), i * 98 + 65);
+  });
+  return out;
+}
+
+/** Throws unless the signers are sorted ascending by id without duplicates. */
+export function assertSorted(signers: readonly { readonly id: bigint }[]): void {
+  for (let i = 1; i < signers.length; i++) {
+    if (signers[i]!.id === signers[i - 1]!.id)
+      throw new InvalidSessionError('commitment list contains an identifier twice');
+    if (signers[i]!.id < signers[i - 1]!.id)
+      throw new InvalidSessionError('commitment list is not sorted by identifier');
+  }
+}
+
+/** Sorts by id and rejects duplicates (the points must already be strictly decoded). */
+export function sortSigners<T extends { readonly id: bigint }>(signers: readonly T[]): T[] {
+  const sorted = [...signers].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  assertSorted(sorted);
+  return sorted;
+}
+
 /** Everything public that a signer, a share verifier and the aggregator derive alike. */
 export type SigningSession = {
-  readonly suite: Ciphersuite;
   readonly key: SigningKey;
+  readonly msg: Uint8Array;
   /** Commitment list sorted ascending by id. */
   readonly signers: readonly SignerCommitment[];
   /** ρ_i, aligned with `signers`. */
   readonly bindingFactors: readonly bigint[];
-  /** binding_factor_input of each signer (for vectors and debugging). */
+  /** binding_factor_input of each signer (vectors, and the transcript of batch weights). */
   readonly bindingFactorInputs: readonly Uint8Array[];
   /** R = Σ D_i + ρ_i·E_i, before -TR normalisation. */
   readonly groupCommitment: Point;
@@ -62,70 +176,25 @@ export type SigningSession = {
 };
 
 /**
- * The signing key for a raw group public key P. Without `merkleRoot` the -TR suite only
- * normalises to even y; with it (an empty root = key-path-only), Q = even(P) + t·G.
+ * Builds the session of one message: binding factors, group commitment (one MSM) and
+ * challenge. `signers` are sorted by id (RFC 9591 sorts the commitment list); a duplicate id
+ * is refused.
  */
-export function signingKey(suite: Ciphersuite, P: Point, merkleRoot?: Uint8Array): SigningKey {
-  if (!suite.taproot) {
-    if (merkleRoot !== undefined) throw new TypeError('merkleRoot is only for the taproot suite');
-    return { groupKey: P, keySign: 1n, tweakTerm: 0n };
-  }
-  let Q = P;
-  let sP: 1n | -1n = 1n;
-  let t = 0n;
-  if (merkleRoot !== undefined) {
-    sP = hasEvenY(P) ? 1n : -1n;
-    t = tapTweak(P, merkleRoot);
-    Q = (sP === 1n ? P : P.negate()).add(G.multiply(t));
-    if (Q.is0()) throw new InvalidSessionError('tweaked key is the identity');
-  }
-  const sQ: 1n | -1n = hasEvenY(Q) ? 1n : -1n;
-  return {
-    groupKey: sQ === 1n ? Q : Q.negate(),
-    keySign: (sQ * sP) as 1n | -1n,
-    tweakTerm: sQ === 1n ? t : neg(t),
-  };
-}
-
-/** encode_group_commitment_list: Σ SerializeScalar(id) ‖ D ‖ E over the sorted list. */
-export function encodeCommitmentList(signers: readonly SignerCommitment[]): Uint8Array {
-  const out = new Uint8Array(signers.length * 98);
-  signers.forEach((s, i) => {
-    out.set(encodeScalar(s.id), i * 98);
-    out.set(s.hidingBytes ?? encodePoint(s.hiding), i * 98 + 32);
-    out.set(s.bindingBytes ?? encodePoint(s.binding), i * 98 + 65);
-  });
-  return out;
-}
-
-/**
- * Sorts by id and rejects duplicates. The points must already be strictly decoded
- * (non-identity); callers parse wire data with `decodePoint`.
- */
-export function sortSigners(signers: readonly SignerCommitment[]): SignerCommitment[] {
-  const sorted = [...signers].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (let i = 1; i < sorted.length; i++)
-    if (sorted[i]!.id === sorted[i - 1]!.id)
-      throw new InvalidSessionError('commitment list contains an identifier twice');
-  return sorted;
-}
-
-/** Builds the session: binding factors, group commitment (one MSM) and challenge. */
 export function createSession(
-  suite: Ciphersuite,
   key: SigningKey,
-  signers: readonly SignerCommitment[],
+  unsorted: readonly SignerCommitment[],
   msg: Uint8Array,
 ): SigningSession {
-  const sorted = sortSigners(signers);
+  const signers = sortSigners(unsorted);
+  const { suite } = key;
   const prefixHead = new Uint8Array(33 + 64);
-  prefixHead.set(encodePoint(key.groupKey), 0);
+  prefixHead.set(pointBytes(key.groupKey), 0);
   prefixHead.set(suite.H4(msg), 33);
-  prefixHead.set(suite.H5(encodeCommitmentList(sorted)), 65);
+  prefixHead.set(suite.H5(encodeCommitmentList(signers)), 65);
   const bindingFactorInputs: Uint8Array[] = [];
   const bindingFactors: bigint[] = [];
   let hidingSum = ZERO;
-  for (const s of sorted) {
+  for (const s of signers) {
     const input = new Uint8Array(prefixHead.length + 32);
     input.set(prefixHead, 0);
     input.set(encodeScalar(s.id), prefixHead.length);
@@ -136,15 +205,15 @@ export function createSession(
   // Hiding commitments all carry scalar 1: add them and keep only ρ_i·E_i in the MSM.
   const R = hidingSum.add(
     msm(
-      sorted.map((s) => s.binding),
+      signers.map((s) => s.binding),
       bindingFactors,
     ),
   );
   if (R.is0()) throw new InvalidSessionError('group commitment is the identity');
   return {
-    suite,
     key,
-    signers: sorted,
+    msg,
+    signers,
     bindingFactors,
     bindingFactorInputs,
     groupCommitment: R,
@@ -153,17 +222,12 @@ export function createSession(
   };
 }
 
-/** Position of `id` in the session's sorted signer list, or −1. */
-export function signerIndex(session: SigningSession, id: bigint): number {
-  return session.signers.findIndex((s) => s.id === id);
-}
-
-/** A key share of a participant with its Lagrange coefficient over the signing key-id set. */
+/** A key share of a signer with its Lagrange coefficient over the signing key-id set. */
 export type KeyShareTerm = { readonly lambda: bigint; readonly share: bigint };
-/** A public verifying share of a participant with its Lagrange coefficient. */
+/** A public verifying share of a signer with its Lagrange coefficient. */
 export type VerifyingShareTerm = { readonly lambda: bigint; readonly verifyingShare: Point };
 
-/** z_p = s_R·(d + ρ·e) + c·Σ λ_k·(keySign·x_k + tweakTerm). Secret inputs: constant-size bigint ops. */
+/** z_p = s_R·(d + ρ·e) + c·Σ λ_k·(keySign·x_k + tweakTerm). Secret inputs: bigint arithmetic only. */
 export function computeShare(
   session: SigningSession,
   index: number,
@@ -176,18 +240,21 @@ export function computeShare(
   const { keySign, tweakTerm } = session.key;
   let nonce = add(hiding, mul(binding, rho));
   if (session.nonceNegated) nonce = neg(nonce);
-  let keyPart = 0n;
+  // Σ λ_k·(±x_k + t) = ±Σ λ_k·x_k + t·Σ λ_k, reduced once.
+  let lx = 0n;
+  let l = 0n;
   for (const k of keys) {
-    const x = keySign === 1n ? k.share : neg(k.share);
-    keyPart = add(keyPart, mul(k.lambda, add(x, tweakTerm)));
+    lx += k.lambda * k.share;
+    l += k.lambda;
   }
+  const keyPart = add(keySign === 1n ? lx % N : neg(lx % N), mul(tweakTerm, l % N));
   return add(nonce, mul(session.challenge, keyPart));
 }
 
-/** Points and scalars whose sum must equal z_p·G for participant `index` (see module doc). */
+/** Points and scalars whose sum must equal z_p·G for signer `index` (see module doc). */
 export type ShareEquation = { readonly points: Point[]; readonly scalars: bigint[] };
 
-/** The right-hand side of the share check of participant `index`, as MSM terms. */
+/** The right-hand side of the share check of signer `index`, as MSM terms. */
 export function shareEquation(
   session: SigningSession,
   index: number,
@@ -217,66 +284,61 @@ export function shareEquation(
 
 /** z·G == Σ equation (z·G from noble's precomputed base table, the rest as one MSM). */
 export function checkShare(equation: ShareEquation, z: bigint): boolean {
-  return msm(equation.points, equation.scalars).equals(baseMul(z));
-}
-
-/** k·G for public k (variable time, precomputed table); 0 gives the identity. */
-export function baseMul(k: bigint): Point {
-  return k === 0n ? ZERO : G.multiplyUnsafe(k);
+  return msm(equation.points, equation.scalars).equals(mulBasePublic(z));
 }
 
 /**
- * All shares at once: Σ_p w_p·(Σ equation_p − z_p·G) == 0 with 128-bit weights bound to the
- * transcript (see `math/batch.ts`). One MSM over every point; true iff every share is valid,
- * except with probability ≤ 2^-128.
+ * Indices of the invalid shares among `equations` / `zs`, with independent 128-bit `weights`:
+ * Σ_p w_p·(Σ equation_p − z_p·G) == 0 over any subset is one MSM (a plain sum would let two bad
+ * shares cancel). All of them first; on failure a bisection with the same weights
+ * (`bisectFailures`): one bad share costs about two MSMs of the full size instead of one small
+ * MSM per signer.
  */
-export function checkSharesBatch(
+export function invalidShares(
   equations: readonly ShareEquation[],
   zs: readonly bigint[],
-  transcript: readonly Uint8Array[],
-): boolean {
-  if (equations.length !== zs.length) throw new RangeError('length mismatch');
-  const weights = batchWeights(equations.length, [
-    ...transcript,
-    ...zs.map((z) => encodeScalar(z)),
-  ]);
-  const points: Point[] = [];
-  const scalars: bigint[] = [];
-  let gScalar = 0n;
-  equations.forEach((eq, i) => {
+  weights: readonly bigint[],
+): number[] {
+  // Each signer's weighted terms once: w_i·(Σ equation_i − z_i·G), the G parts folded into one
+  // scalar; a subset is then one MSM over the concatenated terms.
+  const terms = equations.map((eq, i) => {
     const w = weights[i]!;
+    const points: Point[] = [];
+    const scalars: bigint[] = [];
+    let g = -w * zs[i]!;
     eq.points.forEach((p, j) => {
-      if (p === G) gScalar = add(gScalar, mul(w, eq.scalars[j]!));
+      if (p === G) g += w * eq.scalars[j]!;
       else {
         points.push(p);
         scalars.push(mul(w, eq.scalars[j]!));
       }
     });
-    gScalar = add(gScalar, neg(mul(w, zs[i]!)));
+    return { points, scalars, g };
   });
-  return msm(points, scalars).equals(baseMul(neg(gScalar)));
+  const fails = (idx: readonly number[]): boolean => {
+    const points: Point[] = [G];
+    const scalars: bigint[] = [0n];
+    let g = 0n;
+    for (const i of idx) {
+      const t = terms[i]!;
+      points.push(...t.points);
+      scalars.push(...t.scalars);
+      g += t.g;
+    }
+    scalars[0] = ((g % N) + N) % N;
+    return !msm(points, scalars).is0();
+  };
+  const all = equations.map((_, i) => i);
+  return fails(all) ? bisectFailures(all, fails) : [];
 }
 
-/** Indices of the shares that fail their individual check (to name culprits). */
-export function invalidShares(
-  equations: readonly ShareEquation[],
-  zs: readonly bigint[],
-): number[] {
-  const bad: number[] = [];
-  equations.forEach((eq, i) => {
-    if (!checkShare(eq, zs[i]!)) bad.push(i);
-  });
-  return bad;
-}
-
-/** z = Σ z_i and the group-signature check z·G == R' + c·PK' (R' = even R in -TR). */
-export function aggregateShares(
-  session: SigningSession,
-  zs: readonly bigint[],
-): { z: bigint; valid: boolean } {
-  let z = 0n;
-  for (const zi of zs) z = add(z, zi);
+/**
+ * The final check of a signature z of this session: z·G == R' + c·PK' (R' = even R in -TR),
+ * with the key's precomputed table.
+ */
+export function verifySignature(session: SigningSession, z: bigint): boolean {
   const R = session.nonceNegated ? session.groupCommitment.negate() : session.groupCommitment;
-  const valid = session.key.groupKey.multiplyUnsafe(session.challenge).add(R).equals(baseMul(z));
-  return { z, valid };
+  return mulBasePublic(z)
+    .add(mulPublic(keyTable(session.key), N - session.challenge))
+    .equals(R);
 }

@@ -1,10 +1,17 @@
-import { msm } from '../math/msm.ts';
-import { G, N, type Point, type RandomBytes, randomWeight } from './encoding.ts';
-import { WeightedError } from './errors.ts';
-import { LagrangeCache } from './lagrange.ts';
-import { getParty, type Layout } from './layout.ts';
-import { checkPackage, type MessageRound, messageRound } from './round-math.ts';
-import { keyTable, type SigningContext, type SignMode, signingContext } from './signing-context.ts';
+/**
+ * The coordinator of the weighted layer: collects every party's shares and aggregates them with
+ * the core (`src/sign/aggregate.ts`): optimistic per message (one final-signature check), and
+ * only on failure one random-weight MSM over all shares and a bisection naming the culprits.
+ * @module
+ */
+import { InvalidSessionError } from '../errors.ts';
+import type { Point } from '../math/point.ts';
+import { LagrangeCache } from '../math/polynomial.ts';
+import { N } from '../math/scalar.ts';
+import { type RNG, randomBytesFrom } from '../random.ts';
+import { aggregateRound, type RoundOutcome } from '../sign/aggregate.ts';
+import type { Layout } from './layout.ts';
+import { packageRound, type SignMode } from './signing.ts';
 import type { SignatureShares, SigningPackage } from './signing-messages.ts';
 
 /** What the coordinator knows: the layout, the group key and (for finding culprits) Y_k. */
@@ -15,18 +22,12 @@ export interface CoordinatorKey {
   readonly keyIdPublicShares?: ReadonlyMap<number, Point>;
 }
 
-export type AggregateOutcome =
-  | { readonly ok: true; readonly signatures: readonly Uint8Array[] }
-  | {
-      readonly ok: false;
-      /** Parties whose shares are invalid or missing, ascending. */
-      readonly culprits: readonly number[];
-      /** Indices of the messages whose signature failed. */
-      readonly failedMessages: readonly number[];
-    };
+/** The signatures, or the parties at fault (`culprits`: party ids) and the failed messages. */
+export type AggregateOutcome = RoundOutcome;
 
 export interface AggregateOptions {
-  readonly random: RandomBytes;
+  /** Randomness mixed into the batch weights of a share check. */
+  readonly random: RNG;
   /** Reuse λ across rounds with the same signing set. */
   readonly lagrange?: LagrangeCache;
   /** Also check every share (one batched MSM per message) even when the signature verifies. */
@@ -39,23 +40,17 @@ const defaultCaches = new WeakMap<Layout, LagrangeCache>();
 function cacheFor(layout: Layout): LagrangeCache {
   let c = defaultCaches.get(layout);
   if (!c) {
-    c = new LagrangeCache(layout.totalKeys);
+    c = new LagrangeCache();
     defaultCaches.set(layout, c);
   }
   return c;
 }
 
-/** z·G − c·key == R (the even-y R for taproot), with the key's precomputed table. */
-function verifyFinal(ctx: SigningContext, round: MessageRound, z: bigint): boolean {
-  const R = round.nonceSign === 1n ? round.R : round.R.negate();
-  const zG = z === 0n ? G.subtract(G) : G.multiplyUnsafe(z);
-  return zG.add(keyTable(ctx).multiplyUnsafe(N - round.c)).equals(R);
-}
-
 /**
  * Coordinator: z = Σ_p z_p per message, then one final-signature verification (optimistic path).
- * Only for a message whose signature fails are the shares checked: first all at once with
- * per-party random weights (one MSM), then party by party to name the culprits.
+ * Only for a message whose signature fails are the shares checked: all at once with per-party
+ * weights (one MSM), then by bisection to name the culprits. A party in the package without a
+ * response is a culprit too.
  */
 export function aggregate(
   key: CoordinatorKey,
@@ -65,146 +60,50 @@ export function aggregate(
   opts: AggregateOptions,
 ): AggregateOutcome {
   const { layout } = key;
-  const { partyIds, signingKeyIds } = checkPackage(layout, pkg);
+  const round = packageRound(layout, key.groupKey, mode, pkg);
+  const partyIds = pkg.commitments.map((c) => c.partyId);
   const m = pkg.messages.length;
   const byParty = new Map<number, readonly bigint[]>();
-  const missing: number[] = [];
   for (const r of responses) {
     if (!partyIds.includes(r.partyId))
-      throw new WeightedError(
-        'INVALID_INPUT',
-        `shares from party ${r.partyId}, which is not in the package`,
-      );
+      throw new InvalidSessionError(`shares from party ${r.partyId}, which is not in the package`);
     if (byParty.has(r.partyId))
-      throw new WeightedError('INVALID_INPUT', `two responses from party ${r.partyId}`);
+      throw new InvalidSessionError(`two responses from party ${r.partyId}`);
     if (
       !Array.isArray(r.shares) ||
       r.shares.length !== m ||
       r.shares.some((z) => typeof z !== 'bigint' || z < 0n || z >= N)
-    ) {
-      throw new WeightedError(
-        'INVALID_INPUT',
-        `party ${r.partyId} must send one share in [0, n) per message`,
-      );
-    }
+    )
+      throw new InvalidSessionError(`party ${r.partyId} must send one share in [0, n) per message`);
     byParty.set(r.partyId, r.shares);
   }
-  for (const id of partyIds) if (!byParty.has(id)) missing.push(id);
+  const missing = partyIds.filter((id) => !byParty.has(id));
   if (missing.length > 0)
     return { ok: false, culprits: missing, failedMessages: pkg.messages.map((_, i) => i) };
-
-  const ctx = signingContext(key.groupKey, mode);
-  const signatures: Uint8Array[] = [];
-  const culprits = new Set<number>();
-  const failed: number[] = [];
-  for (let i = 0; i < m; i++) {
-    const round = messageRound(ctx, pkg, i);
-    let z = 0n;
-    for (const id of partyIds) z += (byParty.get(id) as readonly bigint[])[i] as bigint;
-    z %= N;
-    const good = verifyFinal(ctx, round, z);
-    if (good && !opts.verifyShares) {
-      signatures.push(ctx.suite.encodeSignature(round.R, z));
-      continue;
-    }
-    const bad = findBadShares(key, ctx, pkg, i, round, partyIds, signingKeyIds, byParty, opts);
-    if (good && bad.length === 0) {
-      signatures.push(ctx.suite.encodeSignature(round.R, z));
-      continue;
-    }
-    if (bad.length === 0)
-      throw new WeightedError(
-        'INVALID_STATE',
-        'signature fails but every share verifies: key-id public shares do not match the group key',
-      );
-    for (const id of bad) culprits.add(id);
-    failed.push(i);
-  }
-  if (failed.length > 0)
-    return { ok: false, culprits: [...culprits].sort((a, b) => a - b), failedMessages: failed };
-  return { ok: true, signatures };
-}
-
-/**
- * Share check for one message: z_p·G == ±(D_p + ρ_p·E_p) + c·Σ_{k∈K_p} λ_k·(scale·Y_k + offset·G).
- * All parties in one MSM with independent random weights r_p (a plain sum would let two bad
- * shares cancel: OS-STS-ADV-02); on failure, bisection over the parties names the culprits.
- */
-function findBadShares(
-  key: CoordinatorKey,
-  ctx: SigningContext,
-  pkg: SigningPackage,
-  index: number,
-  round: MessageRound,
-  partyIds: readonly number[],
-  signingKeyIds: readonly number[],
-  byParty: ReadonlyMap<number, readonly bigint[]>,
-  opts: AggregateOptions,
-): number[] {
   const Y = key.keyIdPublicShares;
-  if (!Y)
-    throw new WeightedError(
-      'INVALID_INPUT',
-      'key-id public shares are needed to check signature shares',
+  const out = aggregateRound(
+    round,
+    partyIds.map((id) => byParty.get(id)!),
+    {
+      verifyingShare: (k) => {
+        if (!Y) throw new RangeError('key-id public shares are needed to check signature shares');
+        const y = Y.get(Number(k));
+        if (!y) throw new InvalidSessionError(`no public share for key id ${k}`);
+        return y;
+      },
+      verifyShares: opts.verifyShares === true,
+      entropy: randomBytesFrom(opts.random, 32),
+      lagrange: opts.lagrange ?? cacheFor(layout),
+    },
+  );
+  if (out.ok) return out;
+  if (out.culprits.length === 0)
+    throw new InvalidSessionError(
+      'signature fails but every share verifies: key-id public shares do not match the group key',
     );
-  const lambdas = (opts.lagrange ?? cacheFor(key.layout)).get(signingKeyIds);
-  const { c, nonceSign } = round;
-  const terms = (
-    ids: readonly number[],
-    weights: readonly bigint[],
-  ): { points: Point[]; scalars: bigint[] } => {
-    const points: Point[] = [G];
-    const scalars: bigint[] = [0n];
-    let g = 0n;
-    ids.forEach((id, j) => {
-      const w = weights[j] as bigint;
-      const p = pkg.commitments.findIndex((cm) => cm.partyId === id);
-      const pair = (pkg.commitments[p] as { pairs: readonly { hiding: Point; binding: Point }[] })
-        .pairs[index] as { hiding: Point; binding: Point };
-      const wn = (w * nonceSign) % N;
-      points.push(pair.hiding, pair.binding);
-      scalars.push(N - wn, (N - ((wn * (round.rhos[p] as bigint)) % N)) % N);
-      let sumL = 0n;
-      for (const k of getParty(key.layout, id).keyIds) {
-        const l = lambdas.get(k) as bigint;
-        const Yk = Y.get(k);
-        if (!Yk) throw new WeightedError('INVALID_INPUT', `no public share for key id ${k}`);
-        sumL += l;
-        points.push(Yk);
-        scalars.push((N - ((((((w * c) % N) * l) % N) * ctx.scale) % N)) % N);
-      }
-      g +=
-        w * (byParty.get(id) as readonly bigint[])[index]! -
-        ((w * c) % N) * ((ctx.offset * (sumL % N)) % N);
-    });
-    scalars[0] = ((g % N) + N) % N;
-    return { points, scalars };
+  return {
+    ok: false,
+    culprits: out.culprits.map((i) => partyIds[i]!),
+    failedMessages: out.failedMessages,
   };
-  const weights = new Map(partyIds.map((id) => [id, randomWeight(opts.random)]));
-  const fails = (ids: readonly number[]): boolean => {
-    const t = terms(
-      ids,
-      ids.map((id) => weights.get(id) as bigint),
-    );
-    return !msm(t.points, t.scalars).is0();
-  };
-  if (!fails(partyIds)) return [];
-  // Bisection with the same weights: if the left half passes, the right half must fail. One bad
-  // share costs about two MSMs of the full size instead of one small MSM per party.
-  const bad: number[] = [];
-  const bisect = (ids: readonly number[]): void => {
-    if (ids.length === 1) {
-      bad.push(ids[0] as number);
-      return;
-    }
-    const half = ids.length >> 1;
-    const left = ids.slice(0, half);
-    const right = ids.slice(half);
-    if (fails(left)) {
-      bisect(left);
-      if (fails(right)) bisect(right);
-    } else bisect(right);
-  };
-  bisect(partyIds);
-  return bad.sort((a, b) => a - b);
 }

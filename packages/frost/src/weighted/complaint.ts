@@ -1,10 +1,16 @@
-import { msm } from '../math/msm.ts';
+/**
+ * Judging a DKG complaint from public data (a third party, the coordinator, any member).
+ * @module
+ */
+import { equalBytes } from '@noble/curves/utils.js';
+import { concatBytes } from '@noble/hashes/utils.js';
+import { InvalidSessionError, ShareDecryptionError } from '../errors.ts';
+import { verifyDealt } from '../keys/vss.ts';
+import { type RNG, randomBytesFrom } from '../random.ts';
 import type { DkgComplaint, DkgRound1, DkgRound2 } from './dkg-messages.ts';
 import { verifyDleq } from './dleq.ts';
-import { concat, G, N, type RandomBytes, randomWeight, u32 } from './encoding.ts';
-import { WeightedError } from './errors.ts';
-import { getParty, type Layout } from './layout.ts';
-import { weightedPowers } from './poly.ts';
+import { u32 } from './encoding.ts';
+import type { Layout } from './layout.ts';
 import { decryptShare, pairKey } from './share-cipher.ts';
 
 export interface ComplaintVerdict {
@@ -16,10 +22,6 @@ export interface ComplaintVerdict {
     | 'undecryptable-share'
     | 'share-does-not-match-commitments'
     | 'false-complaint';
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 /**
@@ -34,21 +36,18 @@ export function judgeComplaint(
   complaint: DkgComplaint,
   round1s: ReadonlyMap<number, DkgRound1>,
   accusedRound2: DkgRound2 | undefined,
-  random: RandomBytes,
+  random: RNG,
 ): ComplaintVerdict {
   const { dkgId, complainer, accused } = complaint;
-  const victim = getParty(layout, complainer);
-  getParty(layout, accused);
-  if (complainer === accused)
-    throw new WeightedError('INVALID_INPUT', 'a party cannot accuse itself');
+  const victim = layout.partyById.get(complainer);
+  if (!victim || !layout.partyById.has(accused))
+    throw new InvalidSessionError('a complaint between parties not in the layout');
+  if (complainer === accused) throw new InvalidSessionError('a party cannot accuse itself');
   const r1c = round1s.get(complainer);
   const r1a = round1s.get(accused);
   if (!r1c || !r1a)
-    throw new WeightedError(
-      'INVALID_INPUT',
-      'round 1 of both parties is needed to judge a complaint',
-    );
-  const context = concat(dkgId, u32(complainer), u32(accused));
+    throw new InvalidSessionError('round 1 of both parties is needed to judge a complaint');
+  const context = concatBytes(dkgId, u32(complainer), u32(accused));
   if (!verifyDleq(context, r1c.kexPublic, r1a.kexPublic, complaint.ecdh, complaint.proof)) {
     return { guilty: complainer, reason: 'invalid-complaint-proof' };
   }
@@ -57,7 +56,7 @@ export function judgeComplaint(
     !m ||
     m.sender !== accused ||
     m.recipient !== complainer ||
-    !sameBytes(m.dkgId, dkgId) ||
+    !equalBytes(m.dkgId, dkgId) ||
     m.shares.length !== victim.keyIds.length ||
     m.shares.some((s, j) => s.keyId !== victim.keyIds[j])
   ) {
@@ -70,14 +69,14 @@ export function judgeComplaint(
       decryptShare(key, dkgId, accused, complainer, s.keyId, s.ciphertext),
     );
   } catch (e) {
-    if (!(e instanceof WeightedError)) throw e;
+    if (!(e instanceof ShareDecryptionError)) throw e;
     return { guilty: accused, reason: 'undecryptable-share' };
   }
-  const r = victim.keyIds.map(() => randomWeight(random));
-  const w = weightedPowers(victim.keyIds, r, r1a.commitments.length);
-  const lhs = shares.reduce((acc, s, j) => (acc + (r[j] as bigint) * s) % N, 0n);
-  if (!msm([G, ...r1a.commitments], [(N - lhs) % N, ...w]).is0()) {
-    return { guilty: accused, reason: 'share-does-not-match-commitments' };
-  }
+  // The VSS core's check with one dealer (the revealed shares are public by now).
+  const { ok } = verifyDealt([{ commitment: r1a.commitments, shares }], victim.keyIds.map(BigInt), [
+    randomBytesFrom(random, 32),
+    dkgId,
+  ]);
+  if (!ok) return { guilty: accused, reason: 'share-does-not-match-commitments' };
   return { guilty: complainer, reason: 'false-complaint' };
 }

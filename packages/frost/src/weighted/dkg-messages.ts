@@ -1,23 +1,18 @@
-import { fadd, red } from '../math/field.ts';
-import { type DleqProof, decodeDleq, encodeDleq } from './dleq.ts';
-import {
-  concat,
-  normalizePoints,
-  Point,
-  type Point as PointT,
-  pointFromBytes,
-  pointToBytes,
-  readU32,
-  u32,
-} from './encoding.ts';
-import { WeightedError } from './errors.ts';
-import { decodePok, encodePok, type SchnorrPok } from './pok.ts';
-import { SHARE_CIPHERTEXT_LENGTH } from './share-cipher.ts';
-
 /**
  * DKG messages of the weighted scheme and their byte formats (docs/protocol/crypto.md).
  * Round 1 is broadcast; round 2 goes to one recipient (encrypted); complaints are broadcast.
+ * A malformed message is an `InvalidEncodingError` naming it.
+ * @module
  */
+import { normalizeZ } from '@noble/curves/abstract/curve.js';
+import { concatBytes } from '@noble/hashes/utils.js';
+import { InvalidEncodingError } from '../errors.ts';
+import { fadd, red } from '../math/field.ts';
+import { decodePoint, encodePoint, Point, type Point as PointT } from '../math/point.ts';
+import { type DleqProof, decodeDleq, encodeDleq } from './dleq.ts';
+import { readU32, u32 } from './encoding.ts';
+import { decodePok, encodePok, type SchnorrPok } from './pok.ts';
+import { SHARE_CIPHERTEXT_LENGTH } from './share-cipher.ts';
 
 export const DKG_ID_LENGTH = 32;
 
@@ -54,9 +49,8 @@ export interface DkgComplaint {
 }
 
 function assertDkgId(dkgId: Uint8Array): void {
-  if (!(dkgId instanceof Uint8Array) || dkgId.length !== DKG_ID_LENGTH) {
-    throw new WeightedError('INVALID_INPUT', 'dkgId must be 32 bytes');
-  }
+  if (!(dkgId instanceof Uint8Array) || dkgId.length !== DKG_ID_LENGTH)
+    throw new RangeError('dkgId must be 32 bytes');
 }
 
 const UNCOMPRESSED = 65;
@@ -75,26 +69,26 @@ export function encodeRound1(m: Omit<DkgRound1, 'bytes'>): Uint8Array {
   out.set(u32(m.partyId), 32);
   out.set(u32(T), 36);
   let o = 40;
-  for (const A of normalizePoints(m.commitments)) {
-    if (A.is0()) throw new WeightedError('MALFORMED_ELEMENT', 'commitment is the identity');
+  for (const A of normalizeZ(Point, [...m.commitments])) {
+    if (A.is0()) throw new InvalidEncodingError('commitment', 'is the identity');
     out.set(A.toBytes(false), o);
     o += UNCOMPRESSED;
   }
   out.set(encodePok(m.pok), o);
-  out.set(pointToBytes(m.kexPublic), o + 65);
+  out.set(encodePoint(m.kexPublic), o + 65);
   out.set(encodePok(m.kexPok), o + 98);
   return out;
 }
 
 export function decodeRound1(bytes: Uint8Array, maxLength: number): DkgRound1 {
   if (!(bytes instanceof Uint8Array) || bytes.length < 40)
-    throw new WeightedError('INVALID_INPUT', 'round 1: too short');
+    throw new InvalidEncodingError('round 1', 'too short');
   const partyId = readU32(bytes, 32);
   const T = readU32(bytes, 36);
   if (T < 1 || T > maxLength)
-    throw new WeightedError('INVALID_INPUT', `round 1 of party ${partyId}: bad polynomial length`);
+    throw new InvalidEncodingError(`round 1 of party ${partyId}`, 'bad polynomial length');
   if (bytes.length !== 40 + T * UNCOMPRESSED + 163)
-    throw new WeightedError('INVALID_INPUT', `round 1 of party ${partyId}: wrong size`);
+    throw new InvalidEncodingError(`round 1 of party ${partyId}`, 'wrong size');
   const commitments = decodeUncompressedPoints(
     bytes.subarray(40, 40 + T * UNCOMPRESSED),
     `round 1 of party ${partyId}`,
@@ -105,7 +99,7 @@ export function decodeRound1(bytes: Uint8Array, maxLength: number): DkgRound1 {
     partyId,
     commitments,
     pok: decodePok(bytes.subarray(o, o + 65), `round 1 of party ${partyId}: pok`),
-    kexPublic: pointFromBytes(
+    kexPublic: decodePoint(
       bytes.subarray(o + 65, o + 98),
       `round 1 of party ${partyId}: kexPublic`,
     ),
@@ -136,11 +130,11 @@ export function decodeUncompressedPoints(bytes: Uint8Array, what: string): Point
   for (let o = 0; o < bytes.length; o += UNCOMPRESSED) {
     const i = o / UNCOMPRESSED;
     if (bytes[o] !== 4)
-      throw new WeightedError('MALFORMED_ELEMENT', `${what}: commitment ${i} is not uncompressed`);
+      throw new InvalidEncodingError(`${what}: commitment ${i}`, 'is not uncompressed');
     const x = read256(view, o + 1);
     const y = read256(view, o + 33);
     if (x >= FP || y >= FP || red(y * y) !== fadd(red(red(x * x) * x), 7n)) {
-      throw new WeightedError('MALFORMED_ELEMENT', `${what}: commitment ${i} is not on secp256k1`);
+      throw new InvalidEncodingError(`${what}: commitment ${i}`, 'is not on secp256k1');
     }
     out.push(new Point(x, y, 1n));
   }
@@ -153,19 +147,18 @@ export function encodeRound2(m: DkgRound2): Uint8Array {
   const parts: Uint8Array[] = [m.dkgId, u32(m.sender), u32(m.recipient), u32(m.shares.length)];
   for (const s of m.shares) {
     if (s.ciphertext.length !== SHARE_CIPHERTEXT_LENGTH)
-      throw new WeightedError('INVALID_INPUT', 'round 2: bad ciphertext length');
+      throw new RangeError('round 2: bad ciphertext length');
     parts.push(u32(s.keyId), s.ciphertext);
   }
-  return concat(...parts);
+  return concatBytes(...parts);
 }
 
 export function decodeRound2(bytes: Uint8Array): DkgRound2 {
   if (!(bytes instanceof Uint8Array) || bytes.length < 44)
-    throw new WeightedError('INVALID_INPUT', 'round 2: too short');
+    throw new InvalidEncodingError('round 2', 'too short');
   const count = readU32(bytes, 40);
   const item = 4 + SHARE_CIPHERTEXT_LENGTH;
-  if (bytes.length !== 44 + count * item)
-    throw new WeightedError('INVALID_INPUT', 'round 2: wrong size');
+  if (bytes.length !== 44 + count * item) throw new InvalidEncodingError('round 2', 'wrong size');
   const shares: { keyId: number; ciphertext: Uint8Array }[] = [];
   for (let i = 0, o = 44; i < count; i++, o += item) {
     shares.push({ keyId: readU32(bytes, o), ciphertext: bytes.slice(o + 4, o + item) });
@@ -181,23 +174,23 @@ export function decodeRound2(bytes: Uint8Array): DkgRound2 {
 /** dkgId(32) ‖ complainer(u32) ‖ accused(u32) ‖ ecdh(33) ‖ proof c(32) ‖ z(32): 137 bytes. */
 export function encodeComplaint(c: DkgComplaint): Uint8Array {
   assertDkgId(c.dkgId);
-  return concat(
+  return concatBytes(
     c.dkgId,
     u32(c.complainer),
     u32(c.accused),
-    pointToBytes(c.ecdh),
+    encodePoint(c.ecdh),
     encodeDleq(c.proof),
   );
 }
 
 export function decodeComplaint(bytes: Uint8Array): DkgComplaint {
   if (!(bytes instanceof Uint8Array) || bytes.length !== 137)
-    throw new WeightedError('INVALID_INPUT', 'complaint: expected 137 bytes');
+    throw new InvalidEncodingError('complaint', 'expected 137 bytes');
   return {
     dkgId: bytes.slice(0, 32),
     complainer: readU32(bytes, 32),
     accused: readU32(bytes, 36),
-    ecdh: pointFromBytes(bytes.subarray(40, 73), 'complaint ecdh'),
+    ecdh: decodePoint(bytes.subarray(40, 73), 'complaint ecdh'),
     proof: decodeDleq(bytes.subarray(73)),
   };
 }
@@ -223,28 +216,25 @@ export interface DkgEnd {
 export function encodeDkgEnd(m: DkgEnd): Uint8Array {
   assertDkgId(m.dkgId);
   if (!(m.echo instanceof Uint8Array) || m.echo.length !== 32)
-    throw new WeightedError('INVALID_INPUT', 'echo must be 32 bytes');
+    throw new RangeError('echo must be 32 bytes');
   const parts: Uint8Array[] = [m.dkgId, u32(m.partyId), m.echo, u32(m.keyIdPublicShares.length)];
-  for (const s of m.keyIdPublicShares) parts.push(u32(s.keyId), pointToBytes(s.share));
-  return concat(...parts);
+  for (const s of m.keyIdPublicShares) parts.push(u32(s.keyId), encodePoint(s.share));
+  return concatBytes(...parts);
 }
 
 export function decodeDkgEnd(bytes: Uint8Array): DkgEnd {
   if (!(bytes instanceof Uint8Array) || bytes.length < 72)
-    throw new WeightedError('INVALID_INPUT', 'DKG end: too short');
+    throw new InvalidEncodingError('DKG end', 'too short');
   const partyId = readU32(bytes, 32);
   const count = readU32(bytes, 68);
   if (bytes.length !== 72 + 37 * count)
-    throw new WeightedError('INVALID_INPUT', `DKG end of party ${partyId}: wrong size`);
+    throw new InvalidEncodingError(`DKG end of party ${partyId}`, 'wrong size');
   const keyIdPublicShares: { keyId: number; share: PointT }[] = [];
   for (let i = 0, o = 72; i < count; i++, o += 37) {
     const keyId = readU32(bytes, o);
     keyIdPublicShares.push({
       keyId,
-      share: pointFromBytes(
-        bytes.subarray(o + 4, o + 37),
-        `DKG end of party ${partyId}: Y_${keyId}`,
-      ),
+      share: decodePoint(bytes.subarray(o + 4, o + 37), `DKG end of party ${partyId}: Y_${keyId}`),
     });
   }
   return { dkgId: bytes.slice(0, 32), partyId, echo: bytes.slice(36, 68), keyIdPublicShares };

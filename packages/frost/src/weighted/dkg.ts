@@ -1,5 +1,24 @@
-import { msm } from '../math/msm.ts';
-import { sumCommitments } from './commitment-sum.ts';
+/**
+ * Weighted DKG (Pedersen VSS, one polynomial per party, threshold counted in key ids).
+ *   round 1 (broadcast): commitments to a degree T−1 polynomial, a PoK of its constant term,
+ *     a fresh key-exchange key and its proof of possession;
+ *   round 2 (per recipient): f_p(k) for every key id k of the recipient, encrypted;
+ *   finish: decrypt, check everything received with one random-weight MSM against the summed
+ *     group polynomial, derive key-id secrets and the group key, or name the culprits.
+ * Every party of the layout must take part; a missing party is named, and the caller reruns the
+ * DKG without it (a new layout and dkgId). The polynomial, the proofs of knowledge and the share
+ * check are the VSS core's (`keys/vss.ts`), which the standard DKG runs with one key id.
+ * @module
+ */
+import { equalBytes } from '@noble/curves/utils.js';
+import { concatBytes } from '@noble/hashes/utils.js';
+import { InvalidSessionError, ShareDecryptionError } from '../errors.ts';
+import { prefixedHash } from '../hash.ts';
+import { commitPolynomial, type Dealt, secretPolynomial, verifyDealt } from '../keys/vss.ts';
+import { mulBaseSecret, mulSecret, type Point } from '../math/point.ts';
+import { evaluate } from '../math/polynomial.ts';
+import { N } from '../math/scalar.ts';
+import { type RNG, randomBytesFrom, randomScalar } from '../random.ts';
 import {
   DKG_ID_LENGTH,
   type DkgComplaint,
@@ -9,33 +28,11 @@ import {
   encodeRound1,
 } from './dkg-messages.ts';
 import { proveDleq } from './dleq.ts';
-import {
-  concat,
-  G,
-  N,
-  type Point,
-  type RandomBytes,
-  randomScalar,
-  randomWeight,
-  u32,
-} from './encoding.ts';
-import { WeightedError } from './errors.ts';
-import { TAG, taggedSha256 } from './hash.ts';
+import { u32 } from './encoding.ts';
 import { getParty, type Layout } from './layout.ts';
 import { batchVerifyPoks, type PokItem, provePok } from './pok.ts';
-import { evalPoly, weightedPowers } from './poly.ts';
 import { decryptShare, encryptShare, pairKey } from './share-cipher.ts';
-
-/**
- * Weighted DKG (Pedersen VSS, one polynomial per party, threshold counted in key ids).
- *   round 1 (broadcast): commitments to a degree T−1 polynomial, a PoK of its constant term,
- *     a fresh key-exchange key and its proof of possession;
- *   round 2 (per recipient): f_p(k) for every key id k of the recipient, encrypted;
- *   finish: decrypt, check everything received with one random-weight MSM against the summed
- *     group polynomial, derive key-id secrets and the group key, or name the culprits.
- * Every party of the layout must take part; a missing party is named, and the caller reruns the
- * DKG without it (a new layout and dkgId).
- */
+import { TAG } from './tags.ts';
 
 export type DkgFaultKind =
   | 'missing-round1'
@@ -100,7 +97,7 @@ export interface DkgRound1Options {
   readonly layout: Layout;
   readonly dkgId: Uint8Array;
   readonly partyId: number;
-  readonly random: RandomBytes;
+  readonly random: RNG;
   /** Fixed polynomial (length = threshold) for reproducing published vectors; random otherwise. */
   readonly polynomial?: readonly bigint[];
 }
@@ -108,27 +105,24 @@ export interface DkgRound1Options {
 export function dkgRound1(opts: DkgRound1Options): { message: DkgRound1; state: DkgRound1State } {
   const { layout, dkgId, partyId, random } = opts;
   if (!(dkgId instanceof Uint8Array) || dkgId.length !== DKG_ID_LENGTH)
-    throw new WeightedError('INVALID_INPUT', 'dkgId must be 32 bytes');
+    throw new RangeError('dkgId must be 32 bytes');
   getParty(layout, partyId);
   const T = layout.threshold;
-  let coefficients: bigint[];
+  let poly: { coefficients: bigint[]; commitment: Point[] };
   if (opts.polynomial !== undefined) {
     if (opts.polynomial.length !== T)
-      throw new WeightedError('INVALID_INPUT', `polynomial must have ${T} coefficients`);
-    coefficients = opts.polynomial.map((a) => {
+      throw new RangeError(`polynomial must have ${T} coefficients`);
+    for (const a of opts.polynomial)
       if (typeof a !== 'bigint' || a <= 0n || a >= N)
-        throw new WeightedError('INVALID_INPUT', 'polynomial coefficients must be in [1, n)');
-      return a;
-    });
-  } else {
-    coefficients = Array.from({ length: T }, () => randomScalar(random));
-  }
+        throw new RangeError('polynomial coefficients must be in [1, n)');
+    poly = commitPolynomial([...opts.polynomial]);
+  } else poly = secretPolynomial(T, random);
   // Secret scalars: constant-time fixed-base multiplication.
-  const commitments = coefficients.map((a) => G.multiply(a));
+  const { coefficients, commitment: commitments } = poly;
   const A0 = commitments[0] as Point;
   const pok = provePok(TAG.pok, dkgId, partyId, coefficients[0] as bigint, A0, random);
   const kexSecret = randomScalar(random);
-  const kexPublic = G.multiply(kexSecret);
+  const kexPublic = mulBaseSecret(kexSecret);
   const kexPok = provePok(TAG.kexPok, dkgId, partyId, kexSecret, kexPublic, random);
   const body = { dkgId: dkgId.slice(), partyId, commitments, pok, kexPublic, kexPok };
   const message: DkgRound1 = { ...body, bytes: encodeRound1(body) };
@@ -136,12 +130,6 @@ export function dkgRound1(opts: DkgRound1Options): { message: DkgRound1; state: 
     message,
     state: { layout, dkgId: dkgId.slice(), partyId, coefficients, kexSecret, round1: message },
   };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
@@ -153,7 +141,7 @@ export function checkRound1s(
   layout: Layout,
   dkgId: Uint8Array,
   messages: readonly DkgRound1[],
-  random: RandomBytes,
+  random: RNG,
 ): { round1s: Map<number, DkgRound1>; faults: DkgFault[] } {
   const faults: DkgFault[] = [];
   const round1s = new Map<number, DkgRound1>();
@@ -185,7 +173,7 @@ export function checkRound1s(
         faults.push({ kind: 'missing-round1', party: p.id, detail: 'no round 1 message' });
       continue;
     }
-    if (!sameBytes(m.dkgId, dkgId)) {
+    if (!equalBytes(m.dkgId, dkgId)) {
       faults.push({ kind: 'wrong-dkg-id', party: p.id, detail: 'round 1 for another DKG' });
       round1s.delete(p.id);
     } else if (m.commitments.length !== layout.threshold) {
@@ -221,7 +209,7 @@ export function echoHash(dkgId: Uint8Array, round1s: ReadonlyMap<number, DkgRoun
     const b = (round1s.get(id) as DkgRound1).bytes;
     parts.push(u32(id), u32(b.length), b);
   }
-  return taggedSha256(TAG.echo, concat(...parts));
+  return prefixedHash(TAG.echo, concatBytes(...parts));
 }
 
 export type DkgRound2Outcome =
@@ -232,12 +220,12 @@ export type DkgRound2Outcome =
 export function dkgRound2(
   state: DkgRound1State,
   round1Messages: readonly DkgRound1[],
-  random: RandomBytes,
+  random: RNG,
 ): DkgRound2Outcome {
   const { layout, dkgId, partyId } = state;
   const { round1s, faults } = checkRound1s(layout, dkgId, round1Messages, random);
   const own = round1s.get(partyId);
-  if (own && !sameBytes(own.bytes, state.round1.bytes)) {
+  if (own && !equalBytes(own.bytes, state.round1.bytes)) {
     faults.push({
       kind: 'duplicate-round1',
       party: partyId,
@@ -250,12 +238,19 @@ export function dkgRound2(
   for (const p of layout.parties) {
     if (p.id === partyId) continue;
     const their = round1s.get(p.id) as DkgRound1;
-    const ecdh = their.kexPublic.multiply(state.kexSecret); // secret scalar: constant time
+    const ecdh = mulSecret(their.kexPublic, state.kexSecret); // secret scalar: constant time
     const key = pairKey(dkgId, partyId, p.id, ecdh);
     peers.set(p.id, { ecdh, key });
     const shares = p.keyIds.map((k) => ({
       keyId: k,
-      ciphertext: encryptShare(key, dkgId, partyId, p.id, k, evalPoly(state.coefficients, k)),
+      ciphertext: encryptShare(
+        key,
+        dkgId,
+        partyId,
+        p.id,
+        k,
+        evaluate(state.coefficients, BigInt(k)),
+      ),
     }));
     messages.push({ dkgId, sender: partyId, recipient: p.id, shares });
   }
@@ -273,22 +268,21 @@ export function dkgRound2(
 export function dkgFinish(
   state: DkgRound2State,
   round2Messages: readonly DkgRound2[],
-  random: RandomBytes,
+  random: RNG,
 ): DkgOutcome {
   const { layout, dkgId, partyId } = state;
   const me = getParty(layout, partyId);
-  const T = layout.threshold;
   const faults: DkgFault[] = [];
   const complaints: DkgComplaint[] = [];
   // shares[p][j] = f_p(k_j) for my key ids k_j
   const shares = new Map<number, bigint[]>();
   shares.set(
     partyId,
-    me.keyIds.map((k) => evalPoly(state.coefficients, k)),
+    me.keyIds.map((k) => evaluate(state.coefficients, BigInt(k))),
   );
   const bySender = new Map<number, DkgRound2>();
   for (const m of round2Messages) {
-    if (m.recipient !== partyId || !sameBytes(m.dkgId, dkgId) || !layout.partyById.has(m.sender))
+    if (m.recipient !== partyId || !equalBytes(m.dkgId, dkgId) || !layout.partyById.has(m.sender))
       continue;
     if (bySender.has(m.sender)) {
       faults.push({
@@ -302,7 +296,7 @@ export function dkgFinish(
     bySender.set(m.sender, m);
   }
   const complain = (accused: number): void => {
-    const context = concat(dkgId, u32(partyId), u32(accused));
+    const context = concatBytes(dkgId, u32(partyId), u32(accused));
     const B = (state.round1s.get(accused) as DkgRound1).kexPublic;
     const { K, proof } = proveDleq(context, state.kexSecret, B, random);
     complaints.push({ dkgId, complainer: partyId, accused, ecdh: K, proof });
@@ -331,73 +325,42 @@ export function dkgFinish(
         m.shares.map((s) => decryptShare(key, dkgId, p.id, partyId, s.keyId, s.ciphertext)),
       );
     } catch (e) {
-      if (!(e instanceof WeightedError)) throw e;
+      if (!(e instanceof ShareDecryptionError)) throw e;
       complain(p.id);
     }
   }
   if (faults.length > 0 || complaints.length > 0) return { ok: false, faults, complaints };
 
-  // x_k = Σ_p f_p(k); A_i = Σ_p A_{p,i}.
+  // One check for everything received (the VSS core): Σ_k r_k·x_k·G == Σ_i w_i·A_i with
+  // A_i = Σ_p A_{p,i}, w_i = Σ_k r_k·k^i and an independent weight per key id; x_k = Σ_p f_p(k)
+  // is secret (constant-time side). On failure, a bisection over the dealers names the culprits.
+  const order = layout.parties.map((p) => p.id);
+  const dealt: Dealt[] = order.map((id) => ({
+    commitment: (state.round1s.get(id) as DkgRound1).commitments,
+    shares: shares.get(id) as bigint[],
+  }));
+  const { ok, groupCommitments, culprits } = verifyDealt(
+    dealt,
+    me.keyIds.map(BigInt),
+    [randomBytesFrom(random, 32), state.echo],
+    order.flatMap((id, i) => (id === partyId ? [] : [i])),
+  );
+  if (!ok) {
+    for (const i of culprits) complain(order[i] as number);
+    if (complaints.length === 0)
+      throw new InvalidSessionError('aggregate share check failed but no dealer did');
+    return { ok: false, faults, complaints };
+  }
   const secrets = me.keyIds.map((_, j) => {
     let s = 0n;
     for (const v of shares.values()) s += v[j] as bigint;
     return s % N;
   });
-  const order = layout.parties.map((p) => p.id);
-  const groupCommitments = sumCommitments(
-    order.map((id) => (state.round1s.get(id) as DkgRound1).commitments),
-    T,
-  );
-  // One check for everything received: Σ_k r_k·x_k·G == Σ_i w_i·A_i, w_i = Σ_k r_k·k^i, with an
-  // independent random weight per key id (a plain sum would let errors on two key ids cancel).
-  const r = me.keyIds.map(() => randomWeight(random));
-  const w = weightedPowers(me.keyIds, r, T);
-  const lhs = (xs: readonly bigint[]): bigint =>
-    xs.reduce((acc, x, j) => (acc + (r[j] as bigint) * x) % N, 0n);
-  const ok = msm([G, ...groupCommitments], [(N - lhs(secrets)) % N, ...w]).is0();
-  if (!ok) {
-    // Find the culprits with the same weights by bisection over the dealers: a group passes or
-    // fails as a whole (its commitments summed, one MSM). When the left half passes the right
-    // half must fail, so one bad dealer costs ~log2(P) MSMs of T points and P·T additions
-    // instead of P MSMs (~60 s at 150 x 2800).
-    const groupFails = (ids: readonly number[]): boolean => {
-      const A =
-        ids.length === 1
-          ? (state.round1s.get(ids[0] as number) as DkgRound1).commitments
-          : sumCommitments(
-              ids.map((id) => (state.round1s.get(id) as DkgRound1).commitments),
-              T,
-            );
-      const sum = me.keyIds.map((_, j) => {
-        let x = 0n;
-        for (const id of ids) x += (shares.get(id) as bigint[])[j] as bigint;
-        return x % N;
-      });
-      return !msm([G, ...A], [(N - lhs(sum)) % N, ...w]).is0();
-    };
-    const bisect = (ids: readonly number[]): void => {
-      if (ids.length === 1) {
-        complain(ids[0] as number);
-        return;
-      }
-      const half = ids.length >> 1;
-      const left = ids.slice(0, half);
-      const right = ids.slice(half);
-      if (groupFails(left)) {
-        bisect(left);
-        if (groupFails(right)) bisect(right);
-      } else bisect(right);
-    };
-    bisect(order.filter((id) => id !== partyId));
-    if (complaints.length === 0)
-      throw new WeightedError('INVALID_STATE', 'aggregate share check failed but no dealer did');
-    return { ok: false, faults, complaints };
-  }
   const keyIdSecrets = new Map<number, bigint>();
   const keyIdPublicShares = new Map<number, Point>();
   me.keyIds.forEach((k, j) => {
     keyIdSecrets.set(k, secrets[j] as bigint);
-    keyIdPublicShares.set(k, G.multiply(secrets[j] as bigint));
+    keyIdPublicShares.set(k, mulBaseSecret(secrets[j] as bigint));
   });
   return {
     ok: true,
@@ -420,7 +383,7 @@ export function echoMismatches(
   others: ReadonlyMap<number, Uint8Array>,
 ): number[] {
   const out: number[] = [];
-  for (const [id, e] of others) if (!sameBytes(e, mine)) out.push(id);
+  for (const [id, e] of others) if (!equalBytes(e, mine)) out.push(id);
   return out.sort((a, b) => a - b);
 }
 

@@ -1,5 +1,10 @@
+/**
+ * Who owns which key ids (a party's weight), and the threshold counted in key ids. A layout is
+ * the caller's configuration: a bad one is a `RangeError` (`TypeError` for a wrong shape).
+ * @module
+ */
+import { InvalidSessionError } from '../errors.ts';
 import { isId } from './encoding.ts';
-import { WeightedError } from './errors.ts';
 
 /** One party (signer) and the key ids it owns: its weight. */
 export interface PartySpec {
@@ -32,43 +37,34 @@ const MAX_KEYS = 1 << 16;
  */
 export function createLayout(spec: LayoutSpec): Layout {
   if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.parties)) {
-    throw new WeightedError('INVALID_LAYOUT', 'layout must have a parties array');
+    throw new TypeError('layout must have a parties array');
   }
-  if (spec.parties.length === 0) throw new WeightedError('INVALID_LAYOUT', 'layout has no parties');
+  if (spec.parties.length === 0) throw new RangeError('layout has no parties');
   const partyById = new Map<number, PartySpec>();
   let total = 0;
   for (const p of spec.parties) {
-    if (!isId(p?.id))
-      throw new WeightedError('INVALID_LAYOUT', 'party id must be an integer in [1, 2^32-1]');
-    if (partyById.has(p.id))
-      throw new WeightedError('INVALID_LAYOUT', `party ${p.id} appears twice`);
+    if (!isId(p?.id)) throw new RangeError('party id must be an integer in [1, 2^32-1]');
+    if (partyById.has(p.id)) throw new RangeError(`party ${p.id} appears twice`);
     if (!Array.isArray(p.keyIds) || p.keyIds.length === 0) {
-      throw new WeightedError('INVALID_LAYOUT', `party ${p.id} owns no key ids`);
+      throw new RangeError(`party ${p.id} owns no key ids`);
     }
     total += p.keyIds.length;
-    if (total > MAX_KEYS)
-      throw new WeightedError('INVALID_LAYOUT', `more than ${MAX_KEYS} key ids`);
+    if (total > MAX_KEYS) throw new RangeError(`more than ${MAX_KEYS} key ids`);
     partyById.set(p.id, { id: p.id, keyIds: [...p.keyIds].sort((a, b) => a - b) });
   }
   const ownerOf = new Uint32Array(total + 1);
   for (const p of partyById.values()) {
     for (const k of p.keyIds) {
       if (!Number.isInteger(k) || k < 1 || k > total) {
-        throw new WeightedError(
-          'INVALID_LAYOUT',
-          `key ids must be exactly 1..${total}; party ${p.id} has ${String(k)}`,
-        );
+        throw new RangeError(`key ids must be exactly 1..${total}; party ${p.id} has ${String(k)}`);
       }
-      if (ownerOf[k] !== 0) throw new WeightedError('INVALID_LAYOUT', `key id ${k} is owned twice`);
+      if (ownerOf[k] !== 0) throw new RangeError(`key id ${k} is owned twice`);
       ownerOf[k] = p.id;
     }
   }
   const t = spec.threshold;
   if (!Number.isInteger(t) || t < 2 || t > total) {
-    throw new WeightedError(
-      'INVALID_LAYOUT',
-      `threshold must be an integer in [2, ${total}] key ids`,
-    );
+    throw new RangeError(`threshold must be an integer in [2, ${total}] key ids`);
   }
   const parties = [...partyById.values()].sort((a, b) => a.id - b.id);
   return { parties, threshold: t, totalKeys: total, ownerOf, partyById };
@@ -86,14 +82,15 @@ export function keyIdsOf(layout: Layout, partyIds: readonly number[]): number[] 
   const out: number[] = [];
   for (const id of partyIds) {
     const p = layout.partyById.get(id);
-    if (!p) throw new WeightedError('INVALID_INPUT', `party ${String(id)} is not in the layout`);
+    if (!p) throw new InvalidSessionError(`party ${String(id)} is not in the layout`);
     out.push(...p.keyIds);
   }
   return out.sort((a, b) => a - b);
 }
 
+/** The party `id` of the layout (a caller's argument: RangeError if absent). */
 export function getParty(layout: Layout, id: number): PartySpec {
   const p = layout.partyById.get(id);
-  if (!p) throw new WeightedError('INVALID_INPUT', `party ${String(id)} is not in the layout`);
+  if (!p) throw new RangeError(`party ${String(id)} is not in the layout`);
   return p;
 }

@@ -1,61 +1,39 @@
-import { msm } from '../math/msm.ts';
-import {
-  concat,
-  G,
-  N,
-  type Point,
-  pointFromBytes,
-  pointToBytes,
-  type RandomBytes,
-  randomScalar,
-  randomWeight,
-  scalarFromBytes,
-  scalarToBytes,
-  u32,
-} from './encoding.ts';
-import { WeightedError } from './errors.ts';
-import { hashToScalar } from './hash.ts';
-
 /**
  * Schnorr proof of knowledge of the discrete log of `pub`, bound to a DKG id and a party id
  * (rogue-key defence: a party cannot pick its constant-term commitment as a function of others').
- * Encoded as R (33 bytes compressed) ‖ mu (32 bytes): 65 bytes.
+ * The proof and its batch check are the VSS core's (`keys/vss.ts`); this module gives the
+ * weighted layer's challenge and encoding: R (33 bytes compressed) ‖ mu (32 bytes), 65 bytes.
+ * @module
  */
-export interface SchnorrPok {
-  readonly R: Point;
-  readonly mu: bigint;
-}
+import { concatBytes } from '@noble/hashes/utils.js';
+import { InvalidEncodingError } from '../errors.ts';
+import { hashToScalar } from '../hash.ts';
+import { invalidProofs, type KnowledgeProof, proveKnowledge } from '../keys/vss.ts';
+import { decodePoint, encodePoint, type Point } from '../math/point.ts';
+import { decodeScalar, encodeScalar } from '../math/scalar.ts';
+import { type RNG, randomBytesFrom } from '../random.ts';
+import { u32 } from './encoding.ts';
+
+/** A proof of knowledge: R = k·G and mu = k + c·secret. */
+export type SchnorrPok = KnowledgeProof;
 
 function challenge(dst: string, dkgId: Uint8Array, partyId: number, pub: Point, R: Point): bigint {
-  return hashToScalar(dst, dkgId, u32(partyId), pointToBytes(pub), pointToBytes(R));
+  return hashToScalar(dst, dkgId, u32(partyId), encodePoint(pub), encodePoint(R));
 }
 
+/** Proves knowledge of `secret` (pub = secret·G) for party `partyId` of DKG `dkgId`. */
 export function provePok(
   dst: string,
   dkgId: Uint8Array,
   partyId: number,
   secret: bigint,
   pub: Point,
-  random: RandomBytes,
+  random: RNG,
 ): SchnorrPok {
-  const k = randomScalar(random);
-  const R = G.multiply(k);
-  const c = challenge(dst, dkgId, partyId, pub, R);
-  return { R, mu: (k + c * secret) % N };
+  return proveKnowledge(secret, random, (R) => challenge(dst, dkgId, partyId, pub, R));
 }
 
-function verifyPok(
-  dst: string,
-  dkgId: Uint8Array,
-  partyId: number,
-  pub: Point,
-  proof: SchnorrPok,
-): boolean {
-  const c = challenge(dst, dkgId, partyId, pub, proof.R);
-  // mu·G − c·pub == R
-  return G.multiplyUnsafe(proof.mu).add(pub.multiplyUnsafe(c).negate()).equals(proof.R);
-}
-
+/** A proof to check: its domain tag, the party it binds, the public key and the proof. */
 export interface PokItem {
   readonly dst: string;
   readonly partyId: number;
@@ -64,45 +42,33 @@ export interface PokItem {
 }
 
 /**
- * Checks many proofs at once: Σ w_i·(mu_i·G − c_i·pub_i − R_i) == 0 with an independent random
- * 128-bit weight per proof, so errors cannot cancel (a plain sum could be bypassed). Returns the
- * indices of bad proofs: on a failed batch every proof is re-checked alone to find them.
+ * Checks many proofs at once (one random-weight MSM, `invalidProofs`) and returns the indices
+ * of the bad ones (each re-checked alone only when the batch fails).
  */
 export function batchVerifyPoks(
   dkgId: Uint8Array,
   items: readonly PokItem[],
-  random: RandomBytes,
+  random: RNG,
 ): number[] {
-  if (items.length === 0) return [];
-  const points: Point[] = [G];
-  const scalars: bigint[] = [0n];
-  let gs = 0n;
-  for (const it of items) {
-    const w = randomWeight(random);
-    const c = challenge(it.dst, dkgId, it.partyId, it.pub, it.proof.R);
-    gs = (gs + w * it.proof.mu) % N;
-    points.push(it.pub, it.proof.R);
-    scalars.push((N - ((w * c) % N)) % N, N - w);
-  }
-  scalars[0] = gs;
-  if (msm(points, scalars).is0()) return [];
-  const bad: number[] = [];
-  items.forEach((it, i) => {
-    if (!verifyPok(it.dst, dkgId, it.partyId, it.pub, it.proof)) bad.push(i);
-  });
-  return bad;
+  return invalidProofs(
+    items.map((it) => ({
+      pub: it.pub,
+      proof: it.proof,
+      c: challenge(it.dst, dkgId, it.partyId, it.pub, it.proof.R),
+    })),
+    [randomBytesFrom(random, 32), dkgId],
+  );
 }
 
 export function encodePok(p: SchnorrPok): Uint8Array {
-  return concat(pointToBytes(p.R), scalarToBytes(p.mu));
+  return concatBytes(encodePoint(p.R), encodeScalar(p.mu));
 }
 
 export function decodePok(bytes: Uint8Array, what: string): SchnorrPok {
-  if (!(bytes instanceof Uint8Array) || bytes.length !== 65) {
-    throw new WeightedError('INVALID_PROOF', `${what}: expected 65 bytes`);
-  }
+  if (!(bytes instanceof Uint8Array) || bytes.length !== 65)
+    throw new InvalidEncodingError(what, 'expected 65 bytes');
   return {
-    R: pointFromBytes(bytes.subarray(0, 33), `${what}.R`),
-    mu: scalarFromBytes(bytes.subarray(33), `${what}.mu`, true),
+    R: decodePoint(bytes.subarray(0, 33), `${what}.R`),
+    mu: decodeScalar(bytes.subarray(33), `${what}.mu`),
   };
 }

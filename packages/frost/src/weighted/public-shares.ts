@@ -1,10 +1,3 @@
-import { msm } from '../math/msm.ts';
-import { invertBatch } from '../math/scalar.ts';
-import { N, type Point, type RandomBytes, randomScalar, randomWeight } from './encoding.ts';
-import { WeightedError } from './errors.ts';
-import type { Layout } from './layout.ts';
-import { powers, weightedPowers } from './poly.ts';
-
 /**
  * Key-id public shares Y_k = x_k·G = Σ_i k^i·A_i (A = the group polynomial's commitments).
  * Deriving one costs an MSM of T points; deriving all K costs K of them (~1,600 s at
@@ -12,13 +5,22 @@ import { powers, weightedPowers } from './poly.ts';
  * at once: the Y_k are evaluations of one polynomial of degree < T iff, at a random z,
  *   Σ_k L_k(z)·Y_k == Σ_i z^i·A_i,  L_k = the Lagrange basis over key ids 1..K,
  * one MSM of K + T points. A wrong set passes with probability <= K/n (Schwartz-Zippel).
+ * @module
  */
+import { InvalidSessionError } from '../errors.ts';
+import { batchWeights } from '../math/batch.ts';
+import { msm } from '../math/msm.ts';
+import type { Point } from '../math/point.ts';
+import { powers, weightedPowers } from '../math/polynomial.ts';
+import { invertBatch, N } from '../math/scalar.ts';
+import { type RNG, randomBytesFrom, randomScalar } from '../random.ts';
+import type { Layout } from './layout.ts';
+
 export function deriveKeyIdPublicShare(groupCommitments: readonly Point[], keyId: number): Point {
   // Key id 0 would silently return the group key (the constant term).
   if (!Number.isSafeInteger(keyId) || keyId < 1)
-    throw new WeightedError('INVALID_INPUT', 'key id must be a positive integer');
-  if (groupCommitments.length === 0)
-    throw new WeightedError('INVALID_INPUT', 'group commitments are empty');
+    throw new RangeError('key id must be a positive integer');
+  if (groupCommitments.length === 0) throw new RangeError('group commitments are empty');
   return msm(groupCommitments, powers(BigInt(keyId), groupCommitments.length));
 }
 
@@ -35,12 +37,12 @@ export function verifyKeyIdPublicShares(
   layout: Layout,
   groupCommitments: readonly Point[],
   shares: ReadonlyMap<number, Point>,
-  random: RandomBytes,
+  random: RNG,
 ): PublicSharesCheck {
   const K = layout.totalKeys;
   const T = groupCommitments.length;
   if (T !== layout.threshold)
-    throw new WeightedError('INVALID_INPUT', 'group commitments do not match the threshold');
+    throw new InvalidSessionError('group commitments do not match the threshold');
   const missing = new Set<number>();
   for (let k = 1; k <= K; k++) {
     const Y = shares.get(k);
@@ -77,9 +79,14 @@ export function verifyKeyIdPublicShares(
   }
   if (msm(points, scalars).is0()) return { ok: true };
   const culprits: number[] = [];
+  const entropy = randomBytesFrom(random, 32);
   for (const p of layout.parties) {
-    const r = p.keyIds.map(() => randomWeight(random));
-    const w = weightedPowers(p.keyIds, r, T);
+    const keyIds = p.keyIds.map(BigInt);
+    const r = batchWeights(keyIds.length, [
+      entropy,
+      ...keyIds.map((k) => shares.get(Number(k))!.toBytes(true)),
+    ]);
+    const w = weightedPowers(keyIds, r, T);
     const pts: Point[] = [...groupCommitments];
     const sc: bigint[] = w.map((x) => (N - x) % N);
     p.keyIds.forEach((k, j) => {
@@ -89,6 +96,6 @@ export function verifyKeyIdPublicShares(
     if (!msm(pts, sc).is0()) culprits.push(p.id);
   }
   if (culprits.length === 0)
-    throw new WeightedError('INVALID_STATE', 'public-share check failed but no owner did');
+    throw new InvalidSessionError('public-share check failed but no owner did');
   return { ok: false, culprits };
 }

@@ -1,18 +1,3 @@
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import {
-  concat,
-  type Point,
-  pointToBytes,
-  scalarFromBytes,
-  scalarToBytes,
-  u32,
-  utf8,
-} from './encoding.ts';
-import { WeightedError } from './errors.ts';
-import { TAG } from './hash.ts';
-
 /**
  * Encryption of DKG private shares (docs/protocol/crypto.md, "Encrypted shares").
  * Both ends of a pair derive the same ChaCha20-Poly1305 key from their ECDH point
@@ -20,7 +5,18 @@ import { TAG } from './hash.ts';
  * multiplication per peer for both directions. The nonce (sender ‖ key id ‖ 0) is unique per
  * pair key because key ids belong to exactly one recipient; the associated data binds DKG id,
  * sender, recipient and key id, so a ciphertext moved to any other slot fails to open.
+ * @module
  */
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { ShareDecryptionError } from '../errors.ts';
+import { encodePoint, type Point } from '../math/point.ts';
+import { decodeScalar, encodeScalar } from '../math/scalar.ts';
+import { u32 } from './encoding.ts';
+import { TAG } from './tags.ts';
+
 export const SHARE_CIPHERTEXT_LENGTH = 48;
 
 export function pairKey(
@@ -30,15 +26,21 @@ export function pairKey(
   ecdh: Point,
 ): Uint8Array {
   const [lo, hi] = partyA < partyB ? [partyA, partyB] : [partyB, partyA];
-  return hkdf(sha256, pointToBytes(ecdh), utf8(TAG.shareKey), concat(dkgId, u32(lo), u32(hi)), 32);
+  return hkdf(
+    sha256,
+    encodePoint(ecdh),
+    utf8ToBytes(TAG.shareKey),
+    concatBytes(dkgId, u32(lo), u32(hi)),
+    32,
+  );
 }
 
 function shareNonce(sender: number, keyId: number): Uint8Array {
-  return concat(u32(sender), u32(keyId), new Uint8Array(4));
+  return concatBytes(u32(sender), u32(keyId), new Uint8Array(4));
 }
 
 function shareAad(dkgId: Uint8Array, sender: number, recipient: number, keyId: number): Uint8Array {
-  return concat(utf8(TAG.shareAad), dkgId, u32(sender), u32(recipient), u32(keyId));
+  return concatBytes(utf8ToBytes(TAG.shareAad), dkgId, u32(sender), u32(recipient), u32(keyId));
 }
 
 export function encryptShare(
@@ -53,10 +55,10 @@ export function encryptShare(
     key,
     shareNonce(sender, keyId),
     shareAad(dkgId, sender, recipient, keyId),
-  ).encrypt(scalarToBytes(share));
+  ).encrypt(encodeScalar(share));
 }
 
-/** Opens one share; throws DECRYPTION_FAILED on a bad tag or a scalar >= n (both blame the sender). */
+/** Opens one share; throws `ShareDecryptionError` on a bad tag or a scalar ≥ n (both blame the sender). */
 export function decryptShare(
   key: Uint8Array,
   dkgId: Uint8Array,
@@ -66,10 +68,7 @@ export function decryptShare(
   ciphertext: Uint8Array,
 ): bigint {
   if (!(ciphertext instanceof Uint8Array) || ciphertext.length !== SHARE_CIPHERTEXT_LENGTH) {
-    throw new WeightedError(
-      'DECRYPTION_FAILED',
-      `share from party ${sender} for key id ${keyId}: wrong length`,
-    );
+    throw new ShareDecryptionError(sender, keyId, 'wrong length');
   }
   let plain: Uint8Array;
   try {
@@ -79,17 +78,11 @@ export function decryptShare(
       shareAad(dkgId, sender, recipient, keyId),
     ).decrypt(ciphertext);
   } catch {
-    throw new WeightedError(
-      'DECRYPTION_FAILED',
-      `share from party ${sender} for key id ${keyId}: authentication failed`,
-    );
+    throw new ShareDecryptionError(sender, keyId, 'authentication failed');
   }
   try {
-    return scalarFromBytes(plain, 'share', true);
+    return decodeScalar(plain, 'share');
   } catch {
-    throw new WeightedError(
-      'DECRYPTION_FAILED',
-      `share from party ${sender} for key id ${keyId}: not a scalar`,
-    );
+    throw new ShareDecryptionError(sender, keyId, 'not a scalar');
   }
 }

@@ -1,23 +1,17 @@
-import {
-  concat,
-  type Point,
-  pointFromBytes,
-  pointToBytes,
-  readU32,
-  scalarFromBytes,
-  scalarToBytes,
-  u32,
-} from './encoding.ts';
-import { WeightedError } from './errors.ts';
-
 /**
  * Signing-round payloads of the weighted scheme (docs/protocol/crypto.md, "Signing").
  * A round signs m messages at once; each party commits one nonce pair per message.
+ * @module
  */
-export interface NonceCommitment {
-  readonly hiding: Point;
-  readonly binding: Point;
-}
+import { concatBytes } from '@noble/hashes/utils.js';
+import { InvalidEncodingError } from '../errors.ts';
+import { decodePoint, type Point } from '../math/point.ts';
+import { decodeScalar, encodeScalar } from '../math/scalar.ts';
+import type { NonceCommitment } from '../sign/round1.ts';
+import { pointBytes, rememberBytes } from '../sign/session.ts';
+import { readU32, u32 } from './encoding.ts';
+
+export type { NonceCommitment };
 
 /** A party's round-1 answer: one (D, E) per message. */
 export interface PartyCommitments {
@@ -38,23 +32,8 @@ export interface SignatureShares {
   readonly shares: readonly bigint[];
 }
 
-// Encoding a point costs an inversion and decoding one a square root, so the compressed bytes
-// of every commitment that came off the wire (or was made here) are remembered for hashing.
-const encoded = new WeakMap<Point, Uint8Array>();
-
-export function commitmentBytes(p: Point): Uint8Array {
-  let b = encoded.get(p);
-  if (b === undefined) {
-    b = pointToBytes(p);
-    encoded.set(p, b);
-  }
-  return b;
-}
-
 function decodeCommitmentPoint(bytes: Uint8Array, what: string): Point {
-  const p = pointFromBytes(bytes, what);
-  encoded.set(p, bytes.slice());
-  return p;
+  return rememberBytes(decodePoint(bytes, what), bytes);
 }
 
 /**
@@ -65,17 +44,17 @@ function decodeCommitmentPoint(bytes: Uint8Array, what: string): Point {
  */
 export function encodePartyCommitments(c: PartyCommitments): Uint8Array {
   const parts = [u32(c.partyId), u32(c.pairs.length)];
-  for (const p of c.pairs) parts.push(commitmentBytes(p.hiding), commitmentBytes(p.binding));
-  return concat(...parts);
+  for (const p of c.pairs) parts.push(pointBytes(p.hiding), pointBytes(p.binding));
+  return concatBytes(...parts);
 }
 
 export function decodePartyCommitments(bytes: Uint8Array): PartyCommitments {
   if (!(bytes instanceof Uint8Array) || bytes.length < 8)
-    throw new WeightedError('INVALID_INPUT', 'commitments: too short');
+    throw new InvalidEncodingError('commitments', 'too short');
   const partyId = readU32(bytes, 0);
   const m = readU32(bytes, 4);
   if (bytes.length !== 8 + 66 * m)
-    throw new WeightedError('INVALID_INPUT', `commitments of party ${partyId}: wrong size`);
+    throw new InvalidEncodingError(`commitments of party ${partyId}`, 'wrong size');
   const pairs: NonceCommitment[] = [];
   for (let i = 0, o = 8; i < m; i++, o += 66) {
     pairs.push({
@@ -101,13 +80,12 @@ export function encodeSigningPackage(pkg: SigningPackage): Uint8Array {
   for (const msg of pkg.messages) parts.push(u32(msg.length), msg);
   parts.push(u32(pkg.commitments.length));
   for (const c of pkg.commitments) parts.push(encodePartyCommitments(c));
-  return concat(...parts);
+  return concatBytes(...parts);
 }
 
 export function decodeSigningPackage(bytes: Uint8Array): SigningPackage {
   const need = (o: number, n: number): void => {
-    if (o + n > bytes.length)
-      throw new WeightedError('INVALID_INPUT', 'signing package: truncated');
+    if (o + n > bytes.length) throw new InvalidEncodingError('signing package', 'truncated');
   };
   need(0, 4);
   const m = readU32(bytes, 0);
@@ -125,7 +103,7 @@ export function decodeSigningPackage(bytes: Uint8Array): SigningPackage {
   o += 4;
   const size = 8 + 66 * m;
   if (bytes.length !== o + count * size)
-    throw new WeightedError('INVALID_INPUT', 'signing package: wrong size');
+    throw new InvalidEncodingError('signing package', 'wrong size');
   const commitments: PartyCommitments[] = [];
   for (let i = 0; i < count; i++, o += size)
     commitments.push(decodePartyCommitments(bytes.subarray(o, o + size)));
@@ -134,24 +112,20 @@ export function decodeSigningPackage(bytes: Uint8Array): SigningPackage {
 
 /** partyId(u32) ‖ m(u32) ‖ m × z(32). */
 export function encodeSignatureShares(s: SignatureShares): Uint8Array {
-  return concat(u32(s.partyId), u32(s.shares.length), ...s.shares.map(scalarToBytes));
+  return concatBytes(u32(s.partyId), u32(s.shares.length), ...s.shares.map((z) => encodeScalar(z)));
 }
 
 export function decodeSignatureShares(bytes: Uint8Array): SignatureShares {
   if (!(bytes instanceof Uint8Array) || bytes.length < 8)
-    throw new WeightedError('INVALID_INPUT', 'signature shares: too short');
+    throw new InvalidEncodingError('signature shares', 'too short');
   const partyId = readU32(bytes, 0);
   const m = readU32(bytes, 4);
   if (bytes.length !== 8 + 32 * m)
-    throw new WeightedError('INVALID_INPUT', `signature shares of party ${partyId}: wrong size`);
+    throw new InvalidEncodingError(`signature shares of party ${partyId}`, 'wrong size');
   const shares: bigint[] = [];
   for (let i = 0; i < m; i++)
     shares.push(
-      scalarFromBytes(
-        bytes.subarray(8 + 32 * i, 40 + 32 * i),
-        `share ${i} of party ${partyId}`,
-        true,
-      ),
+      decodeScalar(bytes.subarray(8 + 32 * i, 40 + 32 * i), `share ${i} of party ${partyId}`),
     );
   return { partyId, shares };
 }

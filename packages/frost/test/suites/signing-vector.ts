@@ -104,7 +104,6 @@ export function runSigningVector(frost: Frost, v: SigningVector): void {
     it('binding_factor_input and binding factors', () => {
       const key = signingKey(frost.suite, decodePoint(pub.commitments[0], 'pk'));
       const session = createSession(
-        frost.suite,
         key,
         commitmentList.map((c) => ({
           id: BigInt(`0x${c.identifier}`),

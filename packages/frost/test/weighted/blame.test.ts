@@ -1,4 +1,8 @@
+import { concatBytes as concat } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
+import { G } from '../../src/math/point.ts';
+import { evaluate } from '../../src/math/polynomial.ts';
+import { N } from '../../src/math/scalar.ts';
 import { judgeComplaint } from '../../src/weighted/complaint.ts';
 import {
   checkRound1s,
@@ -19,8 +23,7 @@ import {
   encodeRound2,
 } from '../../src/weighted/dkg-messages.ts';
 import { proveDleq } from '../../src/weighted/dleq.ts';
-import { concat, G, N, u32 } from '../../src/weighted/encoding.ts';
-import { evalPoly } from '../../src/weighted/poly.ts';
+import { u32 } from '../../src/weighted/encoding.ts';
 import { encryptShare } from '../../src/weighted/share-cipher.ts';
 import { type DkgRun, dealAll, random, unevenLayout } from './helpers.ts';
 
@@ -58,7 +61,7 @@ function withShares(
               sender,
               recipient,
               s.keyId,
-              values(s.keyId, evalPoly(st.coefficients, s.keyId)),
+              values(s.keyId, evaluate(st.coefficients, BigInt(s.keyId))),
             ),
           })),
         }

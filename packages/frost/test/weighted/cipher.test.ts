@@ -1,7 +1,11 @@
+import { concatBytes as concat } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
+import { ShareDecryptionError } from '../../src/errors.ts';
+import { G } from '../../src/math/point.ts';
+import { N } from '../../src/math/scalar.ts';
+import { randomScalar } from '../../src/random.ts';
 import { decodeDleq, encodeDleq, proveDleq, verifyDleq } from '../../src/weighted/dleq.ts';
-import { concat, G, N, randomScalar, u32 } from '../../src/weighted/encoding.ts';
-import { WeightedError } from '../../src/weighted/errors.ts';
+import { u32 } from '../../src/weighted/encoding.ts';
 import {
   decryptShare,
   encryptShare,
@@ -37,7 +41,7 @@ describe('share encryption', () => {
       pairKey(dkgId, 11, 9, C.multiply(b)),
     ];
     for (const k of outsider)
-      expect(() => decryptShare(k, dkgId, 7, 9, 42, ct)).toThrow(WeightedError);
+      expect(() => decryptShare(k, dkgId, 7, 9, 42, ct)).toThrow(ShareDecryptionError);
   });
 
   it('fails if any associated-data field changes', () => {
@@ -56,7 +60,7 @@ describe('share encryption', () => {
     for (const i of [0, 31, 32, 47]) {
       const bad = ct.slice();
       bad[i] = (bad[i] as number) ^ 1;
-      expect(() => decryptShare(recipientKey, dkgId, 7, 9, 42, bad)).toThrow(WeightedError);
+      expect(() => decryptShare(recipientKey, dkgId, 7, 9, 42, bad)).toThrow(ShareDecryptionError);
     }
     expect(() => decryptShare(recipientKey, dkgId, 7, 9, 42, ct.subarray(0, 47))).toThrow(
       /wrong length/,
@@ -68,7 +72,7 @@ describe('share encryption', () => {
       decryptShare(recipientKey, dkgId, 7, 9, 43, ct);
       expect.unreachable('a ciphertext moved to another key id must not open');
     } catch (e) {
-      expect(e).toBeInstanceOf(WeightedError);
+      expect(e).toBeInstanceOf(ShareDecryptionError);
       const msg = (e as Error).message;
       expect(msg).not.toContain(share.toString(16));
       expect(msg).not.toContain(Buffer.from(recipientKey).toString('hex'));

@@ -1,4 +1,6 @@
 import { randomBytes } from '@noble/hashes/utils.js';
+import type { Point } from '../../src/math/point.ts';
+import { aggregate } from '../../src/weighted/aggregate.ts';
 import {
   type DkgResult,
   type DkgRound1State,
@@ -9,6 +11,7 @@ import {
 } from '../../src/weighted/dkg.ts';
 import type { DkgRound1, DkgRound2 } from '../../src/weighted/dkg-messages.ts';
 import { createLayout, type Layout } from '../../src/weighted/layout.ts';
+import { noncesFrom, type SignMode, sign } from '../../src/weighted/signing.ts';
 
 export const random = (n: number): Uint8Array => randomBytes(n);
 
@@ -67,4 +70,42 @@ export function runDkg(layout: Layout): Map<number, DkgResult> {
     results.set(p.id, out.result);
   }
   return results;
+}
+
+/**
+ * The weighted side of a differential test with one key id per party: every party in `ids`
+ * signs `messages` in ONE round with the given nonces (`nonces[m][j]`: message m, party ids[j])
+ * and the coordinator aggregates. Returns each party's shares (per message) as 64-hex strings
+ * and the signatures.
+ */
+export function signOneKeyIdEach(
+  layout: Layout,
+  groupKey: Point,
+  mode: SignMode,
+  ids: readonly number[],
+  secretOf: (id: number) => bigint,
+  messages: readonly Uint8Array[],
+  nonces: readonly (readonly { hiding: bigint; binding: bigint }[])[],
+): { shares: string[][]; signatures: readonly Uint8Array[] } {
+  const own = ids.map((id, j) =>
+    noncesFrom(
+      id,
+      messages.map((_, m) => nonces[m]![j]!),
+    ),
+  );
+  const pkg = { messages, commitments: own.map((x) => x.commitments) };
+  const responses = ids.map((id, j) =>
+    sign(
+      { layout, partyId: id, groupKey, keyIdSecrets: new Map([[id, secretOf(id)]]) },
+      own[j]!,
+      pkg,
+      mode,
+    ),
+  );
+  const out = aggregate({ layout, groupKey }, mode, pkg, responses, { random });
+  if (!out.ok) throw new Error('aggregate failed');
+  return {
+    shares: responses.map((r) => r.shares.map((z) => z.toString(16).padStart(64, '0'))),
+    signatures: out.signatures,
+  };
 }

@@ -1,19 +1,25 @@
 import { schnorr, schnorr_FROST, secp256k1_FROST } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
+import { InvalidSessionError } from '../../src/errors.ts';
+import { G, Point } from '../../src/math/point.ts';
+import { LagrangeCache } from '../../src/math/polynomial.ts';
+import { N } from '../../src/math/scalar.ts';
 import { tweakPoint } from '../../src/taproot.ts';
 import { aggregate } from '../../src/weighted/aggregate.ts';
 import type { DkgResult } from '../../src/weighted/dkg.ts';
-import { G, N, Point } from '../../src/weighted/encoding.ts';
-import { WeightedError } from '../../src/weighted/errors.ts';
-import { LagrangeCache } from '../../src/weighted/lagrange.ts';
 import { createLayout, type Layout, unweightedLayout } from '../../src/weighted/layout.ts';
 import {
   deriveKeyIdPublicShare,
   verifyKeyIdPublicShares,
 } from '../../src/weighted/public-shares.ts';
-import { commit, noncesFrom, type SigningNonces, sign } from '../../src/weighted/signing.ts';
-import type { SignMode } from '../../src/weighted/signing-context.ts';
+import {
+  commit,
+  noncesFrom,
+  type SigningNonces,
+  type SignMode,
+  sign,
+} from '../../src/weighted/signing.ts';
 import {
   decodePartyCommitments,
   decodeSignatureShares,
@@ -24,7 +30,7 @@ import {
   type SignatureShares,
   type SigningPackage,
 } from '../../src/weighted/signing-messages.ts';
-import { random, runDkg, unevenLayout } from './helpers.ts';
+import { random, runDkg, signOneKeyIdEach, unevenLayout } from './helpers.ts';
 
 const modes: [string, SignMode][] = [
   ['secp256k1', { suite: 'secp256k1' }],
@@ -188,7 +194,78 @@ describe('weighted signing after a weighted DKG (1, 1, 2, 3, 3 key ids; threshol
         without,
         mode,
       ),
-    ).toThrow(WeightedError);
+    ).toThrow(InvalidSessionError);
+  });
+
+  it('sign checks its nonces itself: zero, out of range, corrupted or spent never signs', () => {
+    const mode: SignMode = { suite: 'taproot' };
+    const key3 = results.get(3) as DkgResult;
+    const others = [4, 5].map(
+      (id) => commit(results.get(id) as DkgResult, mode, 1, random).commitments,
+    );
+    const fresh = () => commit(key3, mode, 1, random);
+    const pkgFor = (n: SigningNonces): SigningPackage => ({
+      messages: [random(32)],
+      commitments: [n.commitments, ...others],
+    });
+    // A nonce object as a caller would rebuild it from stored state, with one pair replaced.
+    const rebuilt = (n: SigningNonces, pair: { hiding: bigint; binding: bigint }) =>
+      ({ ...n, pairs: [pair], spent: false }) as SigningNonces;
+    const noLeak = (f: () => unknown, re: RegExp, secret: bigint): void => {
+      let err: unknown;
+      try {
+        f();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(re);
+      expect((err as Error).message).not.toContain(secret.toString());
+      expect((err as Error).message).not.toContain(secret.toString(16));
+    };
+    const n = fresh();
+    const pkg = pkgFor(n);
+    const [d, e] = [n.pairs[0]!.hiding, n.pairs[0]!.binding];
+    // Zero: the share would be c·λ·x, the key-id secrets in the clear.
+    noLeak(
+      () => sign(key3, rebuilt(n, { hiding: 0n, binding: e }), pkg, mode),
+      /not in \[1, n\)/,
+      e,
+    );
+    noLeak(
+      () => sign(key3, rebuilt(n, { hiding: d, binding: 0n }), pkg, mode),
+      /not in \[1, n\)/,
+      d,
+    );
+    // Out of range: d + n is d mod n, but never a canonical nonce.
+    noLeak(() => sign(key3, rebuilt(n, { hiding: d + N, binding: e }), pkg, mode), /\[1, n\)/, d);
+    noLeak(() => sign(key3, rebuilt(n, { hiding: -d, binding: e }), pkg, mode), /\[1, n\)/, d);
+    noLeak(
+      () => sign(key3, rebuilt(n, { hiding: 5 as unknown as bigint, binding: e }), pkg, mode),
+      /\[1, n\)/,
+      e,
+    );
+    // Corrupted (a flipped bit in storage): no longer d·G = D.
+    noLeak(
+      () => sign(key3, rebuilt(n, { hiding: d ^ 1n, binding: e }), pkg, mode),
+      /does not match its commitments/,
+      d,
+    );
+    noLeak(
+      () => sign(key3, rebuilt(n, { hiding: e, binding: d }), pkg, mode),
+      /does not match its commitments/,
+      d,
+    );
+    // None of the refusals spent the nonces; the real ones sign once.
+    expect(n.spent).toBe(false);
+    expect(sign(key3, n, pkg, mode).shares).toHaveLength(1);
+    // Spent: the flag, the same object, a copy with spent reset, a copy of its pair list.
+    expect(() => sign(key3, n, pkg, mode)).toThrow(/already used/);
+    expect(() => sign(key3, { ...n, spent: false }, pkg, mode)).toThrow(/already used/);
+    expect(() => sign(key3, { ...n, pairs: [...n.pairs], spent: false }, pkg, mode)).toThrow(
+      /already used/,
+    );
+    expect(() => sign(key3, { ...fresh(), spent: true }, pkg, mode)).toThrow(/already used/);
   });
 
   it('key-id public shares: derivable, checked all at once, a wrong one names its owner', () => {
@@ -214,7 +291,7 @@ describe('weighted signing after a weighted DKG (1, 1, 2, 3, 3 key ids; threshol
 
   it('a Lagrange cache gives the same shares', () => {
     const mode: SignMode = { suite: 'taproot' };
-    const cache = new LagrangeCache(layout.totalKeys);
+    const cache = new LagrangeCache();
     const nonces = commit(results.get(4) as DkgResult, mode, 1, random);
     const copy = noncesFrom(4, nonces.pairs);
     const others = [3, 5].map(
@@ -270,36 +347,19 @@ describe('byte-identical to the standard suites on random inputs (one key id per
         );
 
         const big = (b: Uint8Array) => BigInt(`0x${bytesToHex(b)}`);
-        const nonces = ids.map((i, j) =>
-          noncesFrom(i, [
-            {
-              hiding: big(saved[j]?.hiding as Uint8Array),
-              binding: big(saved[j]?.binding as Uint8Array),
-            },
-          ]),
+        const ours = signOneKeyIdEach(
+          layout,
+          groupKey,
+          mode,
+          ids,
+          (i) => big(secretOf(i).signingShare),
+          [msg],
+          [saved.map((x) => ({ hiding: big(x.hiding), binding: big(x.binding) }))],
         );
-        const pkg = { messages: [msg], commitments: nonces.map((x) => x.commitments) };
-        const ours = ids.map((i, j) =>
-          sign(
-            {
-              layout,
-              partyId: i,
-              groupKey,
-              keyIdSecrets: new Map([[i, big(secretOf(i).signingShare)]]),
-            },
-            nonces[j] as SigningNonces,
-            pkg,
-            mode,
-          ),
-        );
-        ours.forEach((s, j) => {
-          expect(s.shares[0]?.toString(16).padStart(64, '0')).toBe(
-            bytesToHex(theirShares[j] as Uint8Array),
-          );
+        ours.shares.forEach((s, j) => {
+          expect(s[0]).toBe(bytesToHex(theirShares[j] as Uint8Array));
         });
-        const out = aggregate({ layout, groupKey }, mode, pkg, ours, { random });
-        if (!out.ok) throw new Error('aggregate failed');
-        expect(bytesToHex(out.signatures[0] as Uint8Array)).toBe(bytesToHex(theirSig));
+        expect(bytesToHex(ours.signatures[0] as Uint8Array)).toBe(bytesToHex(theirSig));
       }
     });
   }

@@ -1,42 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
+import { G, Point } from '../../src/math/point.ts';
+import { nonceGenerate } from '../../src/sign/round1.ts';
 import { aggregate } from '../../src/weighted/aggregate.ts';
-import { G, Point } from '../../src/weighted/encoding.ts';
 import { unweightedLayout } from '../../src/weighted/layout.ts';
-import { nonceGenerate, noncesFrom, sign } from '../../src/weighted/signing.ts';
-import { type SignMode, signingContext } from '../../src/weighted/signing-context.ts';
+import { noncesFrom, type SignMode, sign, signingContext } from '../../src/weighted/signing.ts';
 import type { PartyCommitments } from '../../src/weighted/signing-messages.ts';
+import { fixtureJson } from '../helpers.ts';
+import type { SigningVector } from '../suites/signing-vector.ts';
 import { random } from './helpers.ts';
 
-interface SigningVector {
-  config: { MAX_PARTICIPANTS: string; MIN_PARTICIPANTS: string };
-  inputs: {
-    participant_list: number[];
-    verifying_key_key?: string;
-    group_public_key?: string;
-    message: string;
-    participant_shares: { identifier: number; participant_share: string }[];
-  };
-  round_one_outputs: {
-    outputs: {
-      identifier: number;
-      hiding_nonce_randomness: string;
-      binding_nonce_randomness: string;
-      hiding_nonce: string;
-      binding_nonce: string;
-      hiding_nonce_commitment: string;
-      binding_nonce_commitment: string;
-      binding_factor: string;
-    }[];
-  };
-  round_two_outputs: { outputs: { identifier: number; sig_share: string }[] };
-  final_output: { sig: string };
-}
-
-const load = (name: string): SigningVector =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+const load = (name: string): SigningVector => fixtureJson<SigningVector>(name);
 const big = (hex: string): bigint => BigInt(`0x${hex}`);
 
 const cases: [string, SignMode][] = [
@@ -64,8 +39,8 @@ describe('weighted signing with one key id per party reproduces the standard vec
       const commitments: PartyCommitments[] = [];
       for (const o of v.round_one_outputs.outputs) {
         const x = shareOf.get(o.identifier) as bigint;
-        const hiding = nonceGenerate(ctx.suite, hexToBytes(o.hiding_nonce_randomness), x);
-        const binding = nonceGenerate(ctx.suite, hexToBytes(o.binding_nonce_randomness), x);
+        const hiding = nonceGenerate(ctx.suite, x, () => hexToBytes(o.hiding_nonce_randomness));
+        const binding = nonceGenerate(ctx.suite, x, () => hexToBytes(o.binding_nonce_randomness));
         expect(hiding).toBe(big(o.hiding_nonce));
         expect(binding).toBe(big(o.binding_nonce));
         const nonces = noncesFrom(o.identifier, [{ hiding, binding }]);

@@ -1,17 +1,17 @@
-import { fsub, red } from '../math/field.ts';
-import { type Point, Point as PointCons } from './encoding.ts';
-
 /**
- * The group polynomial's commitments A_i = Σ_p A_{p,i} over all dealers: P·T point additions
- * (420,000 at 150 parties, T = 2800), the largest single cost of a party's DKG at scale.
+ * Column sums of point vectors: the group polynomial's commitments A_i = Σ_p A_{p,i} over all
+ * dealers of a DKG, P·T point additions (420,000 at 150 parties, T = 2800), the largest single
+ * cost of a party's weighted DKG at scale. Public data only (variable time).
  *
  * Hot path, hand-written: the inputs are affine (decoded from uncompressed bytes), so columns are
  * summed pairwise in a tree with affine additions, all denominators of one tree level sharing
  * one field inversion (Montgomery's trick): ~6 field multiplications per addition instead of
  * the ~12 of a projective one. Degenerate pairs (equal x: doubling or P + (−P)), which only a
  * malicious dealer could produce, go through noble's complete formulas.
+ * @module
  */
-const Fp = PointCons.Fp;
+import { fsub, invertBatchFp, red } from './field.ts';
+import { type Point, Point as PointCons } from './point.ts';
 
 type Affine = { x: bigint; y: bigint } | null; // null = identity
 
@@ -51,7 +51,7 @@ export function sumCommitments(vectors: readonly (readonly Point[])[], length: n
         }
       }
     }
-    const inv = invertBatch(dens);
+    const inv = invertBatchFp(dens);
     let j = 0;
     for (let q = 0; q < pairs; q++) {
       const a = level[2 * q] as Affine[];
@@ -76,22 +76,4 @@ export function sumCommitments(vectors: readonly (readonly Point[])[], length: n
   }
   const top = level[0] as Affine[];
   return top.map((a) => (a === null ? PointCons.ZERO : new PointCons(a.x, a.y, 1n)));
-}
-
-/** Montgomery batch inversion mod p (all inputs non-zero). */
-function invertBatch(values: readonly bigint[]): bigint[] {
-  const m = values.length;
-  const out = new Array<bigint>(m);
-  if (m === 0) return out;
-  let acc = 1n;
-  for (let i = 0; i < m; i++) {
-    out[i] = acc;
-    acc = red(acc * (values[i] as bigint));
-  }
-  let inv = Fp.inv(acc);
-  for (let i = m - 1; i >= 0; i--) {
-    out[i] = red(inv * (out[i] as bigint));
-    inv = red(inv * (values[i] as bigint));
-  }
-  return out;
 }
