@@ -1,9 +1,9 @@
 import { Address, NETWORK, OutScript, TEST_NETWORK } from '@scure/btc-signer';
 import type { Recipient } from './types.ts';
 
-// The one owner of the withdrawal recipient versions. `@peg/contracts` (the Clarity contract's
-// constants) and `@peg/wire` (the `Recipient` schema) keep copies because they must not depend
-// on this package; test/recipient-versions.test.ts pins the copies equal to these.
+// The one owner of the withdrawal recipient versions in TypeScript. The withdrawal contract's
+// Clarity constants and `@peg/wire`'s `Recipient` schema (wire must not depend on this package)
+// are pinned to these by test/recipient-versions.test.ts.
 
 /** sBTC `MAX_ADDRESS_VERSION`: versions 0..6 are defined. */
 export const MAX_RECIPIENT_VERSION = 6;

@@ -1,14 +1,20 @@
-// @peg/bitcoin owns the withdrawal recipient versions; @peg/contracts and @peg/wire keep copies
-// (they must not depend on this package). These tests pin the copies to the owner.
-import { MAX_ADDRESS_VERSION, RECIPIENT_VERSIONS } from '@peg/contracts';
+// @peg/bitcoin owns the withdrawal recipient versions in TypeScript. The withdrawal contract
+// enforces its own Clarity constants, and @peg/wire's Recipient schema keeps a copy (wire must not
+// depend on this package): these tests pin both to the owner.
+import { readFileSync } from 'node:fs';
+import { CONTRACT_NAMES, contractSourcePath } from '@peg/contracts';
 import { Recipient } from '@peg/wire';
 import { describe, expect, it } from 'vitest';
 import { MAX_RECIPIENT_VERSION, RECIPIENT_VERSION, recipientHashLength } from '../src/index.ts';
 
 describe('withdrawal recipient versions: one owner, pinned copies', () => {
-  it('@peg/contracts has the same versions and maximum', () => {
-    expect(RECIPIENT_VERSIONS).toEqual(RECIPIENT_VERSION);
-    expect(MAX_ADDRESS_VERSION).toBe(MAX_RECIPIENT_VERSION);
+  it('the withdrawal contract checks the same maximum version and 20-byte range', () => {
+    const clarity = readFileSync(contractSourcePath(CONTRACT_NAMES.withdrawal), 'utf8');
+    const constant = (name: string) =>
+      Number(new RegExp(`\\(define-constant ${name} u(\\d+)\\)`).exec(clarity)?.[1]);
+    expect(constant('MAX_ADDRESS_VERSION')).toBe(MAX_RECIPIENT_VERSION);
+    expect(constant('MAX_ADDRESS_VERSION_BUFF_20')).toBe(RECIPIENT_VERSION.p2wpkh);
+    expect(recipientHashLength(RECIPIENT_VERSION.p2wpkh + 1)).toBe(32);
   });
 
   it('@peg/wire accepts exactly the (version, hash length) pairs @peg/bitcoin pays', () => {

@@ -1,9 +1,7 @@
 export {
   DUST_LIMIT,
-  MAX_ADDRESS_VERSION,
   MAX_BATCH_WITHDRAWALS,
   MAX_SIGNERS,
-  RECIPIENT_VERSIONS,
 } from './constants.ts';
 export {
   CONTRACT_NAMES,
