@@ -12,7 +12,7 @@
  * | 12  | 1   | scrypt p |
  * | 13  | 16  | salt |
  * | 29  | 24  | XChaCha20-Poly1305 nonce |
- * | 53  | 32  | password check: taggedHash("peg/keystore/check/v1", checkKey) |
+ * | 53  | 32  | password check: BIP340 taggedHash("peg/keystore/check/v1", checkKey) |
  * | 85  | 32  | header checksum: SHA-256 of bytes 0..85 |
  * | 117 | 112 | ciphertext of the three 32-byte secrets, then the 16-byte tag |
  */
@@ -82,10 +82,6 @@ export function checkScryptParams(p: ScryptParams): void {
   }
 }
 
-function taggedHash(tag: string, msg: Uint8Array): Uint8Array {
-  return schnorr.utils.taggedHash(tag, msg);
-}
-
 /** 64 bytes from the password: the AEAD key, then the key whose hash is the password check. */
 async function deriveKeys(
   password: Uint8Array,
@@ -94,7 +90,7 @@ async function deriveKeys(
 ): Promise<{ aeadKey: Uint8Array; check: Uint8Array; wipe: () => void }> {
   const out = await scryptAsync(password, salt, { N: 2 ** p.log2N, r: p.r, p: p.p, dkLen: 64 });
   const aeadKey = out.subarray(0, 32);
-  const check = taggedHash(CHECK_TAG, out.subarray(32, 64));
+  const check = schnorr.utils.taggedHash(CHECK_TAG, out.subarray(32, 64));
   return { aeadKey, check, wipe: () => out.fill(0) };
 }
 
