@@ -50,6 +50,7 @@ export { assertConfig, dkgSession, weightOf } from './federation.ts';
 export type { Hex } from './hex.ts';
 export type { LayoutSpec } from './layout.ts';
 export type { Address, Effect, Env, Step } from './machine.ts';
+export { assertKeysOnlyChange, type MessagingKeysInput } from './messaging-keys.ts';
 export type { NewKeyRefusal } from './new-key-layout.ts';
 export { minNewKeyWeight, newKeyRefusal } from './new-key-layout.ts';
 export type { Tweak } from './output-key.ts';

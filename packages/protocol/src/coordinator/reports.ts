@@ -1,6 +1,7 @@
 /** Coordinator inputs and typed outcomes. */
 import type { WireEnvelope } from '../envelopes.ts';
 import type { Hex } from '../hex.ts';
+import type { MessagingKeysInput } from '../messaging-keys.ts';
 import type { Tweak } from '../output-key.ts';
 import type { PublicKeyPackage } from '../signing-crypto.ts';
 import type { ExclusionReason, SignCommand } from './state.ts';
@@ -23,7 +24,9 @@ export type CoordinatorInput =
   | { type: 'timer'; id: string }
   /** The node's view of the Bitcoin tip: block hash (RPC display order) and height. */
   | { type: 'chain-tip'; tip: Hex; height: number }
-  | { type: 'command'; command: CoordinatorCommand };
+  | { type: 'command'; command: CoordinatorCommand }
+  /** A party announced a new messaging key (`messaging-keys.ts`). */
+  | MessagingKeysInput;
 
 /** Typed outcomes and progress reports. Blame maps party id -> reason. */
 export type CoordinatorReport =

@@ -7,6 +7,7 @@ import { isCoordinatorKind } from '@peg/wire';
 import { assertTipInput, tipRefusal } from '../chain-tip.ts';
 import type { WireEnvelope } from '../envelopes.ts';
 import type { Env, Step } from '../machine.ts';
+import { assertKeysOnlyChange } from '../messaging-keys.ts';
 import { activeOf, onTakeoverTimer, onTip, TAKEOVER_TIMER } from '../selection.ts';
 import { DKG_IDS_PER_SCOPE } from '../session-ids.ts';
 import {
@@ -67,6 +68,12 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
           { type: 'persist' },
         ],
       };
+    }
+    case 'messaging-keys': {
+      if (!assertKeysOnlyChange(s.config.federation, input.federation))
+        return { state: s, effects: [] };
+      const config = { ...s.config, federation: input.federation };
+      return { state: { ...s, config }, effects: [{ type: 'persist' }] };
     }
     case 'command': {
       const c = input.command;

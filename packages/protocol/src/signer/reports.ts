@@ -1,6 +1,7 @@
 /** What a signer reports to its shell (logs, metrics, operator UI). Never carries secrets. */
 import type { TipRefusal } from '../chain-tip.ts';
 import type { WireEnvelope } from '../envelopes.ts';
+import type { MessagingKeysInput } from '../messaging-keys.ts';
 import type { NewKeyRefusal } from '../new-key-layout.ts';
 import type { PolicyDecision } from '../policy.ts';
 
@@ -77,4 +78,6 @@ export type SignerInput =
   /** The node's view of the Bitcoin tip: block hash (RPC display order) and height. */
   | { type: 'chain-tip'; tip: string; height: number }
   /** The shell's answer to a `check-policy` effect. */
-  | { type: 'policy'; signId: number; iteration: number; decision: PolicyDecision };
+  | { type: 'policy'; signId: number; iteration: number; decision: PolicyDecision }
+  /** A party announced a new messaging key (`messaging-keys.ts`). */
+  | MessagingKeysInput;

@@ -7,6 +7,7 @@ import { taprootAddress } from '../address.ts';
 import { assertTipInput, tipRefusal } from '../chain-tip.ts';
 import type { WireEnvelopeOf } from '../envelopes.ts';
 import type { Effect, Step } from '../machine.ts';
+import { assertKeysOnlyChange } from '../messaging-keys.ts';
 import { outputKey } from '../output-key.ts';
 import { activeOf, onTakeoverTimer, onTip, TAKEOVER_TIMER } from '../selection.ts';
 import { onDkgBegin, onDkgEndBegin, onDkgPrivateBegin, onDkgQuery, onPeerShares } from './dkg.ts';
@@ -57,6 +58,12 @@ export function signerStep(
     return { state: { ...state, view }, effects };
   }
   if (input.type === 'policy') return onPolicyDecision(state, input);
+  if (input.type === 'messaging-keys') {
+    if (!assertKeysOnlyChange(state.config.federation, input.federation))
+      return { state, effects: [] };
+    const config = { ...state.config, federation: input.federation };
+    return { state: { ...state, config }, effects: [{ type: 'persist' }] };
+  }
   const e = input.envelope;
   const from = e.sender.partyId;
   if (isCoordinatorKind(e.kind)) {

@@ -120,7 +120,8 @@ function now<T>(v: Awaitable<T>): T {
 /** The federation under simulation. */
 export class Simulation {
   readonly opts: SimOptions;
-  readonly federation: FederationConfig;
+  /** The federation as the nodes see it (parties' messaging keys change with `rotateKey`). */
+  federation: FederationConfig;
   readonly tip: Hex;
   /** Height of `tip` (the chain does not move in the simulation). */
   readonly tipHeight = 100;
@@ -335,6 +336,29 @@ export class Simulation {
       this.opened.set(bytes, e);
     }
     return e;
+  }
+
+  /**
+   * Party `id` rotates its messaging key: its shell seals with a new key from now on, every
+   * shell's `open` knows only the new one (as after a checked `key-announcement`), and every
+   * node gets the `messaging-keys` input. Returns the old public key.
+   */
+  rotateKey(id: number, rng: RNG = seededBytes(this.opts.seed, `rotate/${id}`)): Uint8Array {
+    const old = this.keys.get(id);
+    if (old === undefined) throw new RangeError(`no party ${id}`);
+    const sk = schnorr.utils.randomSecretKey(rng(48));
+    this.secrets.set(id, sk);
+    this.keys.set(id, schnorr.getPublicKey(sk));
+    this.opened.clear();
+    this.federation = {
+      ...this.federation,
+      parties: this.federation.parties.map((p) =>
+        p.id === id ? { ...p, publicKey: bytesToHex(schnorr.getPublicKey(sk)) } : p,
+      ),
+    };
+    for (const key of this.nodes.keys())
+      this.input(key, { type: 'messaging-keys', federation: this.federation }, 0);
+    return old;
   }
 
   /** Runs until `done` holds, the queue drains, or `maxTime` ms of simulated time pass. */
