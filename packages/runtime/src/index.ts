@@ -13,6 +13,15 @@ export {
 export { KEYSTORE_MODE, Keystore, type KeystorePublicInfo } from './keystore/keystore.ts';
 export { type PasswordSource, passwordBytes, readPassword } from './keystore/password.ts';
 export { stateKeyId } from './keystore/state-key-id.ts';
+export {
+  type ChainTip,
+  type EnvelopeRoute,
+  type HostLogger,
+  MachineHost,
+  type MachineHostOptions,
+  type OpenFailure,
+} from './node/machine-host.ts';
+export { inboxOf, type ProcessRole, recipientsOf } from './node/relay-address.ts';
 export { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './relay/backoff.ts';
 export { RelayClientError, type RelayClientErrorCode } from './relay/errors.ts';
 export { canonicalRecipients, messageIdFor } from './relay/message-id.ts';

@@ -339,6 +339,37 @@ export class StateStore {
     }
   }
 
+  /**
+   * Records an input as processed outside a step commit: for an input whose effects all ran
+   * (the machine host marks it after its sends) or that changed no state. Written without its
+   * own fsync, like `markSent`: losing it only means the input is stepped again, which the
+   * machines answer the same way. Answers false if it was recorded already.
+   */
+  markProcessed(inputId: string): boolean {
+    if (inputId === '' || inputId.length > MAX_INPUT_ID) {
+      throw new StateStoreError(
+        'invalid-argument',
+        `input id must be 1-${MAX_INPUT_ID} characters`,
+      );
+    }
+    this.#db.pragma('synchronous = NORMAL');
+    try {
+      const version =
+        (this.#db.prepare('SELECT version FROM machine_state WHERE id = 1').pluck().get() as
+          | number
+          | undefined) ?? 0;
+      const r = this.#db
+        .prepare(
+          `INSERT INTO processed_inputs (input_id, step_version, processed_at) VALUES (?, ?, ?)
+           ON CONFLICT DO NOTHING`,
+        )
+        .run(inputId, version, this.#now());
+      return r.changes === 1;
+    } finally {
+      this.#db.pragma('synchronous = FULL');
+    }
+  }
+
   /** Deletes sent messages and processed-input records older than `before` (unix ms). */
   prune(before: number): { outbox: number; inputs: number } {
     return this.#db

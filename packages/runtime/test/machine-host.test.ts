@@ -1,0 +1,188 @@
+// The machine host: a 3-party federation (signers and the first-in-line coordinator as hosts in
+// this process) over a real relay on loopback and SQLite stores: DKG, then signing; then every
+// signer's host is dropped and rebuilt on the same store mid-stream, and signing goes on.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import {
+  type CoordinatorInput,
+  type CoordinatorReport,
+  type CoordinatorState,
+  coordinatorOrder,
+  coordinatorStep,
+  DEFAULT_TIMEOUTS,
+  type FederationConfig,
+  initialCoordinatorState,
+  initialSignerState,
+  outputKey,
+  type SignerInput,
+  type SignerReport,
+  type SignerState,
+  signerStep,
+} from '@peg/protocol';
+import { toyPolicy, toySighashes } from '@peg/protocol/testing';
+import { parseMembership } from '@peg/relay';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MachineHost } from '../src/node/machine-host.ts';
+import { inboxOf } from '../src/node/relay-address.ts';
+import { RelayClient } from '../src/relay/relay-client.ts';
+import { StateStore } from '../src/store/state-store.ts';
+import { FEDERATION, startRelay, type TestRelay, testKey } from './relay-harness.ts';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const TIP = { hash: 'ab'.repeat(32), height: 100 };
+const stateKey = new Uint8Array(32).fill(9);
+
+describe('MachineHost over a real relay', () => {
+  let dir: string;
+  let relay: TestRelay;
+  const parties = [1, 2, 3].map((id) => ({
+    id,
+    keyIds: [id],
+    publicKey: bytesToHex(schnorr.getPublicKey(testKey(id))),
+  }));
+  const federation: FederationConfig = {
+    network: 'regtest',
+    parties,
+    threshold: 2,
+    dkgThreshold: 3,
+    timeouts: { ...DEFAULT_TIMEOUTS },
+  };
+  const active = coordinatorOrder(TIP.hash, parties)[0]!;
+  const keys = new Map(parties.map((p) => [p.id, hexToBytes(p.publicKey)]));
+  const signerReports: SignerReport[] = [];
+  const coordinatorReports: CoordinatorReport[] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: hosts of both machines, stopped alike
+  const hosts: MachineHost<any, any, any>[] = [];
+
+  function client(role: 'signer' | 'coordinator', id: number) {
+    return new RelayClient({
+      url: relay.url,
+      federation: FEDERATION,
+      party: inboxOf(role, id),
+      secretKey: testKey(id),
+    });
+  }
+
+  function signerHost(id: number) {
+    const store = StateStore.open(join(dir, `s${id}.sqlite`), { stateKey });
+    const host = new MachineHost<SignerState, SignerInput, SignerReport>({
+      step: signerStep,
+      initial: () => initialSignerState({ id, federation }),
+      store,
+      relay: client('signer', id),
+      partyId: id,
+      messagingKey: () => testKey(id),
+      keys: () => keys,
+      chainTip: () => TIP,
+      onReport: (r) => void signerReports.push(r),
+      policy: { decide: toyPolicy },
+      logger: quiet,
+      waitMs: 2000,
+    });
+    return { host, store };
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'peg-host-'));
+    const members = parseMembership({
+      federation: FEDERATION,
+      members: [
+        ...parties.map((p) => ({ id: String(p.id), key: p.publicKey })),
+        { id: `${active}-coordinator`, key: parties[active - 1]!.publicKey, party: String(active) },
+      ],
+    });
+    relay = await startRelay(dir, 0, { members });
+  });
+
+  afterAll(async () => {
+    for (const h of hosts) await h.stop();
+    await relay?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs a DKG and signs; signers restarted on their stores keep signing', async () => {
+    const signers = parties.map((p) => signerHost(p.id));
+    const cstore = StateStore.open(join(dir, 'c.sqlite'), { stateKey });
+    const coordinator = new MachineHost<CoordinatorState, CoordinatorInput, CoordinatorReport>({
+      step: coordinatorStep,
+      initial: () =>
+        initialCoordinatorState({ id: active, federation, maxDkgAttempts: 3, maxNonceTimeouts: 3 }),
+      store: cstore,
+      relay: client('coordinator', active),
+      partyId: active,
+      messagingKey: () => testKey(active),
+      keys: () => keys,
+      chainTip: () => TIP,
+      onReport: (r) => void coordinatorReports.push(r),
+      logger: quiet,
+      waitMs: 2000,
+    });
+    const all = [...signers.map((s) => s.host), coordinator];
+    hosts.push(...all);
+    for (const h of all) {
+      await h.start();
+      void h.run();
+      await h.push({ type: 'chain-tip', tip: TIP.hash, height: TIP.height });
+    }
+    await coordinator.push({ type: 'command', command: { kind: 'dkg' } });
+    const until = async (f: () => unknown, ms = 30_000) => {
+      const end = Date.now() + ms;
+      while (!f()) {
+        if (Date.now() > end) throw new Error('timed out');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await until(() => coordinatorReports.find((r) => r.kind === 'dkg-complete'));
+    const dkg = coordinatorReports.find((r) => r.kind === 'dkg-complete')!;
+    expect(dkg.kind === 'dkg-complete' && dkg.excluded).toEqual({});
+    await until(() => signerReports.filter((r) => r.kind === 'key-verified').length === 3);
+
+    const sign = async (n: number) => {
+      const tx = bytesToHex(Uint8Array.of(2, n, ...new Uint8Array(30)));
+      const before = coordinatorReports.length;
+      await coordinator.push({
+        type: 'command',
+        command: {
+          kind: 'sign',
+          withdrawalRequestIds: [n],
+          unsignedTransaction: tx,
+          messages: toySighashes(tx),
+          tweak: { type: 'taproot', merkleRoot: null },
+        },
+      });
+      await until(() =>
+        coordinatorReports
+          .slice(before)
+          .find((r) => r.kind === 'signature' || r.kind === 'insufficient-signers'),
+      );
+      const r = coordinatorReports.slice(before).find((x) => x.kind === 'signature');
+      expect(r).toBeDefined();
+      if (r?.kind !== 'signature' || dkg.kind !== 'dkg-complete') return;
+      const q = hexToBytes(outputKey(dkg.groupKey, r.tweak));
+      r.messages.forEach((m, i) =>
+        expect(schnorr.verify(hexToBytes(r.signatures[i]!), hexToBytes(m), q)).toBe(true),
+      );
+    };
+    await sign(1);
+    await sign(2);
+
+    // Drop every signer host (as a crash after its last commit would) and rebuild it on its store.
+    for (const s of signers) {
+      await s.host.stop();
+      s.store.close();
+    }
+    const again = parties.map((p) => signerHost(p.id));
+    hosts.push(...(again.map((s) => s.host)));
+    for (const s of again) {
+      await s.host.start();
+      void s.host.run();
+      await s.host.push({ type: 'chain-tip', tip: TIP.hash, height: TIP.height });
+      expect(s.host.state.current?.status).toBe('verified');
+    }
+    await sign(3);
+    expect(coordinator.counters.restarts).toBe(0);
+  }, 120_000);
+});
