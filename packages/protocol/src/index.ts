@@ -56,6 +56,7 @@ export { minNewKeyWeight, newKeyRefusal } from './new-key-layout.ts';
 export type { Tweak } from './output-key.ts';
 export { outputKey, xOnly } from './output-key.ts';
 export type { Policy, PolicyDecision, PolicyRequest } from './policy.ts';
+export { decideProbe, MAX_PROBE_DATA, probeMessage } from './probe.ts';
 export type { CoordinatorView } from './selection.ts';
 export { activeCoordinator, activeOf, coordinatorOrder, TAKEOVER_TIMER } from './selection.ts';
 export type { DkgIdWindow } from './session-ids.ts';
