@@ -30,6 +30,12 @@ export { KEYSTORE_MODE, Keystore, type KeystorePublicInfo } from './keystore/key
 export { type PasswordSource, passwordBytes, readPassword } from './keystore/password.ts';
 export { stateKeyId } from './keystore/state-key-id.ts';
 export {
+  epochOf,
+  type FederationChange,
+  FederationWatch,
+  type FederationWatchOptions,
+} from './node/federation-watch.ts';
+export {
   type ChainTip,
   type EnvelopeRoute,
   type HostLogger,

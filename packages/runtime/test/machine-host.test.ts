@@ -24,6 +24,7 @@ import {
 } from '@peg/protocol';
 import { toyPolicy, toySighashes } from '@peg/protocol/testing';
 import { parseMembership } from '@peg/relay';
+import { open } from '@peg/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineHost } from '../src/node/machine-host.ts';
 import { inboxOf } from '../src/node/relay-address.ts';
@@ -75,7 +76,7 @@ describe('MachineHost over a real relay', () => {
       relay: client('signer', id),
       partyId: id,
       messagingKey: () => testKey(id),
-      keys: () => keys,
+      open: (b) => open(b, keys),
       chainTip: () => TIP,
       onReport: (r) => void signerReports.push(r),
       policy: { decide: toyPolicy },
@@ -114,7 +115,7 @@ describe('MachineHost over a real relay', () => {
       relay: client('coordinator', active),
       partyId: active,
       messagingKey: () => testKey(active),
-      keys: () => keys,
+      open: (b) => open(b, keys),
       chainTip: () => TIP,
       onReport: (r) => void coordinatorReports.push(r),
       logger: quiet,
@@ -175,7 +176,7 @@ describe('MachineHost over a real relay', () => {
       s.store.close();
     }
     const again = parties.map((p) => signerHost(p.id));
-    hosts.push(...(again.map((s) => s.host)));
+    hosts.push(...again.map((s) => s.host));
     for (const s of again) {
       await s.host.start();
       void s.host.run();

@@ -1,3 +1,4 @@
+export { stacksAddressOf } from './address.ts';
 export {
   type ApiClient,
   createApiClient,

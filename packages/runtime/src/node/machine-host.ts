@@ -29,14 +29,7 @@ import {
   type Snapshot,
   type WireEnvelope,
 } from '@peg/protocol';
-import {
-  canonicalJson,
-  type ExpectedKeys,
-  type OpenResult,
-  open,
-  sealJson,
-  type UnsignedEnvelopeJson,
-} from '@peg/wire';
+import { canonicalJson, type OpenResult, sealJson, type UnsignedEnvelopeJson } from '@peg/wire';
 import { RelayClientError } from '../relay/errors.ts';
 import type { ReceivedMessage, RelayClient } from '../relay/relay-client.ts';
 import type { StateStore } from '../store/state-store.ts';
@@ -70,16 +63,22 @@ export type MachineHostOptions<S, I, R> = {
   partyId: number;
   /** The current messaging (identity) secret key; read at each seal. */
   messagingKey: () => Uint8Array;
-  /** `open`'s expected keys for the current federation (a function of party id and kind). */
-  keys: () => ExpectedKeys;
+  /**
+   * Opens an envelope against the current keys (`KeyDirectory.openMessage`, or `open` with a
+   * static key set).
+   */
+  open: (bytes: Uint8Array) => OpenResult;
   /** The latest Bitcoin tip (sealed into every envelope); undefined until the first read. */
   chainTip: () => ChainTip | undefined;
   /** Reports of the machine (logs, metrics, the app's logic); awaited in order. */
   onReport: (report: R) => void | Promise<void>;
   /** Shell kinds and observation: called for every opened envelope before the machine. */
   onEnvelope?: (envelope: WireEnvelope, from: string) => EnvelopeRoute | Promise<EnvelopeRoute>;
-  /** Called with every refused envelope (metrics, logs). */
-  onRefused?: (failure: OpenFailure, from: string) => void;
+  /**
+   * Called with every envelope `open` refused, with its bytes: the app takes key announcements
+   * here (they open against registered keys, not messaging keys), counts and logs the rest.
+   */
+  onRefused?: (failure: OpenFailure, bytes: Uint8Array, from: string) => void | Promise<void>;
   policy?: PolicyPort;
   logger: HostLogger;
   /** Randomness for the machine (default: a CSPRNG). */
@@ -257,11 +256,15 @@ export class MachineHost<S, I extends { type: string }, R> {
     this.relayOkAt = Date.now();
     const store = this.#opts.store;
     if (store.isProcessed(m.inputId)) return;
-    const opened = open(m.envelope, this.#opts.keys());
+    const opened = this.#opts.open(m.envelope);
     if (!opened.ok) {
       this.counters.refused++;
-      this.#opts.onRefused?.(opened.error, m.from);
-      this.#opts.logger.debug({ from: m.from, refusal: opened.error }, 'envelope refused');
+      try {
+        await this.#opts.onRefused?.(opened.error, m.envelope, m.from);
+      } catch (err) {
+        this.#opts.logger.error({ from: m.from, err: String(err) }, 'refusal handler failed');
+      }
+      store.markProcessed(m.inputId);
       return;
     }
     const envelope = opened.json as unknown as WireEnvelope;
