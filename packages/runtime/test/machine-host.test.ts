@@ -163,9 +163,8 @@ describe('MachineHost over a real relay', () => {
       expect(r).toBeDefined();
       if (r?.kind !== 'signature' || dkg.kind !== 'dkg-complete') return;
       const q = hexToBytes(outputKey(dkg.groupKey, r.tweak));
-      r.messages.forEach((m, i) =>
-        expect(schnorr.verify(hexToBytes(r.signatures[i]!), hexToBytes(m), q)).toBe(true),
-      );
+      for (const [i, m] of r.messages.entries())
+        expect(schnorr.verify(hexToBytes(r.signatures[i]!), hexToBytes(m), q)).toBe(true);
     };
     await sign(1);
     await sign(2);
