@@ -65,3 +65,22 @@ export {
   type StateStoreOptions,
   type StepCommit,
 } from './store/state-store.ts';
+export {
+  type OperatorContext,
+  openOperatorContext,
+  type ProcessConfig,
+  StartupError,
+} from './node/operator-context.ts';
+export { ProcessConfigShape, TimeoutsSchema, timeoutsOf } from './node/process-config.ts';
+export { ContractCallFailed, DEFAULT_CALL_FEE, sendContractCall } from './node/stacks-send.ts';
+export { sleep } from './sleep.ts';
+export { sealAnnouncement } from './node/announce.ts';
+export {
+  EXIT_FAILURE,
+  EXIT_USAGE,
+  exitWith,
+  keystorePassword,
+  PASSWORD_ENV,
+  stopOnSignals,
+} from './node/process-main.ts';
+export { forgetApiEndpoint, readApiEndpoint, recordApiEndpoint } from './node/api-endpoint.ts';

@@ -174,6 +174,14 @@ export class MachineHost<S, I extends { type: string }, R> {
     return this.#enqueue(() => this.#step(input));
   }
 
+  /**
+   * Seals and posts a message of the app's own (not the machine's: `signer-ready`, co-signing
+   * answers) with the current messaging key and tip.
+   */
+  send(to: Address, message: Outgoing): Promise<void> {
+    return this.#post(to, this.#seal(message));
+  }
+
   /** Switches to another relay client (a new messaging key): the consume loop restarts on it. */
   replaceRelay(relay: RelayClient): void {
     this.#relay = relay;

@@ -1,0 +1,553 @@
+/**
+ * The coordinator process: the coordinator machine in a `MachineHost`, fed by the relay, the
+ * Bitcoin tip and the registry, plus the key lifecycle around it (`key-lifecycle.ts`): run a DKG
+ * when the registry's federation has no key, publish a verified key with `rotate-keys`, adopt a
+ * published key it did not make. Like the signer, each registry layout (epoch) gets its own
+ * machine and state file.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
+import {
+  activeOf,
+  type CoordinatorInput,
+  type CoordinatorReport,
+  type CoordinatorState,
+  coordinatorStep,
+  type FederationConfig,
+  federationThresholds,
+  initialCoordinatorState,
+  probeMessage,
+  type PublicKeyPackage,
+  type WireEnvelope,
+} from '@peg/protocol';
+import {
+  type BitcoinTip,
+  type FederationChange,
+  FederationWatch,
+  type HostLogger,
+  inboxOf,
+  Keystore,
+  MachineHost,
+  type OperatorContext,
+  type RelayClient,
+  RelayClientError,
+  sendContractCall,
+  StateStore,
+  sleep,
+  timeoutsOf,
+  watchBitcoinTip,
+} from '@peg/runtime';
+import { rotateKeysCall, stacksAddressOf } from '@peg/stacks-client';
+import type { CoordinatorConfig } from './config.ts';
+import { keyAction } from './key-lifecycle.ts';
+
+/** A round as the Coordinator API shows it. */
+export type RoundRecord = {
+  kind: 'dkg' | 'signing';
+  id: number | null;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: 'running' | 'succeeded' | 'failed';
+  detail: string | null;
+  attempts: number;
+  participants: number[];
+  excluded: Record<string, string>;
+  report: CoordinatorReport | null;
+};
+
+export type CoordinatorNodeOptions = {
+  ctx: OperatorContext;
+  config: CoordinatorConfig;
+  logger: HostLogger;
+  password: Uint8Array;
+  waitMs?: number;
+};
+
+const MAX_ROUNDS = 200;
+
+/** A request only the active coordinator serves, made to another one. */
+export class NotActiveError extends Error {
+  readonly active: number | null;
+  constructor(active: number | null) {
+    super(`not the active coordinator (the active one is party ${active ?? 'unknown'})`);
+    this.name = 'NotActiveError';
+    this.active = active;
+  }
+}
+
+export class CoordinatorNode {
+  readonly ctx: OperatorContext;
+  readonly watch: FederationWatch;
+  readonly rounds: RoundRecord[] = [];
+  readonly #opts: CoordinatorNodeOptions;
+  readonly #log: HostLogger;
+  readonly #stop = new AbortController();
+  readonly #listeners = new Set<(e: { at: number; report: CoordinatorReport }) => void>();
+  #keystore: Keystore;
+  #relay: RelayClient | undefined;
+  #host: MachineHost<CoordinatorState, CoordinatorInput, CoordinatorReport> | undefined;
+  #store: StateStore | undefined;
+  #epoch: string | undefined;
+  #federation: FederationConfig | undefined;
+  #tasks: Promise<unknown>[] = [];
+  /** Parties that said `signer-ready` in this epoch, with their key ids. */
+  #ready = new Map<number, number[]>();
+  #evaluating = false;
+  #again = false;
+  #publishing: string | undefined;
+  #dkgRetryAt = 0;
+  #waiters = new Set<(r: CoordinatorReport) => void>();
+  tip: BitcoinTip | undefined;
+  bitcoinOkAt: number | undefined;
+  partyId: number | undefined;
+  /** What the key lifecycle decided last (status). */
+  lastDecision = 'starting';
+
+  constructor(opts: CoordinatorNodeOptions) {
+    this.#opts = opts;
+    this.ctx = opts.ctx;
+    this.#log = opts.logger;
+    this.#keystore = opts.ctx.keystore;
+    this.watch = new FederationWatch({
+      stacks: this.ctx.stacks,
+      relay: () => this.#relayClient(),
+      network: this.ctx.config.network,
+      timeouts: timeoutsOf(this.ctx.config),
+      logger: this.#log,
+      intervalMs: this.ctx.config.stacks.pollMs,
+    });
+  }
+
+  get state(): CoordinatorState | undefined {
+    return this.#host?.state;
+  }
+
+  get host() {
+    return this.#host;
+  }
+
+  get messagingKey(): string {
+    return this.#keystore.publicInfo().identityKey;
+  }
+
+  /** The active coordinator's party id for the current tip, and whether it is us. */
+  role(): { active: number | null; self: boolean } {
+    const s = this.state;
+    if (s === undefined) return { active: null, self: false };
+    const active = activeOf(s.view, s.config.federation.parties);
+    return { active, self: active !== null && active === this.partyId };
+  }
+
+  subscribe(listener: (e: { at: number; report: CoordinatorReport }) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    const signal = this.#stop.signal;
+    this.#tasks.push(
+      watchBitcoinTip(this.ctx.bitcoin, {
+        signal,
+        intervalMs: this.ctx.config.bitcoin.pollMs,
+        onError: (err) => this.#log.warn({ err: String(err) }, 'Bitcoin tip read failed'),
+        onTip: (tip) => this.#onTip(tip),
+      }),
+    );
+    this.watch.onChange((c) => this.#reconcile(c));
+    this.#tasks.push(this.watch.run(signal));
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#host?.stop();
+    await Promise.allSettled(this.#tasks);
+    this.#store?.close();
+    this.#store = undefined;
+    this.#host = undefined;
+  }
+
+  /**
+   * Runs a probe round (a message that can never spend, `probeMessage`) and resolves with its
+   * outcome: the federation's liveness check. Only the active coordinator signs it.
+   */
+  async probe(data: Uint8Array = randomBytes(16), timeoutMs = 60_000): Promise<CoordinatorReport> {
+    const host = this.#host;
+    if (host === undefined) throw new Error('no federation machine running yet');
+    if (host.state.key === null) throw new Error('no verified key yet');
+    const role = this.role();
+    if (!role.self) throw new NotActiveError(role.active);
+    const p = probeMessage(data);
+    const record = this.#record({ kind: 'signing', id: null, attempts: 1 });
+    const result = new Promise<CoordinatorReport>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(waiter);
+        reject(new Error(`probe not signed within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter = (r: CoordinatorReport) => {
+        if (
+          (r.kind === 'signature' && r.messages[0] === p.message) ||
+          (r.kind === 'insufficient-signers' && r.withdrawalRequestIds.length === 0)
+        ) {
+          clearTimeout(timer);
+          this.#waiters.delete(waiter);
+          this.#finish(record, r);
+          resolve(r);
+        }
+      };
+      this.#waiters.add(waiter);
+    });
+    await host.push({
+      type: 'command',
+      command: {
+        kind: 'sign',
+        withdrawalRequestIds: [],
+        unsignedTransaction: p.preimage,
+        messages: [p.message],
+        tweak: { type: 'taproot', merkleRoot: null },
+      },
+    });
+    return result;
+  }
+
+  // ---- inputs ----
+
+  async #onTip(tip: BitcoinTip): Promise<void> {
+    this.tip = tip;
+    this.bitcoinOkAt = Date.now();
+    await this.#host?.push({ type: 'chain-tip', tip: tip.hash, height: tip.height });
+    this.#evaluate();
+  }
+
+  async #reconcile(c: FederationChange): Promise<void> {
+    const key = this.ctx.info.stacksPublicKey;
+    const party = this.watch.directory.parties.find((p) => p.registeredKey === key);
+    this.partyId = party?.id;
+    if (party === undefined) {
+      this.lastDecision = 'this operator is not a party of the registry';
+      if (this.#host) await this.#stopHost(this.lastDecision);
+      return;
+    }
+    if (!c.config.ok || c.epoch === undefined) {
+      this.lastDecision = c.config.ok ? 'no epoch' : c.config.reason;
+      return;
+    }
+    const federation = c.config.config;
+    if (c.epoch !== this.#epoch) {
+      await this.#startHost(c.epoch, party.id, federation);
+    } else if (this.#host && JSON.stringify(federation) !== JSON.stringify(this.#federation)) {
+      this.#federation = federation;
+      // Our own operator may have rotated the messaging key: the keystore file has the new one.
+      await this.#reloadKeystore();
+      await this.#host.push({ type: 'messaging-keys', federation });
+    }
+    this.#evaluate();
+  }
+
+  // ---- key lifecycle ----
+
+  /** Decides and acts (one evaluation at a time; a request during one runs it again after). */
+  #evaluate(): void {
+    if (this.#evaluating) {
+      this.#again = true;
+      return;
+    }
+    this.#evaluating = true;
+    void (async () => {
+      try {
+        do {
+          this.#again = false;
+          await this.#evaluateOnce();
+        } while (this.#again && !this.#stop.signal.aborted);
+      } catch (err) {
+        this.#log.warn({ err: String(err) }, 'key lifecycle step failed; retried next block');
+      } finally {
+        this.#evaluating = false;
+      }
+    })();
+  }
+
+  async #evaluateOnce(): Promise<void> {
+    const host = this.#host;
+    const view = this.watch.view;
+    const federation = this.#federation;
+    if (host === undefined || view === undefined || federation === undefined) return;
+    const s = host.state;
+    const epochKeys = federation.parties.map((p) => this.watch.directory.registeredKey(p.id) ?? '');
+    const total = federation.parties.reduce((n, p) => n + p.keyIds.length, 0);
+    const { stacksThreshold } = federationThresholds(total, federation.parties.length);
+    const readyKeyIds = [...this.#ready.values()].reduce((n, k) => n + k.length, 0);
+    const decision = keyAction({
+      chainAggregateKey: view.aggregateKey,
+      chainSignerSet: view.signerSet,
+      chainThreshold: view.threshold,
+      epochKeys,
+      epochStacksThreshold: stacksThreshold,
+      machineKey: s.key !== null ? s.key.pub.groupKey : null,
+      dkgPending: s.dkg !== null || s.dkgQueued,
+      active: this.role().self,
+      readyKeyIds,
+      dkgThreshold: federation.dkgThreshold,
+    });
+    this.lastDecision = decision.action === 'none' ? decision.why : decision.action;
+    switch (decision.action) {
+      case 'none':
+        return;
+      case 'dkg':
+        if (Date.now() < this.#dkgRetryAt) {
+          this.lastDecision = 'waiting to retry the DKG';
+          return;
+        }
+        this.#log.info({ readyKeyIds, dkgThreshold: federation.dkgThreshold }, 'requesting a DKG');
+        this.#record({ kind: 'dkg', id: null, attempts: 1 });
+        await host.push({ type: 'command', command: { kind: 'dkg' } });
+        return;
+      case 'publish':
+        await this.#publish(decision.groupKey, epochKeys, stacksThreshold);
+        return;
+      case 'adopt':
+        await this.#adopt(decision.groupKey);
+        return;
+    }
+  }
+
+  /** `rotate-keys` with the new key: by the bootstrap key while it is the signer principal. */
+  async #publish(groupKey: string, keys: string[], threshold: number): Promise<void> {
+    if (this.#publishing === groupKey) return;
+    const view = this.watch.view;
+    if (view === undefined) return;
+    this.#publishing = groupKey;
+    try {
+      const spec = rotateKeysCall({ keys, aggregatePubkey: groupKey, threshold });
+      const bootstrap = await this.#bootstrapKey();
+      const network = this.ctx.config.stacks.network;
+      if (
+        bootstrap !== undefined &&
+        stacksAddressOf(bytesToHex(secp256k1.getPublicKey(bootstrap, true)), network) ===
+          view.signerPrincipal
+      ) {
+        this.#log.info({ groupKey }, 'publishing the key (rotate-keys by the bootstrap principal)');
+        const info = await sendContractCall(this.ctx.stacks, spec, {
+          senderKey: bootstrap,
+          network,
+        });
+        bootstrap.fill(0);
+        this.#log.info({ txid: info.txid, groupKey }, 'rotate-keys mined');
+        return;
+      }
+      bootstrap?.fill(0);
+      throw new Error(
+        `the signer principal ${view.signerPrincipal} is a multisig: co-signing is not wired yet`,
+      );
+    } catch (err) {
+      this.#log.warn({ err: String(err), groupKey }, 'publishing the key failed; retried');
+      await sleep(2_000, this.#stop.signal);
+      this.#publishing = undefined;
+      this.#evaluate();
+      return;
+    }
+  }
+
+  async #bootstrapKey(): Promise<Uint8Array | undefined> {
+    const file = this.#opts.config.bootstrapSignerKeyFile;
+    if (file === undefined) return undefined;
+    const text = (await readFile(this.ctx.path(file), 'utf8')).trim().replace(/^0x/, '');
+    const hex = text.length === 66 && text.endsWith('01') ? text.slice(0, 64) : text;
+    if (!/^[0-9a-f]{64}$/i.test(hex))
+      throw new Error(`bootstrapSignerKeyFile ${file}: expected a 32-byte hex secret key`);
+    return hexToBytes(hex.toLowerCase());
+  }
+
+  /** Loads the published key from the operator's own signer (a backup did not make it). */
+  async #adopt(groupKey: string): Promise<void> {
+    const api = this.#opts.config.signerApi;
+    if (api === undefined) {
+      this.lastDecision = 'the key is published; no signerApi configured to load it from';
+      return;
+    }
+    const token = (await readFile(this.ctx.path(api.tokenFile), 'utf8')).trim();
+    const r = await fetch(new URL('/v1/key', api.url), {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!r.ok) throw new Error(`signer API /v1/key answered ${r.status}`);
+    const body = (await r.json()) as { dkgId: number; pub: PublicKeyPackage } | null;
+    if (body === null || body.pub.groupKey !== groupKey)
+      throw new Error('the signer does not hold the published key yet');
+    await this.#host?.push({
+      type: 'command',
+      command: { kind: 'set-key', dkgId: body.dkgId, pub: body.pub, verification: '' },
+    });
+    this.#log.info({ groupKey, dkgId: body.dkgId }, 'adopted the published key from our signer');
+  }
+
+  // ---- the epoch's machine ----
+
+  #relayClient(): RelayClient {
+    if (this.#relay === undefined) {
+      const secret = this.#keystore.identitySecretKey();
+      this.#relay = this.ctx.relay(inboxOf('coordinator', this.partyId ?? 0), secret);
+      secret.fill(0);
+    }
+    return this.#relay;
+  }
+
+  /** Re-reads the keystore: our signer rotated the operator's messaging key. */
+  async #reloadKeystore(): Promise<boolean> {
+    const next = await Keystore.open(this.#keystore.path, this.#opts.password);
+    if (next.publicInfo().identityKey === this.messagingKey) return false;
+    this.#keystore = next;
+    this.#relay = undefined;
+    this.#host?.replaceRelay(this.#relayClient());
+    this.#log.info({ messagingKey: this.messagingKey }, 'messaging key reloaded from the keystore');
+    return true;
+  }
+
+  async #stopHost(why: string): Promise<void> {
+    this.#log.info({ epoch: this.#epoch, why }, 'stopping the coordinator machine');
+    await this.#host?.stop();
+    this.#store?.close();
+    this.#host = undefined;
+    this.#store = undefined;
+    this.#epoch = undefined;
+  }
+
+  async #startHost(epoch: string, partyId: number, federation: FederationConfig): Promise<void> {
+    if (this.#host) await this.#stopHost(`new epoch ${epoch}`);
+    this.#relay = undefined;
+    this.#ready = new Map();
+    const stateKey = this.#keystore.stateKey();
+    const store = StateStore.open(
+      join(this.ctx.path(this.ctx.config.dataDir), `coordinator-${epoch}.sqlite`),
+      { stateKey },
+    );
+    stateKey.fill(0);
+    const host = new MachineHost<CoordinatorState, CoordinatorInput, CoordinatorReport>({
+      step: coordinatorStep,
+      initial: () =>
+        initialCoordinatorState({
+          id: partyId,
+          federation,
+          maxDkgAttempts: this.#opts.config.dkg.maxAttempts,
+          maxNonceTimeouts: this.#opts.config.dkg.maxNonceTimeouts,
+        }),
+      store,
+      relay: this.#relayClient(),
+      partyId,
+      messagingKey: () => this.#keystore.identitySecretKey(),
+      open: (bytes) => this.watch.directory.openMessage(bytes),
+      onRefused: async (failure, bytes) => {
+        if (failure.code === 'unexpected-kind' && failure.kind === 'key-announcement')
+          await this.watch.applyAnnouncement(bytes);
+      },
+      onEnvelope: (e) => this.#onEnvelope(e),
+      chainTip: () => this.tip,
+      onReport: (r) => this.#onReport(r),
+      logger: this.#log,
+      ...(this.#opts.waitMs !== undefined ? { waitMs: this.#opts.waitMs } : {}),
+    });
+    await host.start();
+    this.#host = host;
+    this.#store = store;
+    this.#epoch = epoch;
+    this.#federation = host.state.config.federation;
+    if (JSON.stringify(federation) !== JSON.stringify(this.#federation)) {
+      this.#federation = federation;
+      await host.push({ type: 'messaging-keys', federation });
+    }
+    this.#log.info({ epoch, partyId }, 'coordinator machine started');
+    if (this.tip) await host.push({ type: 'chain-tip', tip: this.tip.hash, height: this.tip.height });
+    this.#tasks.push(this.#consume(host));
+  }
+
+  /** Consumes the relay; a refused key (our signer rotated it) reloads the keystore. */
+  async #consume(host: MachineHost<CoordinatorState, CoordinatorInput, CoordinatorReport>) {
+    while (!this.#stop.signal.aborted && this.#host === host) {
+      try {
+        await host.run();
+        return;
+      } catch (err) {
+        if (err instanceof RelayClientError && err.status === 401 && (await this.#reloadKeystore()))
+          continue;
+        this.#log.error({ err: String(err) }, 'relay consumer stopped');
+        return;
+      }
+    }
+  }
+
+  #onEnvelope(e: WireEnvelope): 'machine' | 'handled' {
+    if (e.kind === 'signer-ready') {
+      const party = this.#federation?.parties.find((p) => p.id === e.sender.partyId);
+      const keyIds = (e.payload as { keyIds: number[] }).keyIds;
+      if (party !== undefined && JSON.stringify(party.keyIds) === JSON.stringify(keyIds)) {
+        const fresh = !this.#ready.has(party.id);
+        this.#ready.set(party.id, keyIds);
+        if (fresh) {
+          this.#log.info({ party: party.id, ready: [...this.#ready.keys()] }, 'signer ready');
+          this.#evaluate();
+        }
+      }
+      return 'handled';
+    }
+    return 'machine';
+  }
+
+  // ---- reports and rounds ----
+
+  #record(r: Pick<RoundRecord, 'kind' | 'id' | 'attempts'>): RoundRecord {
+    const record: RoundRecord = {
+      ...r,
+      startedAt: Date.now(),
+      endedAt: null,
+      outcome: 'running',
+      detail: null,
+      participants: [],
+      excluded: {},
+      report: null,
+    };
+    this.rounds.push(record);
+    if (this.rounds.length > MAX_ROUNDS) this.rounds.shift();
+    return record;
+  }
+
+  #finish(record: RoundRecord, r: CoordinatorReport): void {
+    record.endedAt = Date.now();
+    record.report = r;
+    if (r.kind === 'signature' || r.kind === 'dkg-complete') {
+      record.outcome = 'succeeded';
+      record.attempts = r.attempts;
+      record.excluded = { ...r.excluded };
+    } else if (r.kind === 'insufficient-signers') {
+      record.outcome = 'failed';
+      record.detail = 'insufficient-signers';
+      record.attempts = r.attempts;
+      record.excluded = { ...r.excluded };
+    } else if (r.kind === 'dkg-failed') {
+      record.outcome = 'failed';
+      record.detail = 'dkg-failed';
+      record.excluded = { ...r.culprits };
+    }
+    if (r.kind === 'dkg-complete' || r.kind === 'dkg-failed') record.id = r.dkgId;
+    if (r.kind === 'signature' || r.kind === 'insufficient-signers') record.id = r.signId;
+    const parties = this.#federation?.parties.map((p) => p.id) ?? [];
+    record.participants = parties.filter((id) => !(String(id) in record.excluded));
+  }
+
+  #onReport(report: CoordinatorReport): void {
+    const at = Date.now();
+    if (report.kind === 'dkg-complete' || report.kind === 'dkg-failed') {
+      const open = [...this.rounds].reverse().find((r) => r.kind === 'dkg' && r.outcome === 'running');
+      this.#finish(open ?? this.#record({ kind: 'dkg', id: report.dkgId, attempts: 1 }), report);
+      if (report.kind === 'dkg-failed') this.#dkgRetryAt = at + this.#opts.config.dkg.retryAfterMs;
+    }
+    const level = report.kind === 'ignored' ? 'debug' : report.kind.includes('fail') ? 'warn' : 'info';
+    this.#log[level](
+      { report: report.kind === 'dkg-complete' ? { ...report, pub: undefined } : report },
+      `coordinator ${report.kind}`,
+    );
+    for (const w of [...this.#waiters]) w(report);
+    for (const l of this.#listeners) l({ at, report });
+    if (report.kind !== 'ignored') this.#evaluate();
+  }
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// `peg-signer`: the command line (cli.ts); failures end with one line on stderr and exit 1.
+import { exitWith } from '@peg/runtime';
+import { signerProgram } from './cli.ts';
+
+// `pnpm start -- <command>` hands a leading `--`.
+const argv = process.argv.slice(2);
+signerProgram()
+  .parseAsync(argv[0] === '--' ? argv.slice(1) : argv, { from: 'user' })
+  .catch((err) => exitWith(err));

@@ -1,0 +1,306 @@
+/**
+ * The signer process: the signer machine in a `MachineHost`, fed by the relay, the Bitcoin tip
+ * and the registry. Start-up follows the production signer's order: configuration (file, then
+ * the registry), register the Stacks key if needed, announce the messaging key, then the event
+ * loop. A change of the registry's layout (parties, weights, keys) is a new epoch: a new machine
+ * on its own state file (the old one keeps the old key's shares); a messaging-key change inside
+ * an epoch is a `messaging-keys` input.
+ */
+import {
+  type FederationConfig,
+  initialSignerState,
+  type SignerInput,
+  type SignerReport,
+  type SignerState,
+  signerStep,
+  type WireEnvelope,
+} from '@peg/protocol';
+import {
+  announcementSequence,
+  type BitcoinTip,
+  type FederationChange,
+  FederationWatch,
+  type HostLogger,
+  inboxOf,
+  Keystore,
+  MachineHost,
+  type OperatorContext,
+  RelayClient,
+  sealAnnouncement,
+  StateStore,
+  timeoutsOf,
+  watchBitcoinTip,
+} from '@peg/runtime';
+import { join } from 'node:path';
+import { decide } from './policy.ts';
+import { ensureRegistered } from './registration.ts';
+
+/** A report with the time it was made, for the API's recent history. */
+export type TimedReport = { at: number; report: SignerReport };
+
+export type SignerNodeOptions = {
+  ctx: OperatorContext;
+  logger: HostLogger;
+  /** The keystore password (kept for `rotateMessagingKey`). */
+  password: Uint8Array;
+  /** Long-poll wait of the relay (ms). */
+  waitMs?: number;
+};
+
+const MAX_RECENT = 200;
+
+/** One running signer. */
+export class SignerNode {
+  readonly ctx: OperatorContext;
+  readonly watch: FederationWatch;
+  readonly #opts: SignerNodeOptions;
+  readonly #log: HostLogger;
+  readonly #stop = new AbortController();
+  readonly #listeners = new Set<(e: TimedReport) => void>();
+  #keystore: Keystore;
+  #relay: RelayClient | undefined;
+  #host: MachineHost<SignerState, SignerInput, SignerReport> | undefined;
+  #store: StateStore | undefined;
+  #epoch: string | undefined;
+  #federation: FederationConfig | undefined;
+  #tasks: Promise<unknown>[] = [];
+  #announcing: Promise<void> | undefined;
+  /** The Bitcoin tip as last read. */
+  tip: BitcoinTip | undefined;
+  bitcoinOkAt: number | undefined;
+  /** Recent reports, newest last. */
+  readonly recent: TimedReport[] = [];
+  partyId: number | undefined;
+
+  constructor(opts: SignerNodeOptions) {
+    this.#opts = opts;
+    this.ctx = opts.ctx;
+    this.#log = opts.logger;
+    this.#keystore = opts.ctx.keystore;
+    this.watch = new FederationWatch({
+      stacks: this.ctx.stacks,
+      relay: () => this.#relayClient(),
+      network: this.ctx.config.network,
+      timeouts: timeoutsOf(this.ctx.config),
+      logger: this.#log,
+      intervalMs: this.ctx.config.stacks.pollMs,
+    });
+  }
+
+  /** The machine state of the current epoch, if it runs. */
+  get state(): SignerState | undefined {
+    return this.#host?.state;
+  }
+
+  get host(): MachineHost<SignerState, SignerInput, SignerReport> | undefined {
+    return this.#host;
+  }
+
+  /** The messaging (identity) key, x-only hex. */
+  get messagingKey(): string {
+    return this.#keystore.publicInfo().identityKey;
+  }
+
+  /** Live reports (the API's event stream). */
+  subscribe(listener: (e: TimedReport) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Registers if needed, then follows the chains and the relay until `stop()`. */
+  async start(): Promise<void> {
+    const signal = this.#stop.signal;
+    await ensureRegistered(this.ctx, this.#log, signal);
+    this.#tasks.push(
+      watchBitcoinTip(this.ctx.bitcoin, {
+        signal,
+        intervalMs: this.ctx.config.bitcoin.pollMs,
+        onError: (err) => this.#log.warn({ err: String(err) }, 'Bitcoin tip read failed'),
+        onTip: (tip) => this.#onTip(tip),
+      }),
+    );
+    this.watch.onChange((c) => this.#reconcile(c));
+    this.#tasks.push(this.watch.run(signal));
+  }
+
+  /** Stops every loop and closes the state store. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#host?.stop();
+    await Promise.allSettled(this.#tasks);
+    await this.#announcing?.catch(() => {});
+    this.#store?.close();
+    this.#store = undefined;
+    this.#host = undefined;
+  }
+
+  /**
+   * A new messaging key: rotated in the keystore file (atomically), announced with a higher
+   * sequence, and used from now on; the relay and every peer refuse the old one from then on.
+   */
+  async rotateMessagingKey(): Promise<{ messagingKey: string }> {
+    const next = await Keystore.rotateIdentity(this.#keystore.path, this.#opts.password);
+    this.#keystore = next;
+    this.#relay = undefined;
+    await this.#announce(true);
+    if (this.#host) this.#host.replaceRelay(this.#relayClient());
+    return { messagingKey: this.messagingKey };
+  }
+
+  // ---- chain inputs ----
+
+  async #onTip(tip: BitcoinTip): Promise<void> {
+    this.tip = tip;
+    this.bitcoinOkAt = Date.now();
+    await this.#host?.push({ type: 'chain-tip', tip: tip.hash, height: tip.height });
+  }
+
+  /** Follows the registry: our party, our announcement, the epoch's machine. */
+  async #reconcile(c: FederationChange): Promise<void> {
+    const key = this.ctx.info.stacksPublicKey;
+    const party = this.watch.directory.parties.find((p) => p.registeredKey === key);
+    this.partyId = party?.id;
+    if (party === undefined) {
+      if (this.#host) await this.#stopHost('no longer a party of the registry');
+      return;
+    }
+    if (this.watch.directory.messagingKey(party.id) !== this.messagingKey) void this.#announce();
+    if (!c.config.ok || c.epoch === undefined) {
+      this.#log.info({ reason: c.config.ok ? 'no epoch' : c.config.reason }, 'federation not ready');
+      return;
+    }
+    const federation = c.config.config;
+    if (c.epoch !== this.#epoch) {
+      await this.#startHost(c.epoch, party.id, federation);
+    } else if (this.#host && JSON.stringify(federation) !== JSON.stringify(this.#federation)) {
+      this.#federation = federation;
+      await this.#host.push({ type: 'messaging-keys', federation });
+    }
+  }
+
+  /** Posts our announcement (once at a time; `force` for a rotation). */
+  #announce(force = false): Promise<void> {
+    if (this.#announcing && !force) return this.#announcing;
+    const run = async () => {
+      const party = this.partyId;
+      const tip = this.tip;
+      if (party === undefined || tip === undefined) return;
+      const stacksSecret = this.#keystore.stacksSecretKey();
+      const messagingSecret = this.#keystore.identitySecretKey();
+      try {
+        const last = this.watch.directory.announcement(party)?.sequence;
+        const bytes = sealAnnouncement({
+          partyId: party,
+          sequence: announcementSequence(Date.now(), last),
+          stacksSecretKey: stacksSecret,
+          messagingSecretKey: messagingSecret,
+          chainTip: tip,
+        });
+        // Posted under the registered key: the relay may not know the messaging key yet.
+        await this.ctx
+          .relay(inboxOf('signer', party), stacksSecret)
+          .post('all', bytes, { signal: this.#stop.signal });
+        await this.watch.applyAnnouncement(bytes);
+        this.#log.info({ party, messagingKey: this.messagingKey }, 'messaging key announced');
+      } finally {
+        stacksSecret.fill(0);
+        messagingSecret.fill(0);
+      }
+    };
+    const p = run()
+      .catch((err) => this.#log.warn({ err: String(err) }, 'announcement failed; retried next block'))
+      .finally(() => {
+        if (this.#announcing === p) this.#announcing = undefined;
+      });
+    this.#announcing = p;
+    return p;
+  }
+
+  // ---- the epoch's machine ----
+
+  #relayClient(): RelayClient {
+    if (this.#relay === undefined) {
+      const party = this.partyId ?? 0;
+      const secret = this.#keystore.identitySecretKey();
+      this.#relay = this.ctx.relay(inboxOf('signer', party), secret);
+      secret.fill(0);
+    }
+    return this.#relay;
+  }
+
+  async #stopHost(why: string): Promise<void> {
+    this.#log.info({ epoch: this.#epoch, why }, 'stopping the signer machine');
+    await this.#host?.stop();
+    this.#store?.close();
+    this.#host = undefined;
+    this.#store = undefined;
+    this.#epoch = undefined;
+  }
+
+  async #startHost(epoch: string, partyId: number, federation: FederationConfig): Promise<void> {
+    if (this.#host) await this.#stopHost(`new epoch ${epoch}`);
+    this.#relay = undefined;
+    const stateKey = this.#keystore.stateKey();
+    const store = StateStore.open(
+      join(this.ctx.path(this.ctx.config.dataDir), `signer-${epoch}.sqlite`),
+      { stateKey },
+    );
+    stateKey.fill(0);
+    const host = new MachineHost<SignerState, SignerInput, SignerReport>({
+      step: signerStep,
+      initial: () => initialSignerState({ id: partyId, federation }),
+      store,
+      relay: this.#relayClient(),
+      partyId,
+      messagingKey: () => this.#keystore.identitySecretKey(),
+      open: (bytes) => this.watch.directory.openMessage(bytes),
+      onRefused: async (failure, bytes) => {
+        if (failure.code === 'unexpected-kind' && failure.kind === 'key-announcement') {
+          await this.watch.applyAnnouncement(bytes);
+        }
+      },
+      onEnvelope: (e) => this.#onEnvelope(e),
+      chainTip: () => this.tip,
+      onReport: (r) => this.#onReport(r),
+      policy: { decide },
+      logger: this.#log,
+      ...(this.#opts.waitMs !== undefined ? { waitMs: this.#opts.waitMs } : {}),
+    });
+    await host.start();
+    this.#host = host;
+    this.#store = store;
+    this.#epoch = epoch;
+    this.#federation = host.state.config.federation;
+    if (JSON.stringify(federation) !== JSON.stringify(this.#federation)) {
+      this.#federation = federation;
+      await host.push({ type: 'messaging-keys', federation });
+    }
+    this.#log.info(
+      { epoch, partyId, keyIds: federation.parties.find((p) => p.id === partyId)?.keyIds },
+      'signer machine started',
+    );
+    if (this.tip) await host.push({ type: 'chain-tip', tip: this.tip.hash, height: this.tip.height });
+    this.#tasks.push(
+      host.run().catch((err) => this.#log.error({ err: String(err) }, 'relay consumer stopped')),
+    );
+    const keyIds = federation.parties.find((p) => p.id === partyId)?.keyIds ?? [];
+    await host
+      .send({ kind: 'broadcast' }, { kind: 'signer-ready', payload: { keyIds } } as never)
+      .catch((err) => this.#log.warn({ err: String(err) }, 'signer-ready not sent'));
+  }
+
+  #onEnvelope(e: WireEnvelope): 'machine' | 'handled' {
+    // Readiness is the coordinators' business; a signer's own machine does not use it.
+    if (e.kind === 'signer-ready') return 'handled';
+    return 'machine';
+  }
+
+  #onReport(report: SignerReport): void {
+    const e = { at: Date.now(), report };
+    this.recent.push(e);
+    if (this.recent.length > MAX_RECENT) this.recent.shift();
+    const level = report.kind === 'refused' ? 'warn' : 'info';
+    this.#log[level]({ report }, `signer ${report.kind}`);
+    for (const l of this.#listeners) l(e);
+  }
+}

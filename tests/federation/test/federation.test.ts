@@ -1,0 +1,67 @@
+// From nothing to a working federation, as real processes over loopback: 5 operators (weights
+// 1, 1, 2, 3, 3; 7 of 10 key ids), each a `peg-signer` and a `peg-coordinator` started from their
+// CLIs, a relay process with membership from the chain, the devnet chains.
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { taprootAddress } from '@peg/protocol';
+import { taprootOutputKey } from '@peg/wire';
+import * as ecc from 'tiny-secp256k1';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, type Federation, probe, startFederation } from './harness/federation.ts';
+
+describe('a federation of processes', () => {
+  let fed: Federation;
+
+  beforeAll(async () => {
+    fed = await startFederation({ weights: [1, 1, 2, 3, 3] });
+    for (const op of fed.operators) {
+      fed.startSigner(op);
+      fed.startCoordinator(op);
+    }
+  });
+
+  afterAll(async () => {
+    await fed?.stop();
+  });
+
+  it('registers, runs a DKG, verifies and publishes the key on Stacks; every signer holds it', async () => {
+    const data = await eventually(
+      'the registry holds an aggregate key for the 5 registered keys',
+      async () => {
+        const d = await fed.stacks.getSignerData();
+        return d.aggregatePubkey !== '00' && d.signerSet.length === 5 ? d : undefined;
+      },
+      240_000,
+    );
+    expect(data.signerSet).toEqual(fed.operators.map((o) => o.stacksPublicKey));
+    expect(Number(data.signatureThreshold)).toBe(4);
+    // Every signer's status shows the key it verified: the registry's, and its Taproot address.
+    const outputKey = bytesToHex(taprootOutputKey(hexToBytes(data.aggregatePubkey))!);
+    const address = taprootAddress(outputKey, 'regtest');
+    for (const op of fed.operators) {
+      const status = await eventually(`signer ${op.index} holds the key`, async () => {
+        const s = await fed.api<{ key: { aggregateKey: string; address: string } | null }>(
+          op.signerApi,
+          '/v1/status',
+        );
+        return s.key?.aggregateKey === data.aggregatePubkey ? s : undefined;
+      });
+      expect(status.key?.address).toBe(address);
+    }
+  });
+
+  it('signs probe rounds; every signature checked by tiny-secp256k1', async () => {
+    const data = await fed.stacks.getSignerData();
+    const outputKey = taprootOutputKey(hexToBytes(data.aggregatePubkey))!;
+    for (let i = 0; i < 3; i++) {
+      const r = await probe(fed);
+      expect(r.signatures).toHaveLength(1);
+      expect(
+        ecc.verifySchnorr(hexToBytes(r.messages[0]!), outputKey, hexToBytes(r.signatures[0]!)),
+      ).toBe(true);
+      expect(schnorr.verify(hexToBytes(r.signatures[0]!), hexToBytes(r.messages[0]!), outputKey)).toBe(
+        true,
+      );
+    }
+  });
+});

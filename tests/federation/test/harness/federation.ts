@@ -1,0 +1,274 @@
+// A whole local federation for the process tests: the devnet chains (in this test process: a
+// chain simulator, not the system under test), the relay as a process with membership from the
+// chain, and per operator a `peg-signer` and a `peg-coordinator` process made with `peg-signer
+// init`, admitted by the registry's admin and funded from the devnet faucet.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Devnet, startDevnet } from '@peg/devnet';
+import { sendContractCall } from '@peg/runtime';
+import { createStacksClient, type StacksClient, setSignerWeightCall } from '@peg/stacks-client';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { CliProcess, killAll, runCli } from './process.ts';
+
+/** The devnet registry admin (the simnet deployer; a public devnet key, docs/chains.md). */
+export const DEPLOYER_KEY = '753b7cc01a1a2e86221266a154af739463fce51219d97e4f856cd7200c3bd2a6';
+export const PASSWORD = 'devnet-only password';
+const FEDERATION = 'devnet';
+
+/** A free loopback port (bound and released: good enough for a test's own processes). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export type Operator = {
+  index: number;
+  weight: number;
+  dir: string;
+  signerConfig: string;
+  coordinatorConfig: string;
+  stacksAddress: string;
+  stacksPublicKey: string;
+  signerApi: string;
+  coordinatorApi: string;
+  token: string;
+  signer?: CliProcess;
+  coordinator?: CliProcess;
+};
+
+export type Federation = {
+  dir: string;
+  devnet: Devnet;
+  stacks: StacksClient;
+  relay: CliProcess;
+  relayUrl: string;
+  operators: Operator[];
+  env: NodeJS.ProcessEnv;
+  startSigner(op: Operator): CliProcess;
+  startCoordinator(op: Operator): CliProcess;
+  /** GET/POST on an operator's API with its token. */
+  api<T>(url: string, route: string, init?: { method?: string; body?: unknown }): Promise<T>;
+  stop(): Promise<void>;
+};
+
+export async function startFederation(opts: {
+  weights: number[];
+  blockIntervalMs?: number;
+  logLevel?: string;
+  /** Extra config for every process (e.g. shorter timeouts). */
+  timeouts?: Record<string, number>;
+}): Promise<Federation> {
+  const dir = mkdtempSync(join(tmpdir(), 'peg-federation-'));
+  const devnet = await startDevnet({ blockIntervalMs: opts.blockIntervalMs ?? 2_000 });
+  const stacks = createStacksClient({
+    nodeUrl: devnet.stacksUrl,
+    network: 'devnet',
+    contracts: { address: devnet.deployer },
+  });
+  const relayPort = await freePort();
+  const relayUrl = `http://127.0.0.1:${relayPort}`;
+  const env = { PEG_KEYSTORE_PASSWORD: PASSWORD, PEG_KEYSTORE_PASSWORD_FILE: '' };
+  const relay = new CliProcess(
+    'relay',
+    'relay',
+    [
+      '--host', '127.0.0.1',
+      '--port', String(relayPort),
+      '--federation', FEDERATION,
+      '--members-from-chain', devnet.stacksUrl,
+      '--contracts', devnet.deployer,
+      '--chain-interval', '500',
+      '--store', `sqlite:${join(dir, 'relay.sqlite')}`,
+      '--log-level', 'info',
+    ],
+    { PEG_RELAY_LOG_LEVEL: '' },
+  );
+  await relay.waitFor((l) => l.msg === 'relay listening', 120_000);
+
+  const rpcPasswordFile = join(dir, 'bitcoin-rpc-password');
+  writeFileSync(rpcPasswordFile, devnet.bitcoin.password, { mode: 0o600 });
+  const bootstrapKeyFile = join(dir, 'bootstrap-key');
+  writeFileSync(bootstrapKeyFile, DEPLOYER_KEY, { mode: 0o600 });
+
+  const operators: Operator[] = [];
+  for (const [i, weight] of opts.weights.entries()) {
+    const opDir = join(dir, `operator-${i + 1}`);
+    const signerPort = await freePort();
+    const coordinatorPort = await freePort();
+    const init = await runCli(
+      'signer',
+      [
+        'init',
+        '--dir', opDir,
+        '--relay-url', relayUrl,
+        '--federation', FEDERATION,
+        '--bitcoin-rpc-url', devnet.bitcoin.url,
+        '--bitcoin-rpc-user', devnet.bitcoin.user,
+        '--bitcoin-rpc-password-file', rpcPasswordFile,
+        '--stacks-node-url', devnet.stacksUrl,
+        '--contracts-address', devnet.deployer,
+        '--api-port', String(signerPort),
+        '--scrypt-log2n', '10',
+      ],
+      env,
+    );
+    if (init.code !== 0) throw new Error(`peg-signer init failed: ${init.stderr}`);
+    const info = JSON.parse(init.stdout) as { config: string; stacksAddress: string; stacksPublicKey: string };
+    const signerConfig = JSON.parse(
+      (await import('node:fs')).readFileSync(info.config, 'utf8'),
+    ) as Record<string, unknown>;
+    const fast = {
+      ...signerConfig,
+      bitcoin: { ...(signerConfig.bitcoin as object), pollMs: 250 },
+      stacks: { ...(signerConfig.stacks as object), pollMs: 250 },
+      log: { level: opts.logLevel ?? 'info' },
+      timeouts: opts.timeouts ?? {},
+    };
+    writeFileSync(info.config, JSON.stringify(fast, null, 2));
+    const coordinatorConfig = join(opDir, 'coordinator.json');
+    writeFileSync(
+      coordinatorConfig,
+      JSON.stringify(
+        {
+          ...fast,
+          dataDir: 'coordinator-data',
+          api: { host: '127.0.0.1', port: coordinatorPort, tokenFile: 'api-token' },
+          signerApi: { url: `http://127.0.0.1:${signerPort}`, tokenFile: 'api-token' },
+          bootstrapSignerKeyFile: bootstrapKeyFile,
+          dkg: { maxAttempts: 5, maxNonceTimeouts: 3, retryAfterMs: 2_000 },
+        },
+        null,
+        2,
+      ),
+    );
+    const token = (await import('node:fs')).readFileSync(join(opDir, 'api-token'), 'utf8').trim();
+    operators.push({
+      index: i + 1,
+      weight,
+      dir: opDir,
+      signerConfig: info.config,
+      coordinatorConfig,
+      stacksAddress: info.stacksAddress,
+      stacksPublicKey: info.stacksPublicKey,
+      signerApi: `http://127.0.0.1:${signerPort}`,
+      coordinatorApi: `http://127.0.0.1:${coordinatorPort}`,
+      token,
+    });
+  }
+
+  // The admin admits every operator with its weight; the faucet pays their registration fees.
+  for (const op of operators) {
+    const r = await fetch(
+      `${devnet.stacksUrl}/extended/v1/faucets/stx?address=${op.stacksAddress}&amount=10000000`,
+      { method: 'POST' },
+    );
+    if (!r.ok) throw new Error(`faucet: ${r.status} ${await r.text()}`);
+    await sendContractCall(stacks, setSignerWeightCall(op.stacksAddress, op.weight), {
+      senderKey: hexToBytes(DEPLOYER_KEY),
+      network: 'devnet',
+      pollMs: 100,
+    });
+  }
+
+  const fed: Federation = {
+    dir,
+    devnet,
+    stacks,
+    relay,
+    relayUrl,
+    operators,
+    env,
+    startSigner(op) {
+      op.signer = new CliProcess(`signer-${op.index}`, 'signer', ['start', '--config', op.signerConfig], env);
+      return op.signer;
+    },
+    startCoordinator(op) {
+      op.coordinator = new CliProcess(
+        `coordinator-${op.index}`,
+        'coordinator',
+        ['start', '--config', op.coordinatorConfig],
+        env,
+      );
+      return op.coordinator;
+    },
+    async api<T>(url: string, route: string, init: { method?: string; body?: unknown } = {}) {
+      const op = operators.find((o) => o.signerApi === url || o.coordinatorApi === url);
+      const r = await fetch(new URL(route, url), {
+        method: init.method ?? 'GET',
+        headers: {
+          authorization: `Bearer ${op?.token ?? ''}`,
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        signal: AbortSignal.timeout(120_000),
+      });
+      const text = await r.text();
+      if (!r.ok) throw new Error(`${route} -> ${r.status}: ${text}`);
+      return JSON.parse(text) as T;
+    },
+    async stop() {
+      await Promise.all(
+        operators.flatMap((o) => [o.signer?.stop(), o.coordinator?.stop()]).filter(Boolean),
+      );
+      await relay.stop();
+      await killAll();
+      await devnet.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return fed;
+}
+
+/** Polls `f` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  f: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 120_000,
+  everyMs = 250,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await f();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out: ${what}${last ? ` (${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A probe round through whichever coordinator is active now (the others answer 409). */
+export async function probe(
+  fed: Federation,
+  timeoutMs = 120_000,
+): Promise<{ messages: string[]; signatures: string[]; excluded: Record<string, string> }> {
+  return eventually(
+    'a probe signed by the active coordinator',
+    async () => {
+      for (const op of fed.operators) {
+        if (!op.coordinator?.alive) continue;
+        const r = await fetch(new URL('/v1/probe', op.coordinatorApi), {
+          method: 'POST',
+          headers: { authorization: `Bearer ${op.token}`, 'content-type': 'application/json' },
+          body: '{}',
+          signal: AbortSignal.timeout(timeoutMs),
+        }).catch(() => undefined);
+        if (r?.ok) return (await r.json()) as Awaited<ReturnType<typeof probe>>;
+      }
+      return undefined;
+    },
+    timeoutMs,
+    500,
+  );
+}
