@@ -2,6 +2,10 @@ export { syncDirectory, writeFileAtomic } from './atomic-file.ts';
 export { type BitcoinTip, readBitcoinTip, watchBitcoinTip } from './chain/bitcoin-tip.ts';
 export { type PollOptions, pollForChanges } from './chain/poll.ts';
 export { readStacksView, type StacksView, watchStacks } from './chain/stacks-view.ts';
+export {
+  announcementSequence,
+  MAX_ANNOUNCEMENT_SEQUENCE,
+} from './keystore/announcement-sequence.ts';
 export { KeystoreError, type KeystoreErrorCode } from './keystore/errors.ts';
 export {
   DEFAULT_SCRYPT,
