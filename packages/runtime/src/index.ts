@@ -2,6 +2,11 @@ export { syncDirectory, writeFileAtomic } from './atomic-file.ts';
 export { type BitcoinTip, readBitcoinTip, watchBitcoinTip } from './chain/bitcoin-tip.ts';
 export { type PollOptions, pollForChanges } from './chain/poll.ts';
 export { readStacksView, type StacksView, watchStacks } from './chain/stacks-view.ts';
+export { type EnvOverride, envOverrides } from './config/env-overrides.ts';
+export { ConfigError, type ConfigErrorCode, type ConfigIssue } from './config/errors.ts';
+export { type LoadConfigOptions, loadConfigFile } from './config/load-config-file.ts';
+export { resolveConfigPath } from './config/resolve-config-path.ts';
+export { readSecretText, type SecretSource, secretSourceFromEnv } from './config/secret-text.ts';
 export {
   announcementSequence,
   MAX_ANNOUNCEMENT_SEQUENCE,
@@ -17,6 +22,16 @@ export {
 export { KEYSTORE_MODE, Keystore, type KeystorePublicInfo } from './keystore/keystore.ts';
 export { type PasswordSource, passwordBytes, readPassword } from './keystore/password.ts';
 export { stateKeyId } from './keystore/state-key-id.ts';
+export { CENSORED, censorSecrets, isSecretLogKey } from './log/censor-secrets.ts';
+export {
+  createLogger,
+  LOG_LEVELS,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  LogLevelSchema,
+} from './log/create-logger.ts';
+export { type SerializedError, serializeError } from './log/serialize-error.ts';
 export { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './relay/backoff.ts';
 export { RelayClientError, type RelayClientErrorCode } from './relay/errors.ts';
 export { canonicalRecipients, messageIdFor } from './relay/message-id.ts';

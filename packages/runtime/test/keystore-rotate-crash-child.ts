@@ -3,7 +3,6 @@
 import { Keystore } from '../src/keystore/keystore.ts';
 
 const [path, password] = process.argv.slice(2);
-process.stdout.write('ready\n');
 for (;;) {
   const ks = await Keystore.rotateIdentity(path!, password!);
   process.stdout.write(`rotated ${ks.publicInfo().identityKey}\n`);
