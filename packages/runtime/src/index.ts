@@ -18,6 +18,15 @@ export { syncDirectory, writeFileAtomic } from './atomic-file.ts';
 export { type BitcoinTip, readBitcoinTip, watchBitcoinTip } from './chain/bitcoin-tip.ts';
 export { type PollOptions, pollForChanges } from './chain/poll.ts';
 export { readStacksView, type StacksView, watchStacks } from './chain/stacks-view.ts';
+export { type EnvOverride, envOverrides } from './config/env-overrides.ts';
+export { ConfigError, type ConfigErrorCode, type ConfigIssue } from './config/errors.ts';
+export { type LoadConfigOptions, loadConfigFile } from './config/load-config-file.ts';
+export { resolveConfigPath } from './config/resolve-config-path.ts';
+export { readSecretText, type SecretSource, secretSourceFromEnv } from './config/secret-text.ts';
+export {
+  announcementSequence,
+  MAX_ANNOUNCEMENT_SEQUENCE,
+} from './keystore/announcement-sequence.ts';
 export { KeystoreError, type KeystoreErrorCode } from './keystore/errors.ts';
 export {
   DEFAULT_SCRYPT,
@@ -29,6 +38,18 @@ export {
 export { KEYSTORE_MODE, Keystore, type KeystorePublicInfo } from './keystore/keystore.ts';
 export { type PasswordSource, passwordBytes, readPassword } from './keystore/password.ts';
 export { stateKeyId } from './keystore/state-key-id.ts';
+export { CENSORED, censorSecrets, isSecretLogKey } from './log/censor-secrets.ts';
+export {
+  createLogger,
+  LOG_LEVELS,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  LogLevelSchema,
+} from './log/create-logger.ts';
+export { type SerializedError, serializeError } from './log/serialize-error.ts';
+export { sealAnnouncement } from './node/announce.ts';
+export { forgetApiEndpoint, readApiEndpoint, recordApiEndpoint } from './node/api-endpoint.ts';
 export {
   epochOf,
   type FederationChange,
@@ -43,7 +64,23 @@ export {
   type MachineHostOptions,
   type OpenFailure,
 } from './node/machine-host.ts';
+export {
+  type OperatorContext,
+  openOperatorContext,
+  type ProcessConfig,
+  StartupError,
+} from './node/operator-context.ts';
+export { ProcessConfigShape, TimeoutsSchema, timeoutsOf } from './node/process-config.ts';
+export {
+  EXIT_FAILURE,
+  EXIT_USAGE,
+  exitWith,
+  keystorePassword,
+  PASSWORD_ENV,
+  stopOnSignals,
+} from './node/process-main.ts';
 export { inboxOf, type ProcessRole, recipientsOf } from './node/relay-address.ts';
+export { ContractCallFailed, DEFAULT_CALL_FEE, sendContractCall } from './node/stacks-send.ts';
 export { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './relay/backoff.ts';
 export { RelayClientError, type RelayClientErrorCode } from './relay/errors.ts';
 export { canonicalRecipients, messageIdFor } from './relay/message-id.ts';
@@ -53,6 +90,7 @@ export {
   RelayClient,
   type RelayClientOptions,
 } from './relay/relay-client.ts';
+export { sleep } from './sleep.ts';
 export { StateStoreError, type StateStoreErrorCode } from './store/errors.ts';
 export { MIGRATIONS, type Migration, migrate } from './store/migrations.ts';
 export {
@@ -65,22 +103,3 @@ export {
   type StateStoreOptions,
   type StepCommit,
 } from './store/state-store.ts';
-export {
-  type OperatorContext,
-  openOperatorContext,
-  type ProcessConfig,
-  StartupError,
-} from './node/operator-context.ts';
-export { ProcessConfigShape, TimeoutsSchema, timeoutsOf } from './node/process-config.ts';
-export { ContractCallFailed, DEFAULT_CALL_FEE, sendContractCall } from './node/stacks-send.ts';
-export { sleep } from './sleep.ts';
-export { sealAnnouncement } from './node/announce.ts';
-export {
-  EXIT_FAILURE,
-  EXIT_USAGE,
-  exitWith,
-  keystorePassword,
-  PASSWORD_ENV,
-  stopOnSignals,
-} from './node/process-main.ts';
-export { forgetApiEndpoint, readApiEndpoint, recordApiEndpoint } from './node/api-endpoint.ts';

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { schnorr } from '@noble/curves/secp256k1.js';
@@ -232,5 +232,64 @@ describe('readPassword', () => {
     const composed = await readPassword({ env: 'P' }, { P: '\u00e9' });
     const decomposed = await readPassword({ env: 'P' }, { P: 'e\u0301' });
     expect(bytesToHex(composed)).toBe(bytesToHex(decomposed));
+  });
+});
+
+describe('Keystore.rotateIdentity', () => {
+  it('replaces the identity key only, keeping password, scrypt cost and mode', async () => {
+    const created = await Keystore.create(path, PASSWORD, { scrypt: TEST_SCRYPT });
+    const before = readFileSync(path);
+    const rotated = await Keystore.rotateIdentity(path, PASSWORD);
+    const after = readFileSync(path);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(after.length).toBe(FILE_LEN);
+    // Same scrypt parameters as the file had (bytes 9..13), new salt and nonce.
+    expect(after.subarray(OFFSETS.kdf, OFFSETS.salt)).toEqual(
+      before.subarray(OFFSETS.kdf, OFFSETS.salt),
+    );
+    expect(
+      after
+        .subarray(OFFSETS.salt, OFFSETS.check)
+        .equals(before.subarray(OFFSETS.salt, OFFSETS.check)),
+    ).toBe(false);
+    const old = created.publicInfo();
+    const info = rotated.publicInfo();
+    expect(info.identityKey).not.toBe(old.identityKey);
+    expect(info.identityKey).toBe(bytesToHex(schnorr.getPublicKey(rotated.identitySecretKey())));
+    expect({ ...info, identityKey: old.identityKey }).toEqual(old);
+    expect(bytesToHex(rotated.stacksSecretKey())).toBe(bytesToHex(created.stacksSecretKey()));
+    expect(bytesToHex(rotated.stateKey())).toBe(bytesToHex(created.stateKey()));
+    // The file holds what was returned, under the same password.
+    const reopened = await Keystore.open(path, PASSWORD);
+    expect(secretHexes(reopened)).toEqual(secretHexes(rotated));
+    // Each rotation is a new key.
+    const again = await Keystore.rotateIdentity(path, PASSWORD);
+    expect(new Set([old.identityKey, info.identityKey, again.publicInfo().identityKey]).size).toBe(
+      3,
+    );
+  });
+
+  it('a wrong password is refused and the file is untouched', async () => {
+    await Keystore.create(path, PASSWORD, { scrypt: TEST_SCRYPT });
+    const before = readFileSync(path);
+    const err = await Keystore.rotateIdentity(path, 'not the password').catch((e) => e);
+    expect(err).toBeInstanceOf(KeystoreError);
+    expect(err.code).toBe('wrong-password');
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(readdirSync(t.dir)).toEqual(['keystore.bin']);
+  });
+
+  it('a tampered or missing file is refused before anything is written', async () => {
+    await Keystore.create(path, PASSWORD, { scrypt: TEST_SCRYPT });
+    const file = readFileSync(path);
+    file[OFFSETS.tag]! ^= 1;
+    writeFileSync(path, file);
+    expect((await Keystore.rotateIdentity(path, PASSWORD).catch((e) => e)).code).toBe('tampered');
+    expect(readFileSync(path).equals(file)).toBe(true);
+    const missing = join(t.dir, 'absent.bin');
+    expect((await Keystore.rotateIdentity(missing, PASSWORD).catch((e) => e)).code).toBe(
+      'unreadable',
+    );
+    expect(readdirSync(t.dir)).toEqual(['keystore.bin']);
   });
 });

@@ -5,7 +5,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { StateStore } from '../src/store/state-store.ts';
-import { tempDir } from './helpers.ts';
+import { rng, tempDir } from './helpers.ts';
 
 const PKG_DIR = fileURLToPath(new URL('..', import.meta.url));
 const KEY = new Uint8Array(32).fill(9);
@@ -16,17 +16,6 @@ beforeEach(() => {
   t = tempDir();
 });
 afterEach(() => t.cleanup());
-
-/** A deterministic PRNG (mulberry32) so a failing kill schedule can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs the child until it reports ready, lets it commit for `ms`, then SIGKILLs it. */
 async function runAndKill(path: string, ms: number): Promise<void> {

@@ -9,6 +9,7 @@ import {
   decodeKeystore,
   encodeKeystore,
   type KeystoreSecrets,
+  readParams,
   type ScryptParams,
 } from './format.ts';
 import { passwordBytes } from './password.ts';
@@ -33,6 +34,15 @@ function toPasswordBytes(password: Password): Uint8Array {
   if (typeof password === 'string') return passwordBytes(password);
   if (password.length === 0) throw new KeystoreError('no-password', 'keystore password is empty');
   return password;
+}
+
+async function readKeystoreFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new KeystoreError('unreadable', `cannot read keystore ${path} (${code})`);
+  }
 }
 
 function checkSecrets(s: KeystoreSecrets): void {
@@ -106,13 +116,7 @@ export class Keystore {
 
   /** Opens and decrypts a keystore file (errors: see KeystoreErrorCode). */
   static async open(path: string, password: Password): Promise<Keystore> {
-    let file: Uint8Array;
-    try {
-      file = await readFile(path);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new KeystoreError('unreadable', `cannot read keystore ${path} (${code})`);
-    }
+    const file = await readKeystoreFile(path);
     const secrets = await decodeKeystore(file, toPasswordBytes(password));
     checkSecrets(secrets);
     return new Keystore(path, secrets);
@@ -136,6 +140,30 @@ export class Keystore {
     );
     await writeFileAtomic(path, file, { mode: KEYSTORE_MODE });
     return ks;
+  }
+
+  /**
+   * Replaces the identity (messaging) key with a fresh random one and keeps the Stacks key, the
+   * state key, the password and the file's scrypt cost. The file is replaced atomically like
+   * `changePassword` (a crash leaves the old or the new version). The old key is not kept: peers
+   * learn the new one from a `key-announcement` signed with the registered Stacks key. A wrong
+   * password changes nothing. Returns the keystore with the new key.
+   */
+  static async rotateIdentity(path: string, password: Password): Promise<Keystore> {
+    const file = await readKeystoreFile(path);
+    const pw = toPasswordBytes(password);
+    const old = await decodeKeystore(file, pw);
+    checkSecrets(old);
+    const secrets = {
+      identity: secp256k1.utils.randomSecretKey(),
+      stacks: old.stacks,
+      state: old.state,
+    };
+    old.identity.fill(0);
+    // Same cost as the file had: rotating must not silently change the operator's choice.
+    const next = await encodeKeystore(secrets, pw, readParams(file));
+    await writeFileAtomic(path, next, { mode: KEYSTORE_MODE });
+    return new Keystore(path, secrets);
   }
 
   /** Copy of the BIP340 identity/messaging secret key. */

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { ConfigError } from '../config/errors.ts';
+import { readSecretText, type SecretSource } from '../config/secret-text.ts';
 import { KeystoreError } from './errors.ts';
 
 /** Where the keystore password comes from: an environment variable or a file (never a flag). */
-export type PasswordSource = { env: string } | { file: string };
+export type PasswordSource = SecretSource;
 
 /**
  * The password bytes: UTF-8 of the NFKC-normalized text (the same password typed on another
@@ -15,26 +16,11 @@ export async function readPassword(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Uint8Array> {
   let text: string;
-  if ('env' in source) {
-    const value = env[source.env];
-    if (value === undefined || value === '') {
-      throw new KeystoreError('no-password', `keystore password variable ${source.env} is not set`);
-    }
-    text = value;
-  } else {
-    try {
-      text = await readFile(source.file, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new KeystoreError(
-        'no-password',
-        `cannot read keystore password file ${source.file} (${code})`,
-      );
-    }
-    text = text.replace(/\r?\n$/, '');
-    if (text === '') {
-      throw new KeystoreError('no-password', `keystore password file ${source.file} is empty`);
-    }
+  try {
+    text = await readSecretText(source, { env, what: 'keystore password' });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new KeystoreError('no-password', err.message);
+    throw err;
   }
   return passwordBytes(text);
 }
