@@ -61,8 +61,8 @@ export async function loadConfigFile<S extends z.ZodType>(
   const secrets = secretValues(doc);
   // The last variable that set this key or a table above it (overrides apply in order); for an
   // unknown key also one that set a key below it (`PEG_SIGNER_APII__PORT` made `apii`).
-  const within = (path: string, parent: string) =>
-    path === parent || path.startsWith(`${parent}.`) || path.startsWith(`${parent}[`);
+  const within = (key: string, parent: string) =>
+    key === parent || key.startsWith(`${parent}.`) || key.startsWith(`${parent}[`);
   const sourceOf = (keyPath: string, unknownKey: boolean): string | undefined => {
     for (let i = overrides.length - 1; i >= 0; i--) {
       const p = formatKeyPath(overrides[i]!.path);
