@@ -50,6 +50,18 @@ export { assertConfig, dkgSession, weightOf } from './federation.ts';
 export type { Hex } from './hex.ts';
 export type { LayoutSpec } from './layout.ts';
 export type { Address, Effect, Env, Step } from './machine.ts';
+export type {
+  Announcement,
+  AnnouncementRefusal,
+  AnnouncementResult,
+  DirectoryUpdate,
+  FederationConfigResult,
+} from './membership/key-directory.ts';
+export { KeyDirectory } from './membership/key-directory.ts';
+export type { FederationParty, RegistryCandidate } from './membership/parties.ts';
+export { federationParties, MAX_TOTAL_KEY_IDS } from './membership/parties.ts';
+export type { FederationThresholds } from './membership/thresholds.ts';
+export { federationThresholds } from './membership/thresholds.ts';
 export type { NewKeyRefusal } from './new-key-layout.ts';
 export { minNewKeyWeight, newKeyRefusal } from './new-key-layout.ts';
 export type { Tweak } from './output-key.ts';
