@@ -1,3 +1,19 @@
+// Membership from the chain: pure, in @peg/protocol so that the relay (which @peg/runtime's
+// tests start, so it cannot depend on @peg/runtime) shares the one implementation.
+export {
+  type Announcement,
+  type AnnouncementRefusal,
+  type AnnouncementResult,
+  type DirectoryUpdate,
+  type FederationConfigResult,
+  type FederationParty,
+  type FederationThresholds,
+  federationParties,
+  federationThresholds,
+  KeyDirectory,
+  MAX_TOTAL_KEY_IDS,
+  type RegistryCandidate,
+} from '@peg/protocol';
 export { syncDirectory, writeFileAtomic } from './atomic-file.ts';
 export { type BitcoinTip, readBitcoinTip, watchBitcoinTip } from './chain/bitcoin-tip.ts';
 export { type PollOptions, pollForChanges } from './chain/poll.ts';
@@ -18,6 +34,7 @@ export { RelayClientError, type RelayClientErrorCode } from './relay/errors.ts';
 export { canonicalRecipients, messageIdFor } from './relay/message-id.ts';
 export {
   type ReceivedMessage,
+  type RelayAnnouncement,
   RelayClient,
   type RelayClientOptions,
 } from './relay/relay-client.ts';

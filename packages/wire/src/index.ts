@@ -64,6 +64,7 @@ export { type ExpectedKeys, type OpenOptions, type OpenResult, open } from './op
 export {
   AckRequest,
   AckResponse,
+  AnnouncementsResponse,
   bodySha256Hex,
   EnvelopeHex,
   formatRelayAuthHeader,
@@ -72,6 +73,7 @@ export {
   InboxParams,
   InboxStatus,
   MessageId,
+  PartyAnnouncement,
   PartyId,
   PostMessageRequest,
   PostMessageResponse,

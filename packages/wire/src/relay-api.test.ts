@@ -3,6 +3,7 @@ import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import {
   AckRequest,
+  AnnouncementsResponse,
   bodySha256Hex,
   formatRelayAuthHeader,
   PostMessageRequest,
@@ -61,6 +62,23 @@ describe('relay API schemas', () => {
     ['repeated after', { after: ['1', '2'] }],
   ])('rejects a read query with %s (never read as another number)', (_name, query) => {
     expect(ReadInboxQuery.safeParse(query).success).toBe(false);
+  });
+
+  it('checks the announcements answer strictly', () => {
+    const one = { party: '1', sequence: 1_700_000_000, envelope: '7b7d' };
+    expect(AnnouncementsResponse.parse({ announcements: [one] }).announcements).toEqual([one]);
+    expect(AnnouncementsResponse.parse({ announcements: [] }).announcements).toEqual([]);
+    for (const bad of [
+      { ...one, sequence: 0 },
+      { ...one, sequence: 2 ** 32 },
+      { ...one, envelope: '' },
+      { ...one, envelope: '7B7D' },
+      { ...one, party: '' },
+      { ...one, key: 'x' },
+    ]) {
+      expect(AnnouncementsResponse.safeParse({ announcements: [bad] }).success).toBe(false);
+    }
+    expect(AnnouncementsResponse.safeParse({}).success).toBe(false);
   });
 
   it('rejects a negative ack cursor and a lenient error body', () => {

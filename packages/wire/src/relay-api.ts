@@ -114,6 +114,22 @@ export const ReloadMembersResponse = z.strictObject({
 });
 export type ReloadMembersResponse = z.infer<typeof ReloadMembersResponse>;
 
+/** One party's current key announcement, as the relay accepted it (chain-membership mode). */
+export const PartyAnnouncement = z.strictObject({
+  /** The protocol party id it was signed for (decimal, the envelope's `sender.partyId`). */
+  party: PartyId,
+  sequence: z.int().min(1).max(0xffff_ffff),
+  /** The `key-announcement` envelope's exact bytes, lowercase hex: re-verify them with `open`. */
+  envelope: EnvelopeHex,
+});
+export type PartyAnnouncement = z.infer<typeof PartyAnnouncement>;
+
+/** Answer of GET /v1/announcements: every party's current announcement, by party id. */
+export const AnnouncementsResponse = z.strictObject({
+  announcements: z.array(PartyAnnouncement).max(65_535),
+});
+export type AnnouncementsResponse = z.infer<typeof AnnouncementsResponse>;
+
 /** GET /healthz */
 export const HealthResponse = z.strictObject({
   status: z.enum(['ok', 'unavailable']),

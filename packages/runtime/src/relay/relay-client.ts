@@ -1,6 +1,7 @@
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import {
   AckResponse,
+  AnnouncementsResponse,
   DEFAULT_LIMITS,
   InboxStatus,
   type MessageId,
@@ -53,6 +54,9 @@ export type ReceivedMessage = {
   /** `<from>/<id>`: the relay's idempotency key, the state store's processed-input id. */
   inputId: string;
 };
+
+/** A party's key announcement served by the relay (unverified until opened). */
+export type RelayAnnouncement = { party: string; sequence: number; envelope: Uint8Array };
 
 type RetryOptions = { signal?: AbortSignal; maxAttempts?: number };
 
@@ -384,6 +388,30 @@ export class RelayClient {
         ),
       opts,
     );
+  }
+
+  /**
+   * Every party's current key announcement as the relay holds it (chain-membership mode; a
+   * relay with a static members file answers 404). The envelopes are exactly the bytes the
+   * parties posted: the relay is not trusted with them, so feed each to
+   * `KeyDirectory.applyAnnouncement`, which verifies it against the registered key.
+   */
+  async announcements(opts: RetryOptions = {}): Promise<RelayAnnouncement[]> {
+    const r = await this.#retrying(
+      () =>
+        this.#call(
+          'GET',
+          '/v1/announcements',
+          AnnouncementsResponse,
+          opts.signal ? { signal: opts.signal } : {},
+        ),
+      opts,
+    );
+    return r.announcements.map((a) => ({
+      party: a.party,
+      sequence: a.sequence,
+      envelope: hexToBytes(a.envelope),
+    }));
   }
 
   /**
