@@ -39,6 +39,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal?: Principal;
+    /** The key of `principal` the request authenticated with (a token is bound to it). */
+    authKey?: Uint8Array;
     authVia?: 'signature' | 'token';
     /** A signed request whose body-free checks passed; its signature is checked after the body. */
     signedHeader?: RelayAuthHeader;

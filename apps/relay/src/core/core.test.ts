@@ -18,7 +18,7 @@ const m = parseMembership({
 
 describe('membership', () => {
   it('accepts x-only and compressed keys and reduces them to x-only', () => {
-    expect(Buffer.from(m.members.get('2')!.key).toString('hex')).toBe(X2);
+    expect(Buffer.from(m.members.get('2')!.keys[0]!).toString('hex')).toBe(X2);
     expect(m.admins.size).toBe(0);
   });
   it.each([
