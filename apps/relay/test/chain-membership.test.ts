@@ -1,11 +1,10 @@
-// Membership from the chain against @peg/devnet started in-process: members appear once their
+// Membership from the chain against @peg/devnet (a child process): members appear once their
 // keys are registered, a key announcement switches the messaging key at once (the old one and
 // its tokens refused), a restart keeps announcements, and a member removed on chain is refused
 // within one refresh.
 import { join } from 'node:path';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { type Devnet, startDevnet } from '@peg/devnet';
 import { KeyDirectory } from '@peg/protocol';
 import {
   createStacksClient,
@@ -20,7 +19,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { ChainMembers } from '../src/chain-members.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
+import { type DevnetProcess, startDevnetProcess } from './devnet-process.ts';
 import { sqliteRelay, tempDir } from './helpers.ts';
+import { startRelay as startRelayProcess } from './relay-process.ts';
 
 // The published Clarinet devnet deployer key (a public test value that holds nothing anywhere;
 // the same as apps/devnet/test/stacks-keys.ts).
@@ -92,7 +93,8 @@ const withToken = (app: FastifyInstance, t: string, url: string) =>
   app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${t}` } });
 
 describe('membership from the chain (devnet)', () => {
-  let devnet: Devnet;
+  let devnet: DevnetProcess;
+  const deployer = getAddressFromPrivateKey(DEPLOYER_KEY, 'testnet');
   let stacks: StacksClient;
   const dir = tempDir('peg-relay-chain-');
   const file = join(dir.dir, 'relay.sqlite');
@@ -101,13 +103,13 @@ describe('membership from the chain (devnet)', () => {
   let chain: ChainMembers;
 
   async function deployerCalls(calls: Parameters<StacksClient['buildCall']>[0][]) {
-    let { possibleNextNonce: nonce } = await stacks.getNonces(devnet.deployer);
+    let { possibleNextNonce: nonce } = await stacks.getNonces(deployer);
     for (const call of calls) {
       await stacks.broadcast(
         await stacks.buildCall(call, { senderKey: DEPLOYER_KEY, nonce: nonce++, fee: 5_000n }),
       );
     }
-    devnet.mine(1);
+    await devnet.mine(1);
   }
 
   async function startRelay(): Promise<FastifyInstance> {
@@ -120,11 +122,11 @@ describe('membership from the chain (devnet)', () => {
   }
 
   beforeAll(async () => {
-    devnet = await startDevnet(); // in memory, on 127.0.0.1 port 0, mining on demand
+    devnet = await startDevnetProcess(); // in memory, on 127.0.0.1 port 0, mining on demand
     stacks = createStacksClient({
       nodeUrl: devnet.stacksUrl,
       network: 'devnet',
-      contracts: { address: devnet.deployer },
+      contracts: { address: deployer },
     });
     for (const op of ops) {
       const res = await fetch(`${devnet.stacksUrl}/extended/v1/faucets/stx?address=${op.address}`, {
@@ -157,7 +159,7 @@ describe('membership from the chain (devnet)', () => {
         }),
       );
     }
-    devnet.mine(1);
+    await devnet.mine(1);
     await chain.refresh();
     expect([...app.relay.membership().members.keys()].sort()).toEqual([
       '1',
@@ -276,6 +278,79 @@ describe('membership from the chain (devnet)', () => {
       await watching;
     }
   });
+  it('peg-relay --members-from-chain: the process follows the chain and restores announcements', async () => {
+    await app?.close(); // the SQLite file is locked by one process at a time
+    app = undefined;
+    const relay = await startRelayProcess([
+      '--members-from-chain',
+      devnet.stacksUrl,
+      '--contracts',
+      deployer,
+      '--federation',
+      FEDERATION,
+      '--chain-interval',
+      '50',
+      '--store',
+      `sqlite:${file}`,
+    ]);
+    try {
+      const tokenOver = async (id: string, secret: Uint8Array) => {
+        const res = await fetch(`${relay.url}/v1/auth/token`, {
+          method: 'POST',
+          headers: {
+            authorization: signRelayRequest(secret, {
+              federation: FEDERATION,
+              method: 'POST',
+              pathAndQuery: '/v1/auth/token',
+              body: new Uint8Array(),
+              timestamp: Date.now(),
+              party: id,
+            }),
+          },
+        });
+        return res.status;
+      };
+      expect(relay.logs()).toMatch(/"members":"chain"/);
+      // Operator 1's announced key (from the store), not its first one; operator 2 is removed.
+      expect(await tokenOver('1-coordinator', ops[0]!.messaging(1))).toBe(200);
+      expect(await tokenOver('1', ops[0]!.messaging(0))).toBe(401);
+      expect(await tokenOver('2', ops[1]!.stacks)).toBe(401);
+      // Re-admitted on chain: back within a refresh of the process's own watch.
+      await deployerCalls([setSignerWeightCall(ops[1]!.address, 2)]);
+      await stacks.broadcast(
+        await stacks.buildCall(registerSignerKeyCall(ops[1]!.registered), {
+          senderKey: ops[1]!.stacksHex,
+          nonce: 1n,
+          fee: 5_000n,
+        }),
+      );
+      await devnet.mine(1);
+      const deadline = Date.now() + 10_000;
+      while ((await tokenOver('2', ops[1]!.stacks)) !== 200) {
+        if (Date.now() > deadline) throw new Error(`re-admission not seen:\n${relay.logs()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await relay.stop();
+    }
+  }, 60_000);
+
+  it('an unreachable Stacks node stops the start with a message naming it (exit 1)', async () => {
+    await expect(
+      startRelayProcess([
+        '--members-from-chain',
+        'http://127.0.0.1:1',
+        '--contracts',
+        deployer,
+        '--federation',
+        FEDERATION,
+        '--store',
+        `sqlite:${join(dir.dir, 'other.sqlite')}`,
+      ]),
+    ).rejects.toThrow(
+      /exited with 1[\s\S]*cannot read the signer registry at http:\/\/127\.0\.0\.1:1/,
+    );
+  }, 60_000);
 });
 
 describe('announcements with a members file', () => {
