@@ -8,7 +8,7 @@ import Fastify, {
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { clientErrorHandler, frameworkErrorHandler } from './client-errors.ts';
-import type { RelayContext } from './context.ts';
+import type { MembershipFeed, RelayContext } from './context.ts';
 import type { Membership } from './core/membership.ts';
 import { NonceCache } from './core/nonce-cache.ts';
 import { type RateLimit, TokenBuckets } from './core/rate-limit.ts';
@@ -18,6 +18,7 @@ import { errorsPlugin } from './plugins/errors.ts';
 import { jsonBodyPlugin } from './plugins/json-body.ts';
 import { createMetrics, metricsPlugin } from './plugins/metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { announcementRoutes } from './routes/announcements.ts';
 import { compatRoutes } from './routes/compat.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inboxRoutes } from './routes/inbox.ts';
@@ -34,6 +35,12 @@ export type BuildAppOptions = {
    * the admin route). Optional only in compatibility mode, where /v1 is then not served.
    */
   members?: Membership | (() => Promise<Membership>);
+  /**
+   * Membership from the chain (instead of `members`): the membership follows this feed (a
+   * `ChainMembers`), key announcements posted are offered to it, and GET /v1/announcements
+   * serves its announcements. The caller runs its refreshes (`watch`).
+   */
+  chain?: MembershipFeed;
   /** Serve the original unauthenticated API too (off by default). */
   compat?: boolean;
   /** Refuse envelopes whose `sender.partyId` is not the posting member (off by default). */
@@ -136,8 +143,22 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const loadMembers = typeof opts.members === 'function' ? opts.members : undefined;
-  membership = typeof opts.members === 'function' ? await opts.members() : opts.members;
+  const chain = opts.chain;
+  if (chain && opts.members) throw new Error('buildApp: give members or chain, not both');
+  const loadMembers =
+    typeof opts.members === 'function'
+      ? opts.members
+      : chain
+        ? async () => {
+            await chain.refresh({ force: true });
+            return chain.membership();
+          }
+        : undefined;
+  membership = chain
+    ? chain.membership()
+    : typeof opts.members === 'function'
+      ? await opts.members()
+      : opts.members;
   if (!membership && !opts.compat)
     throw new Error('buildApp: members are required unless compat is on');
 
@@ -148,8 +169,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const closing = new AbortController();
   const buckets = new TokenBuckets(opts.rateLimit ?? { perSecond: 500, burst: 1000 });
 
+  /** Swaps the membership; keys that left lose their rate-limit state. */
+  const swap = (next: Membership): void => {
+    membership = next;
+    buckets.retain((id) => next.members.has(id) || next.admins.has(id));
+  };
+
   const context: RelayContext = {
     store,
+    ...(chain ? { chain } : {}),
     membership: () => {
       if (!membership) throw new Error('no membership configured');
       return membership;
@@ -160,9 +188,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       if (next.federation !== membership.federation) {
         throw new Error(`federation name may not change on reload (${membership.federation})`);
       }
-      membership = next;
-      const m = next;
-      buckets.retain((id) => m.members.has(id) || m.admins.has(id));
+      swap(next);
       app.log.info({ members: next.members.size, admins: next.admins.size }, 'membership reloaded');
       return next;
     },
@@ -199,6 +225,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addHook('preClose', async () => {
     closing.abort();
   });
+  if (chain) {
+    // Chain changes (a block, an announcement) swap the membership at once.
+    const stop = chain.onChange(() => {
+      const next = chain.membership();
+      swap(next);
+      app.log.info({ members: next.members.size }, 'membership changed (chain)');
+    });
+    app.addHook('onClose', async () => {
+      stop();
+    });
+  }
   if (opts.closeStore ?? true) {
     app.addHook('onClose', async () => {
       await opts.store.close();
@@ -218,6 +255,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await v1.register(messageRoutes);
       await v1.register(inboxRoutes);
       await v1.register(adminRoutes);
+      await v1.register(announcementRoutes);
     });
   } else {
     await app.register(v1UnservedRoutes);

@@ -63,6 +63,58 @@ describe('CLI configuration', () => {
     expect(() => parseCli(['--bogus'], {})).toThrow();
     expect(() => parseCli(['--compat', '--token-secret', 'abc'], {})).toThrow(/token secret/);
   });
+  it('takes membership from the chain: node URL, registry address, name, network, interval', () => {
+    const deployer = 'ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM';
+    expect(
+      parseCli(['--members-from-chain', 'http://127.0.0.1:20443', '--contracts', deployer], {}),
+    ).toMatchObject({
+      config: {
+        membersFromChain: 'http://127.0.0.1:20443',
+        contracts: deployer,
+        registry: 'sbtc-registry',
+        stacksNetwork: 'devnet',
+        chainIntervalMs: 2_000,
+      },
+    });
+    const env = parseCli(['--chain-interval', '500'], {
+      PEG_RELAY_MEMBERS_FROM_CHAIN: 'https://stacks.example:20443',
+      PEG_RELAY_CONTRACTS: deployer,
+      PEG_RELAY_REGISTRY: 'my-registry',
+      PEG_RELAY_STACKS_NETWORK: 'testnet',
+      PEG_RELAY_CHAIN_INTERVAL_MS: '9',
+      PEG_RELAY_FEDERATION: 'fed1',
+    });
+    expect(env).toMatchObject({
+      config: {
+        membersFromChain: 'https://stacks.example:20443',
+        registry: 'my-registry',
+        stacksNetwork: 'testnet',
+        chainIntervalMs: 500,
+        federation: 'fed1',
+      },
+    });
+    expect(() => parseCli(['--members-from-chain', 'http://127.0.0.1:1'], {})).toThrow(
+      /--contracts/,
+    );
+    expect(() =>
+      parseCli(
+        ['--members', 'm.json', '--members-from-chain', 'http://x:1', '--contracts', deployer],
+        {},
+      ),
+    ).toThrow(/not both/);
+    expect(() =>
+      parseCli(['--members-from-chain', 'ftp://x', '--contracts', deployer], {}),
+    ).toThrow(/membersFromChain/);
+    expect(() =>
+      parseCli(['--members-from-chain', 'http://x:1', '--contracts', 'not-an-address'], {}),
+    ).toThrow(/contracts/);
+    expect(() =>
+      parseCli(
+        ['--members-from-chain', 'http://x:1', '--contracts', deployer, '--stacks-network', 'x'],
+        {},
+      ),
+    ).toThrow(/stacksNetwork/);
+  });
   it('parses store specs', () => {
     expect(parseStoreSpec('sqlite:/tmp/a.db')).toEqual({ kind: 'sqlite', file: '/tmp/a.db' });
     expect(() => parseStoreSpec('sqlite:')).toThrow();

@@ -14,13 +14,24 @@ Options (environment variable in brackets):
   --port <n>             listen port, 0 = any free port           [PEG_RELAY_PORT] (9776)
   --store <spec>         sqlite:<file> or nats://<host>:<port>[,nats://...]
                                                                  [PEG_RELAY_STORE] (sqlite:./data/relay.sqlite)
-  --members <file>       members file (JSON: federation, members, admins); required
-                         unless --compat; re-read on SIGHUP     [PEG_RELAY_MEMBERS]
+  --members <file>       members file (JSON: federation, members, admins); this or
+                         --members-from-chain unless --compat; re-read on SIGHUP
+                                                                 [PEG_RELAY_MEMBERS]
+  --members-from-chain <url>
+                         membership from the signer registry on this Stacks node
+                         (parties' registered keys + their key announcements),
+                         re-read at each Stacks block            [PEG_RELAY_MEMBERS_FROM_CHAIN]
+  --contracts <address>  the registry contract's deployer address (with
+                         --members-from-chain)                   [PEG_RELAY_CONTRACTS]
+  --registry <name>      the registry contract's name            [PEG_RELAY_REGISTRY] (sbtc-registry)
+  --stacks-network <n>   mainnet|testnet|devnet                  [PEG_RELAY_STACKS_NETWORK] (devnet)
+  --chain-interval <ms>  how often the Stacks tip is polled      [PEG_RELAY_CHAIN_INTERVAL_MS] (2000)
   --compat               also serve the original relay API, UNAUTHENTICATED
                                                                  [PEG_RELAY_COMPAT=1]
   --check-sender         refuse envelopes whose sender.partyId is not the posting member
                                                                  [PEG_RELAY_CHECK_SENDER=1]
-  --federation <name>    federation name when running --compat without --members
+  --federation <name>    federation name with --members-from-chain, or with --compat
+                         and no members
                                                                  [PEG_RELAY_FEDERATION] (compat)
   --replicas <n>         JetStream stream/KV replicas (1 or 3)   [PEG_RELAY_NATS_REPLICAS] (1)
   --token-secret <hex>   32-byte HMAC key for bearer tokens; give every relay of one
@@ -60,6 +71,17 @@ export const RelayConfig = z
         }
       }),
     members: z.string().min(1).optional(),
+    membersFromChain: z.url({ protocol: /^https?$/ }).optional(),
+    contracts: z
+      .string()
+      .regex(/^S[0-9A-Z]{39,40}$/, 'contracts: a Stacks address (the registry deployer)')
+      .optional(),
+    registry: z
+      .string()
+      .regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,127}$/, 'registry: a Clarity contract name')
+      .default('sbtc-registry'),
+    stacksNetwork: z.enum(['mainnet', 'testnet', 'devnet']).default('devnet'),
+    chainIntervalMs: PositiveInt.default(2_000),
     compat: z.boolean().default(false),
     checkSender: z.boolean().default(false),
     federation: z
@@ -76,9 +98,17 @@ export const RelayConfig = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     sqliteCheckpointBytes: PositiveInt.optional(),
   })
-  .refine((c) => c.members !== undefined || c.compat, {
-    message: '--members <file> is required unless --compat is given',
+  .refine((c) => c.members !== undefined || c.membersFromChain !== undefined || c.compat, {
+    message: '--members <file> or --members-from-chain <url> is required unless --compat is given',
     path: ['members'],
+  })
+  .refine((c) => c.members === undefined || c.membersFromChain === undefined, {
+    message: 'give --members or --members-from-chain, not both',
+    path: ['membersFromChain'],
+  })
+  .refine((c) => c.membersFromChain === undefined || c.contracts !== undefined, {
+    message: '--members-from-chain needs --contracts <registry deployer address>',
+    path: ['contracts'],
   });
 export type RelayConfig = z.output<typeof RelayConfig>;
 
@@ -87,6 +117,11 @@ const ENV: Record<string, string> = {
   port: 'PEG_RELAY_PORT',
   store: 'PEG_RELAY_STORE',
   members: 'PEG_RELAY_MEMBERS',
+  membersFromChain: 'PEG_RELAY_MEMBERS_FROM_CHAIN',
+  contracts: 'PEG_RELAY_CONTRACTS',
+  registry: 'PEG_RELAY_REGISTRY',
+  stacksNetwork: 'PEG_RELAY_STACKS_NETWORK',
+  chainIntervalMs: 'PEG_RELAY_CHAIN_INTERVAL_MS',
   federation: 'PEG_RELAY_FEDERATION',
   replicas: 'PEG_RELAY_NATS_REPLICAS',
   tokenSecret: 'PEG_RELAY_TOKEN_SECRET',
@@ -121,6 +156,11 @@ export function parseCli(
       port: { type: 'string' },
       store: { type: 'string' },
       members: { type: 'string' },
+      'members-from-chain': { type: 'string' },
+      contracts: { type: 'string' },
+      registry: { type: 'string' },
+      'stacks-network': { type: 'string' },
+      'chain-interval': { type: 'string' },
       compat: { type: 'boolean' },
       'check-sender': { type: 'boolean' },
       federation: { type: 'string' },
@@ -138,6 +178,11 @@ export function parseCli(
     port: values.port,
     store: values.store,
     members: values.members,
+    membersFromChain: values['members-from-chain'],
+    contracts: values.contracts,
+    registry: values.registry,
+    stacksNetwork: values['stacks-network'],
+    chainIntervalMs: values['chain-interval'],
     federation: values.federation,
     replicas: values.replicas,
     tokenSecret: values['token-secret'],

@@ -1,14 +1,23 @@
 import type { RelayAuthHeader } from '@peg/wire';
+import type { ChainMembers } from './chain-members.ts';
 import type { Membership, Principal } from './core/membership.ts';
 import type { NonceCache } from './core/nonce-cache.ts';
 import type { TokenBuckets } from './core/rate-limit.ts';
 import type { RelayStore } from './store/types.ts';
+
+/** The part of ChainMembers the app uses (chain-membership mode). */
+export type MembershipFeed = Pick<
+  ChainMembers,
+  'membership' | 'onChange' | 'refresh' | 'offerAnnouncement' | 'announcements'
+>;
 
 /** Everything the routes share, decorated on the Fastify instance as `relay`. */
 export type RelayContext = {
   store: RelayStore;
   /** The current membership (swapped atomically by a reload). */
   membership(): Membership;
+  /** Chain-membership mode: the source of the membership and of key announcements. */
+  chain?: MembershipFeed;
   /** Re-reads the membership source; the federation name may not change. */
   reloadMembers(): Promise<Membership>;
   now(): number;
@@ -39,6 +48,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal?: Principal;
+    /** The key of `principal` the request authenticated with (a token is bound to it). */
+    authKey?: Uint8Array;
     authVia?: 'signature' | 'token';
     /** A signed request whose body-free checks passed; its signature is checked after the body. */
     signedHeader?: RelayAuthHeader;

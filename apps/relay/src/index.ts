@@ -1,6 +1,8 @@
 export { type BuildAppOptions, buildApp } from './app.ts';
+export { ChainMembers, type ChainMembersOptions, type RegistryReader } from './chain-members.ts';
 export { HELP, type ParsedCli, parseCli, RelayConfig } from './config.ts';
-export type { RelayContext } from './context.ts';
+export type { MembershipFeed, RelayContext } from './context.ts';
+export { chainMembership, coordinatorId, mayBeAnnouncement } from './core/chain-membership.ts';
 export {
   FederationName,
   findPrincipal,
@@ -19,5 +21,6 @@ export type {
   PostInput,
   PostOutcome,
   RelayStore,
+  StoredAnnouncement,
   StoredMessage,
 } from './store/types.ts';

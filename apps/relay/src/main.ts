@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { hexToBytes } from '@noble/hashes/utils.js';
+import { createStacksClient } from '@peg/stacks-client';
 import { pino } from 'pino';
 import { buildApp } from './app.ts';
+import { ChainMembers } from './chain-members.ts';
 import { HELP, parseCli } from './config.ts';
 import type { Membership } from './core/membership.ts';
 import { KEYGEN_HELP, keygenCommand } from './keygen.ts';
@@ -50,9 +52,32 @@ async function main(): Promise<void> {
       ? { sqliteCheckpointBytes: config.sqliteCheckpointBytes }
       : {}),
   });
+  let chain: ChainMembers | undefined;
+  if (config.membersFromChain !== undefined) {
+    chain = new ChainMembers({
+      federation,
+      registry: createStacksClient({
+        nodeUrl: config.membersFromChain,
+        network: config.stacksNetwork,
+        contracts: { address: config.contracts as string, registry: config.registry },
+      }),
+      store,
+      log,
+    });
+    try {
+      await chain.refresh();
+    } catch (err) {
+      await store.close();
+      throw new Error(
+        `cannot read the signer registry at ${config.membersFromChain}: ${(err as Error).message}`,
+      );
+    }
+  }
+  const watching = new AbortController();
   let first = true;
   const app = await buildApp({
     store,
+    ...(chain ? { chain } : {}),
     ...(loadMembers
       ? {
           members: async () => {
@@ -80,6 +105,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     log.info({ signal }, 'closing: stop accepting, finish in-flight requests, close the store');
+    watching.abort();
     app.close().then(
       () => {
         log.info('closed');
@@ -100,10 +126,19 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ host: config.host, port: config.port });
+  // Each Stacks block: the registry again (removed members lose access at once).
+  void chain?.watch({ signal: watching.signal, intervalMs: config.chainIntervalMs });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info(
-    { host: config.host, port, store: store.name, compat: config.compat, federation },
+    {
+      host: config.host,
+      port,
+      store: store.name,
+      compat: config.compat,
+      federation,
+      members: chain ? 'chain' : config.members ? 'file' : 'none',
+    },
     'relay listening',
   );
 }

@@ -445,6 +445,8 @@ describe('API v1 errors', () => {
       },
       compatAppend: (b) => real.compatAppend(b),
       compatNext: (r) => real.compatNext(r),
+      saveAnnouncement: (a) => real.saveAnnouncement(a),
+      announcements: () => real.announcements(),
       ping: async () => {
         throw new Error('disk /secret/path gone');
       },

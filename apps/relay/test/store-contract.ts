@@ -127,6 +127,44 @@ export function storeContract(name: string, factory: () => StoreFactory): void {
       }
     });
 
+    it('keeps the highest-sequence announcement per party and key, across reopen', async () => {
+      const fed = fresh();
+      const f = factory();
+      const first = await f.open(fed);
+      const k1 = `02${'11'.repeat(32)}`;
+      const k2 = `03${'22'.repeat(32)}`;
+      const a = (party: string, registeredKey: string, sequence: number, text: string) => ({
+        party,
+        registeredKey,
+        sequence,
+        envelope: enc(text),
+      });
+      expect(await first.announcements()).toEqual([]);
+      await first.saveAnnouncement(a('1', k1, 10, 'one-10'));
+      await first.saveAnnouncement(a('1', k1, 9, 'one-9')); // lower: ignored
+      await first.saveAnnouncement(a('1', k1, 10, 'one-10b')); // equal: ignored
+      await first.saveAnnouncement(a('2', k2, 5, 'two-5'));
+      await first.saveAnnouncement(a('1', k2, 3, 'one-under-k2')); // another key: its own row
+      await first.saveAnnouncement(a('2', k2, 6, 'two-6'));
+      await first.close();
+      const second = await f.open(fed);
+      try {
+        const got = (await second.announcements()).map((x) => [
+          x.party,
+          x.registeredKey,
+          x.sequence,
+          dec(x.envelope),
+        ]);
+        expect(got).toEqual([
+          ['1', k2, 3, 'one-under-k2'],
+          ['2', k2, 6, 'two-6'],
+          ['1', k1, 10, 'one-10'],
+        ]);
+      } finally {
+        await second.close();
+      }
+    });
+
     it('signals arrivals for the recipients', async () => {
       const store = await factory().open(fresh());
       try {

@@ -1,10 +1,14 @@
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../native-hash.ts';
+import { hmacSha256, sha256Hex } from '../native-hash.ts';
+import { chainMembership, mayBeAnnouncement } from './chain-membership.ts';
 import { nextAfter, planAck, readStart } from './cursor.ts';
 import { parseMembership } from './membership.ts';
 import { NonceCache } from './nonce-cache.ts';
 import { TokenBuckets } from './rate-limit.ts';
 import { postDigest, resolveRecipients } from './recipients.ts';
+import { issueToken, verifyToken } from './token.ts';
 
 const X1 = '79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798';
 const X2 = 'c6047f9441ed7d6d3045406e95c07cd85c778e4b8cef3ca7abac09b95c709ee5';
@@ -18,7 +22,7 @@ const m = parseMembership({
 
 describe('membership', () => {
   it('accepts x-only and compressed keys and reduces them to x-only', () => {
-    expect(Buffer.from(m.members.get('2')!.key).toString('hex')).toBe(X2);
+    expect(Buffer.from(m.members.get('2')!.keys[0]!).toString('hex')).toBe(X2);
     expect(m.admins.size).toBe(0);
   });
   it.each([
@@ -40,6 +44,52 @@ describe('membership', () => {
     ['unknown field', { federation: 'f', members: [{ id: '1', key: X1 }], x: 1 }],
   ])('rejects %s', (_n, file) => {
     expect(() => parseMembership(file)).toThrow();
+  });
+});
+
+describe('chain membership', () => {
+  const registered = (x: string) => ({ registeredKey: `02${x}` });
+  const parties = [
+    { id: 1, signer: 'S1', keyIds: [1], ...registered(X1) },
+    { id: 2, signer: 'S2', keyIds: [2, 3], ...registered(X2) },
+  ];
+  it('makes P and P-coordinator per party, messaging key first, registered key (x-only) second', () => {
+    const MK = bytesToHex(schnorr.getPublicKey(new Uint8Array(32).fill(9)));
+    const cm = chainMembership('f', parties, (id) => (id === 2 ? MK : undefined));
+    expect([...cm.members.keys()]).toEqual(['1', '1-coordinator', '2', '2-coordinator']);
+    expect(cm.admins.size).toBe(0);
+    const hexKeys = (id: string) => cm.members.get(id)!.keys.map(bytesToHex);
+    expect(hexKeys('1')).toEqual([X1]);
+    expect(hexKeys('1-coordinator')).toEqual([X1]);
+    expect(hexKeys('2-coordinator')).toEqual([MK, X2]);
+    expect(cm.members.get('2-coordinator')).toMatchObject({ party: '2', role: 'member' });
+  });
+  it('tokens bind the key they were issued for: a key leaving the member kills them', () => {
+    const MK = bytesToHex(schnorr.getPublicKey(new Uint8Array(32).fill(9)));
+    const secret = new Uint8Array(32).fill(1);
+    const before = chainMembership('f', parties, () => MK);
+    const p = before.members.get('1')!;
+    const viaMessaging = issueToken(hmacSha256, secret, before, p, p.keys[0]!, 5_000);
+    const viaRegistered = issueToken(hmacSha256, secret, before, p, p.keys[1]!, 5_000);
+    const check = (m: typeof before, t: string) =>
+      verifyToken(hmacSha256, secret, m, t, 1_000, 10_000);
+    expect(check(before, viaMessaging)).toMatchObject({ ok: true, key: p.keys[0] });
+    expect(check(before, viaRegistered)).toMatchObject({ ok: true, key: p.keys[1] });
+    const rotated = chainMembership('f', parties, () => X2);
+    expect(check(rotated, viaMessaging)).toEqual({ ok: false, reason: 'bad-token' });
+    expect(check(rotated, viaRegistered)).toMatchObject({ ok: true });
+    const removed = chainMembership('f', parties.slice(1), () => undefined);
+    expect(check(removed, viaRegistered)).toEqual({ ok: false, reason: 'unknown-key' });
+  });
+  it('sniffs key announcements without parsing: small envelopes of that kind only', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    expect(mayBeAnnouncement(enc('{"chainTip":{},"kind":"key-announcement","payload":{}}'))).toBe(
+      true,
+    );
+    expect(mayBeAnnouncement(enc('{"kind":"signer-ready"}'))).toBe(false);
+    expect(mayBeAnnouncement(enc(`{"kind":"key-announcement","x":"${'0'.repeat(5000)}"}`))).toBe(
+      false,
+    );
   });
 });
 

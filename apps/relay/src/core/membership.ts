@@ -12,8 +12,11 @@ export type Principal = {
    * coordinator, a member of its own, speaks for the operator's party).
    */
   party: string;
-  /** BIP340 x-only public key, 32 bytes. */
-  key: Uint8Array;
+  /**
+   * The BIP340 x-only keys (32 bytes each) it may authenticate with: one from a members file;
+   * from the chain, the party's registered key and its current messaging key.
+   */
+  keys: readonly Uint8Array[];
 };
 
 /** The federation's current key set. Immutable; a reload swaps the whole object. */
@@ -57,7 +60,7 @@ export function parseMembership(json: unknown): Membership {
       if (seen.has(e.id)) throw new Error(`members file: duplicate id "${e.id}"`);
       seen.add(e.id);
       const party = 'party' in e && e.party !== undefined ? e.party : e.id;
-      into.set(e.id, { id: e.id, role, key: e.key, party });
+      into.set(e.id, { id: e.id, role, keys: [e.key], party });
     }
   }
   return { federation: file.federation, members, admins };

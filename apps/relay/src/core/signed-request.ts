@@ -23,7 +23,9 @@ export type SignatureCheck = {
 };
 
 export type AuthFailure = 'unknown-key' | 'stale' | 'replayed' | 'bad-signature' | 'busy';
-export type AuthResult = { ok: true; principal: Principal } | { ok: false; reason: AuthFailure };
+export type AuthResult =
+  | { ok: true; principal: Principal /** The key the signature verified under. */; key: Uint8Array }
+  | { ok: false; reason: AuthFailure };
 
 export type PrecheckResult =
   | { ok: true; principal: Principal }
@@ -75,10 +77,11 @@ export function verifySignedRequest(
     nonce: header.nonce,
     party: header.party,
   });
-  if (!schnorr.verify(hexToBytes(header.sig), digest, pre.principal.key)) {
-    return { ok: false, reason: 'bad-signature' };
-  }
+  // A chain member has two keys (registered, messaging): at most two verifications.
+  const sig = hexToBytes(header.sig);
+  const key = pre.principal.keys.find((k) => schnorr.verify(sig, digest, k));
+  if (key === undefined) return { ok: false, reason: 'bad-signature' };
   if (!nonces.add(nonceKey(header), header.timestamp + check.windowMs + 1, check.now))
     return { ok: false, reason: 'busy' };
-  return { ok: true, principal: pre.principal };
+  return { ok: true, principal: pre.principal, key };
 }

@@ -3,10 +3,11 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { findPrincipal, type Membership, type Principal } from './membership.ts';
 
 // Bearer tokens: `<party>.<expiresAtMs>.<hmac>` where the MAC (HMAC-SHA256 under the relay's
-// token secret) covers the federation, the party, its current key and the expiry. Checking one
-// costs a hash instead of a curve verification. Binding the key means a member removed or
-// re-keyed by a membership reload loses its tokens at once. Relays that share the secret accept
-// each other's tokens.
+// token secret) covers the federation, the party, the key it authenticated with and the expiry.
+// Checking one costs a hash (one per key of the member: at most two) instead of a curve
+// verification. Binding the key means a member removed or re-keyed (a reload, a new messaging
+// key announced, a key changed on chain) loses its tokens at once. Relays that share the secret
+// accept each other's tokens.
 
 const TOKEN_RE = /^([A-Za-z0-9_-]{1,64})\.([0-9]{1,16})\.([0-9a-f]{64})$/;
 
@@ -18,31 +19,33 @@ function mac(
   secret: Uint8Array,
   federation: string,
   p: Principal,
+  key: Uint8Array,
   expiresAt: number,
 ): Uint8Array {
   return hmac(
     secret,
-    `peg-relay-token-v1\n${federation}\n${p.role}\n${p.id}\n${bytesToHex(p.key)}\n${expiresAt}`,
+    `peg-relay-token-v1\n${federation}\n${p.role}\n${p.id}\n${bytesToHex(key)}\n${expiresAt}`,
   );
 }
 
-/** Issues a token for an authenticated principal. */
+/** Issues a token for a principal authenticated with `key` (one of its keys). */
 export function issueToken(
   hmac: Hmac,
   secret: Uint8Array,
   membership: Membership,
   principal: Principal,
+  key: Uint8Array,
   expiresAt: number,
 ): string {
-  const tag = mac(hmac, secret, membership.federation, principal, expiresAt);
+  const tag = mac(hmac, secret, membership.federation, principal, key, expiresAt);
   return `${principal.id}.${expiresAt}.${bytesToHex(tag)}`;
 }
 
 export type TokenResult =
-  | { ok: true; principal: Principal }
+  | { ok: true; principal: Principal; key: Uint8Array }
   | { ok: false; reason: 'malformed' | 'expired' | 'unknown-key' | 'bad-token' };
 
-/** Checks a bearer token: well formed, not expired, principal still present with the same key. */
+/** Checks a bearer token: well formed, not expired, principal still present with the key. */
 export function verifyToken(
   hmac: Hmac,
   secret: Uint8Array,
@@ -58,9 +61,10 @@ export function verifyToken(
   if (expiresAt <= now || expiresAt > now + maxTtlMs) return { ok: false, reason: 'expired' };
   const principal = findPrincipal(membership, id);
   if (!principal) return { ok: false, reason: 'unknown-key' };
-  const expected = mac(hmac, secret, membership.federation, principal, expiresAt);
-  if (!equalBytes(expected, hexToBytes(m[3] as string))) {
-    return { ok: false, reason: 'bad-token' };
-  }
-  return { ok: true, principal };
+  const tag = hexToBytes(m[3] as string);
+  const key = principal.keys.find((k) =>
+    equalBytes(mac(hmac, secret, membership.federation, principal, k, expiresAt), tag),
+  );
+  if (key === undefined) return { ok: false, reason: 'bad-token' };
+  return { ok: true, principal, key };
 }

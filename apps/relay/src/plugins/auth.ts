@@ -62,6 +62,7 @@ export const authPlugin = fp(
     const admit = (
       request: FastifyRequest,
       principal: Principal,
+      key: Uint8Array,
       via: 'signature' | 'token',
       need: Need,
     ): void => {
@@ -79,6 +80,7 @@ export const authPlugin = fp(
         throw new RelayHttpError(403, 'forbidden', 'only operators may call this route');
       }
       request.principal = principal;
+      request.authKey = key;
       request.authVia = via;
     };
 
@@ -112,7 +114,7 @@ export const authPlugin = fp(
           ctx.auth.tokenTtlMs,
         );
         if (!r.ok) throw fail(`token-${r.reason}`, `token rejected: ${r.reason}`, request);
-        admit(request, r.principal, 'token', need);
+        admit(request, r.principal, r.key, 'token', need);
         return;
       }
       const parsed = parseRelayAuthHeader(header);
@@ -150,7 +152,7 @@ export const authPlugin = fp(
         }
         throw fail(r.reason, `signature rejected: ${r.reason}`, request);
       }
-      admit(request, r.principal, 'signature', need);
+      admit(request, r.principal, r.key, 'signature', need);
     });
   },
   { name: 'relay-auth' },

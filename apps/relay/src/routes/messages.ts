@@ -1,8 +1,9 @@
 import { PostMessageRequest, PostMessageResponse, RelayError } from '@peg/wire';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { mayBeAnnouncement } from '../core/chain-membership.ts';
 import { postDigest, resolveRecipients } from '../core/recipients.ts';
 import { checkEnvelopeSender } from '../core/sender.ts';
-import { RelayHttpError } from '../errors.ts';
+import { RelayHttpError, StoreUnavailableError } from '../errors.ts';
 import { sha256Hex } from '../native-hash.ts';
 import { v1Errors } from './v1-errors.ts';
 
@@ -65,6 +66,18 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       if (outcome.kind === 'conflict') {
         throw new RelayHttpError(409, 'conflict', 'message id already used with other content');
+      }
+      // Chain membership: a key announcement (stored above, delivered like any message)
+      // switches its party's messaging key once it verifies; a duplicate is offered again,
+      // so a retry after a failed save completes it.
+      if (ctx.chain && mayBeAnnouncement(bytes)) {
+        let r: Awaited<ReturnType<typeof ctx.chain.offerAnnouncement>>;
+        try {
+          r = await ctx.chain.offerAnnouncement(bytes);
+        } catch (err) {
+          throw new StoreUnavailableError('saveAnnouncement', err);
+        }
+        if (!r.ok) request.log.debug({ refusal: r }, 'key announcement not accepted');
       }
       return { id, recipients: outcome.recipients, duplicate: outcome.kind === 'duplicate' };
     },

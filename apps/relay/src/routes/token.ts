@@ -26,6 +26,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
         ctx.auth.tokenSecret,
         ctx.membership(),
         principal,
+        request.authKey!,
         expiresAt,
       );
       return { token, party: principal.id, expiresAt };

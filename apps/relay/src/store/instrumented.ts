@@ -2,7 +2,17 @@ import type { Counter, Histogram } from 'prom-client';
 import { StoreUnavailableError } from '../errors.ts';
 import type { RelayStore } from './types.ts';
 
-type Op = 'post' | 'read' | 'cursor' | 'ack' | 'depth' | 'compatAppend' | 'compatNext' | 'ping';
+type Op =
+  | 'post'
+  | 'read'
+  | 'cursor'
+  | 'ack'
+  | 'depth'
+  | 'compatAppend'
+  | 'compatNext'
+  | 'saveAnnouncement'
+  | 'announcements'
+  | 'ping';
 
 /**
  * Wraps a store: times every operation, counts failures, and turns any failure into a
@@ -36,6 +46,8 @@ export function instrumentStore(
     onArrival: (inbox, l) => store.onArrival(inbox, l),
     compatAppend: wrap('compatAppend', (b) => store.compatAppend(b)),
     compatNext: wrap('compatNext', (r) => store.compatNext(r)),
+    saveAnnouncement: wrap('saveAnnouncement', (a) => store.saveAnnouncement(a)),
+    announcements: wrap('announcements', () => store.announcements()),
     ping: wrap('ping', () => store.ping()),
     close: () => store.close(),
   };

@@ -1,4 +1,4 @@
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import {
   AckPolicy,
   connect,
@@ -14,7 +14,14 @@ import {
 } from 'nats';
 import { planAck } from '../core/cursor.ts';
 import { Arrivals } from './arrivals.ts';
-import type { AckOutcome, PostInput, PostOutcome, RelayStore, StoredMessage } from './types.ts';
+import type {
+  AckOutcome,
+  PostInput,
+  PostOutcome,
+  RelayStore,
+  StoredAnnouncement,
+  StoredMessage,
+} from './types.ts';
 
 export type JetStreamStoreOptions = {
   /** `host:port` list, e.g. `127.0.0.1:4222`. */
@@ -70,6 +77,7 @@ export class JetStreamStore implements RelayStore {
   readonly #prefix: string;
   readonly #ids: KV;
   readonly #cursors: KV;
+  readonly #announcements: KV;
   readonly #arrivals = new Arrivals();
   readonly #sub: Subscription;
 
@@ -80,6 +88,7 @@ export class JetStreamStore implements RelayStore {
       jsm: JetStreamManager;
       ids: KV;
       cursors: KV;
+      announcements: KV;
     },
     federation: string,
   ) {
@@ -89,6 +98,7 @@ export class JetStreamStore implements RelayStore {
     this.#direct = (parts.jsm as unknown as { direct: DirectGet }).direct;
     this.#ids = parts.ids;
     this.#cursors = parts.cursors;
+    this.#announcements = parts.announcements;
     this.#stream = `PEG_RELAY_${federation}`;
     this.maxEnvelopeBytes = Math.max(0, (this.#nc.info?.max_payload ?? 1024 * 1024) - 4096);
     this.#prefix = `peg.relay.${federation}`;
@@ -149,7 +159,11 @@ export class JetStreamStore implements RelayStore {
       history: 1,
       replicas,
     });
-    const store = new JetStreamStore({ nc, js, jsm, ids, cursors }, opts.federation);
+    const announcements = await js.views.kv(`PEG_RELAY_${opts.federation}_ANNOUNCEMENTS`, {
+      history: 1,
+      replicas,
+    });
+    const store = new JetStreamStore({ nc, js, jsm, ids, cursors, announcements }, opts.federation);
     await nc.flush();
     return store;
   }
@@ -304,6 +318,48 @@ export class JetStreamStore implements RelayStore {
     return this.#arrivals.on(inbox, listener);
   }
 
+  async saveAnnouncement(a: StoredAnnouncement): Promise<void> {
+    // Key `<party>.<registered key>`: both are in the KV key alphabet. CAS, so that of two
+    // relays racing, the higher sequence stays.
+    const key = `${a.party}.${a.registeredKey}`;
+    const value = utf8ToBytes(
+      JSON.stringify({ sequence: a.sequence, envelope: bytesToHex(a.envelope) }),
+    );
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const e = await this.#announcements.get(key);
+      const current = e?.operation === 'PUT' ? announcementRecord(e.value) : undefined;
+      if (current !== undefined && current.sequence >= a.sequence) return;
+      try {
+        if (e) await this.#announcements.update(key, value, e.revision);
+        else await this.#announcements.create(key, value);
+        return;
+      } catch (err) {
+        if (!isWrongLastSeq(err)) throw err;
+      }
+    }
+    throw new Error('announcement update kept conflicting');
+  }
+
+  async announcements(): Promise<StoredAnnouncement[]> {
+    const out: StoredAnnouncement[] = [];
+    // Collect the keys first: awaiting inside the keys() iterator ends it early.
+    const keys: string[] = [];
+    for await (const key of await this.#announcements.keys()) keys.push(key);
+    for (const key of keys) {
+      const e = await this.#announcements.get(key);
+      if (e?.operation !== 'PUT') continue;
+      const dot = key.indexOf('.');
+      const r = announcementRecord(e.value);
+      out.push({
+        party: key.slice(0, dot),
+        registeredKey: key.slice(dot + 1),
+        sequence: r.sequence,
+        envelope: hexToBytes(r.envelope),
+      });
+    }
+    return out.sort((x, y) => x.sequence - y.sequence);
+  }
+
   async compatAppend(body: Uint8Array): Promise<void> {
     await this.#js.publish(`${this.#prefix}.compat`, body);
   }
@@ -344,4 +400,8 @@ export class JetStreamStore implements RelayStore {
     this.#sub.unsubscribe();
     await this.#nc.drain();
   }
+}
+
+function announcementRecord(value: Uint8Array): { sequence: number; envelope: string } {
+  return JSON.parse(dec.decode(value)) as { sequence: number; envelope: string };
 }

@@ -12,7 +12,14 @@ import Database from 'better-sqlite3';
 import { planAck } from '../core/cursor.ts';
 import { Arrivals } from './arrivals.ts';
 import { GroupCommit } from './group-commit.ts';
-import type { AckOutcome, PostInput, PostOutcome, RelayStore, StoredMessage } from './types.ts';
+import type {
+  AckOutcome,
+  PostInput,
+  PostOutcome,
+  RelayStore,
+  StoredAnnouncement,
+  StoredMessage,
+} from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS messages (
@@ -41,6 +48,14 @@ CREATE TABLE IF NOT EXISTS compat_log (
 CREATE TABLE IF NOT EXISTS compat_readers (
   reader TEXT PRIMARY KEY,
   last INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Added with chain membership: a file made before gets it at its next open (IF NOT EXISTS).
+CREATE TABLE IF NOT EXISTS announcements (
+  party TEXT NOT NULL,
+  registered_key TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  envelope BLOB NOT NULL,
+  PRIMARY KEY (party, registered_key)
 ) WITHOUT ROWID;
 `;
 
@@ -131,6 +146,16 @@ export class SqliteStore implements RelayStore {
       compatNext: db.prepare<[number], { idx: number; body: Buffer }>(
         'SELECT idx, body FROM compat_log WHERE idx > ? ORDER BY idx LIMIT 1',
       ),
+      saveAnnouncement: db.prepare(
+        `INSERT INTO announcements (party, registered_key, sequence, envelope) VALUES (?, ?, ?, ?)
+         ON CONFLICT (party, registered_key) DO UPDATE
+         SET sequence = excluded.sequence, envelope = excluded.envelope
+         WHERE excluded.sequence > announcements.sequence`,
+      ),
+      announcements: db.prepare<
+        [],
+        { party: string; registered_key: string; sequence: number; envelope: Buffer }
+      >('SELECT party, registered_key, sequence, envelope FROM announcements ORDER BY sequence'),
       compatSet: db.prepare(
         'INSERT INTO compat_readers (reader, last) VALUES (?, ?) ON CONFLICT (reader) DO UPDATE SET last = excluded.last',
       ),
@@ -251,6 +276,21 @@ export class SqliteStore implements RelayStore {
       this.#stmt.compatSet.run(reader, next.idx);
       return new Uint8Array(next.body.buffer, next.body.byteOffset, next.body.byteLength);
     });
+  }
+
+  saveAnnouncement(a: StoredAnnouncement): Promise<void> {
+    return this.#writer.submit(() => {
+      this.#stmt.saveAnnouncement.run(a.party, a.registeredKey, a.sequence, a.envelope);
+    });
+  }
+
+  async announcements(): Promise<StoredAnnouncement[]> {
+    return this.#stmt.announcements.all().map((r) => ({
+      party: r.party,
+      registeredKey: r.registered_key,
+      sequence: r.sequence,
+      envelope: new Uint8Array(r.envelope.buffer, r.envelope.byteOffset, r.envelope.byteLength),
+    }));
   }
 
   async ping(): Promise<void> {

@@ -24,6 +24,21 @@ export type PostOutcome =
   | { kind: 'duplicate'; recipients: string[] }
   | { kind: 'conflict' };
 
+/**
+ * A key announcement the relay accepted (chain-membership mode), kept per party id and the
+ * registered key it was verified against: it survives a restart, and other relays of one
+ * JetStream federation learn it from the store.
+ */
+export type StoredAnnouncement = {
+  /** The protocol party id it was signed for (decimal). */
+  party: string;
+  /** The party's registered key when it was accepted (33-byte compressed, hex). */
+  registeredKey: string;
+  sequence: number;
+  /** The envelope's exact bytes. */
+  envelope: Uint8Array;
+};
+
 export type AckOutcome = { kind: 'ok'; cursor: number } | { kind: 'ahead'; head: number };
 
 /**
@@ -49,6 +64,10 @@ export interface RelayStore {
   compatAppend(body: Uint8Array): Promise<void>;
   /** Compatibility mode: the next unread message for `reader`, advancing its cursor. */
   compatNext(reader: string): Promise<Uint8Array | undefined>;
+  /** Stores an accepted key announcement unless one with a higher sequence is stored for the same party and key. */
+  saveAnnouncement(a: StoredAnnouncement): Promise<void>;
+  /** Every stored key announcement. */
+  announcements(): Promise<StoredAnnouncement[]>;
   /** Throws when the store is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -47,6 +47,9 @@ describe('KeyDirectory', () => {
     const dir = new KeyDirectory([candidate(1), candidate(2, 2n)]);
     expect(dir.messagingKey(1)).toBeUndefined();
     const a1 = announcement(1, 100, messagingSecret(1), stacksKey(1));
+    // Checking accepts nothing.
+    expect(dir.checkAnnouncement(a1)).toMatchObject({ ok: true, announcement: { party: 1 } });
+    expect(dir.messagingKey(1)).toBeUndefined();
     const r = dir.applyAnnouncement(a1);
     expect(r).toMatchObject({ ok: true, announcement: { party: 1, sequence: 100 } });
     expect(dir.messagingKey(1)).toBe(xOnlyHex(messagingSecret(1)));

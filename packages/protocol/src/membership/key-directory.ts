@@ -124,6 +124,16 @@ export class KeyDirectory {
    * possession) and accepts it if its sequence is above the party's current one.
    */
   applyAnnouncement(bytes: Uint8Array): AnnouncementResult {
+    const checked = this.checkAnnouncement(bytes);
+    if (checked.ok) {
+      const a = checked.announcement;
+      this.#announcements.set(a.party, { ...a, messagingKeyBytes: hexToBytes(a.messagingKey) });
+    }
+    return checked;
+  }
+
+  /** What `applyAnnouncement` would answer, without accepting anything. */
+  checkAnnouncement(bytes: Uint8Array): AnnouncementResult {
     const opened = open(bytes, (id) => this.#parties.get(id)?.registeredXOnly, {
       kinds: ['key-announcement'],
       ...(this.#limits ? { limits: this.#limits } : {}),
@@ -144,15 +154,15 @@ export class KeyDirectory {
     if (current !== undefined && sequence <= current.sequence) {
       return { ok: false, reason: 'stale', party, sequence, current: current.sequence };
     }
-    const accepted: Accepted = {
-      party,
-      sequence,
-      messagingKey: bytesToHex(messagingKey),
-      envelope: Uint8Array.from(bytes),
-      messagingKeyBytes: Uint8Array.from(messagingKey),
+    return {
+      ok: true,
+      announcement: {
+        party,
+        sequence,
+        messagingKey: bytesToHex(messagingKey),
+        envelope: Uint8Array.from(bytes),
+      },
     };
-    this.#announcements.set(party, accepted);
-    return { ok: true, announcement: publicOf(accepted) };
   }
 
   /** The accepted announcement of `party`, if any. */
