@@ -112,7 +112,7 @@ export class CoordinatorNode {
     this.#keystore = opts.ctx.keystore;
     this.watch = new FederationWatch({
       stacks: this.ctx.stacks,
-      relay: () => this.#relayClient(),
+      relay: () => this.#announcementsRelay(),
       network: this.ctx.config.network,
       timeouts: timeoutsOf(this.ctx.config),
       logger: this.#log,
@@ -384,13 +384,31 @@ export class CoordinatorNode {
 
   // ---- the epoch's machine ----
 
+  /** The relay client of our inbox under the messaging key (rebuilt when the party id moves). */
   #relayClient(): RelayClient {
-    if (this.#relay === undefined) {
+    const member = inboxOf('coordinator', this.partyId ?? 0);
+    if (this.#relay === undefined || this.#relay.party !== member) {
       const secret = this.#keystore.identitySecretKey();
-      this.#relay = this.ctx.relay(inboxOf('coordinator', this.partyId ?? 0), secret);
+      this.#relay = this.ctx.relay(member, secret);
       secret.fill(0);
     }
     return this.#relay;
+  }
+
+  /**
+   * A relay client under the registered (Stacks) key, which the relay accepts for our party as
+   * soon as the registry lists it: for reading the announcements before ours is known.
+   */
+  #announcementsRelay(): RelayClient | undefined {
+    const key = this.ctx.info.stacksPublicKey;
+    const party = this.watch.directory.parties.find((p) => p.registeredKey === key);
+    if (party === undefined) return undefined;
+    const secret = this.#keystore.stacksSecretKey();
+    try {
+      return this.ctx.relay(inboxOf('coordinator', party.id), secret);
+    } finally {
+      secret.fill(0);
+    }
   }
 
   /** Re-reads the keystore: our signer rotated the operator's messaging key. */

@@ -32,8 +32,8 @@ export type FederationChange = {
 
 export type FederationWatchOptions = {
   stacks: Pick<StacksClient, 'getChainTip' | 'getSignerData' | 'getSignerCandidates'>;
-  /** The relay client to read announcements with (changes when the messaging key rotates). */
-  relay: () => RelayClient;
+  /** The relay client to read announcements with; undefined while this process has no party. */
+  relay: () => RelayClient | undefined;
   network: Network;
   timeouts: Timeouts;
   logger: HostLogger;
@@ -122,7 +122,9 @@ export class FederationWatch {
 
   /** Reads the announcements the relay holds (re-verified here); for missing parties. */
   async fetchAnnouncements(signal?: AbortSignal): Promise<void> {
-    const list = await this.#opts.relay().announcements(signal ? { signal } : {});
+    const relay = this.#opts.relay();
+    if (relay === undefined) return;
+    const list = await relay.announcements(signal ? { signal, maxAttempts: 3 } : { maxAttempts: 3 });
     let accepted = false;
     for (const a of list) accepted = this.directory.applyAnnouncement(a.envelope).ok || accepted;
     if (accepted) await this.#notify();
