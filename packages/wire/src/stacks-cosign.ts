@@ -8,6 +8,10 @@ import type { Limits } from './limits.ts';
  * the coordinator's operator reads it, so it never carries free text, keys or amounts).
  */
 export const STACKS_COSIGN_REFUSALS = Object.freeze([
+  /** The signer expects no call now (e.g. it has not verified the key a rotation installs). */
+  'unexpected-call',
+  /** The signer's own Stacks key is not in the signer set, so its signature would not count. */
+  'not-a-signer',
   /** Not one canonical Stacks contract-call transaction (bytes left over, other payload). */
   'undecodable',
   /** Transaction version or chain id of another network (a signature there could be replayed). */
@@ -30,10 +34,6 @@ export const STACKS_COSIGN_REFUSALS = Object.freeze([
   'unexpected-post-conditions',
   /** An anchor mode a Stacks 3 node does not mine (microblock-only). */
   'unsupported-anchor-mode',
-  /** The signer's own Stacks key is not in the signer set, so its signature would not count. */
-  'not-a-signer',
-  /** The signer expects no call of this kind now (e.g. it has not verified the key installed). */
-  'unexpected-call',
 ] as const);
 
 /** A reason a signer refuses to co-sign. */
