@@ -91,6 +91,23 @@ export {
   type RelayClientOptions,
 } from './relay/relay-client.ts';
 export { sleep } from './sleep.ts';
+export { answerCosignRequest, type CosignAnswer } from './stacks-cosign/answer.ts';
+export { type CosignCheck, checkCosignRequest } from './stacks-cosign/check-request.ts';
+export {
+  type CollectOutcome,
+  CosignCollector,
+  type CosignIgnored,
+  type CosignResponse,
+} from './stacks-cosign/collector.ts';
+export { cosign } from './stacks-cosign/cosign.ts';
+export { decodeTransaction } from './stacks-cosign/decode.ts';
+export { type CosignExpectation, checkExpectation } from './stacks-cosign/expectation.ts';
+export {
+  checkSignerSet,
+  type SignerSet,
+  signerPrincipal,
+  signerSetHash,
+} from './stacks-cosign/signer-set.ts';
 export { StateStoreError, type StateStoreErrorCode } from './store/errors.ts';
 export { MIGRATIONS, type Migration, migrate } from './store/migrations.ts';
 export {

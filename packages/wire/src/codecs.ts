@@ -14,7 +14,8 @@ const bytesOut = z.custom<Uint8Array>(
   'expected a Uint8Array',
 );
 
-function hexCodec(input: z.ZodType<string, string>) {
+/** A lowercase-hex string schema decoded to bytes (and encoded back). */
+export function hexCodec(input: z.ZodType<string, string>) {
   return z.codec(input, bytesOut, {
     decode: (hex) => hexToBytes(hex),
     encode: (bytes) => bytesToHex(bytes),

@@ -5,6 +5,7 @@ import { KIND_TABLE, KINDS, type Kind } from './kinds.ts';
 import { checkLimits, DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { setupPayloads } from './setup.ts';
 import { signingPayloads } from './signing.ts';
+import { stacksCosignPayloads } from './stacks-cosign.ts';
 
 /** The protocol version this package speaks. A change to any golden fixture bumps it. */
 export const PROTOCOL_VERSION = 2;
@@ -48,7 +49,8 @@ function envelope<K extends Kind, I extends z.core.$ZodLooseShape, P extends z.Z
 
 type Payloads = ReturnType<typeof setupPayloads> &
   ReturnType<typeof dkgPayloads> &
-  ReturnType<typeof signingPayloads>;
+  ReturnType<typeof signingPayloads> &
+  ReturnType<typeof stacksCosignPayloads>;
 type IdsOf<K extends Kind> = (typeof IDS)[(typeof KIND_TABLE)[K]['ids']];
 type PayloadSchema<K extends Kind> = Extract<Payloads[K], z.ZodType>;
 /** The envelope schema of each kind, signed and unsigned (ids from `KIND_TABLE`). */
@@ -64,6 +66,7 @@ export function buildSchemas(limits: Limits) {
     ...setupPayloads(limits),
     ...dkgPayloads(limits),
     ...signingPayloads(limits),
+    ...stacksCosignPayloads(limits),
   };
   const envelopes = Object.fromEntries(
     KINDS.map((k) => [k, envelope(k, IDS[KIND_TABLE[k].ids], p[k])]),

@@ -109,4 +109,10 @@ export {
   WithdrawalReview,
 } from './signer-api.ts';
 export { noncePair, tweak } from './signing.ts';
+export {
+  recoverableSignature,
+  STACKS_COSIGN_REFUSALS,
+  type StacksCosignRefusal,
+  stacksTransactionId,
+} from './stacks-cosign.ts';
 export { taprootOutputKey } from './taproot.ts';

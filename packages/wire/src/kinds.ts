@@ -6,7 +6,14 @@
  * Ids: none (federation set-up), the DKG id, or the DKG id (which key signs), sign id and
  * iteration (signing rounds). Coordinator-only: WSTS `Packet::verify` checks the coordinator key
  * for DkgBegin, DkgPrivateBegin, DkgEndBegin, NonceRequest, SignatureShareRequest; plus the
- * coordinator's DKG query and its publication of the new address.
+ * coordinator's DKG query and its publication of the new address; and the proposal of a Stacks
+ * transaction for the signers to co-sign.
+ *
+ * The Stacks co-signing kinds carry no session id: a response names its request by the
+ * request's content (`transactionId`, the hash of the proposed transaction), and a signature
+ * can only ever verify for that one transaction. So the coordinator keeps no counter to
+ * persist, a coordinator that takes over can collect answers to the same transaction, and a
+ * retry (another fee or nonce) is another transaction, hence another id.
  */
 export const KIND_TABLE = {
   'signer-ready': { ids: 'none', coordinatorOnly: false },
@@ -24,6 +31,8 @@ export const KIND_TABLE = {
   'nonce-response': { ids: 'sign', coordinatorOnly: false },
   'signature-share-request': { ids: 'sign', coordinatorOnly: true },
   'signature-share-response': { ids: 'sign', coordinatorOnly: false },
+  'stacks-cosign-request': { ids: 'none', coordinatorOnly: true },
+  'stacks-cosign-response': { ids: 'none', coordinatorOnly: false },
 } as const satisfies Record<string, { ids: 'none' | 'dkg' | 'sign'; coordinatorOnly: boolean }>;
 
 /** A message kind tag. */

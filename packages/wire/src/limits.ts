@@ -20,6 +20,8 @@ export type Limits = Readonly<{
   maxTransactionBytes: number;
   /** Most withdrawal request ids carried as rebuild data in one round. */
   maxRequestIds: number;
+  /** Most bytes of an unsigned Stacks transaction proposed for co-signing. */
+  maxStacksTransactionBytes: number;
 }>;
 
 const positive = (max: number) => z.int().min(1).max(max);
@@ -33,6 +35,7 @@ export const LimitsSchema = z.strictObject({
   maxCiphertextBytes: positive(65_536),
   maxTransactionBytes: positive(4_000_000),
   maxRequestIds: positive(65_535),
+  maxStacksTransactionBytes: positive(4_000_000),
 });
 
 /**
@@ -48,6 +51,8 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxCiphertextBytes: 128,
   maxTransactionBytes: 100_000,
   maxRequestIds: 1_000,
+  // A `complete-withdrawals` of the contract's 600 outcomes, 15 signers: 180,723 bytes.
+  maxStacksTransactionBytes: 262_144,
 });
 
 /** Checks a limits object against LimitsSchema; throws TypeError naming the first bad bound. */

@@ -1,8 +1,9 @@
-// The golden fixtures: one sealed example of every message kind (plus a failed DkgEnd), sealed
-// deterministically (fixed keys, zero BIP340 aux randomness). scripts/golden.ts writes them;
+// The golden fixtures: one sealed example of every message kind (plus a failed DkgEnd and a
+// refused Stacks co-sign response), sealed deterministically (fixed keys, zero BIP340 aux
+// randomness). scripts/golden.ts writes them;
 // golden.test.ts checks that today's code produces exactly the checked-in bytes.
 import { KINDS, seal, type UnsignedEnvelope } from '../src/index.ts';
-import { failedDkgEnd, sample, secretKeyOf } from './samples.ts';
+import { failedDkgEnd, refusedCosignResponse, sample, secretKeyOf } from './samples.ts';
 
 export const GOLDEN_DIR = new URL('./fixtures/golden/', import.meta.url);
 
@@ -10,6 +11,7 @@ export function goldenCases(): { name: string; message: UnsignedEnvelope; bytes:
   const cases: { name: string; message: UnsignedEnvelope }[] = [
     ...KINDS.map((kind) => ({ name: kind, message: sample(kind) })),
     { name: 'dkg-end-failed', message: failedDkgEnd() },
+    { name: 'stacks-cosign-response-refused', message: refusedCosignResponse() },
   ];
   return cases.map(({ name, message }) => ({
     name,

@@ -4,7 +4,7 @@ import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Kind, UnsignedEnvelope, UnsignedEnvelopeOf } from '../src/index.ts';
-import { announceKey, seal, taprootOutputKey } from '../src/index.ts';
+import { announceKey, seal, stacksTransactionId, taprootOutputKey } from '../src/index.ts';
 
 const N = secp256k1.Point.CURVE().n;
 
@@ -48,6 +48,32 @@ export function keyMap(count: number): Map<number, Uint8Array> {
 
 /** The coordinator's party id in samples. */
 export const COORDINATOR = 1;
+
+/**
+ * A real unsigned 4-of-5 order-independent multisig `rotate-keys` (devnet, deployer's registry,
+ * nonce 1, fee 10,000 µSTX) and signer 2's signature of it, made once with @peg/stacks-client
+ * (`rotateKeysCall`, `buildUnsignedMultisigCall`, `signMultisigCall`; signer i's Stacks key is
+ * sha256("cosign-sample-signer-i"), the aggregate key's sha256("cosign-sample-aggregate")). The
+ * wire does not decode Stacks transactions: this only makes the fixtures look like the real
+ * thing, and @peg/runtime's tests check the pair (test/stacks-cosign-check.test.ts).
+ */
+export const STACKS_COSIGN_SAMPLE = {
+  transaction:
+    '80800000000405ed212cae8f89c40abb061efa62313896e2a6f4ed000000000000000100000000000027100000' +
+    '00000004030100000000021a6d78de7b0625dfbfc16c3a8a5735f6dc3dc3f2ce0d736274632d72656769737472' +
+    '790b726f746174652d6b657973000000030b00000005020000002102d7b1f0170a08b9a68af2bd0a305d9e30f0' +
+    '57f6695b18dc35df5d52c69cc14b73020000002103c1e03eb66b6fdd84edc8d13b7a15fb9e780d5bb1685fe9ca' +
+    'a771a1f3bbc9ee6e0200000021022af5f7143a22110783793dbabe7766fff085863e7fb44156ed1a91511012a1' +
+    'b00200000021028bb5e5ff4d2e24d861c4a5d11f176e3d8ccd48da9615419c9e9f7b120dc06f14020000002102' +
+    '4f985d1e3ea87a7ecb5b2f71938585cd1acb10ef797dfa85ed1e35dd47d171f9020000002103c1f62ace2af750' +
+    '518b6cb02654f292cba5a79f613a41be6e27c9258e852c11590100000000000000000000000000000004',
+  publicKey: '03c1e03eb66b6fdd84edc8d13b7a15fb9e780d5bb1685fe9caa771a1f3bbc9ee6e',
+  signature:
+    '01b157456681bd70d7bccefedd27d42b3d79e4cca3878cc6bb554cd9af967903f7' +
+    '72f7d8fbbb6552feaba486d7e9ff058788666c6d696eed6d743e95411cc06719',
+} as const;
+
+const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
@@ -216,7 +242,38 @@ export function sample(kind: Kind, size: SampleSize = SMALL): UnsignedEnvelope {
         ...head(2),
         payload: { shares: messages.map((_, i) => scalarBytes(`z-${i}`)) },
       };
+    case 'stacks-cosign-request':
+      return {
+        kind,
+        ...head(COORDINATOR),
+        payload: { transaction: hex(STACKS_COSIGN_SAMPLE.transaction) },
+      };
+    case 'stacks-cosign-response':
+      return {
+        kind,
+        ...head(2),
+        payload: {
+          transactionId: stacksTransactionId(hex(STACKS_COSIGN_SAMPLE.transaction)),
+          result: {
+            type: 'signed',
+            publicKey: hex(STACKS_COSIGN_SAMPLE.publicKey),
+            signature: hex(STACKS_COSIGN_SAMPLE.signature),
+          },
+        },
+      };
   }
+}
+
+/** Signer 3 refuses the sample co-sign request. */
+export function refusedCosignResponse(): UnsignedEnvelopeOf<'stacks-cosign-response'> {
+  return {
+    kind: 'stacks-cosign-response',
+    ...head(3),
+    payload: {
+      transactionId: stacksTransactionId(hex(STACKS_COSIGN_SAMPLE.transaction)),
+      result: { type: 'refused', reason: 'wrong-nonce' },
+    },
+  };
 }
 
 /**
