@@ -2,6 +2,48 @@ export { syncDirectory, writeFileAtomic } from './atomic-file.ts';
 export { type BitcoinTip, readBitcoinTip, watchBitcoinTip } from './chain/bitcoin-tip.ts';
 export { type PollOptions, pollForChanges } from './chain/poll.ts';
 export { readStacksView, type StacksView, watchStacks } from './chain/stacks-view.ts';
+// The HTTP parts the signer's and coordinator's operator APIs share (docs/signer-api.md).
+export { ApiHttpError, apiErrorsPlugin } from './http/errors.ts';
+export { EventHub } from './http/event-hub.ts';
+export { EventRing, type Resume, type StreamEvent } from './http/event-ring.ts';
+export { type HealthOptions, healthRoutes, type Readiness } from './http/health.ts';
+export {
+  createMetricsRegistry,
+  type HttpMetricsOptions,
+  httpMetricsPlugin,
+  metricOnce,
+} from './http/metrics.ts';
+export { type OpenApiOptions, openApiPlugin } from './http/openapi.ts';
+export {
+  assertOperatorToken,
+  generateOperatorToken,
+  OPERATOR_TOKEN_MAX_LENGTH,
+  OPERATOR_TOKEN_MIN_LENGTH,
+  operatorAuth,
+  operatorTokenMatcher,
+} from './http/operator-token.ts';
+export {
+  createOperatorServer,
+  DEFAULT_API_HOST,
+  type EventSource,
+  eventStreamMetrics,
+  listenApi,
+  type OperatorServerOptions,
+  registerOperatorRoutes,
+  streamEvents,
+} from './http/server.ts';
+export {
+  EventStream,
+  type EventStreamMetrics,
+  type EventStreamOptions,
+  type EventStreamStats,
+} from './http/sse.ts';
+export {
+  EventStreamParser,
+  type ReadEventStreamOptions,
+  type ReceivedEvent,
+  readEventStream,
+} from './http/sse-client.ts';
 export { KeystoreError, type KeystoreErrorCode } from './keystore/errors.ts';
 export {
   DEFAULT_SCRYPT,
