@@ -3,7 +3,15 @@ import { type CoordinatorEvent, CoordinatorStatus, RelayError, RoundsResponse } 
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildCoordinatorApi } from '../src/api/app.ts';
-import { bearer, coordinatorApi, dkgRound, signingRound, statusOf, TOKEN } from './fixtures.ts';
+import {
+  bearer,
+  coordinatorApi,
+  dkgRound,
+  rethrow,
+  signingRound,
+  statusOf,
+  TOKEN,
+} from './fixtures.ts';
 
 const apps: FastifyInstance[] = [];
 afterEach(async () => {
@@ -44,7 +52,7 @@ describe('Coordinator API: operator token', () => {
     const deps = {
       status: () => statusOf({ active: null }),
       rounds: () => ({ dkg: [], signing: [] }),
-      events: new EventHub<CoordinatorEvent>(),
+      events: new EventHub<CoordinatorEvent>(rethrow),
       metrics: createMetricsRegistry(),
       operatorToken: 'x'.repeat(31),
       ready: () => ({ ready: true }),

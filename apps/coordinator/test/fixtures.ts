@@ -16,6 +16,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildCoordinatorApi } from '../src/api/app.ts';
 import type { CoordinatorApiDeps, CoordinatorApiOptions } from '../src/api/deps.ts';
 
+/** A listener's error fails the emitting test instead of vanishing. */
+export const rethrow = (err: unknown): never => {
+  throw err;
+};
 export const TOKEN = 'coordinator-operator-token-0123456789abc';
 export const bearer = { authorization: `Bearer ${TOKEN}` };
 
@@ -109,7 +113,7 @@ export async function coordinatorApi(
     status: statusOf({ active: 1 }),
     rounds: { dkg: [dkgRound], signing: [signingRound] },
     readiness: { ready: true },
-    hub: new EventHub<CoordinatorEvent>(),
+    hub: new EventHub<CoordinatorEvent>(rethrow),
     roundQueries: [],
   };
   const deps: CoordinatorApiDeps = {

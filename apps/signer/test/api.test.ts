@@ -8,6 +8,7 @@ import { buildSignerApi } from '../src/api/app.ts';
 import {
   bearer,
   dkgRound,
+  rethrow,
   SK,
   signAggregate,
   signerApi,
@@ -67,7 +68,7 @@ describe('Signer API: operator token', () => {
     const deps = {
       status: () => statusWith(null),
       rounds: () => ({ dkg: [], signing: [] }),
-      events: new EventHub<SignerEvent>(),
+      events: new EventHub<SignerEvent>(rethrow),
       metrics: createMetricsRegistry(),
       operatorToken: 'short-secret',
       ready: () => ({ ready: true }),

@@ -15,6 +15,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildSignerApi } from '../src/api/app.ts';
 import type { SignerApiDeps, SignerApiOptions } from '../src/api/deps.ts';
 
+/** A listener's error fails the emitting test instead of vanishing. */
+export const rethrow = (err: unknown): never => {
+  throw err;
+};
 export const TOKEN = 'signer-operator-token-0123456789abcdefgh';
 export const bearer = { authorization: `Bearer ${TOKEN}` };
 
@@ -107,7 +111,7 @@ export async function signerApi(
     status: statusWith(federationKeyOf(SK)),
     rounds: { dkg: [dkgRound], signing: [] },
     readiness: { ready: true },
-    hub: new EventHub<SignerEvent>(),
+    hub: new EventHub<SignerEvent>(rethrow),
     roundQueries: [],
   };
   const deps: SignerApiDeps = {

@@ -60,6 +60,8 @@ describe('Signer API over loopback', () => {
     const live = readEventStream(`${base}/v1/events`, { token: TOKEN, signal: ac.signal });
     const first = live.next();
     await until(async () => (await clients()) === '1', 'the stream client');
+    // An event that breaks its schema (an unknown field) is never streamed.
+    proc.hub.emit({ type: 'coordinator', active: 3, secret: 'x' } as SignerEvent);
     for (const e of events) proc.hub.emit(e);
     const got = [(await first).value as ReceivedEvent, ...(await take(live, events.length - 1))];
     expect(got.map((e) => e.event)).toEqual(events.map((e) => e.type));

@@ -15,6 +15,10 @@ import {
 import type { EventStream, EventStreamOptions } from '../src/http/sse.ts';
 import { type ReceivedEvent, readEventStream } from '../src/http/sse-client.ts';
 
+/** A listener's error fails the emitting test instead of vanishing. */
+const rethrow = (err: unknown): never => {
+  throw err;
+};
 const TOKEN = 'test-operator-token-0123456789abcdefghij';
 type TestEvent = { type: 'tick'; n: number };
 
@@ -47,7 +51,7 @@ async function build(
     ready: opts.ready ?? (() => ({ ready: true })),
   });
   apps.push(app);
-  const hub = new EventHub<TestEvent>();
+  const hub = new EventHub<TestEvent>(rethrow);
   const stream = streamEvents(app, hub, {
     ...opts.sse,
     epoch: 'run1',
@@ -85,7 +89,7 @@ describe('operator server: inject', () => {
     const ok = await app.inject({ method: 'GET', url: '/v1/ping', headers: bearer });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({ pong: true });
-    // An unknown /v1 path is refused before routing reveals anything either.
+    // An unknown path is a plain 404 (the route list is public at /docs anyway).
     expect((await app.inject({ method: 'GET', url: '/v1/nothing' })).statusCode).toBe(404);
   });
 

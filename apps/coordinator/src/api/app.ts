@@ -4,6 +4,7 @@ import {
   registerOperatorRoutes,
   streamEvents,
 } from '@peg/runtime';
+import { CoordinatorEvent } from '@peg/wire';
 import type { FastifyInstance } from 'fastify';
 import type { CoordinatorApiDeps, CoordinatorApiOptions } from './deps.ts';
 import { coordinatorRoutes } from './routes.ts';
@@ -37,6 +38,7 @@ export async function buildCoordinatorApi(
   });
   const stream = streamEvents(app, deps.events, {
     ...opts.events,
+    schema: CoordinatorEvent,
     metrics: eventStreamMetrics(deps.metrics, METRICS_PREFIX),
   });
   await registerOperatorRoutes(

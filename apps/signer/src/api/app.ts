@@ -4,6 +4,7 @@ import {
   registerOperatorRoutes,
   streamEvents,
 } from '@peg/runtime';
+import { SignerEvent } from '@peg/wire';
 import type { FastifyInstance } from 'fastify';
 import type { SignerApiDeps, SignerApiOptions } from './deps.ts';
 import { signerRoutes } from './routes.ts';
@@ -37,6 +38,7 @@ export async function buildSignerApi(
   });
   const stream = streamEvents(app, deps.events, {
     ...opts.events,
+    schema: SignerEvent,
     metrics: eventStreamMetrics(deps.metrics, METRICS_PREFIX),
   });
   await registerOperatorRoutes(

@@ -3,13 +3,14 @@ import type { EventSource } from './server.ts';
 /**
  * The simplest `EventSource`: the process calls `emit`, every subscriber gets the event
  * synchronously, in order. A throwing listener is the listener's bug: it is not allowed to
- * stop the others (or the emitting event loop), so its error goes to `onListenerError`.
+ * stop the others (or the emitting event loop), so its error goes to `onListenerError` (the
+ * process logs it; there is no silent default).
  */
 export class EventHub<T> implements EventSource<T> {
   private readonly listeners = new Set<(event: T) => void>();
   private readonly onListenerError: (err: unknown) => void;
 
-  constructor(onListenerError: (err: unknown) => void = () => {}) {
+  constructor(onListenerError: (err: unknown) => void) {
     this.onListenerError = onListenerError;
   }
 

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { z } from 'zod';
 import { apiErrorsPlugin } from './errors.ts';
 import { healthRoutes, type Readiness } from './health.ts';
 import { httpMetricsPlugin, metricOnce } from './metrics.ts';
@@ -48,6 +49,8 @@ export async function createOperatorServer(opts: OperatorServerOptions): Promise
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     bodyLimit: opts.bodyLimit ?? 64 * 1024,
     return503OnClosing: true,
+    // No automatic HEAD twins: a HEAD of the event stream would hold a client slot for nothing.
+    exposeHeadRoutes: false,
     // Shutting down must not wait for a client's keep-alive socket (up to its idle timeout).
     forceCloseConnections: true,
   });
@@ -123,15 +126,22 @@ export function eventStreamMetrics(registry: Registry, prefix: string): EventStr
 
 /**
  * An event stream fed by `source` (each event published under its `type`), ended and
- * unsubscribed when `app` closes (before the server waits for connections to end).
+ * unsubscribed when `app` closes (before the server waits for connections to end). With
+ * `schema`, an event that does not match it is logged (its type only) and never sent: the
+ * stream holds to the same strict bodies as the routes.
  */
 export function streamEvents<T extends { type: string }>(
   app: FastifyInstance,
   source: EventSource<T>,
-  opts: EventStreamOptions = {},
+  opts: EventStreamOptions & { schema?: z.ZodType<T> } = {},
 ): EventStream {
-  const stream = new EventStream(opts);
+  const { schema, ...streamOpts } = opts;
+  const stream = new EventStream(streamOpts);
   const unsubscribe = source.subscribe((event) => {
+    if (schema && !schema.safeParse(event).success) {
+      app.log.error({ type: String(event?.type).slice(0, 64) }, 'event does not match its schema');
+      return;
+    }
     stream.publish(event.type, event);
   });
   app.addHook('preClose', async () => {
