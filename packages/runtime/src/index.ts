@@ -23,6 +23,48 @@ export { ConfigError, type ConfigErrorCode, type ConfigIssue } from './config/er
 export { type LoadConfigOptions, loadConfigFile } from './config/load-config-file.ts';
 export { resolveConfigPath } from './config/resolve-config-path.ts';
 export { readSecretText, type SecretSource, secretSourceFromEnv } from './config/secret-text.ts';
+// The HTTP parts the signer's and coordinator's operator APIs share (docs/signer-api.md).
+export { ApiHttpError, apiErrorsPlugin } from './http/errors.ts';
+export { EventHub } from './http/event-hub.ts';
+export { EventRing, type Resume, type StreamEvent } from './http/event-ring.ts';
+export { type HealthOptions, healthRoutes, type Readiness } from './http/health.ts';
+export {
+  createMetricsRegistry,
+  type HttpMetricsOptions,
+  httpMetricsPlugin,
+  metricOnce,
+} from './http/metrics.ts';
+export { type OpenApiOptions, openApiPlugin } from './http/openapi.ts';
+export {
+  assertOperatorToken,
+  generateOperatorToken,
+  OPERATOR_TOKEN_MAX_LENGTH,
+  OPERATOR_TOKEN_MIN_LENGTH,
+  operatorAuth,
+  operatorTokenMatcher,
+} from './http/operator-token.ts';
+export {
+  createOperatorServer,
+  DEFAULT_API_HOST,
+  type EventSource,
+  eventStreamMetrics,
+  listenApi,
+  type OperatorServerOptions,
+  registerOperatorRoutes,
+  streamEvents,
+} from './http/server.ts';
+export {
+  EventStream,
+  type EventStreamMetrics,
+  type EventStreamOptions,
+  type EventStreamStats,
+} from './http/sse.ts';
+export {
+  EventStreamParser,
+  type ReadEventStreamOptions,
+  type ReceivedEvent,
+  readEventStream,
+} from './http/sse-client.ts';
 export {
   announcementSequence,
   MAX_ANNOUNCEMENT_SEQUENCE,

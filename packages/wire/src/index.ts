@@ -14,6 +14,13 @@ export {
   uncompressedPoint,
   xOnlyKey,
 } from './codecs.ts';
+// Coordinator API v1 (the operator-facing HTTP bodies of a coordinator; docs/coordinator-api.md).
+export {
+  CoordinatorEvent,
+  CoordinatorRole,
+  CoordinatorStatus,
+  CurrentRound,
+} from './coordinator-api.ts';
 export {
   isCompressedPointHex,
   isCurveX,
@@ -60,6 +67,27 @@ export {
 } from './kinds.ts';
 export { DEFAULT_LIMITS, defineLimits, type Limits, LimitsSchema } from './limits.ts';
 export { type ExpectedKeys, type OpenOptions, type OpenResult, open } from './open.ts';
+// What the Signer and Coordinator APIs share (docs/protocol/wire.md section 8).
+export {
+  ApiId,
+  ChainConnectivity,
+  DkgRoundSummary,
+  EndpointUrl,
+  FederationKey,
+  LastRounds,
+  Millis,
+  OPERATOR_EVENTS,
+  PartyReason,
+  PointHex,
+  ProcessHealth,
+  RelayConnectivity,
+  RoundOutcome,
+  RoundsQuery,
+  RoundsResponse,
+  SigningRoundSummary,
+  TaprootAddress,
+  XOnlyKeyHex,
+} from './operator-api.ts';
 // Relay HTTP API v1 (owned with apps/relay; see docs/relay.md).
 export {
   AckRequest,
@@ -104,8 +132,12 @@ export {
   ReviewDecision,
   ReviewStatus,
   Sats,
+  SignerEvent,
   SignerPolicy,
   SignerStatus,
+  VerifyKey,
+  VerifyRequest,
+  VerifyResponse,
   WithdrawalReview,
 } from './signer-api.ts';
 export { noncePair, tweak } from './signing.ts';

@@ -2,26 +2,46 @@ import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, test } from 'vitest';
 import {
+  bitcoin,
+  dkgRound,
+  federationKey,
+  relay,
+  signingRound,
+  stacks,
+} from '../test/api-samples.ts';
+import {
   ListWithdrawalsQuery,
   ListWithdrawalsResponse,
   Recipient,
   ReviewDecision,
+  SignerEvent,
   SignerPolicy,
   SignerStatus,
+  VerifyRequest,
+  VerifyResponse,
   WithdrawalReview,
 } from './signer-api.ts';
 
 const sk = new Uint8Array(32).fill(7);
 const status: SignerStatus = {
-  partyId: 3,
-  publicKey: bytesToHex(schnorr.getPublicKey(sk)),
-  keyIds: [5, 6],
-  aggregateKey: bytesToHex(secp256k1.getPublicKey(sk, true)),
-  threshold: 7,
-  chainTip: { burnHeight: 120, burnHash: 'ab'.repeat(32) },
-  dkgId: 2,
-  pendingReviews: 1,
   version: '0.1.0',
+  partyId: 3,
+  keyIds: [5, 6],
+  messagingKey: bytesToHex(schnorr.getPublicKey(sk)),
+  stacksKey: bytesToHex(secp256k1.getPublicKey(new Uint8Array(32).fill(8), true)),
+  key: federationKey,
+  activeCoordinator: 1,
+  relay,
+  bitcoin,
+  stacks,
+  lastRounds: { dkg: dkgRound, signing: signingRound },
+  pendingReviews: 1,
+};
+const beforeDkg: SignerStatus = {
+  ...status,
+  key: null,
+  activeCoordinator: null,
+  lastRounds: { dkg: null, signing: null },
 };
 const pending: WithdrawalReview = {
   requestId: 4,
@@ -39,6 +59,7 @@ const pending: WithdrawalReview = {
 describe('signer API bodies', () => {
   test('valid bodies parse to themselves', () => {
     expect(SignerStatus.parse(status)).toEqual(status);
+    expect(SignerStatus.parse(beforeDkg)).toEqual(beforeDkg);
     expect(WithdrawalReview.parse(pending)).toEqual(pending);
     const decided = {
       ...pending,
@@ -82,13 +103,11 @@ describe('signer API bodies', () => {
     };
     while (isSquare((x * x * x + 7n) % P)) x++;
     const offCurve = x.toString(16).padStart(64, '0');
-    expect(SignerStatus.safeParse({ ...status, publicKey: offCurve }).success).toBe(false);
-    expect(SignerStatus.safeParse({ ...status, aggregateKey: `02${offCurve}` }).success).toBe(
-      false,
-    );
-    expect(
-      SignerStatus.safeParse({ ...status, aggregateKey: `04${'00'.repeat(32)}` }).success,
-    ).toBe(false);
+    expect(SignerStatus.safeParse({ ...status, messagingKey: offCurve }).success).toBe(false);
+    expect(SignerStatus.safeParse({ ...status, stacksKey: `02${offCurve}` }).success).toBe(false);
+    const key = (aggregateKey: string) => ({ ...status, key: { ...federationKey, aggregateKey } });
+    expect(SignerStatus.safeParse(key(`02${offCurve}`)).success).toBe(false);
+    expect(SignerStatus.safeParse(key(`04${'00'.repeat(32)}`)).success).toBe(false);
   });
 
   test('recipients follow the withdrawal contract: versions 0-4 take 20 bytes, 5-6 take 32', () => {
@@ -116,5 +135,36 @@ describe('signer API bodies', () => {
     expect(ReviewDecision.safeParse({ decision: 'reject', reason: 'x'.repeat(281) }).success).toBe(
       false,
     );
+  });
+
+  test('verify bodies: hex message of at most 4096 bytes, a 64-byte signature, a named key', () => {
+    const req = { key: 'output', message: 'ab'.repeat(32), signature: 'cd'.repeat(64) };
+    expect(VerifyRequest.parse(req)).toEqual(req);
+    expect(VerifyRequest.parse({ ...req, message: '' }).message).toBe('');
+    expect(VerifyRequest.safeParse({ ...req, message: 'abc' }).success).toBe(false);
+    expect(VerifyRequest.safeParse({ ...req, message: 'AB' }).success).toBe(false);
+    expect(VerifyRequest.safeParse({ ...req, message: '00'.repeat(4097) }).success).toBe(false);
+    expect(VerifyRequest.safeParse({ ...req, signature: 'cd'.repeat(63) }).success).toBe(false);
+    expect(VerifyRequest.safeParse({ ...req, key: 'stacks' }).success).toBe(false);
+    expect(VerifyRequest.safeParse({ ...req, publicKey: 'ab'.repeat(32) }).success).toBe(false);
+    const res = { valid: true, key: 'output', publicKey: federationKey.outputKey, dkgId: 2 };
+    expect(VerifyResponse.parse(res)).toEqual(res);
+  });
+
+  test('events: the shared kinds and refusals, nothing else', () => {
+    const events = [
+      { type: 'dkg-round', round: dkgRound },
+      { type: 'signing-round', round: signingRound },
+      { type: 'key', key: federationKey },
+      { type: 'coordinator', active: null },
+      { type: 'connectivity', target: 'relay', connected: false },
+      { type: 'refused', reason: 'nonce-already-used', signId: 9, iteration: 1, from: 2 },
+    ];
+    for (const e of events) expect(SignerEvent.parse(e)).toEqual(e);
+    expect(SignerEvent.safeParse({ type: 'secret', key: 'x' }).success).toBe(false);
+    expect(SignerEvent.safeParse({ type: 'refused', reason: 'Nope' }).success).toBe(false);
+    expect(
+      SignerEvent.safeParse({ type: 'connectivity', target: 'nats', connected: true }).success,
+    ).toBe(false);
   });
 });

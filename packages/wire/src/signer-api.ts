@@ -1,30 +1,25 @@
 import { z } from 'zod';
-import { isCompressedPointHex, isCurveX } from './curve.ts';
+import {
+  ApiId,
+  ChainConnectivity,
+  FederationKey,
+  LastRounds,
+  Millis,
+  OPERATOR_EVENTS,
+  PointHex,
+  RelayConnectivity,
+  XOnlyKeyHex,
+} from './operator-api.ts';
 
 // The Signer API v1: the HTTP bodies a signer serves to its operator (CLI, the web dashboard's
-// status and manual-review pages). One signer, one operator: this is not a federation channel.
+// status and manual-review pages); the parts it shares with the Coordinator API are in
+// operator-api.ts. One signer, one operator: this is not a federation channel.
 // The original signer API returned the signer's secret key from `GET /v1/config`; nothing here
 // has a field that could carry a secret, and the schemas are strict, so a server cannot add one
 // without a wire change.
 
-const hex = (bytes: number, what: string) =>
-  z
-    .string()
-    .regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `${what}: ${bytes} bytes of lowercase hex`);
-
-/** A party id or key id (uint32 >= 1). */
-const Id = z.int().min(1).max(0xffff_ffff);
 /** An amount of satoshis (sBTC uses the same unit); safe integers cover 21M BTC. */
 export const Sats = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
-/** Milliseconds since the Unix epoch. */
-const Millis = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
-
-/** An x-only BIP340 key, checked on the curve. */
-const XOnlyKeyHex = hex(32, 'x-only key').refine(isCurveX, 'not an x coordinate on secp256k1');
-/** A 33-byte compressed point, checked on the curve. */
-const PointHex = z
-  .string()
-  .refine(isCompressedPointHex, 'expected a 33-byte compressed point on secp256k1');
 
 /**
  * A Bitcoin recipient as the withdrawal contract stores it: version 0-4 take 20 hash bytes
@@ -45,23 +40,70 @@ export const Recipient = z
   });
 export type Recipient = z.infer<typeof Recipient>;
 
-/** GET /v1/status */
+/** GET /v1/status: who this signer is, the key it holds a share of, what it can reach. */
 export const SignerStatus = z.strictObject({
-  partyId: Id,
-  /** The signer's messaging key (envelopes, relay requests). */
-  publicKey: XOnlyKeyHex,
-  keyIds: z.array(Id).max(4000),
-  /** The federation key this signer holds a share of; null before the first DKG. */
-  aggregateKey: PointHex.nullable(),
-  /** Key ids needed to sign. */
-  threshold: z.int().min(1).max(0xffff_ffff).nullable(),
-  chainTip: z.strictObject({ burnHeight: z.int().min(0), burnHash: hex(32, 'burn hash') }),
-  /** Current DKG id, null before the first DKG. */
-  dkgId: Id.nullable(),
-  pendingReviews: z.int().min(0),
   version: z.string().max(64),
+  partyId: ApiId,
+  /** This signer's key ids (its weight), ascending. */
+  keyIds: z.array(ApiId).max(4000),
+  /** The messaging key: seals envelopes, authenticates to the relay (rotatable). */
+  messagingKey: XOnlyKeyHex,
+  /** The Stacks key registered on chain (`register-signer-key`), compressed. */
+  stacksKey: PointHex,
+  /** The federation key this signer holds a share of; null before the first DKG. */
+  key: FederationKey.nullable(),
+  /** The active coordinator for the current Bitcoin tip; null when not known yet. */
+  activeCoordinator: ApiId.nullable(),
+  relay: RelayConnectivity,
+  bitcoin: ChainConnectivity,
+  stacks: ChainConnectivity,
+  lastRounds: LastRounds,
+  pendingReviews: z.int().min(0),
 });
 export type SignerStatus = z.infer<typeof SignerStatus>;
+
+/** Which federation key a signature is checked against. */
+export const VerifyKey = z.enum(['aggregate', 'output']);
+export type VerifyKey = z.infer<typeof VerifyKey>;
+
+/**
+ * POST /v1/verify: is `signature` a BIP340 signature of `message` under the federation key?
+ * `aggregate`: the x-only aggregate key (untweaked FROST signatures, the DKG verification
+ * round); `output`: its BIP341 key-path output key (peg wallet spends).
+ */
+export const VerifyRequest = z.strictObject({
+  key: VerifyKey,
+  /** The signed message as hex (a sighash is 32 bytes; BIP340 allows any length). */
+  message: z
+    .string()
+    .max(2 * 4096)
+    .regex(/^(?:[0-9a-f]{2})*$/, 'message: lowercase hex, at most 4096 bytes'),
+  signature: z.string().regex(/^[0-9a-f]{128}$/, 'signature: 64 bytes of lowercase hex'),
+});
+export type VerifyRequest = z.infer<typeof VerifyRequest>;
+
+/** Answer of POST /v1/verify: the verdict and the x-only key it was checked against. */
+export const VerifyResponse = z.strictObject({
+  valid: z.boolean(),
+  key: VerifyKey,
+  publicKey: XOnlyKeyHex,
+  dkgId: ApiId,
+});
+export type VerifyResponse = z.infer<typeof VerifyResponse>;
+
+/** A message this signer refused, and why (a protocol `RefusalReason`). */
+const Refusal = z.strictObject({
+  type: z.literal('refused'),
+  reason: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'reason: a kebab-case word'),
+  signId: ApiId.optional(),
+  iteration: ApiId.optional(),
+  from: ApiId.optional(),
+  detail: z.string().max(280).optional(),
+});
+
+/** GET /v1/events: what a signer streams (SSE `event:` = `type`, `data:` = the JSON event). */
+export const SignerEvent = z.discriminatedUnion('type', [...OPERATOR_EVENTS, Refusal]);
+export type SignerEvent = z.infer<typeof SignerEvent>;
 
 /**
  * GET and PUT /v1/policy: what the signer decides alone and what waits for its operator.

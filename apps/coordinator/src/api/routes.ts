@@ -1,0 +1,65 @@
+import type { EventStream } from '@peg/runtime';
+import {
+  CoordinatorEvent,
+  CoordinatorStatus,
+  RelayError,
+  RoundsQuery,
+  RoundsResponse,
+} from '@peg/wire';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { CoordinatorApiDeps } from './deps.ts';
+
+const refused = { 401: RelayError };
+
+/** The Coordinator API's /v1 routes (registered behind the operator token). */
+export const coordinatorRoutes: FastifyPluginAsyncZod<{
+  deps: CoordinatorApiDeps;
+  stream: EventStream;
+}> = async (app, { deps, stream }) => {
+  app.get(
+    '/status',
+    {
+      schema: {
+        summary: 'The active coordinator (and whether it is this one), key, round, connectivity',
+        tags: ['coordinator'],
+        response: { 200: CoordinatorStatus, ...refused },
+      },
+    },
+    async () => deps.status(),
+  );
+
+  app.get(
+    '/rounds',
+    {
+      schema: {
+        summary: 'The newest DKG and signing rounds: duration, participants, excluded, blamed',
+        tags: ['coordinator'],
+        querystring: RoundsQuery,
+        response: { 200: RoundsResponse, 400: RelayError, ...refused },
+      },
+    },
+    async (request) => deps.rounds(request.query),
+  );
+
+  app.get(
+    '/events',
+    {
+      schema: {
+        summary: 'Live events (text/event-stream; `Last-Event-ID` resumes)',
+        description:
+          'Server-sent events: `event:` is the type, `data:` the JSON event, `id:` its id. ' +
+          'A resuming client that missed events gets `event: gap` first and should re-read ' +
+          '/v1/status.',
+        tags: ['coordinator'],
+        response: {
+          200: {
+            description: 'the event stream',
+            content: { 'text/event-stream': { schema: CoordinatorEvent } },
+          },
+          ...refused,
+        },
+      },
+    },
+    (request, reply) => stream.serve(request, reply),
+  );
+};

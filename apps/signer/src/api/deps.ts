@@ -1,0 +1,36 @@
+import type { EventSource, EventStreamOptions, Readiness } from '@peg/runtime';
+import type { RoundsQuery, RoundsResponse, SignerEvent, SignerStatus } from '@peg/wire';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Registry } from 'prom-client';
+
+/**
+ * What the Signer API needs from the signer process. Every answer is checked against its
+ * @peg/wire schema on the way out: a body that does not match is a 500 (logged), never sent.
+ */
+export type SignerApiDeps = {
+  /** The signer's status now (the federation key in it is what POST /v1/verify checks against). */
+  status(): SignerStatus | Promise<SignerStatus>;
+  /** The newest rounds this signer took part in, newest first, at most `query.limit` of each. */
+  rounds(query: RoundsQuery): RoundsResponse | Promise<RoundsResponse>;
+  /** Live events; subscribed once when the API is built, unsubscribed when it closes. */
+  events: EventSource<SignerEvent>;
+  /** The process's metrics registry (`createMetricsRegistry`), served at /metrics. */
+  metrics: Registry;
+  /** The bearer token of every /v1 route, >= 32 visible ASCII characters (never logged). */
+  operatorToken: string;
+  /** Readiness, for GET /health (e.g. store open, relay answered lately). */
+  ready(): Readiness | Promise<Readiness>;
+  /** The version shown in the OpenAPI document. */
+  version: string;
+  logger?: FastifyBaseLogger;
+};
+
+/** Knobs of the API itself (defaults suit production). */
+export type SignerApiOptions = {
+  /** Serve OpenAPI at /docs (default true). */
+  docs?: boolean;
+  /** Limits of the event stream (ring size, heartbeat, per-client buffer, clients). */
+  events?: EventStreamOptions;
+  /** Clock, unix ms (health's uptime). */
+  now?: () => number;
+};

@@ -1,0 +1,86 @@
+import { ApiHttpError, type EventStream } from '@peg/runtime';
+import {
+  RelayError,
+  RoundsQuery,
+  RoundsResponse,
+  SignerEvent,
+  SignerStatus,
+  VerifyRequest,
+  VerifyResponse,
+} from '@peg/wire';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { SignerApiDeps } from './deps.ts';
+import { verifySignature } from './verify.ts';
+
+const refused = { 401: RelayError };
+
+/** The Signer API's /v1 routes (registered behind the operator token). */
+export const signerRoutes: FastifyPluginAsyncZod<{
+  deps: SignerApiDeps;
+  stream: EventStream;
+}> = async (app, { deps, stream }) => {
+  app.get(
+    '/status',
+    {
+      schema: {
+        summary: 'Who this signer is, the key it holds a share of, what it can reach',
+        tags: ['signer'],
+        response: { 200: SignerStatus, ...refused },
+      },
+    },
+    async () => deps.status(),
+  );
+
+  app.post(
+    '/verify',
+    {
+      schema: {
+        summary: 'Check a BIP340 signature against the federation key (aggregate or output)',
+        tags: ['signer'],
+        body: VerifyRequest,
+        response: { 200: VerifyResponse, 400: RelayError, 409: RelayError, ...refused },
+      },
+    },
+    async (request) => {
+      const { key } = await deps.status();
+      const result = verifySignature(request.body, key);
+      if (!result) throw new ApiHttpError(409, 'conflict', 'no federation key yet (no DKG)');
+      return result;
+    },
+  );
+
+  app.get(
+    '/rounds',
+    {
+      schema: {
+        summary: 'The newest DKG and signing rounds this signer took part in, newest first',
+        tags: ['signer'],
+        querystring: RoundsQuery,
+        response: { 200: RoundsResponse, 400: RelayError, ...refused },
+      },
+    },
+    async (request) => deps.rounds(request.query),
+  );
+
+  app.get(
+    '/events',
+    {
+      schema: {
+        summary: 'Live events (text/event-stream; `Last-Event-ID` resumes)',
+        description:
+          'Server-sent events: `event:` is the type, `data:` the JSON event, `id:` its id. ' +
+          'A resuming client that missed events gets `event: gap` first and should re-read ' +
+          '/v1/status.',
+        tags: ['signer'],
+        response: {
+          200: {
+            description: 'the event stream',
+            content: { 'text/event-stream': { schema: SignerEvent } },
+          },
+          ...refused,
+        },
+      },
+    },
+    (request, reply) => stream.serve(request, reply),
+  );
+};

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import {
+  ApiId,
+  ChainConnectivity,
+  DkgRoundSummary,
+  FederationKey,
+  LastRounds,
+  OPERATOR_EVENTS,
+  RelayConnectivity,
+  SigningRoundSummary,
+  XOnlyKeyHex,
+} from './operator-api.ts';
+
+// The Coordinator API v1: the HTTP bodies a coordinator serves to its operator. The parts it
+// shares with the Signer API (keys, connectivity, round summaries, health) are in
+// operator-api.ts; GET /v1/rounds answers `RoundsResponse` from there.
+
+/** The coordinator selection as this process sees it for the current Bitcoin tip. */
+export const CoordinatorRole = z
+  .strictObject({
+    /** The active coordinator's party id; null when no tip or signer set is known yet. */
+    active: ApiId.nullable(),
+    /** This process is the active coordinator (its operator's party is `active`). */
+    self: z.boolean(),
+  })
+  .refine((r) => !r.self || r.active !== null, {
+    message: 'self cannot be active when no coordinator is',
+    path: ['self'],
+  });
+export type CoordinatorRole = z.infer<typeof CoordinatorRole>;
+
+/** The round this coordinator is driving now, if any. */
+export const CurrentRound = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('dkg'), round: DkgRoundSummary }),
+  z.strictObject({ kind: z.literal('signing'), round: SigningRoundSummary }),
+]);
+export type CurrentRound = z.infer<typeof CurrentRound>;
+
+/** GET /v1/status of a coordinator. */
+export const CoordinatorStatus = z
+  .strictObject({
+    version: z.string().max(64),
+    /** The operator's party (its coordinator inbox is `<partyId>-coordinator`). */
+    partyId: ApiId,
+    /** The operator's messaging key (shared with its signer). */
+    messagingKey: XOnlyKeyHex,
+    coordinator: CoordinatorRole,
+    /** The current federation key; null before the first DKG. */
+    key: FederationKey.nullable(),
+    /** Parties in the registry's signer set (weight > 0 and a registered key). */
+    parties: z.int().min(0).max(4000),
+    currentRound: CurrentRound.nullable(),
+    relay: RelayConnectivity,
+    bitcoin: ChainConnectivity,
+    stacks: ChainConnectivity,
+    lastRounds: LastRounds,
+  })
+  .refine((s) => !s.coordinator.self || s.coordinator.active === s.partyId, {
+    message: "self is active exactly when the active coordinator is this operator's party",
+    path: ['coordinator', 'self'],
+  })
+  .refine((s) => s.coordinator.self || s.coordinator.active !== s.partyId, {
+    message: "self is active exactly when the active coordinator is this operator's party",
+    path: ['coordinator', 'self'],
+  });
+export type CoordinatorStatus = z.infer<typeof CoordinatorStatus>;
+
+/** GET /v1/events: what a coordinator streams (SSE `event:` = `type`, `data:` = the JSON event). */
+export const CoordinatorEvent = z.discriminatedUnion('type', [...OPERATOR_EVENTS]);
+export type CoordinatorEvent = z.infer<typeof CoordinatorEvent>;
