@@ -26,7 +26,10 @@ const VERSION = '0.1.0';
 
 async function loadConfig(path: string) {
   try {
-    return await loadConfigFile(CoordinatorConfigSchema, { path, envPrefix: COORDINATOR_ENV_PREFIX });
+    return await loadConfigFile(CoordinatorConfigSchema, {
+      path,
+      envPrefix: COORDINATOR_ENV_PREFIX,
+    });
   } catch (err) {
     if (err instanceof ConfigError) exitWith(err, EXIT_USAGE);
     throw err;
@@ -35,10 +38,15 @@ async function loadConfig(path: string) {
 
 async function callApi(configPath: string, method: 'GET' | 'POST', route: string, body?: unknown) {
   const config = await loadConfig(configPath);
-  const endpoint = await readApiEndpoint(resolveConfigPath(configPath, config.dataDir), 'coordinator');
+  const endpoint = await readApiEndpoint(
+    resolveConfigPath(configPath, config.dataDir),
+    'coordinator',
+  );
   if (endpoint === undefined)
     throw new Error('the coordinator is not running (no API endpoint recorded in its data folder)');
-  const token = (await readFile(resolveConfigPath(configPath, config.api.tokenFile), 'utf8')).trim();
+  const token = (
+    await readFile(resolveConfigPath(configPath, config.api.tokenFile), 'utf8')
+  ).trim();
   const r = await fetch(new URL(route, endpoint), {
     method,
     headers: {
@@ -83,7 +91,9 @@ export function coordinatorProgram(): Command {
     .description("print the running coordinator's status (Coordinator API /v1/status)")
     .requiredOption('--config <file>', 'coordinator.json')
     .action(async (o) => {
-      process.stdout.write(`${JSON.stringify(await callApi(o.config, 'GET', '/v1/status'), null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(await callApi(o.config, 'GET', '/v1/status'), null, 2)}\n`,
+      );
     });
 
   program
@@ -91,7 +101,9 @@ export function coordinatorProgram(): Command {
     .description('have the federation sign a probe message (a liveness check that spends nothing)')
     .requiredOption('--config <file>', 'coordinator.json')
     .action(async (o) => {
-      process.stdout.write(`${JSON.stringify(await callApi(o.config, 'POST', '/v1/probe', {}), null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(await callApi(o.config, 'POST', '/v1/probe', {}), null, 2)}\n`,
+      );
     });
 
   return program;

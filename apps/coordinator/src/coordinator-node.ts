@@ -18,8 +18,8 @@ import {
   type FederationConfig,
   federationThresholds,
   initialCoordinatorState,
-  probeMessage,
   type PublicKeyPackage,
+  probeMessage,
   type WireEnvelope,
 } from '@peg/protocol';
 import {
@@ -33,8 +33,8 @@ import {
   type OperatorContext,
   type RelayClient,
   RelayClientError,
-  sendContractCall,
   StateStore,
+  sendContractCall,
   sleep,
   timeoutsOf,
   watchBitcoinTip,
@@ -47,6 +47,8 @@ import { keyAction } from './key-lifecycle.ts';
 export type RoundRecord = {
   kind: 'dkg' | 'signing';
   id: number | null;
+  /** For a signing round: the key's DKG id. */
+  dkgId: number | null;
   startedAt: number;
   endedAt: number | null;
   outcome: 'running' | 'succeeded' | 'failed';
@@ -155,7 +157,13 @@ export class CoordinatorNode {
         onTip: (tip) => this.#onTip(tip),
       }),
     );
-    this.watch.onChange((c) => this.#reconcile(c));
+    // A failed step (a state file that cannot open, a relay refusal) is logged; the next Stacks
+    // block tries again.
+    this.watch.onChange((c) =>
+      this.#reconcile(c).catch((err) =>
+        this.#log.error({ err: String(err) }, 'following the registry failed; retried next block'),
+      ),
+    );
     this.#tasks.push(this.watch.run(signal));
   }
 
@@ -172,14 +180,22 @@ export class CoordinatorNode {
    * Runs a probe round (a message that can never spend, `probeMessage`) and resolves with its
    * outcome: the federation's liveness check. Only the active coordinator signs it.
    */
-  async probe(data: Uint8Array = randomBytes(16), timeoutMs = 60_000): Promise<CoordinatorReport> {
+  async probe(
+    data: Uint8Array = randomBytes(16),
+    timeoutMs = 60_000,
+  ): Promise<{ report: CoordinatorReport; preimage: string }> {
     const host = this.#host;
     if (host === undefined) throw new Error('no federation machine running yet');
     if (host.state.key === null) throw new Error('no verified key yet');
     const role = this.role();
     if (!role.self) throw new NotActiveError(role.active);
     const p = probeMessage(data);
-    const record = this.#record({ kind: 'signing', id: null, attempts: 1 });
+    const record = this.#record({
+      kind: 'signing',
+      id: null,
+      dkgId: host.state.key.dkgId,
+      attempts: 1,
+    });
     const result = new Promise<CoordinatorReport>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.delete(waiter);
@@ -208,7 +224,7 @@ export class CoordinatorNode {
         tweak: { type: 'taproot', merkleRoot: null },
       },
     });
-    return result;
+    return { report: await result, preimage: p.preimage };
   }
 
   // ---- inputs ----
@@ -300,7 +316,7 @@ export class CoordinatorNode {
           return;
         }
         this.#log.info({ readyKeyIds, dkgThreshold: federation.dkgThreshold }, 'requesting a DKG');
-        this.#record({ kind: 'dkg', id: null, attempts: 1 });
+        this.#record({ kind: 'dkg', id: null, dkgId: null, attempts: 1 });
         await host.push({ type: 'command', command: { kind: 'dkg' } });
         return;
       case 'publish':
@@ -475,7 +491,8 @@ export class CoordinatorNode {
       await host.push({ type: 'messaging-keys', federation });
     }
     this.#log.info({ epoch, partyId }, 'coordinator machine started');
-    if (this.tip) await host.push({ type: 'chain-tip', tip: this.tip.hash, height: this.tip.height });
+    if (this.tip)
+      await host.push({ type: 'chain-tip', tip: this.tip.hash, height: this.tip.height });
     this.#tasks.push(this.#consume(host));
   }
 
@@ -513,7 +530,7 @@ export class CoordinatorNode {
 
   // ---- reports and rounds ----
 
-  #record(r: Pick<RoundRecord, 'kind' | 'id' | 'attempts'>): RoundRecord {
+  #record(r: Pick<RoundRecord, 'kind' | 'id' | 'dkgId' | 'attempts'>): RoundRecord {
     const record: RoundRecord = {
       ...r,
       startedAt: Date.now(),
@@ -555,11 +572,17 @@ export class CoordinatorNode {
   #onReport(report: CoordinatorReport): void {
     const at = Date.now();
     if (report.kind === 'dkg-complete' || report.kind === 'dkg-failed') {
-      const open = [...this.rounds].reverse().find((r) => r.kind === 'dkg' && r.outcome === 'running');
-      this.#finish(open ?? this.#record({ kind: 'dkg', id: report.dkgId, attempts: 1 }), report);
+      const open = [...this.rounds]
+        .reverse()
+        .find((r) => r.kind === 'dkg' && r.outcome === 'running');
+      this.#finish(
+        open ?? this.#record({ kind: 'dkg', id: report.dkgId, dkgId: null, attempts: 1 }),
+        report,
+      );
       if (report.kind === 'dkg-failed') this.#dkgRetryAt = at + this.#opts.config.dkg.retryAfterMs;
     }
-    const level = report.kind === 'ignored' ? 'debug' : report.kind.includes('fail') ? 'warn' : 'info';
+    const level =
+      report.kind === 'ignored' ? 'debug' : report.kind.includes('fail') ? 'warn' : 'info';
     this.#log[level](
       { report: report.kind === 'dkg-complete' ? { ...report, pub: undefined } : report },
       `coordinator ${report.kind}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyAction, type KeySituation } from './key-lifecycle.ts';
+import { type KeySituation, keyAction } from './key-lifecycle.ts';
 
 const K = (n: number) => `02${String(n).repeat(64).slice(0, 64)}`;
 const base: KeySituation = {
@@ -24,7 +24,12 @@ describe('keyAction', () => {
     ['a verified key not on chain, backup: wait', { machineKey: K(9), active: false }, 'none'],
     [
       'the chain has the epoch key we hold: done',
-      { machineKey: K(9), chainAggregateKey: K(9), chainSignerSet: [K(1), K(2), K(3)], chainThreshold: 3 },
+      {
+        machineKey: K(9),
+        chainAggregateKey: K(9),
+        chainSignerSet: [K(1), K(2), K(3)],
+        chainThreshold: 3,
+      },
       'none',
     ],
     [
@@ -39,7 +44,12 @@ describe('keyAction', () => {
     ],
     [
       'the chain key is another epoch (threshold changed), ours verified: publish',
-      { machineKey: K(9), chainAggregateKey: K(8), chainSignerSet: [K(1), K(2), K(3)], chainThreshold: 2 },
+      {
+        machineKey: K(9),
+        chainAggregateKey: K(8),
+        chainSignerSet: [K(1), K(2), K(3)],
+        chainThreshold: 2,
+      },
       'publish',
     ],
   ])('%s', (_, s, action) => {

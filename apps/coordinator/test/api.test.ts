@@ -52,6 +52,9 @@ describe('Coordinator API: operator token', () => {
     const deps = {
       status: () => statusOf({ active: null }),
       rounds: () => ({ dkg: [], signing: [] }),
+      probe: async () => {
+        throw new Error('unused');
+      },
       events: new EventHub<CoordinatorEvent>(rethrow),
       metrics: createMetricsRegistry(),
       operatorToken: 'x'.repeat(31),
@@ -128,10 +131,33 @@ describe('Coordinator API: health, metrics, OpenAPI', () => {
     const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(doc.info.title).toBe('peg-coordinator');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/health', '/health/live', '/v1/events', '/v1/rounds', '/v1/status'].sort(),
+      ['/health', '/health/live', '/v1/events', '/v1/probe', '/v1/rounds', '/v1/status'].sort(),
     );
     expect(doc.paths['/v1/rounds'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
       'limit',
     ]);
+  });
+});
+
+describe('Coordinator API: POST /v1/probe', () => {
+  test('passes the data on, checks the body both ways', async () => {
+    const { app, proc } = await api();
+    const headers = { ...bearer, 'content-type': 'application/json' };
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/v1/probe',
+      headers,
+      payload: { data: 'ab' },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().signId).toBe(7);
+    expect(proc.probes).toEqual([{ data: 'ab' }]);
+    for (const payload of [{ data: 'AB' }, { data: '0'.repeat(130) }, { extra: 1 }]) {
+      const bad = await app.inject({ method: 'POST', url: '/v1/probe', headers, payload });
+      expect(bad.statusCode, JSON.stringify(payload)).toBe(400);
+    }
+    expect(proc.probes).toHaveLength(1);
+    const noToken = await app.inject({ method: 'POST', url: '/v1/probe', payload: {} });
+    expect(noToken.statusCode).toBe(401);
   });
 });

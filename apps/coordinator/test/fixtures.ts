@@ -104,6 +104,8 @@ export type FakeProcess = {
   readiness: Readiness;
   hub: EventHub<CoordinatorEvent>;
   roundQueries: { limit: number }[];
+  /** Every probe request the API passed on. */
+  probes: { data?: string }[];
 };
 
 export async function coordinatorApi(
@@ -115,12 +117,26 @@ export async function coordinatorApi(
     readiness: { ready: true },
     hub: new EventHub<CoordinatorEvent>(rethrow),
     roundQueries: [],
+    probes: [],
   };
   const deps: CoordinatorApiDeps = {
     status: () => proc.status,
     rounds: (q) => {
       proc.roundQueries.push(q);
       return proc.rounds;
+    },
+    probe: async (request) => {
+      proc.probes.push(request);
+      return {
+        signId: 7,
+        preimage: '00',
+        messages: ['11'.repeat(32)],
+        signatures: ['22'.repeat(64)],
+        outputKey: proc.status.key?.outputKey ?? '33'.repeat(32),
+        attempts: 1,
+        excluded: [],
+        durationMs: 5,
+      };
     },
     events: proc.hub,
     metrics: createMetricsRegistry(),

@@ -3,7 +3,7 @@
  * comes from `PEG_KEYSTORE_PASSWORD` or the file `PEG_KEYSTORE_PASSWORD_FILE` names, never from
  * a flag. Exit codes: 0 done, 1 failure, 2 bad usage or configuration.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+
 import {
   ConfigError,
   createLogger,
@@ -17,6 +17,7 @@ import {
   resolveConfigPath,
   stopOnSignals,
 } from '@peg/runtime';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { startSignerApi } from './api-server.ts';
 import { SIGNER_ENV_PREFIX, SignerConfigSchema } from './config.ts';
 import { initSigner } from './init.ts';
@@ -41,13 +42,19 @@ async function loadConfig(path: string) {
 }
 
 /** Calls the running signer's API (operator token from the configured file). */
-async function callApi(configPath: string, method: 'GET' | 'POST', route: string): Promise<unknown> {
+async function callApi(
+  configPath: string,
+  method: 'GET' | 'POST',
+  route: string,
+): Promise<unknown> {
   const config = await loadConfig(configPath);
   const endpoint = await readApiEndpoint(resolveConfigPath(configPath, config.dataDir), 'signer');
   if (endpoint === undefined)
     throw new Error('the signer is not running (no API endpoint recorded in its data folder)');
   const { readFile } = await import('node:fs/promises');
-  const token = (await readFile(resolveConfigPath(configPath, config.api.tokenFile), 'utf8')).trim();
+  const token = (
+    await readFile(resolveConfigPath(configPath, config.api.tokenFile), 'utf8')
+  ).trim();
   const r = await fetch(new URL(route, endpoint), {
     method,
     headers: { authorization: `Bearer ${token}` },
@@ -86,8 +93,15 @@ export function signerProgram(): Command {
         .default('devnet'),
     )
     .requiredOption('--contracts-address <address>', 'deployer of the registry contracts')
-    .option('--api-port <port>', 'Signer API port (0: any free one)', intArg('--api-port', 0, 65535), 0)
-    .addOption(new Option('--scrypt-log2n <n>').argParser(intArg('--scrypt-log2n', 10, 22)).hideHelp())
+    .option(
+      '--api-port <port>',
+      'Signer API port (0: any free one)',
+      intArg('--api-port', 0, 65535),
+      0,
+    )
+    .addOption(
+      new Option('--scrypt-log2n <n>').argParser(intArg('--scrypt-log2n', 10, 22)).hideHelp(),
+    )
     .action(async (o) => {
       const password = await keystorePassword();
       const r = await initSigner(
@@ -135,7 +149,9 @@ export function signerProgram(): Command {
     .description("print the running signer's status (Signer API /v1/status)")
     .requiredOption('--config <file>', 'signer.json')
     .action(async (o) => {
-      process.stdout.write(`${JSON.stringify(await callApi(o.config, 'GET', '/v1/status'), null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(await callApi(o.config, 'GET', '/v1/status'), null, 2)}\n`,
+      );
     });
 
   program
@@ -152,7 +168,10 @@ export function signerProgram(): Command {
       }
       // Not running: rotate in the keystore; the next start announces the new key.
       const password = await keystorePassword();
-      const ks = await Keystore.rotateIdentity(resolveConfigPath(o.config, config.keystore), password);
+      const ks = await Keystore.rotateIdentity(
+        resolveConfigPath(o.config, config.keystore),
+        password,
+      );
       process.stdout.write(
         `${JSON.stringify({ messagingKey: ks.publicInfo().identityKey, announced: false }, null, 2)}\n`,
       );

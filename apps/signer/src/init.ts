@@ -84,5 +84,3 @@ export async function initSigner(o: InitOptions, password: Uint8Array): Promise<
     messagingKey: info.identityKey,
   };
 }
-
-

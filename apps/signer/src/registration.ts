@@ -3,12 +3,7 @@
  * its own Stacks key registered from its own account (`register-signer-key`). The signer waits
  * for admission, and registers (or re-registers after a key change) by itself.
  */
-import {
-  type HostLogger,
-  type OperatorContext,
-  sendContractCall,
-  sleep,
-} from '@peg/runtime';
+import { type HostLogger, type OperatorContext, sendContractCall, sleep } from '@peg/runtime';
 import { registerSignerKeyCall } from '@peg/stacks-client';
 
 /** Waits until the registry admitted this operator's account, then makes sure its key is registered. */

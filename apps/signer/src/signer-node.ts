@@ -6,6 +6,8 @@
  * on its own state file (the old one keeps the old key's shares); a messaging-key change inside
  * an epoch is a `messaging-keys` input.
  */
+
+import { join } from 'node:path';
 import {
   type FederationConfig,
   initialSignerState,
@@ -25,13 +27,12 @@ import {
   Keystore,
   MachineHost,
   type OperatorContext,
-  RelayClient,
-  sealAnnouncement,
+  type RelayClient,
   StateStore,
+  sealAnnouncement,
   timeoutsOf,
   watchBitcoinTip,
 } from '@peg/runtime';
-import { join } from 'node:path';
 import { decide } from './policy.ts';
 import { ensureRegistered } from './registration.ts';
 
@@ -119,7 +120,13 @@ export class SignerNode {
         onTip: (tip) => this.#onTip(tip),
       }),
     );
-    this.watch.onChange((c) => this.#reconcile(c));
+    // A failed step (a state file that cannot open, a relay refusal) is logged; the next Stacks
+    // block tries again.
+    this.watch.onChange((c) =>
+      this.#reconcile(c).catch((err) =>
+        this.#log.error({ err: String(err) }, 'following the registry failed; retried next block'),
+      ),
+    );
     this.#tasks.push(this.watch.run(signal));
   }
 
@@ -166,7 +173,10 @@ export class SignerNode {
     }
     if (this.watch.directory.messagingKey(party.id) !== this.messagingKey) void this.#announce();
     if (!c.config.ok || c.epoch === undefined) {
-      this.#log.info({ reason: c.config.ok ? 'no epoch' : c.config.reason }, 'federation not ready');
+      this.#log.info(
+        { reason: c.config.ok ? 'no epoch' : c.config.reason },
+        'federation not ready',
+      );
       return;
     }
     const federation = c.config.config;
@@ -208,7 +218,9 @@ export class SignerNode {
       }
     };
     const p = run()
-      .catch((err) => this.#log.warn({ err: String(err) }, 'announcement failed; retried next block'))
+      .catch((err) =>
+        this.#log.warn({ err: String(err) }, 'announcement failed; retried next block'),
+      )
       .finally(() => {
         if (this.#announcing === p) this.#announcing = undefined;
       });
@@ -296,7 +308,8 @@ export class SignerNode {
       { epoch, partyId, keyIds: federation.parties.find((p) => p.id === partyId)?.keyIds },
       'signer machine started',
     );
-    if (this.tip) await host.push({ type: 'chain-tip', tip: this.tip.hash, height: this.tip.height });
+    if (this.tip)
+      await host.push({ type: 'chain-tip', tip: this.tip.hash, height: this.tip.height });
     this.#tasks.push(
       host.run().catch((err) => this.#log.error({ err: String(err) }, 'relay consumer stopped')),
     );

@@ -36,6 +36,8 @@ const ROUTES = [
     url: '/v1/verify',
     payload: { key: 'aggregate', message: '', signature: '00'.repeat(64) },
   },
+  { method: 'GET' as const, url: '/v1/key' },
+  { method: 'POST' as const, url: '/v1/messaging-key/rotate' },
 ];
 
 describe('Signer API: operator token', () => {
@@ -68,6 +70,8 @@ describe('Signer API: operator token', () => {
     const deps = {
       status: () => statusWith(null),
       rounds: () => ({ dkg: [], signing: [] }),
+      keyPackage: () => null,
+      rotateMessagingKey: async () => ({ messagingKey: '' }),
       events: new EventHub<SignerEvent>(rethrow),
       metrics: createMetricsRegistry(),
       operatorToken: 'short-secret',
@@ -226,7 +230,16 @@ describe('Signer API: health, metrics, OpenAPI', () => {
     const doc = res.json();
     expect(doc.info.title).toBe('peg-signer');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/health', '/health/live', '/v1/events', '/v1/rounds', '/v1/status', '/v1/verify'].sort(),
+      [
+        '/health',
+        '/health/live',
+        '/v1/events',
+        '/v1/key',
+        '/v1/messaging-key/rotate',
+        '/v1/rounds',
+        '/v1/status',
+        '/v1/verify',
+      ].sort(),
     );
     expect(doc.security).toEqual([{ operatorToken: [] }]);
     expect(doc.paths['/health'].get.security).toEqual([]);
@@ -244,5 +257,50 @@ describe('Signer API: health, metrics, OpenAPI', () => {
   test('docs can be turned off', async () => {
     const { app } = await api({ docs: false });
     expect((await app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(404);
+  });
+});
+
+describe('Signer API: key package and messaging-key rotation', () => {
+  test('GET /v1/key: 409 before a verified key, the package after', async () => {
+    const { app, proc } = await api();
+    const none = await app.inject({ method: 'GET', url: '/v1/key', headers: bearer });
+    expect(none.statusCode).toBe(409);
+    const groupKey = proc.status.key!.aggregateKey;
+    proc.keyPackage = {
+      dkgId: 3,
+      pub: {
+        layout: {
+          parties: [
+            { id: 1, keyIds: [1] },
+            { id: 2, keyIds: [2] },
+          ],
+          threshold: 2,
+        },
+        groupKey,
+        verifyingShares: { '1': groupKey, '2': groupKey },
+      },
+    };
+    const res = await app.inject({ method: 'GET', url: '/v1/key', headers: bearer });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(proc.keyPackage);
+    // A package that breaks the schema (a key id that is not a number) is never sent.
+    proc.keyPackage = {
+      ...proc.keyPackage,
+      pub: { ...proc.keyPackage.pub, verifyingShares: { x: groupKey } },
+    };
+    const bad = await app.inject({ method: 'GET', url: '/v1/key', headers: bearer });
+    expect(bad.statusCode).toBe(500);
+  });
+
+  test('POST /v1/messaging-key/rotate calls the process once and answers the new key', async () => {
+    const { app, proc } = await api();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/messaging-key/rotate',
+      headers: bearer,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ messagingKey: proc.status.messagingKey });
+    expect(proc.rotations).toBe(1);
   });
 });

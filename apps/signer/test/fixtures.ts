@@ -9,6 +9,7 @@ import type {
   FederationKey,
   RoundsResponse,
   SignerEvent,
+  SignerKeyPackage,
   SignerStatus,
 } from '@peg/wire';
 import type { FastifyInstance } from 'fastify';
@@ -102,6 +103,8 @@ export type FakeProcess = {
   hub: EventHub<SignerEvent>;
   /** Every `rounds` query the API made. */
   roundQueries: { limit: number }[];
+  keyPackage: SignerKeyPackage | null;
+  rotations: number;
 };
 
 export async function signerApi(
@@ -113,12 +116,19 @@ export async function signerApi(
     readiness: { ready: true },
     hub: new EventHub<SignerEvent>(rethrow),
     roundQueries: [],
+    keyPackage: null,
+    rotations: 0,
   };
   const deps: SignerApiDeps = {
     status: () => proc.status,
     rounds: (q) => {
       proc.roundQueries.push(q);
       return proc.rounds;
+    },
+    keyPackage: () => proc.keyPackage,
+    rotateMessagingKey: async () => {
+      proc.rotations++;
+      return { messagingKey: proc.status.messagingKey };
     },
     events: proc.hub,
     metrics: createMetricsRegistry(),

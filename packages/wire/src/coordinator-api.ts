@@ -68,3 +68,28 @@ export type CoordinatorStatus = z.infer<typeof CoordinatorStatus>;
 /** GET /v1/events: what a coordinator streams (SSE `event:` = `type`, `data:` = the JSON event). */
 export const CoordinatorEvent = z.discriminatedUnion('type', [...OPERATOR_EVENTS]);
 export type CoordinatorEvent = z.infer<typeof CoordinatorEvent>;
+
+/** POST /v1/probe: optional caller data (at most 64 bytes, hex) folded into the probe message. */
+export const ProbeRequest = z.strictObject({
+  data: z
+    .string()
+    .regex(/^(?:[0-9a-f]{2}){0,64}$/, 'data: lowercase hex, at most 64 bytes')
+    .optional(),
+});
+export type ProbeRequest = z.infer<typeof ProbeRequest>;
+
+/**
+ * Answer of POST /v1/probe: the signature of a message that can never spend (the probe preimage
+ * `peg/probe/v1` ‖ data, SHA-256), under the output key; check it with any BIP340 verifier.
+ */
+export const ProbeResponse = z.strictObject({
+  signId: ApiId,
+  preimage: z.string().regex(/^(?:[0-9a-f]{2})+$/),
+  messages: z.array(z.string().regex(/^[0-9a-f]{64}$/)).length(1),
+  signatures: z.array(z.string().regex(/^[0-9a-f]{128}$/)).length(1),
+  outputKey: XOnlyKeyHex,
+  attempts: z.int().min(1).max(0xffff_ffff),
+  excluded: z.array(z.strictObject({ partyId: ApiId, reason: z.string().max(64) })).max(4000),
+  durationMs: z.int().min(0),
+});
+export type ProbeResponse = z.infer<typeof ProbeResponse>;

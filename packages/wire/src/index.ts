@@ -20,6 +20,8 @@ export {
   CoordinatorRole,
   CoordinatorStatus,
   CurrentRound,
+  ProbeRequest,
+  ProbeResponse,
 } from './coordinator-api.ts';
 export {
   isCompressedPointHex,
@@ -131,8 +133,10 @@ export {
   Recipient,
   ReviewDecision,
   ReviewStatus,
+  RotateMessagingKeyResponse,
   Sats,
   SignerEvent,
+  SignerKeyPackage,
   SignerPolicy,
   SignerStatus,
   VerifyKey,

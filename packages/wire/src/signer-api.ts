@@ -169,3 +169,28 @@ export const ReviewDecision = z.strictObject({
   reason: z.string().min(1).max(280).optional(),
 });
 export type ReviewDecision = z.infer<typeof ReviewDecision>;
+
+/**
+ * GET /v1/key: the public key package of the key this signer verified (its share of the
+ * verification round given): the layout, the group key and every key id's verifying share. All
+ * public; its own coordinator loads it from here when it did not run the DKG itself (a backup).
+ */
+export const SignerKeyPackage = z.strictObject({
+  dkgId: ApiId,
+  pub: z.strictObject({
+    layout: z.strictObject({
+      parties: z
+        .array(z.strictObject({ id: ApiId, keyIds: z.array(ApiId).min(1).max(4000) }))
+        .min(1)
+        .max(4000),
+      threshold: ApiId,
+    }),
+    groupKey: PointHex,
+    verifyingShares: z.record(z.string().regex(/^[1-9][0-9]{0,9}$/, 'a key id'), PointHex),
+  }),
+});
+export type SignerKeyPackage = z.infer<typeof SignerKeyPackage>;
+
+/** POST /v1/messaging-key/rotate: the new messaging key, announced (the old one is refused). */
+export const RotateMessagingKeyResponse = z.strictObject({ messagingKey: XOnlyKeyHex });
+export type RotateMessagingKeyResponse = z.infer<typeof RotateMessagingKeyResponse>;

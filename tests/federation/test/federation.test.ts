@@ -59,9 +59,9 @@ describe('a federation of processes', () => {
       expect(
         ecc.verifySchnorr(hexToBytes(r.messages[0]!), outputKey, hexToBytes(r.signatures[0]!)),
       ).toBe(true);
-      expect(schnorr.verify(hexToBytes(r.signatures[0]!), hexToBytes(r.messages[0]!), outputKey)).toBe(
-        true,
-      );
+      expect(
+        schnorr.verify(hexToBytes(r.signatures[0]!), hexToBytes(r.messages[0]!), outputKey),
+      ).toBe(true);
     }
   });
 });

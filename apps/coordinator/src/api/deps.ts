@@ -1,5 +1,12 @@
 import type { EventSource, EventStreamOptions, Readiness } from '@peg/runtime';
-import type { CoordinatorEvent, CoordinatorStatus, RoundsQuery, RoundsResponse } from '@peg/wire';
+import type {
+  CoordinatorEvent,
+  CoordinatorStatus,
+  ProbeRequest,
+  ProbeResponse,
+  RoundsQuery,
+  RoundsResponse,
+} from '@peg/wire';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 
@@ -12,6 +19,8 @@ export type CoordinatorApiDeps = {
   status(): CoordinatorStatus | Promise<CoordinatorStatus>;
   /** The newest DKG and signing rounds it saw or drove, newest first, at most `query.limit` each. */
   rounds(query: RoundsQuery): RoundsResponse | Promise<RoundsResponse>;
+  /** Runs a probe round (POST /v1/probe); throws ApiHttpError 409 when not active. */
+  probe(request: ProbeRequest): Promise<ProbeResponse>;
   /** Live events; subscribed once when the API is built, unsubscribed when it closes. */
   events: EventSource<CoordinatorEvent>;
   /** The process's metrics registry (`createMetricsRegistry`), served at /metrics. */

@@ -2,6 +2,8 @@ import type { EventStream } from '@peg/runtime';
 import {
   CoordinatorEvent,
   CoordinatorStatus,
+  ProbeRequest,
+  ProbeResponse,
   RelayError,
   RoundsQuery,
   RoundsResponse,
@@ -61,5 +63,27 @@ export const coordinatorRoutes: FastifyPluginAsyncZod<{
       },
     },
     (request, reply) => stream.serve(request, reply),
+  );
+
+  app.post(
+    '/probe',
+    {
+      schema: {
+        summary: 'Sign a probe message (spends nothing): a liveness check of the federation',
+        description:
+          'Only the active coordinator signs (others answer 409 naming it). The answer is the ' +
+          'BIP340 signature under the output key, to check with any verifier.',
+        tags: ['coordinator'],
+        body: ProbeRequest,
+        response: {
+          200: ProbeResponse,
+          400: RelayError,
+          409: RelayError,
+          504: RelayError,
+          ...refused,
+        },
+      },
+    },
+    async (request) => deps.probe(request.body),
   );
 };

@@ -1,5 +1,12 @@
 import type { EventSource, EventStreamOptions, Readiness } from '@peg/runtime';
-import type { RoundsQuery, RoundsResponse, SignerEvent, SignerStatus } from '@peg/wire';
+import type {
+  RotateMessagingKeyResponse,
+  RoundsQuery,
+  RoundsResponse,
+  SignerEvent,
+  SignerKeyPackage,
+  SignerStatus,
+} from '@peg/wire';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 
@@ -12,6 +19,10 @@ export type SignerApiDeps = {
   status(): SignerStatus | Promise<SignerStatus>;
   /** The newest rounds this signer took part in, newest first, at most `query.limit` of each. */
   rounds(query: RoundsQuery): RoundsResponse | Promise<RoundsResponse>;
+  /** The verified key's public package (GET /v1/key); null before one. */
+  keyPackage(): SignerKeyPackage | null | Promise<SignerKeyPackage | null>;
+  /** Rotates and announces the messaging key (POST /v1/messaging-key/rotate). */
+  rotateMessagingKey(): Promise<RotateMessagingKeyResponse>;
   /** Live events; subscribed once when the API is built, unsubscribed when it closes. */
   events: EventSource<SignerEvent>;
   /** The process's metrics registry (`createMetricsRegistry`), served at /metrics. */

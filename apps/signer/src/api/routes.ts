@@ -1,9 +1,11 @@
 import { ApiHttpError, type EventStream } from '@peg/runtime';
 import {
   RelayError,
+  RotateMessagingKeyResponse,
   RoundsQuery,
   RoundsResponse,
   SignerEvent,
+  SignerKeyPackage,
   SignerStatus,
   VerifyRequest,
   VerifyResponse,
@@ -82,5 +84,33 @@ export const signerRoutes: FastifyPluginAsyncZod<{
       },
     },
     (request, reply) => stream.serve(request, reply),
+  );
+
+  app.get(
+    '/key',
+    {
+      schema: {
+        summary: 'The public key package of the verified federation key (for its own coordinator)',
+        tags: ['signer'],
+        response: { 200: SignerKeyPackage, 409: RelayError, ...refused },
+      },
+    },
+    async () => {
+      const pkg = await deps.keyPackage();
+      if (pkg === null) throw new ApiHttpError(409, 'conflict', 'no verified federation key yet');
+      return pkg;
+    },
+  );
+
+  app.post(
+    '/messaging-key/rotate',
+    {
+      schema: {
+        summary: 'Replace the messaging key and announce it; the old key is refused afterwards',
+        tags: ['signer'],
+        response: { 200: RotateMessagingKeyResponse, 409: RelayError, ...refused },
+      },
+    },
+    async () => deps.rotateMessagingKey(),
   );
 };

@@ -124,7 +124,9 @@ export class FederationWatch {
   async fetchAnnouncements(signal?: AbortSignal): Promise<void> {
     const relay = this.#opts.relay();
     if (relay === undefined) return;
-    const list = await relay.announcements(signal ? { signal, maxAttempts: 3 } : { maxAttempts: 3 });
+    const list = await relay.announcements(
+      signal ? { signal, maxAttempts: 3 } : { maxAttempts: 3 },
+    );
     let accepted = false;
     for (const a of list) accepted = this.directory.applyAnnouncement(a.envelope).ok || accepted;
     if (accepted) await this.#notify();

@@ -4,7 +4,7 @@
  * Bitcoin node, the Stacks node and the relay, each checked once. A failure is a
  * `StartupError` naming what failed and where; the process exits non-zero with it.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { type BitcoinRpc, createBitcoinRpc } from '@peg/bitcoin';
 import { createStacksClient, type StacksClient, stacksAddressOf } from '@peg/stacks-client';
 import type { z } from 'zod';
@@ -104,6 +104,8 @@ export async function openOperatorContext(
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
     });
   }
+  // Only now, with everything answering, is anything written: the data folder.
+  await mkdir(path(config.dataDir), { recursive: true, mode: 0o700 });
   opts.logger.info(
     { identityKey: info.identityKey, stacksPublicKey: info.stacksPublicKey },
     'keystore opened; Bitcoin node, Stacks node and relay answer',

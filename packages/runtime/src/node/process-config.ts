@@ -64,14 +64,14 @@ export const ProcessConfigShape = {
       tokenFile: z.string().min(1).default('api-token'),
     })
     .default({ host: '127.0.0.1', port: 0, tokenFile: 'api-token' }),
-  log: z
-    .strictObject({ level: LogLevelSchema.default('info') })
-    .default({ level: 'info' }),
+  log: z.strictObject({ level: LogLevelSchema.default('info') }).default({ level: 'info' }),
   timeouts: TimeoutsSchema,
 };
 
 /** The protocol timeouts of a configuration: the defaults, with the ones it sets. */
-export function timeoutsOf(config: { timeouts: Partial<Record<keyof Timeouts, number | undefined>> }): Timeouts {
+export function timeoutsOf(config: {
+  timeouts: Partial<Record<keyof Timeouts, number | undefined>>;
+}): Timeouts {
   const t = { ...DEFAULT_TIMEOUTS };
   for (const [k, v] of Object.entries(config.timeouts))
     if (v !== undefined) t[k as keyof Timeouts] = v;

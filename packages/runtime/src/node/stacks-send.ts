@@ -4,10 +4,11 @@
  * `rotate-keys`. The nonce is the node's next one for the account; a call that aborts on chain
  * is an error carrying the contract's answer.
  */
+
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ContractCallSpec, StacksClient, TransactionInfo } from '@peg/stacks-client';
 import { stacksAddressOf } from '@peg/stacks-client';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 
 /** The fee of our contract calls, micro-STX (devnet and test networks accept any). */
 export const DEFAULT_CALL_FEE = 3_000n;
@@ -39,7 +40,9 @@ export async function sendContractCall(
   const { nonce, balance } = await stacks.getAccount(address);
   const fee = opts.fee ?? DEFAULT_CALL_FEE;
   if (balance < fee)
-    throw new Error(`account ${address} holds ${balance} µSTX, less than the ${fee} µSTX fee of ${spec.functionName}`);
+    throw new Error(
+      `account ${address} holds ${balance} µSTX, less than the ${fee} µSTX fee of ${spec.functionName}`,
+    );
   const senderKey = bytesToHex(opts.senderKey);
   const tx = await stacks.buildCall(spec, { senderKey, nonce, fee });
   await stacks.broadcast(tx);

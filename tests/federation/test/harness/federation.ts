@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hexToBytes } from '@noble/hashes/utils.js';
 import { type Devnet, startDevnet } from '@peg/devnet';
 import { sendContractCall } from '@peg/runtime';
 import { createStacksClient, type StacksClient, setSignerWeightCall } from '@peg/stacks-client';
-import { hexToBytes } from '@noble/hashes/utils.js';
 import { CliProcess, killAll, runCli } from './process.ts';
 
 /** The devnet registry admin (the simnet deployer; a public devnet key, docs/chains.md). */
@@ -80,14 +80,22 @@ export async function startFederation(opts: {
     'relay',
     'relay',
     [
-      '--host', '127.0.0.1',
-      '--port', String(relayPort),
-      '--federation', FEDERATION,
-      '--members-from-chain', devnet.stacksUrl,
-      '--contracts', devnet.deployer,
-      '--chain-interval', '500',
-      '--store', `sqlite:${join(dir, 'relay.sqlite')}`,
-      '--log-level', 'info',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(relayPort),
+      '--federation',
+      FEDERATION,
+      '--members-from-chain',
+      devnet.stacksUrl,
+      '--contracts',
+      devnet.deployer,
+      '--chain-interval',
+      '500',
+      '--store',
+      `sqlite:${join(dir, 'relay.sqlite')}`,
+      '--log-level',
+      'info',
     ],
     { PEG_RELAY_LOG_LEVEL: '' },
   );
@@ -107,21 +115,35 @@ export async function startFederation(opts: {
       'signer',
       [
         'init',
-        '--dir', opDir,
-        '--relay-url', relayUrl,
-        '--federation', FEDERATION,
-        '--bitcoin-rpc-url', devnet.bitcoin.url,
-        '--bitcoin-rpc-user', devnet.bitcoin.user,
-        '--bitcoin-rpc-password-file', rpcPasswordFile,
-        '--stacks-node-url', devnet.stacksUrl,
-        '--contracts-address', devnet.deployer,
-        '--api-port', String(signerPort),
-        '--scrypt-log2n', '10',
+        '--dir',
+        opDir,
+        '--relay-url',
+        relayUrl,
+        '--federation',
+        FEDERATION,
+        '--bitcoin-rpc-url',
+        devnet.bitcoin.url,
+        '--bitcoin-rpc-user',
+        devnet.bitcoin.user,
+        '--bitcoin-rpc-password-file',
+        rpcPasswordFile,
+        '--stacks-node-url',
+        devnet.stacksUrl,
+        '--contracts-address',
+        devnet.deployer,
+        '--api-port',
+        String(signerPort),
+        '--scrypt-log2n',
+        '10',
       ],
       env,
     );
     if (init.code !== 0) throw new Error(`peg-signer init failed: ${init.stderr}`);
-    const info = JSON.parse(init.stdout) as { config: string; stacksAddress: string; stacksPublicKey: string };
+    const info = JSON.parse(init.stdout) as {
+      config: string;
+      stacksAddress: string;
+      stacksPublicKey: string;
+    };
     const signerConfig = JSON.parse(
       (await import('node:fs')).readFileSync(info.config, 'utf8'),
     ) as Record<string, unknown>;
@@ -187,7 +209,12 @@ export async function startFederation(opts: {
     operators,
     env,
     startSigner(op) {
-      op.signer = new CliProcess(`signer-${op.index}`, 'signer', ['start', '--config', op.signerConfig], env);
+      op.signer = new CliProcess(
+        `signer-${op.index}`,
+        'signer',
+        ['start', '--config', op.signerConfig],
+        env,
+      );
       return op.signer;
     },
     startCoordinator(op) {

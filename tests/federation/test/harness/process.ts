@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 /** The app directory of a CLI: apps/<name>. */
-export const appDir = (app: 'signer' | 'coordinator' | 'relay' | 'devnet') => join(ROOT, 'apps', app);
+export const appDir = (app: 'signer' | 'coordinator' | 'relay' | 'devnet') =>
+  join(ROOT, 'apps', app);
 
 export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
 
@@ -23,7 +24,12 @@ export class CliProcess {
   #waiters = new Set<() => void>();
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(name: string, app: Parameters<typeof appDir>[0], args: string[], env: NodeJS.ProcessEnv) {
+  constructor(
+    name: string,
+    app: Parameters<typeof appDir>[0],
+    args: string[],
+    env: NodeJS.ProcessEnv,
+  ) {
     this.name = name;
     this.proc = spawn(
       process.execPath,
@@ -75,7 +81,9 @@ export class CliProcess {
         const hit = this.lines.slice(from).find(match);
         if (hit) return done(() => resolve(hit));
         if (!this.alive)
-          return done(() => reject(new Error(`${this.name} exited: ${this.stderr}\n${this.tail()}`)));
+          return done(() =>
+            reject(new Error(`${this.name} exited: ${this.stderr}\n${this.tail()}`)),
+          );
       };
       const timer = setTimeout(
         () => done(() => reject(new Error(`${this.name}: timed out waiting\n${this.tail()}`))),
