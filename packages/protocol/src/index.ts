@@ -60,6 +60,7 @@ export type {
 export { KeyDirectory } from './membership/key-directory.ts';
 export type { FederationParty, RegistryCandidate } from './membership/parties.ts';
 export { federationParties, MAX_TOTAL_KEY_IDS } from './membership/parties.ts';
+export { MAX_ANNOUNCEMENT_SEQUENCE, nextAnnouncementSequence } from './membership/sequence.ts';
 export type { FederationThresholds } from './membership/thresholds.ts';
 export { federationThresholds } from './membership/thresholds.ts';
 export { assertKeysOnlyChange, type MessagingKeysInput } from './messaging-keys.ts';

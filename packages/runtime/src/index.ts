@@ -11,7 +11,9 @@ export {
   federationParties,
   federationThresholds,
   KeyDirectory,
+  MAX_ANNOUNCEMENT_SEQUENCE,
   MAX_TOTAL_KEY_IDS,
+  nextAnnouncementSequence,
   type RegistryCandidate,
 } from '@peg/protocol';
 export { syncDirectory, writeFileAtomic } from './atomic-file.ts';
