@@ -18,7 +18,6 @@ import {
   type WireEnvelope,
 } from '@peg/protocol';
 import {
-  announcementSequence,
   type BitcoinTip,
   type FederationChange,
   FederationWatch,
@@ -26,6 +25,7 @@ import {
   inboxOf,
   Keystore,
   MachineHost,
+  nextAnnouncementSequence,
   type OperatorContext,
   type RelayClient,
   StateStore,
@@ -201,7 +201,7 @@ export class SignerNode {
         const last = this.watch.directory.announcement(party)?.sequence;
         const bytes = sealAnnouncement({
           partyId: party,
-          sequence: announcementSequence(Date.now(), last),
+          sequence: nextAnnouncementSequence(Date.now(), last),
           stacksSecretKey: stacksSecret,
           messagingSecretKey: messagingSecret,
           chainTip: tip,

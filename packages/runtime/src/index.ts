@@ -67,10 +67,6 @@ export {
   type ReceivedEvent,
   readEventStream,
 } from './http/sse-client.ts';
-export {
-  announcementSequence,
-  MAX_ANNOUNCEMENT_SEQUENCE,
-} from './keystore/announcement-sequence.ts';
 export { KeystoreError, type KeystoreErrorCode } from './keystore/errors.ts';
 export {
   DEFAULT_SCRYPT,
