@@ -21,9 +21,12 @@ import {
   type PublicKeyPackage,
   probeMessage,
   type WireEnvelope,
+  type WireEnvelopeOf,
 } from '@peg/protocol';
 import {
   type BitcoinTip,
+  ContractCallFailed,
+  CosignCollector,
   type FederationChange,
   FederationWatch,
   type HostLogger,
@@ -35,6 +38,7 @@ import {
   RelayClientError,
   StateStore,
   sendContractCall,
+  type StacksView,
   sleep,
   timeoutsOf,
   watchBitcoinTip,
@@ -68,6 +72,9 @@ export type CoordinatorNodeOptions = {
 };
 
 const MAX_ROUNDS = 200;
+/** Fee (µSTX) of a co-signed registry call, and how long to wait for the signatures. */
+const COSIGN_FEE = 10_000n;
+const COSIGN_TIMEOUT_MS = 30_000;
 
 /** A request only the active coordinator serves, made to another one. */
 export class NotActiveError extends Error {
@@ -101,6 +108,7 @@ export class CoordinatorNode {
   #publishing: string | undefined;
   #dkgRetryAt = 0;
   #waiters = new Set<(r: CoordinatorReport) => void>();
+  #collector: CosignCollector | undefined;
   tip: BitcoinTip | undefined;
   bitcoinOkAt: number | undefined;
   partyId: number | undefined;
@@ -294,14 +302,18 @@ export class CoordinatorNode {
     const total = federation.parties.reduce((n, p) => n + p.keyIds.length, 0);
     const { stacksThreshold } = federationThresholds(total, federation.parties.length);
     const readyKeyIds = [...this.#ready.values()].reduce((n, k) => n + k.length, 0);
+    const machineKey = s.key !== null ? s.key.pub.groupKey : null;
+    const dkgPending = s.dkg !== null || s.dkgQueued;
+    // Only when it could matter: ask our signer whether the registry's key is this epoch's.
+    const signerKey =
+      machineKey !== view.aggregateKey && view.aggregateKey !== '00'
+        ? ((await this.#signerKeyPackage())?.pub.groupKey ?? null)
+        : null;
     const decision = keyAction({
       chainAggregateKey: view.aggregateKey,
-      chainSignerSet: view.signerSet,
-      chainThreshold: view.threshold,
-      epochKeys,
-      epochStacksThreshold: stacksThreshold,
-      machineKey: s.key !== null ? s.key.pub.groupKey : null,
-      dkgPending: s.dkg !== null || s.dkgQueued,
+      machineKey,
+      signerKey,
+      dkgPending,
       active: this.role().self,
       readyKeyIds,
       dkgThreshold: federation.dkgThreshold,
@@ -353,9 +365,8 @@ export class CoordinatorNode {
         return;
       }
       bootstrap?.fill(0);
-      throw new Error(
-        `the signer principal ${view.signerPrincipal} is a multisig: co-signing is not wired yet`,
-      );
+      await this.#publishByMultisig(spec, view, groupKey);
+      return;
     } catch (err) {
       this.#log.warn({ err: String(err), groupKey }, 'publishing the key failed; retried');
       await sleep(2_000, this.#stop.signal);
@@ -363,6 +374,65 @@ export class CoordinatorNode {
       this.#evaluate();
       return;
     }
+  }
+
+  /**
+   * `rotate-keys` signed by the current signer principal: an unsigned order-independent multisig
+   * call proposed to every signer (`stacks-cosign-request`); each checks it against its own view
+   * and signs or refuses; with the principal's threshold of signatures it is assembled and sent.
+   */
+  async #publishByMultisig(
+    spec: ReturnType<typeof rotateKeysCall>,
+    view: StacksView,
+    groupKey: string,
+  ): Promise<void> {
+    const host = this.#host;
+    if (host === undefined) return;
+    const signers = { publicKeys: view.signerSet, threshold: view.threshold };
+    const account = await this.ctx.stacks.getAccount(view.signerPrincipal);
+    if (account.balance < COSIGN_FEE)
+      throw new Error(
+        `the signer principal ${view.signerPrincipal} holds ${account.balance} µSTX, less than the ${COSIGN_FEE} µSTX fee`,
+      );
+    const tx = await this.ctx.stacks.buildMultisigCall(spec, {
+      publicKeys: view.signerSet,
+      threshold: view.threshold,
+      nonce: account.nonce,
+      fee: COSIGN_FEE,
+    });
+    const collector = new CosignCollector(tx.txHex, signers);
+    this.#collector = collector;
+    this.#log.info(
+      { groupKey, signerPrincipal: view.signerPrincipal, threshold: view.threshold },
+      'publishing the key (rotate-keys co-signed by the signer principal)',
+    );
+    await host.send({ kind: 'broadcast' }, {
+      kind: 'stacks-cosign-request',
+      payload: { transaction: tx.txHex },
+    } as never);
+    const end = Date.now() + COSIGN_TIMEOUT_MS;
+    while (collector.signatureCount < signers.threshold) {
+      const possible = signers.publicKeys.length - collector.refusals.size;
+      if (possible < signers.threshold)
+        throw new Error(
+          `co-signing refused by ${collector.refusals.size} signers: ${JSON.stringify(Object.fromEntries(collector.refusals))}`,
+        );
+      if (Date.now() > end)
+        throw new Error(
+          `co-signing: ${collector.signatureCount} of ${signers.threshold} signatures in ${COSIGN_TIMEOUT_MS} ms`,
+        );
+      await sleep(100, this.#stop.signal);
+      if (this.#stop.signal.aborted) return;
+    }
+    this.#collector = undefined;
+    const assembled = collector.assemble();
+    await this.ctx.stacks.broadcast(assembled);
+    const info = await this.ctx.stacks.waitForTransaction(assembled.txid, {
+      timeoutMs: 120_000,
+      pollMs: 500,
+    });
+    if (info.status !== 'success') throw new ContractCallFailed('rotate-keys', info);
+    this.#log.info({ txid: info.txid, groupKey }, 'rotate-keys (multisig) mined');
   }
 
   async #bootstrapKey(): Promise<Uint8Array | undefined> {
@@ -375,27 +445,28 @@ export class CoordinatorNode {
     return hexToBytes(hex.toLowerCase());
   }
 
-  /** Loads the published key from the operator's own signer (a backup did not make it). */
-  async #adopt(groupKey: string): Promise<void> {
+  /** The verified key package of our own signer (its API), or undefined when it has none. */
+  async #signerKeyPackage(): Promise<{ dkgId: number; pub: PublicKeyPackage } | undefined> {
     const api = this.#opts.config.signerApi;
-    if (api === undefined) {
-      this.lastDecision = 'the key is published; no signerApi configured to load it from';
-      return;
-    }
+    if (api === undefined) return undefined;
     const token = (await readFile(this.ctx.path(api.tokenFile), 'utf8')).trim();
     const r = await fetch(new URL('/v1/key', api.url), {
       headers: { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(10_000),
-    });
-    if (!r.ok) throw new Error(`signer API /v1/key answered ${r.status}`);
-    const body = (await r.json()) as { dkgId: number; pub: PublicKeyPackage } | null;
-    if (body === null || body.pub.groupKey !== groupKey)
-      throw new Error('the signer does not hold the published key yet');
+    }).catch(() => undefined);
+    if (r === undefined || !r.ok) return undefined;
+    return (await r.json()) as { dkgId: number; pub: PublicKeyPackage };
+  }
+
+  /** Adopts the published key from the operator's own signer (a backup did not make it). */
+  async #adopt(groupKey: string): Promise<void> {
+    const pkg = await this.#signerKeyPackage();
+    if (pkg?.pub.groupKey !== groupKey) return;
     await this.#host?.push({
       type: 'command',
-      command: { kind: 'set-key', dkgId: body.dkgId, pub: body.pub, verification: '' },
+      command: { kind: 'set-key', dkgId: pkg.dkgId, pub: pkg.pub, verification: '' },
     });
-    this.#log.info({ groupKey, dkgId: body.dkgId }, 'adopted the published key from our signer');
+    this.#log.info({ groupKey, dkgId: pkg.dkgId }, 'adopted the published key from our signer');
   }
 
   // ---- the epoch's machine ----
@@ -512,6 +583,15 @@ export class CoordinatorNode {
   }
 
   #onEnvelope(e: WireEnvelope): 'machine' | 'handled' {
+    if (e.kind === 'stacks-cosign-response') {
+      const outcome = this.#collector?.add(
+        e.sender.partyId,
+        (e as WireEnvelopeOf<'stacks-cosign-response'>).payload,
+      );
+      if (outcome) this.#log.info({ from: e.sender.partyId, outcome }, 'co-signing answer');
+      return 'handled';
+    }
+    if (e.kind === 'stacks-cosign-request') return 'handled';
     if (e.kind === 'signer-ready') {
       const party = this.#federation?.parties.find((p) => p.id === e.sender.partyId);
       const keyIds = (e.payload as { keyIds: number[] }).keyIds;

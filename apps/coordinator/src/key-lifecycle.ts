@@ -1,15 +1,17 @@
 /**
  * When the federation needs a DKG, and when its key must be published: a pure decision from what
- * one coordinator sees (the registry, its machine, the signers that said they are ready). Every
- * coordinator of the federation decides the same way; the machine runs a queued DKG only while
- * active, so a backup that takes over finishes it.
+ * one coordinator sees (the registry, its machine, its own signer, the signers that said they are
+ * ready). Every coordinator decides the same way; the machine runs a queued DKG only while active,
+ * so a backup that takes over finishes it.
  *
- * - The registry's key is this epoch's (its signer set is the epoch's registered keys, in party
- *   order, with the epoch's Stacks threshold): nothing to do but hold the key (`adopt` it when
- *   this machine did not run the DKG).
- * - This machine holds a verified key of the epoch that the registry does not have: `publish` it
- *   (the active coordinator only).
- * - No key and no DKG yet: `dkg` once the ready signers hold the key ids a DKG needs.
+ * The registry does not record the layout (weights) a key was made for, so "the registry's key is
+ * this epoch's" is known only from a key of this epoch: the machine's own (it ran the DKG), or its
+ * operator's signer's (a backup that did not run it loads it from there: `adopt`).
+ * - The machine holds the registry's key: nothing to do.
+ * - Our signer holds the registry's key in this epoch: `adopt` it (a backup; or a coordinator
+ *   whose own DKG result was superseded by a later DKG that was published).
+ * - The machine holds another verified key (made in this epoch): `publish` it (active only).
+ * - No key: a `dkg` once the ready signers hold the key ids a DKG needs.
  */
 
 export type KeyAction =
@@ -21,14 +23,10 @@ export type KeyAction =
 export type KeySituation = {
   /** The registry's aggregate key (33-byte hex, `00` before the first rotation). */
   chainAggregateKey: string;
-  /** The registry's current signer set and Stacks threshold. */
-  chainSignerSet: readonly string[];
-  chainThreshold: number;
-  /** The epoch's registered keys, in party order, and its Stacks threshold. */
-  epochKeys: readonly string[];
-  epochStacksThreshold: number;
-  /** The group key this machine holds (verified), or null. */
+  /** The verified group key this epoch's machine holds, or null. */
   machineKey: string | null;
+  /** The verified key our own signer holds in this epoch (null: none, or not asked). */
+  signerKey: string | null;
   /** A DKG is running or queued in the machine. */
   dkgPending: boolean;
   /** This coordinator is the active one now. */
@@ -38,26 +36,15 @@ export type KeySituation = {
   dkgThreshold: number;
 };
 
-const sameList = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
-
 export function keyAction(s: KeySituation): KeyAction {
-  const chainIsEpoch =
-    s.chainAggregateKey !== '00' &&
-    sameList(s.chainSignerSet, s.epochKeys) &&
-    s.chainThreshold === s.epochStacksThreshold;
-  if (chainIsEpoch) {
-    if (s.machineKey === s.chainAggregateKey) return { action: 'none', why: 'key published' };
-    if (s.dkgPending) return { action: 'none', why: 'a DKG is running' };
+  if (s.machineKey !== null && s.machineKey === s.chainAggregateKey)
+    return { action: 'none', why: 'key published' };
+  if (s.chainAggregateKey !== '00' && s.signerKey === s.chainAggregateKey)
     return { action: 'adopt', groupKey: s.chainAggregateKey };
-  }
-  if (s.machineKey !== null) {
-    if (s.machineKey === s.chainAggregateKey)
-      return { action: 'none', why: 'registry set or threshold differs but the key is ours' };
+  if (s.machineKey !== null)
     return s.active
       ? { action: 'publish', groupKey: s.machineKey }
       : { action: 'none', why: 'the active coordinator publishes' };
-  }
   if (s.dkgPending) return { action: 'none', why: 'a DKG is running' };
   if (s.readyKeyIds < s.dkgThreshold)
     return { action: 'none', why: `${s.readyKeyIds} of ${s.dkgThreshold} key ids ready` };

@@ -16,6 +16,7 @@ import {
   type SignerState,
   signerStep,
   type WireEnvelope,
+  type WireEnvelopeOf,
 } from '@peg/protocol';
 import {
   type BitcoinTip,
@@ -33,6 +34,7 @@ import {
   timeoutsOf,
   watchBitcoinTip,
 } from '@peg/runtime';
+import { answerCosign } from './cosign-handler.ts';
 import { decide } from './policy.ts';
 import { ensureRegistered } from './registration.ts';
 
@@ -319,9 +321,26 @@ export class SignerNode {
       .catch((err) => this.#log.warn({ err: String(err) }, 'signer-ready not sent'));
   }
 
-  #onEnvelope(e: WireEnvelope): 'machine' | 'handled' {
+  async #onEnvelope(e: WireEnvelope): Promise<'machine' | 'handled'> {
     // Readiness is the coordinators' business; a signer's own machine does not use it.
-    if (e.kind === 'signer-ready') return 'handled';
+    if (e.kind === 'signer-ready' || e.kind === 'stacks-cosign-response') return 'handled';
+    if (e.kind === 'stacks-cosign-request') {
+      const host = this.#host;
+      if (host === undefined) return 'handled';
+      const payload = await answerCosign(
+        e as WireEnvelopeOf<'stacks-cosign-request'>,
+        this.ctx,
+        host.state,
+        this.watch.view,
+        this.watch.directory,
+        this.#log,
+      );
+      await host.send({ kind: 'coordinator', id: e.sender.partyId }, {
+        kind: 'stacks-cosign-response',
+        payload,
+      } as never);
+      return 'handled';
+    }
     return 'machine';
   }
 

@@ -7,7 +7,13 @@ import { taprootAddress } from '@peg/protocol';
 import { taprootOutputKey } from '@peg/wire';
 import * as ecc from 'tiny-secp256k1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type Federation, probe, startFederation } from './harness/federation.ts';
+import {
+  eventually,
+  type Federation,
+  probe,
+  setWeight,
+  startFederation,
+} from './harness/federation.ts';
 
 describe('a federation of processes', () => {
   let fed: Federation;
@@ -63,5 +69,35 @@ describe('a federation of processes', () => {
         schnorr.verify(hexToBytes(r.signatures[0]!), hexToBytes(r.messages[0]!), outputKey),
       ).toBe(true);
     }
+  });
+
+  it('a new layout on the registry: a new DKG, published by rotate-keys co-signed by the signer principal', async () => {
+    const before = await fed.stacks.getSignerData();
+    // The signer principal (the 4-of-5 multisig of the registered keys) pays the call's fee.
+    const funded = await fetch(
+      `${fed.devnet.stacksUrl}/extended/v1/faucets/stx?address=${before.signerPrincipal}&amount=10000000`,
+      { method: 'POST' },
+    );
+    expect(funded.ok).toBe(true);
+    await setWeight(fed, fed.operators[0]!, 2);
+    const after = await eventually(
+      'the registry holds a new aggregate key',
+      async () => {
+        const d = await fed.stacks.getSignerData();
+        return d.aggregatePubkey !== before.aggregatePubkey ? d : undefined;
+      },
+      240_000,
+    );
+    expect(after.signerSet).toEqual(before.signerSet);
+    expect(after.signerPrincipal).toBe(before.signerPrincipal);
+    const multisig = fed.operators.some((op) =>
+      op.coordinator?.lines.some((l) => l.msg === 'rotate-keys (multisig) mined'),
+    );
+    expect(multisig).toBe(true);
+    const outputKey = taprootOutputKey(hexToBytes(after.aggregatePubkey))!;
+    const r = await probe(fed);
+    expect(
+      ecc.verifySchnorr(hexToBytes(r.messages[0]!), outputKey, hexToBytes(r.signatures[0]!)),
+    ).toBe(true);
   });
 });

@@ -299,3 +299,13 @@ export async function probe(
     500,
   );
 }
+
+/** The registry admin sets an operator's weight (0 removes it). */
+export async function setWeight(fed: Federation, op: Operator, weight: number): Promise<void> {
+  await sendContractCall(fed.stacks, setSignerWeightCall(op.stacksAddress, weight), {
+    senderKey: hexToBytes(DEPLOYER_KEY),
+    network: 'devnet',
+    pollMs: 100,
+  });
+  op.weight = weight;
+}
