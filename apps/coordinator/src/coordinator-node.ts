@@ -36,9 +36,9 @@ import {
   type OperatorContext,
   type RelayClient,
   RelayClientError,
+  type StacksView,
   StateStore,
   sendContractCall,
-  type StacksView,
   sleep,
   timeoutsOf,
   watchBitcoinTip,
@@ -544,7 +544,11 @@ export class CoordinatorNode {
       open: (bytes) => this.watch.directory.openMessage(bytes),
       onRefused: async (failure, bytes) => {
         if (failure.code === 'unexpected-kind' && failure.kind === 'key-announcement')
-          await this.watch.applyAnnouncement(bytes);
+          // Not awaited: accepting it re-plans the machine (a `messaging-keys` input), which
+          // queues behind the input being handled now.
+          void this.watch
+            .applyAnnouncement(bytes)
+            .catch((err) => this.#log.warn({ err: String(err) }, 'announcement not applied'));
       },
       onEnvelope: (e) => this.#onEnvelope(e),
       chainTip: () => this.tip,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type KeyAction, keyAction, type KeySituation } from './key-lifecycle.ts';
+import { type KeyAction, type KeySituation, keyAction } from './key-lifecycle.ts';
 
 const K = (n: number) => `02${String(n).repeat(64).slice(0, 64)}`;
 const base: KeySituation = {
@@ -45,8 +45,16 @@ describe('keyAction', () => {
       { machineKey: K(7), chainAggregateKey: K(9), signerKey: K(9) },
       'adopt',
     ],
-    ['a DKG queued while the registry key is this epoch: adopt', { dkgPending: true, chainAggregateKey: K(9), signerKey: K(9) }, 'adopt'],
-    ['adopting never waits for readiness', { chainAggregateKey: K(9), signerKey: K(9), readyKeyIds: 0 }, 'adopt'],
+    [
+      'a DKG queued while the registry key is this epoch: adopt',
+      { dkgPending: true, chainAggregateKey: K(9), signerKey: K(9) },
+      'adopt',
+    ],
+    [
+      'adopting never waits for readiness',
+      { chainAggregateKey: K(9), signerKey: K(9), readyKeyIds: 0 },
+      'adopt',
+    ],
   ])('%s', (_, s, action) => {
     expect(keyAction({ ...base, ...s }).action).toBe(action);
   });

@@ -7,6 +7,8 @@
  * - by the registry's current signer principal, at its next nonce, for at most `MAX_FEE`.
  * Anything else is refused with a reason (logged and reported on the API).
  */
+
+import type { KeyDirectory } from '@peg/protocol';
 import {
   activeOf,
   federationThresholds,
@@ -22,7 +24,6 @@ import {
   type StacksView,
 } from '@peg/runtime';
 import { rotateKeysCall } from '@peg/stacks-client';
-import type { KeyDirectory } from '@peg/protocol';
 
 /** The most fee (µSTX) a signer co-signs for. */
 export const MAX_COSIGN_FEE = 1_000_000n;
@@ -80,7 +81,8 @@ export async function answerCosign(
   try {
     const answer = answerCosignRequest(txHex, expected, ctx.config.stacks.network, secret);
     const result = answer.payload.result;
-    if (result.type === 'signed') logger.info({ from: e.sender.partyId }, 'co-signed a Stacks transaction');
+    if (result.type === 'signed')
+      logger.info({ from: e.sender.partyId }, 'co-signed a Stacks transaction');
     else
       logger.warn(
         { from: e.sender.partyId, reason: result.reason, detail: answer.detail },

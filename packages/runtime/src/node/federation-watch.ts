@@ -20,6 +20,7 @@ import type { StacksClient } from '@peg/stacks-client';
 import type { StacksView } from '../chain/stacks-view.ts';
 import { watchStacks } from '../chain/stacks-view.ts';
 import type { RelayClient } from '../relay/relay-client.ts';
+import { sleep } from '../sleep.ts';
 import type { HostLogger } from './machine-host.ts';
 
 /** What changed, for the app. */
@@ -110,14 +111,30 @@ export class FederationWatch {
     return r;
   }
 
-  /** Follows the Stacks tip until `signal` aborts. */
-  run(signal: AbortSignal): Promise<void> {
-    return watchStacks(this.#opts.stacks, {
-      signal,
-      intervalMs: this.#opts.intervalMs ?? 2_000,
-      onError: (err) => this.#opts.logger.warn({ err: String(err) }, 'Stacks read failed'),
-      onView: (view) => this.#onView(view),
-    });
+  /**
+   * Follows the Stacks tip until `signal` aborts, and, while some party's announcement is
+   * missing, reads the relay's list at the same pace (announcements come between blocks).
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    const intervalMs = this.#opts.intervalMs ?? 2_000;
+    const announcements = (async () => {
+      while (!signal.aborted) {
+        await sleep(Math.max(intervalMs, 500), signal);
+        if (signal.aborted || this.#view === undefined || this.config().ok) continue;
+        await this.fetchAnnouncements(signal).catch((err) =>
+          this.#opts.logger.debug({ err: String(err) }, 'reading announcements failed'),
+        );
+      }
+    })();
+    await Promise.all([
+      watchStacks(this.#opts.stacks, {
+        signal,
+        intervalMs,
+        onError: (err) => this.#opts.logger.warn({ err: String(err) }, 'Stacks read failed'),
+        onView: (view) => this.#onView(view),
+      }),
+      announcements,
+    ]);
   }
 
   /** Reads the announcements the relay holds (re-verified here); for missing parties. */
@@ -140,7 +157,7 @@ export class FederationWatch {
       this.#opts.logger.info(update, 'registry membership changed');
     if (!this.config().ok) {
       await this.fetchAnnouncements().catch((err) =>
-        this.#opts.logger.warn({ err: String(err) }, 'reading announcements failed'),
+        this.#opts.logger.debug({ err: String(err) }, 'reading announcements failed'),
       );
     }
     await this.#notify(true);

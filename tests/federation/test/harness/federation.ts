@@ -2,7 +2,7 @@
 // chain simulator, not the system under test), the relay as a process with membership from the
 // chain, and per operator a `peg-signer` and a `peg-coordinator` process made with `peg-signer
 // init`, admitted by the registry's admin and funded from the devnet faucet.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,20 @@ import { CliProcess, killAll, runCli } from './process.ts';
 /** The devnet registry admin (the simnet deployer; a public devnet key, docs/chains.md). */
 export const DEPLOYER_KEY = '753b7cc01a1a2e86221266a154af739463fce51219d97e4f856cd7200c3bd2a6';
 export const PASSWORD = 'devnet-only password';
+/**
+ * Protocol timeouts of the test federations: the defaults are tuned for an idle machine; a CI
+ * runner with two cores shared by 11 processes needs slack (a phase that times out only costs
+ * a retry, but a DKG needs every phase to fit).
+ */
+export const TEST_TIMEOUTS = {
+  dkgPublic: 6_000,
+  dkgPrivate: 6_000,
+  dkgEnd: 6_000,
+  nonce: 3_000,
+  sign: 3_000,
+  resend: 500,
+  takeover: 20_000,
+};
 const FEDERATION = 'devnet';
 
 /** A free loopback port (bound and released: good enough for a test's own processes). */
@@ -56,6 +70,8 @@ export type Federation = {
   startCoordinator(op: Operator): CliProcess;
   /** GET/POST on an operator's API with its token. */
   api<T>(url: string, route: string, init?: { method?: string; body?: unknown }): Promise<T>;
+  /** Writes every process's log lines to `dir/<name>.log` (for a failed run; PEG_FED_LOGS). */
+  dumpLogs(dir: string): void;
   stop(): Promise<void>;
 };
 
@@ -67,7 +83,13 @@ export async function startFederation(opts: {
   timeouts?: Record<string, number>;
 }): Promise<Federation> {
   const dir = mkdtempSync(join(tmpdir(), 'peg-federation-'));
-  const devnet = await startDevnet({ blockIntervalMs: opts.blockIntervalMs ?? 2_000 });
+  // Blocks on demand: a new Bitcoin tip moves the active coordinator (the selection rule hashes
+  // the tip), so a timer's fast blocks would restart rounds all the time. A block is mined when
+  // Stacks transactions wait (registrations, key publication), as a miner would take them.
+  const devnet = await startDevnet({ blockIntervalMs: opts.blockIntervalMs ?? 0 });
+  const miner = setInterval(() => {
+    if (devnet.chains.chain.pending().length > 0) devnet.mine(1);
+  }, 200);
   const stacks = createStacksClient({
     nodeUrl: devnet.stacksUrl,
     network: 'devnet',
@@ -152,7 +174,7 @@ export async function startFederation(opts: {
       bitcoin: { ...(signerConfig.bitcoin as object), pollMs: 250 },
       stacks: { ...(signerConfig.stacks as object), pollMs: 250 },
       log: { level: opts.logLevel ?? 'info' },
-      timeouts: opts.timeouts ?? {},
+      timeouts: opts.timeouts ?? TEST_TIMEOUTS,
     };
     writeFileSync(info.config, JSON.stringify(fast, null, 2));
     const coordinatorConfig = join(opDir, 'coordinator.json');
@@ -241,7 +263,18 @@ export async function startFederation(opts: {
       if (!r.ok) throw new Error(`${route} -> ${r.status}: ${text}`);
       return JSON.parse(text) as T;
     },
+    dumpLogs(dir: string) {
+      mkdirSync(dir, { recursive: true });
+      const procs = [relay, ...operators.flatMap((o) => [o.signer, o.coordinator])];
+      for (const p of procs) {
+        if (p === undefined) continue;
+        const text = p.lines.map((l) => JSON.stringify(l)).join('\n');
+        writeFileSync(join(dir, `${p.name}.log`), `${text}\n${p.stderr}`);
+      }
+    },
     async stop() {
+      clearInterval(miner);
+      if (process.env.PEG_FED_LOGS) this.dumpLogs(process.env.PEG_FED_LOGS);
       await Promise.all(
         operators.flatMap((o) => [o.signer?.stop(), o.coordinator?.stop()]).filter(Boolean),
       );
