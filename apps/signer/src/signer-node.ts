@@ -196,7 +196,8 @@ export class SignerNode {
     const run = async () => {
       const party = this.partyId;
       const tip = this.tip;
-      if (party === undefined || tip === undefined) return;
+      if (party === undefined) return;
+      if (tip === undefined) throw new Error('no Bitcoin tip read yet');
       const stacksSecret = this.#keystore.stacksSecretKey();
       const messagingSecret = this.#keystore.identitySecretKey();
       try {
@@ -220,9 +221,14 @@ export class SignerNode {
       }
     };
     const p = run()
-      .catch((err) =>
-        this.#log.warn({ err: String(err) }, 'announcement failed; retried next block'),
-      )
+      .catch((err) => {
+        this.#log.warn({ err: String(err) }, 'announcement failed; retried in 1 s');
+        // Nothing else may come to trigger it (blocks can be rare): retry on a timer.
+        const t = setTimeout(() => {
+          if (!this.#stop.signal.aborted) void this.#announce();
+        }, 1_000);
+        t.unref();
+      })
       .finally(() => {
         if (this.#announcing === p) this.#announcing = undefined;
       });
