@@ -81,7 +81,10 @@ async function check<T>(
   try {
     return await f();
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    // One line: some clients word their errors over several (`url: ...`, `details: ...`).
+    const why = (err instanceof Error ? err.message : String(err))
+      .trim()
+      .replace(/\s*\n\s*/g, '; ');
     const root = rootCauseOf(err);
     throw new StartupError(
       what,
