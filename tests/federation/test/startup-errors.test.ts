@@ -404,3 +404,74 @@ describe.each([
     expect(r.stderr).toContain('--config');
   });
 });
+
+describe('peg-signer init', () => {
+  const urls = () => ({ ...closed, contracts: CONTRACTS });
+  const oneLine = (stderr: string) => {
+    const lines = stderr.split('\n').filter((l) => l !== '');
+    expect(lines, stderr).toHaveLength(1);
+    return lines[0]!;
+  };
+
+  it('creates keystore, token and signer.json (0600) and folders (0700); prints keys, not the password', async () => {
+    const dir = join(mkdtempSync(join(base, 'init-')), 'new');
+    const r = await initOperator(dir, PASSWORD, urls());
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).not.toContain(PASSWORD);
+    const out = JSON.parse(r.stdout) as InitOutput;
+    expect(out.stacksAddress).toMatch(/^ST[0-9A-Z]{38,40}$/);
+    expect(out.messagingKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(out.stacksPublicKey).toMatch(/^0[23][0-9a-f]{64}$/);
+    expect(out.config).toBe(join(dir, 'signer.json'));
+    expect(out.keystore).toBe(join(dir, 'keystore.peg'));
+    const mode = (p: string) => statSync(join(dir, p)).mode & 0o777;
+    expect(mode('.')).toBe(0o700);
+    expect(mode('data')).toBe(0o700);
+    for (const f of ['keystore.peg', 'api-token', 'signer.json']) expect(mode(f)).toBe(0o600);
+    expect(readFileSync(out.config, 'utf8')).not.toContain(PASSWORD);
+    // The printed keys are the keystore's.
+    const ks = await Keystore.open(out.keystore, PASSWORD);
+    expect(ks.publicInfo().identityKey).toBe(out.messagingKey);
+    expect(ks.publicInfo().stacksPublicKey).toBe(out.stacksPublicKey);
+    ks.wipe();
+  });
+
+  it('refuses an existing keystore: exit 1, names it, changes nothing', async () => {
+    const dir = copyOperator(template);
+    const before = snapshotDir(dir);
+    const r = await initOperator(dir, PASSWORD, urls());
+    expect(r.code).toBe(1);
+    const line = oneLine(r.stderr);
+    expect(line).toContain(join(dir, 'keystore.peg'));
+    expect(line).toContain('already exists');
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('refuses an existing signer.json even with no keystore: writes no keystore', async () => {
+    const dir = copyOperator(template);
+    rmSync(join(dir, 'keystore.peg'));
+    rmSync(join(dir, 'api-token'));
+    const before = snapshotDir(dir);
+    const r = await initOperator(dir, PASSWORD, urls());
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr)).toContain(join(dir, 'signer.json'));
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('a bad flag value: exit 2, names the flag, creates nothing', async () => {
+    const dir = join(mkdtempSync(join(base, 'init-')), 'new');
+    const r = await initOperator(dir, PASSWORD, { ...urls(), relay: 'nope' });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^error: --relay-url: /);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('no password: exit 2, names the variables, creates nothing', async () => {
+    const dir = join(mkdtempSync(join(base, 'init-')), 'new');
+    const r = await initOperator(dir, '', urls());
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toContain('PEG_KEYSTORE_PASSWORD');
+    expect(existsSync(dir)).toBe(false);
+  });
+});
