@@ -2,14 +2,14 @@
  * `peg-coordinator`: start, status, probe (commander). The coordinator uses its operator's
  * keystore (the signer's `peg-signer init` made it); the password comes from
  * `PEG_KEYSTORE_PASSWORD` or the file `PEG_KEYSTORE_PASSWORD_FILE` names. Exit codes: 0 done,
- * 1 failure, 2 bad usage or configuration.
+ * 1 failure (wrong password, damaged keystore, a node or the relay not answering), 2 bad usage
+ * or configuration (unknown command or option, the configuration file or its env overrides, the
+ * password variables or file).
  */
 import { readFile } from 'node:fs/promises';
 import {
-  ConfigError,
   createLogger,
-  EXIT_USAGE,
-  exitWith,
+  exitOnUsage,
   keystorePassword,
   loadConfigFile,
   openOperatorContext,
@@ -24,17 +24,9 @@ import { CoordinatorNode } from './coordinator-node.ts';
 
 const VERSION = '0.1.0';
 
-async function loadConfig(path: string) {
-  try {
-    return await loadConfigFile(CoordinatorConfigSchema, {
-      path,
-      envPrefix: COORDINATOR_ENV_PREFIX,
-    });
-  } catch (err) {
-    if (err instanceof ConfigError) exitWith(err, EXIT_USAGE);
-    throw err;
-  }
-}
+/** The configuration file, validated (a `ConfigError` exits 2: see main.ts). */
+const loadConfig = (path: string) =>
+  loadConfigFile(CoordinatorConfigSchema, { path, envPrefix: COORDINATOR_ENV_PREFIX });
 
 async function callApi(configPath: string, method: 'GET' | 'POST', route: string, body?: unknown) {
   const config = await loadConfig(configPath);
@@ -65,7 +57,9 @@ export function coordinatorProgram(): Command {
   const program = new Command('peg-coordinator')
     .description('The coordinator process of a peg federation operator')
     .version(VERSION)
-    .showHelpAfterError();
+    // Set before the commands are added, which inherit both.
+    .exitOverride(exitOnUsage)
+    .showHelpAfterError('(add --help for usage)');
 
   program
     .command('start')

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `peg-coordinator`: the command line (cli.ts); failures end with one line on stderr and exit 1.
+// `peg-coordinator`: the command line (cli.ts); failures end with one line on stderr
+// and exit 1, or 2 for bad usage or configuration (exitCodeOf of @peg/runtime).
 import { exitWith } from '@peg/runtime';
 import { coordinatorProgram } from './cli.ts';
 

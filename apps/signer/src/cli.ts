@@ -1,14 +1,14 @@
 /**
  * `peg-signer`: init, start, status, rotate-messaging-key (commander). The keystore password
  * comes from `PEG_KEYSTORE_PASSWORD` or the file `PEG_KEYSTORE_PASSWORD_FILE` names, never from
- * a flag. Exit codes: 0 done, 1 failure, 2 bad usage or configuration.
+ * a flag. Exit codes: 0 done, 1 failure (wrong password, damaged keystore, a node or the relay not
+ * answering), 2 bad usage or configuration (unknown command or option, the configuration file
+ * or its env overrides, the password variables or file).
  */
 
 import {
-  ConfigError,
   createLogger,
-  EXIT_USAGE,
-  exitWith,
+  exitOnUsage,
   Keystore,
   keystorePassword,
   loadConfigFile,
@@ -32,14 +32,9 @@ const intArg = (name: string, min: number, max: number) => (v: string) => {
   return n;
 };
 
-async function loadConfig(path: string) {
-  try {
-    return await loadConfigFile(SignerConfigSchema, { path, envPrefix: SIGNER_ENV_PREFIX });
-  } catch (err) {
-    if (err instanceof ConfigError) exitWith(err, EXIT_USAGE);
-    throw err;
-  }
-}
+/** The configuration file, validated (a `ConfigError` exits 2: see main.ts). */
+const loadConfig = (path: string) =>
+  loadConfigFile(SignerConfigSchema, { path, envPrefix: SIGNER_ENV_PREFIX });
 
 /** Calls the running signer's API (operator token from the configured file). */
 async function callApi(
@@ -69,7 +64,9 @@ export function signerProgram(): Command {
   const program = new Command('peg-signer')
     .description('The signer process of a peg federation operator')
     .version(VERSION)
-    .showHelpAfterError();
+    // Set before the commands are added, which inherit both.
+    .exitOverride(exitOnUsage)
+    .showHelpAfterError('(add --help for usage)');
 
   program
     .command('init')

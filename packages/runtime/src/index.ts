@@ -114,6 +114,8 @@ export { ProcessConfigShape, TimeoutsSchema, timeoutsOf } from './node/process-c
 export {
   EXIT_FAILURE,
   EXIT_USAGE,
+  exitCodeOf,
+  exitOnUsage,
   exitWith,
   keystorePassword,
   PASSWORD_ENV,

@@ -47,7 +47,9 @@ export function createLogger(opts: LoggerOptions): Logger {
   // Object.create(parent), so every descendant inherits these two from the root.
   const { child, setBindings } = logger;
   logger.child = function (this: Logger, bindings, childOptions) {
-    return child.call(this, censorSecrets(bindings), childOptions);
+    // Reflect.apply: `child` is generic in its levels, which `call` cannot type (TS2684 when
+    // another package's program checks this file).
+    return Reflect.apply(child, this, [censorSecrets(bindings), childOptions]);
   } as Logger['child'];
   logger.setBindings = function (this: Logger, bindings) {
     setBindings.call(this, censorSecrets(bindings));

@@ -45,12 +45,52 @@ export type OperatorContext = {
   path(p: string): string;
 };
 
-async function check<T>(what: string, where: string, f: () => Promise<T>): Promise<T> {
+/** A URL as it may be shown: without user and password. */
+function shown(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username === '' && u.password === '') return url;
+    u.username = '';
+    u.password = '';
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * What lies below an error's message: the system error code (`ECONNREFUSED` under fetch's
+ * "fetch failed") or else the innermost cause's message (fetch's "bad port"), if any.
+ */
+function rootCauseOf(err: unknown): string | undefined {
+  let inner: Error | undefined;
+  for (let e = err, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    inner = e;
+  }
+  return inner !== undefined && inner !== err ? inner.message : undefined;
+}
+
+async function check<T>(
+  what: 'bitcoin' | 'stacks' | 'relay',
+  label: string,
+  url: string,
+  f: () => Promise<T>,
+): Promise<T> {
   try {
     return await f();
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new StartupError(what, `${what} at ${where} is not reachable: ${why}`, { cause: err });
+    // One line: some clients word their errors over several (`url: ...`, `details: ...`).
+    const why = (err instanceof Error ? err.message : String(err))
+      .trim()
+      .replace(/\s*\n\s*/g, '; ');
+    const root = rootCauseOf(err);
+    throw new StartupError(
+      what,
+      `${label} at ${shown(url)} is not reachable: ${why}${root && !why.includes(root) ? ` (${root})` : ''}`,
+      { cause: err },
+    );
   }
 }
 
@@ -60,11 +100,14 @@ export async function openOperatorContext(
   opts: { configPath: string; password: Uint8Array; logger: HostLogger; checkRelay?: boolean },
 ): Promise<OperatorContext> {
   const path = (p: string) => resolveConfigPath(opts.configPath, p);
+  const keystorePath = path(config.keystore);
   let keystore: Keystore;
   try {
-    keystore = await Keystore.open(path(config.keystore), opts.password);
+    keystore = await Keystore.open(keystorePath, opts.password);
   } catch (err) {
-    throw new StartupError('keystore', (err as Error).message, { cause: err });
+    const why = (err as Error).message;
+    const message = why.includes(keystorePath) ? why : `${keystorePath}: ${why}`;
+    throw new StartupError('keystore', message, { cause: err });
   }
   const info = keystore.publicInfo();
   let rpcPassword: string | undefined;
@@ -94,10 +137,12 @@ export async function openOperatorContext(
   } catch (err) {
     throw new StartupError('config', (err as Error).message, { cause: err });
   }
-  await check('the Bitcoin node', config.bitcoin.rpcUrl, () => bitcoin.getBestBlockHash());
-  await check('the Stacks node', config.stacks.nodeUrl, () => stacks.getChainTip());
+  await check('bitcoin', 'the Bitcoin node', config.bitcoin.rpcUrl, () =>
+    bitcoin.getBestBlockHash(),
+  );
+  await check('stacks', 'the Stacks node', config.stacks.nodeUrl, () => stacks.getChainTip());
   if (opts.checkRelay !== false) {
-    await check('the relay', config.relay.url, async () => {
+    await check('relay', 'the relay', config.relay.url, async () => {
       const r = await fetch(new URL('/healthz', config.relay.url), {
         signal: AbortSignal.timeout(10_000),
       });
