@@ -455,7 +455,19 @@ export class CoordinatorNode {
       signal: AbortSignal.timeout(10_000),
     }).catch(() => undefined);
     if (r === undefined || !r.ok) return undefined;
-    return (await r.json()) as { dkgId: number; pub: PublicKeyPackage };
+    const pkg = (await r.json()) as { dkgId: number; pub: PublicKeyPackage };
+    // Only a key made for this epoch's layout: our signer may still be on the previous epoch,
+    // whose key the registry also holds until the new one is published.
+    const fed = this.#federation;
+    const layout = (parties: readonly { id: number; keyIds: readonly number[] }[], t: number) =>
+      JSON.stringify([t, parties.map((p) => [p.id, p.keyIds])]);
+    if (
+      fed === undefined ||
+      layout(pkg.pub.layout.parties, pkg.pub.layout.threshold) !==
+        layout(fed.parties, fed.threshold)
+    )
+      return undefined;
+    return pkg;
   }
 
   /** Adopts the published key from the operator's own signer (a backup did not make it). */
