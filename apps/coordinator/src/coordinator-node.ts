@@ -167,6 +167,11 @@ export class CoordinatorNode {
     );
     // A failed step (a state file that cannot open, a relay refusal) is logged; the next Stacks
     // block tries again.
+    // Also on a timer: what the decision reads (our signer's key, the active role) changes
+    // without an event here.
+    const tick = setInterval(() => this.#evaluate(), 2_000);
+    tick.unref();
+    signal.addEventListener('abort', () => clearInterval(tick), { once: true });
     this.watch.onChange((c) =>
       this.#reconcile(c).catch((err) =>
         this.#log.error({ err: String(err) }, 'following the registry failed; retried next block'),
@@ -304,11 +309,8 @@ export class CoordinatorNode {
     const readyKeyIds = [...this.#ready.values()].reduce((n, k) => n + k.length, 0);
     const machineKey = s.key !== null ? s.key.pub.groupKey : null;
     const dkgPending = s.dkg !== null || s.dkgQueued;
-    // Only when it could matter: ask our signer whether the registry's key is this epoch's.
-    const signerKey =
-      machineKey !== view.aggregateKey && view.aggregateKey !== '00'
-        ? ((await this.#signerKeyPackage())?.pub.groupKey ?? null)
-        : null;
+    // Our signer's verified key of this epoch: the key the signers sign with (a loopback call).
+    const signerKey = (await this.#signerKeyPackage())?.pub.groupKey ?? null;
     const decision = keyAction({
       chainAggregateKey: view.aggregateKey,
       machineKey,
@@ -470,7 +472,7 @@ export class CoordinatorNode {
     return pkg;
   }
 
-  /** Adopts the published key from the operator's own signer (a backup did not make it). */
+  /** Adopts the key our own signer verified in this epoch (a DKG this machine did not finish). */
   async #adopt(groupKey: string): Promise<void> {
     const pkg = await this.#signerKeyPackage();
     if (pkg?.pub.groupKey !== groupKey) return;
@@ -478,7 +480,7 @@ export class CoordinatorNode {
       type: 'command',
       command: { kind: 'set-key', dkgId: pkg.dkgId, pub: pkg.pub, verification: '' },
     });
-    this.#log.info({ groupKey, dkgId: pkg.dkgId }, 'adopted the published key from our signer');
+    this.#log.info({ groupKey, dkgId: pkg.dkgId }, 'adopted the key our signer verified');
   }
 
   // ---- the epoch's machine ----

@@ -14,16 +14,34 @@ const base: KeySituation = {
 
 describe('keyAction', () => {
   it.each<[string, Partial<KeySituation>, KeyAction['action']]>([
-    ['nothing on chain, everyone ready: DKG', {}, 'dkg'],
-    ['nothing on chain, too few ready: wait', { readyKeyIds: 4 }, 'none'],
+    ['nothing anywhere, active, everyone ready: DKG', {}, 'dkg'],
+    ['nothing anywhere, a backup: no DKG request', { active: false }, 'none'],
+    ['nothing anywhere, too few ready: wait', { readyKeyIds: 4 }, 'none'],
     ['DKG running: wait', { dkgPending: true }, 'none'],
-    ['a verified key not on chain, active: publish', { machineKey: K(9) }, 'publish'],
-    ['a verified key not on chain, backup: wait', { machineKey: K(9), active: false }, 'none'],
-    ['the registry has our key: done', { machineKey: K(9), chainAggregateKey: K(9) }, 'none'],
+    [
+      'a verified key not on chain, active: publish',
+      { machineKey: K(9), signerKey: K(9) },
+      'publish',
+    ],
+    [
+      'a verified key not on chain, backup: wait',
+      { machineKey: K(9), signerKey: K(9), active: false },
+      'none',
+    ],
+    [
+      'the registry has our key: done',
+      { machineKey: K(9), chainAggregateKey: K(9), signerKey: K(9) },
+      'none',
+    ],
     [
       'a new epoch while the registry has the old key: publish the new one',
-      { machineKey: K(9), chainAggregateKey: K(8) },
+      { machineKey: K(9), signerKey: K(9), chainAggregateKey: K(8) },
       'publish',
+    ],
+    [
+      'our signer verified a key of this epoch the machine lacks: adopt',
+      { signerKey: K(9) },
+      'adopt',
     ],
     [
       'the registry has a key our signer holds for this epoch: adopt',
@@ -31,28 +49,18 @@ describe('keyAction', () => {
       'adopt',
     ],
     [
-      "the registry has a key our signer does not hold (another epoch's): DKG",
-      { chainAggregateKey: K(8), signerKey: null },
-      'dkg',
-    ],
-    [
-      'our signer holds a key the registry does not: DKG (the registry decides)',
-      { chainAggregateKey: K(8), signerKey: K(7) },
-      'dkg',
-    ],
-    [
-      'our key was superseded by a later published DKG our signer holds: adopt, never publish',
-      { machineKey: K(7), chainAggregateKey: K(9), signerKey: K(9) },
+      'our DKG result was superseded by a later one the signers verified: adopt the later one',
+      { machineKey: K(7), chainAggregateKey: K(7), signerKey: K(9) },
       'adopt',
     ],
     [
-      'a DKG queued while the registry key is this epoch: adopt',
-      { dkgPending: true, chainAggregateKey: K(9), signerKey: K(9) },
+      'a DKG queued while the signers already verified a key: adopt (clears the queued DKG)',
+      { dkgPending: true, signerKey: K(9) },
       'adopt',
     ],
     [
       'adopting never waits for readiness',
-      { chainAggregateKey: K(9), signerKey: K(9), readyKeyIds: 0 },
+      { signerKey: K(9), readyKeyIds: 0, active: false },
       'adopt',
     ],
   ])('%s', (_, s, action) => {

@@ -4,14 +4,16 @@
  * ready). Every coordinator decides the same way; the machine runs a queued DKG only while active,
  * so a backup that takes over finishes it.
  *
- * The registry does not record the layout (weights) a key was made for, so "the registry's key is
- * this epoch's" is known only from a key of this epoch: the machine's own (it ran the DKG), or its
- * operator's signer's (a backup that did not run it loads it from there: `adopt`).
+ * The signers adopt the latest key they verified, so the key of an epoch is our own signer's
+ * (it verified it for this epoch's layout), whoever drove the DKG; the registry must end up with
+ * that key, and no second DKG may run once one succeeded:
+ * - Our signer holds a verified key of this epoch that the machine does not: `adopt` it (a backup,
+ *   or a coordinator whose DKG was superseded).
  * - The machine holds the registry's key: nothing to do.
- * - Our signer holds the registry's key in this epoch: `adopt` it (a backup; or a coordinator
- *   whose own DKG result was superseded by a later DKG that was published).
- * - The machine holds another verified key (made in this epoch): `publish` it (active only).
- * - No key: a `dkg` once the ready signers hold the key ids a DKG needs.
+ * - The machine holds a key the registry does not: `publish` it (the active coordinator only).
+ * - No key anywhere: a `dkg`, requested by the active coordinator only (a backup that queued one
+ *   would run it on its next turn, after the first one succeeded), once the ready signers hold
+ *   the key ids a DKG needs.
  */
 
 export type KeyAction =
@@ -25,7 +27,7 @@ export type KeySituation = {
   chainAggregateKey: string;
   /** The verified group key this epoch's machine holds, or null. */
   machineKey: string | null;
-  /** The verified key our own signer holds in this epoch (null: none, or not asked). */
+  /** The verified key our own signer holds for this epoch's layout, or null. */
   signerKey: string | null;
   /** A DKG is running or queued in the machine. */
   dkgPending: boolean;
@@ -37,15 +39,16 @@ export type KeySituation = {
 };
 
 export function keyAction(s: KeySituation): KeyAction {
+  if (s.signerKey !== null && s.signerKey !== s.machineKey)
+    return { action: 'adopt', groupKey: s.signerKey };
   if (s.machineKey !== null && s.machineKey === s.chainAggregateKey)
     return { action: 'none', why: 'key published' };
-  if (s.chainAggregateKey !== '00' && s.signerKey === s.chainAggregateKey)
-    return { action: 'adopt', groupKey: s.chainAggregateKey };
   if (s.machineKey !== null)
     return s.active
       ? { action: 'publish', groupKey: s.machineKey }
       : { action: 'none', why: 'the active coordinator publishes' };
   if (s.dkgPending) return { action: 'none', why: 'a DKG is running' };
+  if (!s.active) return { action: 'none', why: 'the active coordinator requests the DKG' };
   if (s.readyKeyIds < s.dkgThreshold)
     return { action: 'none', why: `${s.readyKeyIds} of ${s.dkgThreshold} key ids ready` };
   return { action: 'dkg' };
