@@ -12,7 +12,8 @@
 //
 // Env: BENCH_SIZES (default "5,15"), BENCH_ROUNDS (timed probe rounds per size, default 50),
 // BENCH_MEMORY_ROUNDS (total probe rounds at the first size for the memory figure, default
-// 1000), BENCH_QUICK=1 (5 operators, 10 rounds, no long memory run).
+// 1000), BENCH_QUICK=1 (5 operators, 10 rounds, no long memory run), BENCH_KEEP_LOGS=1 (every
+// process's log lines written to BENCH_LOG_DIR or /tmp; always on a failure).
 // One JSON line per figure on stdout, a table on stderr.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,12 +32,20 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 10 : 50));
 const MEMORY_ROUNDS = Number(process.env.BENCH_MEMORY_ROUNDS ?? (QUICK ? 0 : 1000));
 const WARMUP = 5;
 /**
- * DKG phase timeouts (default 2 s each): on this shared 2-core machine (load average 15–30 from
- * other work) the first DKG of freshly started processes overran the 2 s public phase and every
- * attempt failed; a longer phase only waits longer, the figure is the time the DKG took.
- * Signing keeps the default nonce and share timeouts (1 s).
+ * Phase timeouts (defaults: 2 s per DKG phase, 1 s for nonces and shares): on this shared 2-core
+ * machine (load average 15–30 from other work) the first DKG of freshly started processes overran
+ * the 2 s public phase, then the verification round's 1 s nonce phase (it needs every holder),
+ * and every attempt failed. A longer phase only waits longer: the figures are the time the work
+ * took. A signing round goes on as soon as threshold signers answered, so the longer nonce and
+ * share timeouts change nothing for a round where they do.
  */
-const DKG_TIMEOUTS = { dkgPublic: 30_000, dkgPrivate: 30_000, dkgEnd: 30_000 };
+const PHASE_TIMEOUTS = {
+  dkgPublic: 30_000,
+  dkgPrivate: 30_000,
+  dkgEnd: 30_000,
+  nonce: 10_000,
+  sign: 10_000,
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -149,7 +158,13 @@ async function probeOnce(fed: Federation, op: Operator): Promise<{ r: Probe; wal
   const r = await fed.api<Probe>(op.coordinatorApi, '/v1/probe', { method: 'POST', body: {} });
   const wallMs = performance.now() - t0;
   if (r.signatures.length !== 1) throw new Error(`probe ${r.signId}: no signature`);
-  if (!schnorr.verify(hexToBytes(r.signatures[0]!), hexToBytes(r.messages[0]!), hexToBytes(r.outputKey)))
+  if (
+    !schnorr.verify(
+      hexToBytes(r.signatures[0]!),
+      hexToBytes(r.messages[0]!),
+      hexToBytes(r.outputKey),
+    )
+  )
     throw new Error(`probe ${r.signId}: the signature does not verify`);
   return { r, wallMs };
 }
@@ -163,6 +178,15 @@ function signersInOneEpoch(fed: Federation): boolean {
   return epochs[0] !== undefined && epochs.every((e) => e === epochs[0]);
 }
 
+/** A Stacks block now: a faucet transfer, which the devnet mines at once. */
+async function stacksBlock(fed: Federation): Promise<void> {
+  const to = fed.operators[0]!.stacksAddress;
+  const r = await fetch(`${fed.devnet.stacksUrl}/extended/v1/faucets/stx?address=${to}&amount=1`, {
+    method: 'POST',
+  });
+  if (!r.ok) throw new Error(`faucet: ${r.status} ${await r.text()}`);
+}
+
 async function benchSize(size: number, memoryRounds: number): Promise<void> {
   const setup0 = performance.now();
   // A standing chain leaves every machine's takeover clock running (30 s of silence moves the
@@ -171,7 +195,7 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
   const fed = await startFederation({
     weights: Array(size).fill(1),
     blockIntervalMs: 0,
-    timeouts: { takeover: 3_600_000, ...DKG_TIMEOUTS },
+    timeouts: { takeover: 3_600_000, ...PHASE_TIMEOUTS },
     pollMs: 1_000,
   });
   try {
@@ -179,7 +203,23 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
     // messaging keys; the coordinators start only once every signer runs the final layout.
     let stopMining = fed.mineEvery(1_000);
     for (const op of fed.operators) fed.startSigner(op);
-    await eventually('every signer in the final epoch', () => signersInOneEpoch(fed), 600_000, 500);
+    // A signer re-reads the relay's announcement list only on a new Stacks block, and empty
+    // ticks make none: one that missed a peer's announcement (posted before the relay listed it
+    // as a member) would wait for ever. A faucet transfer every 5 s makes a Stacks block.
+    let nudged = Date.now();
+    await eventually(
+      'every signer in the final epoch',
+      async () => {
+        if (signersInOneEpoch(fed)) return true;
+        if (Date.now() - nudged > 5_000) {
+          nudged = Date.now();
+          await stacksBlock(fed);
+        }
+        return false;
+      },
+      600_000,
+      500,
+    );
     stopMining();
     await sleep(3_000);
     console.error(`[${size}] setup ${((performance.now() - setup0) / 1000).toFixed(0)} s`);
@@ -203,16 +243,21 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
         return undefined;
       },
       600_000,
-      100,
+      250,
     );
     if (dkg.round === undefined)
-      throw new Error(`DKG failed 3 times at coordinator ${dkg.op.index}: ${JSON.stringify(dkg.rounds)}`);
+      throw new Error(
+        `DKG failed 3 times at coordinator ${dkg.op.index}: ${JSON.stringify(dkg.rounds)}`,
+      );
     const round = dkg.round;
     const keyed = await eventually(
       'every signer holds the verified key',
       async () => {
         for (const op of fed.operators) {
-          const s = await fed.api<{ key: { aggregateKey: string } | null }>(op.signerApi, '/v1/status');
+          const s = await fed.api<{ key: { aggregateKey: string } | null }>(
+            op.signerApi,
+            '/v1/status',
+          );
           if (s.key?.aggregateKey !== round.aggregateKey) return undefined;
         }
         return Date.now();
@@ -221,8 +266,20 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
       100,
     );
     const failed = dkg.rounds.filter((d) => d.outcome === 'failed').length;
-    emit({ size, name: 'DKG + verification (coordinator round record)', value: round.durationMs!, unit: 'ms', v: vDkg });
-    emit({ size, name: 'coordinators started -> every signer holds the key (wall)', value: keyed - t0, unit: 'ms', v: vDkg });
+    emit({
+      size,
+      name: 'DKG + verification (coordinator round record)',
+      value: round.durationMs!,
+      unit: 'ms',
+      v: vDkg,
+    });
+    emit({
+      size,
+      name: 'coordinators started -> every signer holds the key (wall)',
+      value: keyed - t0,
+      unit: 'ms',
+      v: vDkg,
+    });
     console.error(
       `[${size}] DKG ${round.dkgId}: attempts ${round.attempts}, participants ${round.participants.length}, failed rounds before: ${failed}, by coordinator ${dkg.op.index}`,
     );
@@ -255,44 +312,120 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
       ids.push(r.signId);
       if (r.attempts !== 1) console.error(`[${size}] probe ${r.signId}: ${r.attempts} attempts`);
     }
-    const rounds = await fed.api<Rounds>(active.coordinatorApi, `/v1/rounds?limit=${Math.min(500, ROUNDS + 10)}`);
+    const rounds = await fed.api<Rounds>(
+      active.coordinatorApi,
+      `/v1/rounds?limit=${Math.min(500, ROUNDS + 10)}`,
+    );
     const byId = new Map(rounds.signing.map((s) => [s.signId, s]));
     const roundMs = ids.map((id) => byId.get(id)?.durationMs).filter((x): x is number => x != null);
     const v = median(vSign);
-    emit({ size, name: 'signing round, median (coordinator round record)', value: median(roundMs), unit: 'ms', v });
-    emit({ size, name: 'signing round, p90 (coordinator round record)', value: quantile(roundMs, 0.9), unit: 'ms', v });
-    emit({ size, name: 'POST /v1/probe durationMs, median', value: median(probeMs), unit: 'ms', v });
-    emit({ size, name: 'POST /v1/probe durationMs, p90', value: quantile(probeMs, 0.9), unit: 'ms', v });
-    emit({ size, name: 'probe HTTP round trip seen by the bench, median', value: median(wall), unit: 'ms', v });
-    emit({ size, name: 'probe HTTP round trip seen by the bench, p90', value: quantile(wall, 0.9), unit: 'ms', v });
+    emit({
+      size,
+      name: 'signing round, median (coordinator round record)',
+      value: median(roundMs),
+      unit: 'ms',
+      v,
+    });
+    emit({
+      size,
+      name: 'signing round, p90 (coordinator round record)',
+      value: quantile(roundMs, 0.9),
+      unit: 'ms',
+      v,
+    });
+    emit({
+      size,
+      name: 'POST /v1/probe durationMs, median',
+      value: median(probeMs),
+      unit: 'ms',
+      v,
+    });
+    emit({
+      size,
+      name: 'POST /v1/probe durationMs, p90',
+      value: quantile(probeMs, 0.9),
+      unit: 'ms',
+      v,
+    });
+    emit({
+      size,
+      name: 'probe HTTP round trip seen by the bench, median',
+      value: median(wall),
+      unit: 'ms',
+      v,
+    });
+    emit({
+      size,
+      name: 'probe HTTP round trip seen by the bench, p90',
+      value: quantile(wall, 0.9),
+      unit: 'ms',
+      v,
+    });
 
     let done = WARMUP + ROUNDS;
-    const checkpoints: { rounds: number; rss: number[] }[] = [{ rounds: done, rss: signerRss(fed) }];
+    const checkpoints: { rounds: number; rss: number[] }[] = [
+      { rounds: done, rss: signerRss(fed) },
+    ];
     while (done < memoryRounds) {
       await probeOnce(fed, active);
       done++;
       if (done % 250 === 0 || done === memoryRounds) {
         checkpoints.push({ rounds: done, rss: signerRss(fed) });
-        console.error(`[${size}] ${done} rounds, signer RSS max ${Math.max(...signerRss(fed)).toFixed(0)} MB`);
+        console.error(
+          `[${size}] ${done} rounds, signer RSS max ${Math.max(...signerRss(fed)).toFixed(0)} MB`,
+        );
       }
     }
     const rssEnd = signerRss(fed);
-    emit({ size, name: 'signer RSS before the first probe, max', value: Math.max(...rssBefore), unit: 'MB' });
-    emit({ size, name: `signer RSS after ${WARMUP} warm-up rounds, max`, value: Math.max(...rssStart), unit: 'MB' });
-    emit({ size, name: `signer RSS after ${done} rounds, max`, value: Math.max(...rssEnd), unit: 'MB' });
+    emit({
+      size,
+      name: 'signer RSS before the first probe, max',
+      value: Math.max(...rssBefore),
+      unit: 'MB',
+    });
+    emit({
+      size,
+      name: `signer RSS after ${WARMUP} warm-up rounds, max`,
+      value: Math.max(...rssStart),
+      unit: 'MB',
+    });
+    emit({
+      size,
+      name: `signer RSS after ${done} rounds, max`,
+      value: Math.max(...rssEnd),
+      unit: 'MB',
+    });
     const growth = rssEnd.map((x, i) => (x / rssStart[i]! - 1) * 100);
-    emit({ size, name: `signer RSS growth, warm-up -> ${done} rounds, largest`, value: Math.max(...growth), unit: '%' });
+    emit({
+      size,
+      name: `signer RSS growth, warm-up -> ${done} rounds, largest`,
+      value: Math.max(...growth),
+      unit: '%',
+    });
     const coordRss = fed.operators.map((op) => rssMb(op.coordinator?.proc.pid));
-    emit({ size, name: `coordinator RSS after ${done} rounds, max`, value: Math.max(...coordRss), unit: 'MB' });
-    emit({ size, name: `relay RSS after ${done} rounds`, value: rssMb(fed.relay.proc.pid), unit: 'MB' });
+    emit({
+      size,
+      name: `coordinator RSS after ${done} rounds, max`,
+      value: Math.max(...coordRss),
+      unit: 'MB',
+    });
+    emit({
+      size,
+      name: `relay RSS after ${done} rounds`,
+      value: rssMb(fed.relay.proc.pid),
+      unit: 'MB',
+    });
     console.error(
       `[${size}] signer RSS per checkpoint (MB, each signer): ${JSON.stringify(
-        [{ rounds: 0, rss: rssBefore }, { rounds: WARMUP, rss: rssStart }, ...checkpoints].map((c) => ({
-          rounds: c.rounds,
-          rss: c.rss.map((x) => Math.round(x)),
-        })),
+        [{ rounds: 0, rss: rssBefore }, { rounds: WARMUP, rss: rssStart }, ...checkpoints].map(
+          (c) => ({
+            rounds: c.rounds,
+            rss: c.rss.map((x) => Math.round(x)),
+          }),
+        ),
       )}`,
     );
+    if (process.env.BENCH_KEEP_LOGS === '1') dumpLogs(fed, size);
   } catch (err) {
     dumpLogs(fed, size);
     throw err;
@@ -301,7 +434,7 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
   }
 }
 
-/** On a failure: every process's log lines, to read why (BENCH_LOG_DIR, default /tmp). */
+/** Every process's log lines (on a failure, or BENCH_KEEP_LOGS=1), in BENCH_LOG_DIR or /tmp. */
 function dumpLogs(fed: Federation, size: number): void {
   const dir = join(process.env.BENCH_LOG_DIR ?? '/tmp', `federation-bench-${size}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
@@ -311,17 +444,16 @@ function dumpLogs(fed: Federation, size: number): void {
     const text = p.lines.map((l) => JSON.stringify(l)).join('\n');
     writeFileSync(join(dir, `${p.name}.log`), `${text}\n${p.stderr}`);
   }
-  console.error(`logs of the failed run in ${dir}`);
+  console.error(`logs of the run in ${dir}`);
 }
 
 function table(): string {
-  const lines = [
-    '| signers | figure | value | ratio (× v) |',
-    '| ---: | --- | ---: | ---: |',
-  ];
+  const lines = ['| signers | figure | value | ratio (× v) |', '| ---: | --- | ---: | ---: |'];
   for (const r of rows) {
     const value = `${r.value.toFixed(r.unit === 'ms' ? 0 : 1)} ${r.unit}`;
-    lines.push(`| ${r.size} | ${r.name} | ${value} | ${r.unit === 'ms' && r.v ? (r.value / r.v).toFixed(0) : ''} |`);
+    lines.push(
+      `| ${r.size} | ${r.name} | ${value} | ${r.unit === 'ms' && r.v ? (r.value / r.v).toFixed(0) : ''} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -329,4 +461,6 @@ function table(): string {
 const started = new Date().toISOString();
 console.error(`federation bench ${started}: sizes ${SIZES.join(', ')}, ${ROUNDS} timed rounds`);
 for (const [i, size] of SIZES.entries()) await benchSize(size, i === 0 ? MEMORY_ROUNDS : 0);
-console.error(`\n${table()}\n\nv (one schnorr.verify) ${Math.min(...vSamples).toFixed(3)}–${Math.max(...vSamples).toFixed(3)} ms over the run`);
+console.error(
+  `\n${table()}\n\nv (one schnorr.verify) ${Math.min(...vSamples).toFixed(3)}–${Math.max(...vSamples).toFixed(3)} ms over the run`,
+);
