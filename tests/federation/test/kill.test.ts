@@ -98,9 +98,11 @@ describe('kill -9 during signing', () => {
     }
   });
 
-  it('on the wire: every nonce commitment belongs to one round, every round got one share set', () => {
+  it('on the wire: every nonce commitment belongs to one round, every round got one share set', async () => {
     // The relay stores every envelope posted (its SQLite file): the shares and commitments the
-    // signers actually sent, across every kill and restart.
+    // signers actually sent, across every kill and restart. Stopped first: it holds the file
+    // exclusively.
+    await fed.relay.stop();
     const db = new Database(join(fed.dir, 'relay.sqlite'), { readonly: true, fileMustExist: true });
     const rows = db.prepare('SELECT envelope FROM messages').all() as { envelope: Buffer }[];
     db.close();

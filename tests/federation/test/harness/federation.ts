@@ -68,6 +68,12 @@ export type Federation = {
   env: NodeJS.ProcessEnv;
   startSigner(op: Operator): CliProcess;
   startCoordinator(op: Operator): CliProcess;
+  /**
+   * Mines one devnet tick (a Bitcoin block and the Stacks mempool) every `ms` until the returned
+   * function is called: for a federation started with `blockIntervalMs: 0`, whose chains then
+   * stand still (no new tip moves the active coordinator) except while a step needs blocks.
+   */
+  mineEvery(ms: number): () => void;
   /** GET/POST on an operator's API with its token. */
   api<T>(url: string, route: string, init?: { method?: string; body?: unknown }): Promise<T>;
   /** Writes every process's log lines to `dir/<name>.log` (for a failed run; PEG_FED_LOGS). */
@@ -77,8 +83,11 @@ export type Federation = {
 
 export async function startFederation(opts: {
   weights: number[];
+  /** Devnet block interval (default 2 s); 0: blocks only on demand (`mineEvery`, `devnet.mine`). */
   blockIntervalMs?: number;
   logLevel?: string;
+  /** How often every process reads the Bitcoin and Stacks tips, ms (default 250). */
+  pollMs?: number;
   /** Extra config for every process (e.g. shorter timeouts). */
   timeouts?: Record<string, number>;
 }): Promise<Federation> {
@@ -171,8 +180,8 @@ export async function startFederation(opts: {
     ) as Record<string, unknown>;
     const fast = {
       ...signerConfig,
-      bitcoin: { ...(signerConfig.bitcoin as object), pollMs: 250 },
-      stacks: { ...(signerConfig.stacks as object), pollMs: 250 },
+      bitcoin: { ...(signerConfig.bitcoin as object), pollMs: opts.pollMs ?? 250 },
+      stacks: { ...(signerConfig.stacks as object), pollMs: opts.pollMs ?? 250 },
       log: { level: opts.logLevel ?? 'info' },
       timeouts: opts.timeouts ?? TEST_TIMEOUTS,
     };
@@ -208,7 +217,24 @@ export async function startFederation(opts: {
     });
   }
 
+  const miners = new Set<ReturnType<typeof setInterval>>();
+  const mineEvery = (ms: number) => {
+    const timer = setInterval(() => {
+      try {
+        devnet.mine(1);
+      } catch (err) {
+        console.error(`devnet mining failed: ${String(err)}`);
+      }
+    }, ms);
+    miners.add(timer);
+    return () => {
+      clearInterval(timer);
+      miners.delete(timer);
+    };
+  };
+
   // The admin admits every operator with its weight; the faucet pays their registration fees.
+  const stopSetupMining = opts.blockIntervalMs === 0 ? mineEvery(250) : () => {};
   for (const op of operators) {
     const r = await fetch(
       `${devnet.stacksUrl}/extended/v1/faucets/stx?address=${op.stacksAddress}&amount=10000000`,
@@ -221,6 +247,7 @@ export async function startFederation(opts: {
       pollMs: 100,
     });
   }
+  stopSetupMining();
 
   const fed: Federation = {
     dir,
@@ -263,6 +290,7 @@ export async function startFederation(opts: {
       if (!r.ok) throw new Error(`${route} -> ${r.status}: ${text}`);
       return JSON.parse(text) as T;
     },
+    mineEvery,
     dumpLogs(dir: string) {
       mkdirSync(dir, { recursive: true });
       const procs = [relay, ...operators.flatMap((o) => [o.signer, o.coordinator])];
@@ -274,6 +302,7 @@ export async function startFederation(opts: {
     },
     async stop() {
       clearInterval(miner);
+      for (const timer of miners) clearInterval(timer);
       if (process.env.PEG_FED_LOGS) this.dumpLogs(process.env.PEG_FED_LOGS);
       await Promise.all(
         operators.flatMap((o) => [o.signer?.stop(), o.coordinator?.stop()]).filter(Boolean),
