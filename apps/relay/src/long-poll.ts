@@ -47,7 +47,9 @@ export async function readWithWait<T>(
       const got = await read();
       const left = deadline - now();
       if (got.length > 0 || left <= 0 || signals.some((s) => s.aborted)) return got;
-      timer = setTimeout(() => wake(), retry > 0 ? Math.min(retry, left) : left);
+      // The deadline timer gets 1 ms more: a timer can fire a millisecond before `now` (a
+      // different clock) reaches the deadline, which would cost a third, useless read.
+      timer = setTimeout(() => wake(), retry > 0 ? Math.min(retry, left) : left + 1);
       await woken;
       clearTimeout(timer);
       // An arrival (re)starts the backoff; a backoff tick doubles it until it gives up.

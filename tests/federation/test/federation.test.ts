@@ -90,10 +90,12 @@ describe('a federation of processes', () => {
     );
     expect(after.signerSet).toEqual(before.signerSet);
     expect(after.signerPrincipal).toBe(before.signerPrincipal);
-    const multisig = fed.operators.some((op) =>
-      op.coordinator?.lines.some((l) => l.msg === 'rotate-keys (multisig) mined'),
+    // The coordinator logs it once its own wait for the transaction returns.
+    await eventually('a coordinator logged the multisig rotate-keys', () =>
+      fed.operators.some((op) =>
+        op.coordinator?.lines.some((l) => l.msg === 'rotate-keys (multisig) mined'),
+      ),
     );
-    expect(multisig).toBe(true);
     const outputKey = taprootOutputKey(hexToBytes(after.aggregatePubkey))!;
     const r = await probe(fed);
     expect(
