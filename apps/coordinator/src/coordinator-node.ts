@@ -210,17 +210,33 @@ export class CoordinatorNode {
       attempts: 1,
     });
     const result = new Promise<CoordinatorReport>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const done = () => {
+        clearTimeout(timer);
+        clearInterval(watch);
         this.#waiters.delete(waiter);
+      };
+      const timer = setTimeout(() => {
+        done();
         reject(new Error(`probe not signed within ${timeoutMs} ms`));
       }, timeoutMs);
+      // The role moved (a new tip or a takeover) before the round ended: the probe would wait in
+      // our queue until the role comes back, so answer now and let the caller ask the active one.
+      const watch = setInterval(() => {
+        const now = this.role();
+        if (now.self) return;
+        done();
+        this.#finishHandedOver(record, now.active);
+        void host
+          .push({ type: 'command', command: { kind: 'cancel', withdrawalRequestIds: [] } })
+          .catch(() => {});
+        reject(new NotActiveError(now.active));
+      }, 250);
       const waiter = (r: CoordinatorReport) => {
         if (
           (r.kind === 'signature' && r.messages[0] === p.message) ||
           (r.kind === 'insufficient-signers' && r.withdrawalRequestIds.length === 0)
         ) {
-          clearTimeout(timer);
-          this.#waiters.delete(waiter);
+          done();
           this.#finish(record, r);
           resolve(r);
         }
@@ -642,6 +658,13 @@ export class CoordinatorNode {
     this.rounds.push(record);
     if (this.rounds.length > MAX_ROUNDS) this.rounds.shift();
     return record;
+  }
+
+  /** A round we stopped driving because another coordinator became active. */
+  #finishHandedOver(record: RoundRecord, active: number | null): void {
+    record.endedAt = Date.now();
+    record.outcome = 'failed';
+    record.detail = `handed over: party ${active ?? 'unknown'} is the active coordinator`;
   }
 
   #finish(record: RoundRecord, r: CoordinatorReport): void {

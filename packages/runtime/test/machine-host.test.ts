@@ -27,6 +27,7 @@ import { parseMembership } from '@peg/relay';
 import { open } from '@peg/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineHost } from '../src/node/machine-host.ts';
+import { RelayClientError } from '../src/relay/errors.ts';
 import { inboxOf } from '../src/node/relay-address.ts';
 import { RelayClient } from '../src/relay/relay-client.ts';
 import { StateStore } from '../src/store/state-store.ts';
@@ -185,4 +186,67 @@ describe('MachineHost over a real relay', () => {
     await sign(3);
     expect(coordinator.counters.restarts).toBe(0);
   }, 120_000);
+});
+
+describe('MachineHost relay switch', () => {
+  it('a refusal from the client it just replaced (the old key) does not stop consuming', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peg-host-switch-'));
+    const store = StateStore.open(join(dir, 's.sqlite'), { stateKey });
+    const federation: FederationConfig = {
+      network: 'regtest',
+      parties: [1, 2].map((id) => ({
+        id,
+        keyIds: [id],
+        publicKey: bytesToHex(schnorr.getPublicKey(testKey(id))),
+      })),
+      threshold: 2,
+      dkgThreshold: 2,
+      timeouts: { ...DEFAULT_TIMEOUTS },
+    };
+    // The old client's token request is answered 401 just as the switch aborts it: the
+    // relay already knows the new key.
+    const old = {
+      consume: (_: unknown, { signal }: { signal: AbortSignal }) =>
+        new Promise<void>((_resolve, reject) =>
+          signal.addEventListener('abort', () =>
+            reject(
+              new RelayClientError('unauthenticated', '401 signature rejected', {
+                status: 401,
+                retryable: false,
+              }),
+            ),
+          ),
+        ),
+    };
+    let consumedByNew = 0;
+    const next = {
+      consume: (_: unknown, { signal }: { signal: AbortSignal }) => {
+        consumedByNew++;
+        return new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+      },
+    };
+    const host = new MachineHost<SignerState, SignerInput, SignerReport>({
+      step: signerStep,
+      initial: () => initialSignerState({ id: 1, federation }),
+      store,
+      relay: old as unknown as RelayClient,
+      partyId: 1,
+      messagingKey: () => testKey(1),
+      open: () => ({ ok: false, error: { code: 'bad-signature' } }) as never,
+      chainTip: () => TIP,
+      logger: quiet,
+    });
+    try {
+      await host.start();
+      const running = host.run();
+      host.replaceRelay(next as unknown as RelayClient);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(consumedByNew).toBe(1);
+      await host.stop();
+      await expect(running).resolves.toBeUndefined();
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -246,13 +246,17 @@ export class MachineHost<S, I extends { type: string }, R> {
     while (!this.#stop.signal.aborted) {
       this.#consumeStop = new AbortController();
       const signal = AbortSignal.any([this.#stop.signal, this.#consumeStop.signal]);
+      const relay = this.#relay;
       try {
-        await this.#relay.consume((m) => this.#enqueue(() => this.#deliver(m)), {
+        await relay.consume((m) => this.#enqueue(() => this.#deliver(m)), {
           signal,
           waitMs: this.#opts.waitMs ?? 25_000,
         });
       } catch (err) {
         if (this.#stop.signal.aborted) return;
+        // A refusal of the client that was just replaced (the old messaging key's token request
+        // raced the switch) says nothing about the new one.
+        if (this.#relay !== relay) continue;
         if (err instanceof RelayClientError && !err.retryable) throw err;
         // A failed step: its message was not acknowledged and comes again.
         this.#opts.logger.debug({ err: String(err) }, 'consume restarted');
