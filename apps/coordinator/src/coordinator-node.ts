@@ -106,6 +106,8 @@ export class CoordinatorNode {
   #evaluating = false;
   #again = false;
   #publishing: string | undefined;
+  /** Keys the registry used once and replaced (a used key stays used). */
+  readonly #retiredKeys = new Set<string>();
   #dkgRetryAt = 0;
   #waiters = new Set<(r: CoordinatorReport) => void>();
   #collector: CosignCollector | undefined;
@@ -327,7 +329,9 @@ export class CoordinatorNode {
     const dkgPending = s.dkg !== null || s.dkgQueued;
     // Our signer's verified key of this epoch: the key the signers sign with (a loopback call).
     const signerKey = (await this.#signerKeyPackage())?.pub.groupKey ?? null;
+    const retiredKeys = await this.#retired([machineKey, signerKey], view.aggregateKey);
     const decision = keyAction({
+      retiredKeys,
       chainAggregateKey: view.aggregateKey,
       machineKey,
       signerKey,
@@ -356,6 +360,21 @@ export class CoordinatorNode {
         await this.#adopt(decision.groupKey);
         return;
     }
+  }
+
+  /**
+   * Which of `keys` the registry accepted once and replaced since. Asked only for keys that are
+   * not the registry's current one; a used key stays used, so a yes is remembered.
+   */
+  async #retired(keys: (string | null)[], current: string): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const k of keys) {
+      if (k === null || k === current) continue;
+      if (!this.#retiredKeys.has(k) && (await this.ctx.stacks.isAggregatePubkeyUsed(k)))
+        this.#retiredKeys.add(k);
+      if (this.#retiredKeys.has(k)) out.add(k);
+    }
+    return out;
   }
 
   /** `rotate-keys` with the new key: by the bootstrap key while it is the signer principal. */

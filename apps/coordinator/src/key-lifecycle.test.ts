@@ -10,6 +10,7 @@ const base: KeySituation = {
   active: true,
   readyKeyIds: 5,
   dkgThreshold: 5,
+  retiredKeys: new Set(),
 };
 
 describe('keyAction', () => {
@@ -61,6 +62,26 @@ describe('keyAction', () => {
     [
       'adopting never waits for readiness',
       { signerKey: K(9), readyKeyIds: 0, active: false },
+      'adopt',
+    ],
+    [
+      'a layout back again: its epoch key was published and replaced since: DKG',
+      { machineKey: K(7), signerKey: K(7), chainAggregateKey: K(8), retiredKeys: new Set([K(7)]) },
+      'dkg',
+    ],
+    [
+      'a retired key is never adopted from our signer',
+      { signerKey: K(7), chainAggregateKey: K(8), retiredKeys: new Set([K(7)]) },
+      'dkg',
+    ],
+    [
+      'a retired key, a backup: waits for the active one to request the DKG',
+      { machineKey: K(7), signerKey: K(7), retiredKeys: new Set([K(7)]), active: false },
+      'none',
+    ],
+    [
+      'after the new DKG our signer holds a live key again: adopt it',
+      { machineKey: K(7), signerKey: K(9), chainAggregateKey: K(8), retiredKeys: new Set([K(7)]) },
       'adopt',
     ],
   ])('%s', (_, s, action) => {

@@ -14,6 +14,9 @@
  * - No key anywhere: a `dkg`, requested by the active coordinator only (a backup that queued one
  *   would run it on its next turn, after the first one succeeded), once the ready signers hold
  *   the key ids a DKG needs.
+ * - A retired key counts as no key: one the registry accepted once and has since replaced. An
+ *   epoch is a layout, so a layout that comes back (a weight set and then reset) reopens that
+ *   epoch's machine with its old key, which `rotate-keys` would refuse as a replay (u402).
  */
 
 export type KeyAction =
@@ -36,16 +39,21 @@ export type KeySituation = {
   /** Key ids of the parties that said `signer-ready` in this epoch, and what a DKG needs. */
   readyKeyIds: number;
   dkgThreshold: number;
+  /** Keys the registry accepted once and replaced since (never `chainAggregateKey`). */
+  retiredKeys: ReadonlySet<string>;
 };
 
 export function keyAction(s: KeySituation): KeyAction {
-  if (s.signerKey !== null && s.signerKey !== s.machineKey)
-    return { action: 'adopt', groupKey: s.signerKey };
-  if (s.machineKey !== null && s.machineKey === s.chainAggregateKey)
+  const live = (k: string | null) => (k !== null && !s.retiredKeys.has(k) ? k : null);
+  const signerKey = live(s.signerKey);
+  const machineKey = live(s.machineKey);
+  if (signerKey !== null && signerKey !== machineKey)
+    return { action: 'adopt', groupKey: signerKey };
+  if (machineKey !== null && machineKey === s.chainAggregateKey)
     return { action: 'none', why: 'key published' };
-  if (s.machineKey !== null)
+  if (machineKey !== null)
     return s.active
-      ? { action: 'publish', groupKey: s.machineKey }
+      ? { action: 'publish', groupKey: machineKey }
       : { action: 'none', why: 'the active coordinator publishes' };
   if (s.dkgPending) return { action: 'none', why: 'a DKG is running' };
   if (!s.active) return { action: 'none', why: 'the active coordinator requests the DKG' };

@@ -1,7 +1,7 @@
 import { Cl, type ClarityValue, validateStacksAddress } from '@stacks/transactions';
 import { createApiClient, getContractPrintEvents, getNonces, getTransaction } from './api.ts';
 import type { ContractCallSpec, ContractRole } from './calls.ts';
-import { bufferOf, optionalOf, principalOf, uintOf } from './clarity.ts';
+import { boolOf, bufferOf, optionalOf, principalOf, uintOf } from './clarity.ts';
 import { resolveOptions, type StacksClientOptions } from './config.ts';
 import { TransactionTimeoutError } from './errors.ts';
 import { broadcastTransaction, callReadOnly, getAccount, getChainTip, getDataVar } from './node.ts';
@@ -92,6 +92,18 @@ export function createStacksClient(options: StacksClientOptions) {
     /** `get-current-aggregate-pubkey` (`00` before the first rotation). */
     getAggregatePubkey: async () =>
       bufferOf(await readOnly('registry', 'get-current-aggregate-pubkey'), 'aggregate-pubkey'),
+
+    /**
+     * `is-aggregate-pubkey-used(pubkey)`: the registry accepted this key once (a `rotate-keys`
+     * with it aborts with u402, the replay guard).
+     */
+    isAggregatePubkeyUsed: async (pubkey: string) =>
+      boolOf(
+        await readOnly('registry', 'is-aggregate-pubkey-used', [
+          Cl.bufferFromHex(pubkey.replace(/^0x/, '')),
+        ]),
+        'aggregate-pubkey-used',
+      ),
 
     /** `get-signer-candidates`: the admitted signers, weights and keys for the next DKG (ours only). */
     getSignerCandidates: async () =>

@@ -96,6 +96,10 @@ describe.skipIf(!url)('against a running devnet', () => {
       signatureThreshold: 2n,
     });
     expect(await stacks.getAggregatePubkey()).toBe(aggregate);
+    expect(await stacks.isAggregatePubkeyUsed(aggregate)).toBe(true);
+    expect(await stacks.isAggregatePubkeyUsed(privateKeyToPublic(key('unused')) as string)).toBe(
+      false,
+    );
     await post(`/extended/v1/faucets/stx?address=${signers.signerPrincipal}`, {});
 
     // a replayed aggregate key aborts with u402
