@@ -230,14 +230,13 @@ export async function startCoordinatorApi(
       }
       if (r.report.kind !== 'signature')
         throw new ApiHttpError(503, 'unavailable', `probe not signed: ${r.report.kind}`);
-      const key = node.state?.key;
-      if (!key) throw new ApiHttpError(409, 'conflict', 'no key');
       return {
         signId: r.report.signId,
         preimage: r.preimage,
         messages: r.report.messages,
         signatures: r.report.signatures,
-        outputKey: outputKey(key.pub.groupKey, r.report.tweak),
+        // The key the round signed under (a rotation may have replaced the current one since).
+        outputKey: outputKey(r.report.groupKey, r.report.tweak),
         attempts: Math.max(1, r.report.attempts),
         excluded: reasons(r.report.excluded),
         durationMs: Date.now() - started,

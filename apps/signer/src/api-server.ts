@@ -53,7 +53,7 @@ export function federationKeyOf(node: SignerNode): FederationKey | null {
 }
 
 /** One report as a round summary (what this signer saw of it: its own part). */
-function roundOf(e: TimedReport, partyId: number, dkgId: number | undefined) {
+function roundOf(e: TimedReport, partyId: number) {
   const r = e.report;
   const ended = { startedAt: e.at, endedAt: e.at, durationMs: 0, attempts: 1 };
   if (r.kind === 'dkg-ended')
@@ -69,11 +69,12 @@ function roundOf(e: TimedReport, partyId: number, dkgId: number | undefined) {
         aggregateKey: null,
       } satisfies DkgRoundSummary,
     };
-  if (r.kind === 'share-sent' && dkgId !== undefined)
+  if (r.kind === 'share-sent')
     return {
       signing: {
         signId: r.signId,
-        dkgId,
+        // The key the share was for: the current one or a retained earlier one.
+        dkgId: r.dkgId,
         outcome: 'succeeded',
         detail: null,
         ...ended,
@@ -92,9 +93,8 @@ function rounds(node: SignerNode, limit: number) {
   const dkg: DkgRoundSummary[] = [];
   const signing: SigningRoundSummary[] = [];
   const party = node.partyId ?? 1;
-  const dkgId = node.state?.current?.dkgId;
   for (const e of [...node.recent].reverse()) {
-    const r = roundOf(e, party, dkgId);
+    const r = roundOf(e, party);
     if (r.dkg && dkg.length < limit) dkg.push(r.dkg);
     if (r.signing && signing.length < limit) signing.push(r.signing);
   }
@@ -162,7 +162,7 @@ function eventsOf(node: SignerNode, e: TimedReport): SignerEvent[] {
       return key ? [{ type: 'key', key }] : [];
     }
     default: {
-      const round = roundOf(e, node.partyId ?? 1, node.state?.current?.dkgId);
+      const round = roundOf(e, node.partyId ?? 1);
       if (round.dkg) return [{ type: 'dkg-round', round: round.dkg }];
       if (round.signing) return [{ type: 'signing-round', round: round.signing }];
       return [];

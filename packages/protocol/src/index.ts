@@ -70,6 +70,7 @@ export type { Tweak } from './output-key.ts';
 export { outputKey, xOnly } from './output-key.ts';
 export type { Policy, PolicyDecision, PolicyRequest } from './policy.ts';
 export { decideProbe, MAX_PROBE_DATA, probeMessage } from './probe.ts';
+export { keyOfDkg, RETAINED_KEYS } from './retained-keys.ts';
 export type { CoordinatorView } from './selection.ts';
 export { activeCoordinator, activeOf, coordinatorOrder, TAKEOVER_TIMER } from './selection.ts';
 export type { DkgIdWindow } from './session-ids.ts';

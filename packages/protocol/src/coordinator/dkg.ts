@@ -41,7 +41,13 @@ import {
   toSigner,
 } from './out.ts';
 import { type SignEnd, startSign } from './sign.ts';
-import type { CoordinatorKey, CoordinatorState, DkgRun, ExclusionReason } from './state.ts';
+import {
+  type CoordinatorKey,
+  type CoordinatorState,
+  type DkgRun,
+  type ExclusionReason,
+  installKey,
+} from './state.ts';
 
 type Status = Payload<'dkg-end'>['status'];
 const has = (r: Record<string, unknown>, id: number) => r[String(id)] !== undefined;
@@ -522,7 +528,7 @@ export function onVerificationEnd(s: CoordinatorState, end: SignEnd, env: Env): 
   const excluded = { ...run.excluded, ...run.culprits };
   const verification = end.signatures[0]!;
   return {
-    state: { ...s, dkg: null, key: { ...candidate, verification } },
+    state: installKey({ ...s, dkg: null }, { ...candidate, verification }),
     effects: [
       { type: 'persist' },
       broadcast({

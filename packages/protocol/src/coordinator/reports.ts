@@ -9,6 +9,7 @@ import type { ExclusionReason, SignCommand } from './state.ts';
 /** Commands from the shell (the peg logic). */
 export type CoordinatorCommand =
   | { kind: 'dkg' }
+  /** A peg-out, under the key of `dkgId` (current or retained) or, without it, the current key. */
   | ({ kind: 'sign' } & SignCommand)
   /** Drop a queued peg-out (the shell saw it completed, e.g. the sweep confirmed). */
   | { kind: 'cancel'; withdrawalRequestIds: number[] }
@@ -32,10 +33,13 @@ export type CoordinatorInput =
 export type CoordinatorReport =
   | {
       kind: 'signature';
+      /** The key signed under (its DKG id), and its group key. */
+      dkgId: number;
+      groupKey: Hex;
       signId: number;
       withdrawalRequestIds: number[];
       messages: Hex[];
-      /** The signatures verify under `outputKey(groupKey, tweak)`. */
+      /** The signatures verify under `outputKey(groupKey, tweak)` (the key of `dkgId`). */
       tweak: Tweak;
       signatures: Hex[];
       attempts: number;
@@ -43,6 +47,7 @@ export type CoordinatorReport =
     }
   | {
       kind: 'insufficient-signers';
+      dkgId: number;
       signId: number;
       withdrawalRequestIds: number[];
       attempts: number;
@@ -73,4 +78,6 @@ export type CoordinatorReport =
       culprits: Record<string, ExclusionReason>;
       missing: number[];
     }
+  /** A queued peg-out whose key is no longer held (dropped past `RETAINED_KEYS`): not signed. */
+  | { kind: 'unknown-key'; dkgId: number; withdrawalRequestIds: number[] }
   | { kind: 'ignored'; reason: string; what: string; from: number };

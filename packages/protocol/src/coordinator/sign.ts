@@ -336,6 +336,8 @@ export function signReport(end: SignEnd): CEffect {
   if (end.kind === 'signed')
     return report({
       kind: 'signature',
+      dkgId: run.key.dkgId,
+      groupKey: run.key.pub.groupKey,
       signId: run.signId,
       withdrawalRequestIds: run.body.withdrawalRequestIds,
       messages: run.body.messages,
@@ -346,6 +348,7 @@ export function signReport(end: SignEnd): CEffect {
     });
   return report({
     kind: 'insufficient-signers',
+    dkgId: run.key.dkgId,
     signId: run.signId,
     withdrawalRequestIds: run.body.withdrawalRequestIds,
     attempts: run.attempts,

@@ -2,6 +2,7 @@
 import type { OutgoingOf, Payload, WireEnvelope } from '../envelopes.ts';
 import { assertConfig, type FederationConfig } from '../federation.ts';
 import type { Hex } from '../hex.ts';
+import { retire } from '../retained-keys.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
 import { DKG_IDS_PER_SCOPE } from '../session-ids.ts';
 import type { SignBody } from '../sign-body.ts';
@@ -91,8 +92,12 @@ export type SignRun = {
   startedAt: number;
 };
 
-/** A peg-out to sign, queued until this coordinator is active and idle. */
-export type SignCommand = SignBody;
+/**
+ * A peg-out to sign, queued until this coordinator is active and idle. `dkgId` names the key it
+ * signs under (the current one or a retained earlier one: the key that locks the inputs); without
+ * it, the current key.
+ */
+export type SignCommand = SignBody & { dkgId?: number };
 
 /** Whole coordinator state. */
 export type CoordinatorState = {
@@ -107,7 +112,13 @@ export type CoordinatorState = {
   signScope: string;
   maxSignId: number;
   maxIteration: number;
+  /** The current key: peg-outs sign under it unless they name another. */
   key: CoordinatorKey | null;
+  /**
+   * Earlier keys (public data), newest first, at most `RETAINED_KEYS` (`retained-keys.ts`): a
+   * peg-out naming one of their DKG ids signs, aggregates and verifies under it.
+   */
+  previous: CoordinatorKey[];
   dkg: DkgRun | null;
   sign: SignRun | null;
   dkgQueued: boolean;
@@ -138,10 +149,16 @@ export function initialCoordinatorState(config: CoordinatorConfig): CoordinatorS
     maxSignId: 0,
     maxIteration: 0,
     key: null,
+    previous: [],
     dkg: null,
     sign: null,
     dkgQueued: false,
     queue: [],
     deadline: null,
   };
+}
+
+/** `key` becomes the current key; the one it replaces is retained (`retire`). */
+export function installKey(s: CoordinatorState, key: CoordinatorKey): CoordinatorState {
+  return { ...s, key, previous: retire(s.previous, s.key, key) };
 }

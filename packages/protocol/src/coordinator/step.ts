@@ -8,6 +8,7 @@ import { assertTipInput, tipRefusal } from '../chain-tip.ts';
 import type { WireEnvelope } from '../envelopes.ts';
 import type { Env, Step } from '../machine.ts';
 import { assertKeysOnlyChange } from '../messaging-keys.ts';
+import { keyOfDkg } from '../retained-keys.ts';
 import { activeOf, onTakeoverTimer, onTip, TAKEOVER_TIMER } from '../selection.ts';
 import { DKG_IDS_PER_SCOPE } from '../session-ids.ts';
 import {
@@ -21,7 +22,7 @@ import {
   resendResults,
   startDkg,
 } from './dkg.ts';
-import { type CEffect, disarm, type Out, RESEND_TIMER } from './out.ts';
+import { type CEffect, disarm, type Out, RESEND_TIMER, report } from './out.ts';
 import type { CoordinatorInput, CoordinatorReport } from './reports.ts';
 import {
   inIdScope,
@@ -33,7 +34,7 @@ import {
   signReport,
   startSign,
 } from './sign.ts';
-import type { CoordinatorState, SignCommand } from './state.ts';
+import { type CoordinatorState, installKey, type SignCommand } from './state.ts';
 
 const isActive = (s: CoordinatorState) =>
   activeOf(s.view, s.config.federation.parties) === s.config.id;
@@ -91,15 +92,14 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
         };
       if (c.kind === 'set-key')
         return {
-          state: {
-            ...s,
-            dkgQueued: false,
-            key: { dkgId: c.dkgId, pub: c.pub, verification: c.verification },
-          },
+          state: installKey(
+            { ...s, dkgQueued: false },
+            { dkgId: c.dkgId, pub: c.pub, verification: c.verification },
+          ),
           effects: [{ type: 'persist' }],
         };
       return {
-        state: { ...s, queue: [...s.queue, signCommand(c)] },
+        state: { ...s, queue: [...s.queue, signCommand(s, c)] },
         effects: [{ type: 'persist' }],
       };
     }
@@ -122,7 +122,8 @@ function onTimer(s: CoordinatorState, id: string, env: Env): Out {
     let requeued: CoordinatorState = { ...d.state, sign: null, dkg: null };
     if (s.dkg !== null) requeued = { ...requeued, dkgQueued: true };
     else if (s.sign !== null && s.sign.purpose === 'sign')
-      requeued = { ...requeued, queue: [s.sign.body, ...s.queue] };
+      // Under the key it began with: its messages are the sighashes of inputs that key locks.
+      requeued = { ...requeued, queue: [{ ...s.sign.body, dkgId: s.sign.key.dkgId }, ...s.queue] };
     return { state: requeued, effects: [...effects, ...d.effects, { type: 'persist' }] };
   }
   if (!isActive(s)) return { state: s, effects: [] };
@@ -195,8 +196,11 @@ function onMessage(s: CoordinatorState, e: WireEnvelope, env: Env): Out {
   }
 }
 
-/** Validates a peg-out command at the boundary (throws RangeError naming the field). */
-function signCommand(c: SignCommand): SignCommand {
+/**
+ * Validates a peg-out command at the boundary (throws RangeError naming the field). A named key
+ * must be one this coordinator holds (current or retained).
+ */
+function signCommand(s: CoordinatorState, c: SignCommand): SignCommand {
   const hex = (x: unknown, bytes?: number) =>
     typeof x === 'string' &&
     x.length % 2 === 0 &&
@@ -217,12 +221,18 @@ function signCommand(c: SignCommand): SignCommand {
   const t = c.tweak;
   if (t?.type !== 'taproot' || !(t.merkleRoot === null || hex(t.merkleRoot, 32)))
     throw new RangeError('"tweak" expected { type: "taproot", merkleRoot: null | 32-byte hex }');
-  return {
+  const body: SignCommand = {
     messages: [...c.messages],
     withdrawalRequestIds: [...ids],
     unsignedTransaction: c.unsignedTransaction,
     tweak: { type: 'taproot', merkleRoot: t.merkleRoot },
   };
+  if (c.dkgId === undefined) return body;
+  if (!Number.isSafeInteger(c.dkgId) || c.dkgId < 1)
+    throw new RangeError('"dkgId" expected a positive integer');
+  if (keyOfDkg(s.key, s.previous, c.dkgId) === null)
+    throw new RangeError(`"dkgId" ${c.dkgId} names no key this coordinator holds`);
+  return { ...body, dkgId: c.dkgId };
 }
 
 /** Starts queued work when active and idle: a DKG first, then peg-outs in order. */
@@ -235,6 +245,24 @@ function drive(out: Out, env: Env): Out {
   }
   const [next, ...rest] = s.queue;
   if (next === undefined || s.key === null) return out;
-  const r = startSign({ ...s, queue: rest }, s.key, 'sign', next, env);
+  const { dkgId, ...body } = next;
+  const key = dkgId === undefined ? s.key : keyOfDkg(s.key, s.previous, dkgId);
+  if (key === null) {
+    // Its key was dropped while it waited (more than RETAINED_KEYS newer keys): it cannot sign.
+    const dropped: Out = {
+      state: { ...s, queue: rest },
+      effects: [
+        ...out.effects,
+        { type: 'persist' },
+        report({
+          kind: 'unknown-key',
+          dkgId: dkgId!,
+          withdrawalRequestIds: body.withdrawalRequestIds,
+        }),
+      ],
+    };
+    return drive(dropped, env);
+  }
+  const r = startSign({ ...s, queue: rest }, key, 'sign', body, env);
   return { state: r.state, effects: [...out.effects, ...r.effects] };
 }

@@ -63,7 +63,8 @@ export type SignerReport =
       /** For `policy-refused`: the policy's reason, as the shell's policy gave it. */
       detail?: string;
     }
-  | { kind: 'share-sent'; signId: number; iteration: number }
+  /** A share left, under the key of `dkgId` (the current one or a retained earlier one). */
+  | { kind: 'share-sent'; dkgId: number; signId: number; iteration: number }
   | { kind: 'dkg-ended'; dkgId: number; success: boolean }
   | { kind: 'key-verified'; dkgId: number; groupKey: string; address: string }
   | { kind: 'coordinator-changed'; active: number | null };

@@ -10,13 +10,14 @@ import type { Hex } from '../hex.ts';
 import type { Effect, Env } from '../machine.ts';
 import { sameTweak } from '../output-key.ts';
 import type { PolicyDecision } from '../policy.ts';
+import { keyOfDkg } from '../retained-keys.ts';
 import { activeOf } from '../selection.ts';
 import { idScope } from '../session-ids.ts';
 import { bodyDigest, type SignBody } from '../sign-body.ts';
 import { commitNonces, signPackage } from '../signing-crypto.ts';
 import { ignored, type Out, refusal, refused, send, toCoordinator } from './out.ts';
 import type { ShareRefusal, SignerReport } from './reports.ts';
-import type { SignerKey, SignerSigning, SignerState } from './state.ts';
+import { installKey, type SignerKey, type SignerSigning, type SignerState } from './state.ts';
 import { transcriptConfirmed } from './transcript.ts';
 
 /** Env of the signer (the common env: time and randomness). */
@@ -47,8 +48,9 @@ function isVerification(key: SignerKey, b: SignBody): boolean {
 }
 
 /**
- * The key a request signs with: the pending key for its own verification round; the current key
- * for a peg-out; or the pending key for a peg-out once this signer signed its verification (its
+ * The key a request signs with: the pending key for its own verification round; the verified key
+ * of the request's DKG id (the current one or a retained earlier one, `retained-keys.ts`) for a
+ * peg-out; or the pending key for a peg-out once this signer signed its verification (its
  * `public-address-available` was lost, and the coordinator already uses the key).
  */
 function keyFor(s: SignerState, dkgId: number, b: SignBody): SignerKey | null {
@@ -57,16 +59,14 @@ function keyFor(s: SignerState, dkgId: number, b: SignBody): SignerKey | null {
     if (isVerification(p, b)) return p;
     return p.verificationSigned ? p : null;
   }
-  const k = s.current;
-  return k !== null && k.dkgId === dkgId && k.status === 'verified' && b.tweak.type === 'taproot'
-    ? k
-    : null;
+  const k = keyOfDkg(s.current, s.previous, dkgId);
+  return k !== null && k.status === 'verified' && b.tweak.type === 'taproot' ? k : null;
 }
 
 /** Adopts the pending key when a peg-out request uses it (see `keyFor`). */
 function adopt(s: SignerState, key: SignerKey, b: SignBody): SignerState {
   if (s.pending !== key || isVerification(key, b)) return s;
-  return { ...s, current: { ...key, status: 'verified' }, pending: null };
+  return installKey(s, key);
 }
 
 const cmp = (a: { signId: number; iteration: number }, b: { signId: number; iteration: number }) =>
@@ -255,7 +255,10 @@ function share(s: SignerState, req: ApprovedRequest): Out {
     effects: [
       { type: 'persist' },
       send(toCoordinator(s), response),
-      { type: 'report', report: { kind: 'share-sent', signId: e.signId, iteration: e.iteration } },
+      {
+        type: 'report',
+        report: { kind: 'share-sent', dkgId: e.dkgId, signId: e.signId, iteration: e.iteration },
+      },
     ],
   };
 }

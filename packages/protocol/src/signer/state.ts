@@ -7,6 +7,7 @@ import type { DkgSecret, PrivateShares, PublicShares } from '../dkg-crypto.ts';
 import type { OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from '../envelopes.ts';
 import { assertConfig, type FederationConfig } from '../federation.ts';
 import type { Hex } from '../hex.ts';
+import { retire } from '../retained-keys.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
 import type { DkgIdWindow } from '../session-ids.ts';
 import type { SignBody } from '../sign-body.ts';
@@ -87,8 +88,13 @@ export type SignerState = {
   /** Where the current coordinator scope's DKG id window began (`session-ids.ts`). */
   dkgIdWindow: DkgIdWindow;
   dkg: SignerDkg | null;
-  /** Verified key used for peg-outs. */
+  /** Verified key used for peg-outs by default (the newest). */
   current: SignerKey | null;
+  /**
+   * Earlier verified keys, newest first, at most `RETAINED_KEYS` (`retained-keys.ts`): a request
+   * naming one of their DKG ids signs with it (UTXOs still locked under an earlier key).
+   */
+  previous: SignerKey[];
   /** Key from the latest DKG, awaiting its verification round and publication. */
   pending: SignerKey | null;
   /**
@@ -111,8 +117,19 @@ export function initialSignerState(config: SignerConfig): SignerState {
     dkgIdWindow: { scope: '', base: 0 },
     dkg: null,
     current: null,
+    previous: [],
     pending: null,
     lastSign: { scope: '', signId: 0, iteration: 0 },
     signing: null,
+  };
+}
+
+/** `key` becomes the current key (verified); the one it replaces is retained (`retire`). */
+export function installKey(s: SignerState, key: SignerKey): SignerState {
+  return {
+    ...s,
+    current: { ...key, status: 'verified' },
+    previous: retire(s.previous, s.current, key),
+    pending: s.pending?.dkgId === key.dkgId ? null : s.pending,
   };
 }

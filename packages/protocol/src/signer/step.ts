@@ -19,7 +19,7 @@ import {
   onSignatureShareRequest,
   type SignerEnv,
 } from './sign.ts';
-import type { SignerState } from './state.ts';
+import { installKey, type SignerState } from './state.ts';
 import { onPeerResult } from './transcript.ts';
 
 /** One transition of the signer. Never throws on peer input. */
@@ -118,7 +118,7 @@ function onPublicAddress(
   if (!k.verificationSigned || e.payload.outputKey !== key || e.payload.address !== address)
     return refused(s, k.verificationSigned ? 'wrong-address' : 'not-verified');
   return {
-    state: { ...s, current: { ...k, status: 'verified' }, pending: null },
+    state: installKey(s, k),
     effects: [
       { type: 'persist' },
       {

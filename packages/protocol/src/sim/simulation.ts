@@ -535,11 +535,14 @@ export class Simulation {
     return r as Extract<CoordinatorReport, { kind: 'dkg-complete' | 'dkg-failed' }>;
   }
 
-  /** Runs one peg-out signing round (`inputs` messages) to its outcome. */
+  /**
+   * Runs one peg-out signing round (`inputs` messages) to its outcome, under the key of `dkgId`
+   * (a retained earlier key) or, without it, the current key.
+   */
   sign(
     withdrawalRequestIds: number[],
     inputs = 1,
-    maxTime = 600_000,
+    { maxTime = 600_000, dkgId }: { maxTime?: number; dkgId?: number } = {},
   ): Extract<CoordinatorReport, { kind: 'signature' | 'insufficient-signers' }> & {
     elapsed: number;
   } {
@@ -556,6 +559,7 @@ export class Simulation {
       unsignedTransaction,
       messages: toySighashes(unsignedTransaction),
       tweak: { type: 'taproot', merkleRoot: null },
+      ...(dkgId === undefined ? {} : { dkgId }),
     });
     const kinds: CoordinatorReport['kind'][] = ['signature', 'insufficient-signers'];
     const ok = this.run(() => this.lastReport(from, kinds) !== undefined, maxTime);
