@@ -234,6 +234,7 @@ describe('MachineHost relay switch', () => {
       messagingKey: () => testKey(1),
       open: () => ({ ok: false, error: { code: 'bad-signature' } }) as never,
       chainTip: () => TIP,
+      onReport: () => {},
       logger: quiet,
     });
     try {
