@@ -263,6 +263,9 @@ export class CoordinatorNode {
   async #onTip(tip: BitcoinTip): Promise<void> {
     this.tip = tip;
     this.bitcoinOkAt = Date.now();
+    // A new tip can make us active, and an active machine starts a DKG it queued earlier at
+    // once: take a key our signer verified since (another coordinator's DKG) first.
+    await this.#adoptBeforeActing().catch(() => {});
     await this.#host?.push({ type: 'chain-tip', tip: tip.hash, height: tip.height });
     this.#evaluate();
   }
@@ -328,7 +331,16 @@ export class CoordinatorNode {
     const machineKey = s.key !== null ? s.key.pub.groupKey : null;
     const dkgPending = s.dkg !== null || s.dkgQueued;
     // Our signer's verified key of this epoch: the key the signers sign with (a loopback call).
-    const signerKey = (await this.#signerKeyPackage())?.pub.groupKey ?? null;
+    const answer = await this.#signerKey();
+    if (answer === 'unknown') {
+      // Not knowing our signer's key is not knowing there is none: deciding now could start a
+      // DKG that replaces a good key (a busy signer, one switching epochs).
+      if (this.lastDecision !== 'waiting for our signer to tell its key')
+        this.#log.info({ decision: 'waiting for our signer to tell its key' }, 'key lifecycle');
+      this.lastDecision = 'waiting for our signer to tell its key';
+      return;
+    }
+    const signerKey = answer?.pub.groupKey ?? null;
     const retiredKeys = await this.#retired([machineKey, signerKey], view.aggregateKey);
     const decision = keyAction({
       retiredKeys,
@@ -340,7 +352,10 @@ export class CoordinatorNode {
       readyKeyIds,
       dkgThreshold: federation.dkgThreshold,
     });
-    this.lastDecision = decision.action === 'none' ? decision.why : decision.action;
+    const said = decision.action === 'none' ? decision.why : decision.action;
+    // Each change of mind once: why no DKG runs (or which key it waits for) is in the log.
+    if (said !== this.lastDecision) this.#log.info({ decision: said }, 'key lifecycle');
+    this.lastDecision = said;
     switch (decision.action) {
       case 'none':
         return;
@@ -484,14 +499,24 @@ export class CoordinatorNode {
 
   /** The verified key package of our own signer (its API), or undefined when it has none. */
   async #signerKeyPackage(): Promise<{ dkgId: number; pub: PublicKeyPackage } | undefined> {
+    const answer = await this.#signerKey();
+    return answer === 'unknown' || answer === null ? undefined : answer;
+  }
+
+  /**
+   * Our signer's verified key of this epoch: the package, null when it answered that it has none
+   * (or no signer API is configured), 'unknown' when it did not answer or is on another epoch.
+   */
+  async #signerKey(): Promise<{ dkgId: number; pub: PublicKeyPackage } | null | 'unknown'> {
     const api = this.#opts.config.signerApi;
-    if (api === undefined) return undefined;
+    if (api === undefined) return null;
     const token = (await readFile(this.ctx.path(api.tokenFile), 'utf8')).trim();
     const r = await fetch(new URL('/v1/key', api.url), {
       headers: { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(10_000),
     }).catch(() => undefined);
-    if (r === undefined || !r.ok) return undefined;
+    if (r?.status === 409) return null;
+    if (r === undefined || !r.ok) return 'unknown';
     const pkg = (await r.json()) as { dkgId: number; pub: PublicKeyPackage };
     // Only a key made for this epoch's layout: our signer may still be on the previous epoch,
     // whose key the registry also holds until the new one is published.
@@ -503,11 +528,22 @@ export class CoordinatorNode {
       layout(pkg.pub.layout.parties, pkg.pub.layout.threshold) !==
         layout(fed.parties, fed.threshold)
     )
-      return undefined;
+      return 'unknown';
     return pkg;
   }
 
   /** Adopts the key our own signer verified in this epoch (a DKG this machine did not finish). */
+  /** With a DKG queued, adopts our signer's live key of this epoch if the machine lacks it. */
+  async #adoptBeforeActing(): Promise<void> {
+    const s = this.#host?.state;
+    const view = this.watch.view;
+    if (s === undefined || view === undefined || !s.dkgQueued) return;
+    const pkg = await this.#signerKeyPackage();
+    if (pkg === undefined || pkg.pub.groupKey === s.key?.pub.groupKey) return;
+    const retired = await this.#retired([pkg.pub.groupKey], view.aggregateKey);
+    if (!retired.has(pkg.pub.groupKey)) await this.#adopt(pkg.pub.groupKey);
+  }
+
   async #adopt(groupKey: string): Promise<void> {
     const pkg = await this.#signerKeyPackage();
     if (pkg?.pub.groupKey !== groupKey) return;
