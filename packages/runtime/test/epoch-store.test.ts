@@ -275,6 +275,37 @@ describe('openEpochStore: verified keys across epochs', () => {
       Array.from({ length: RETAINED_KEYS }, (_, i) => 30 - i),
     );
     expect(s.maxDkgId).toBe(30);
+
+    // A restart within B: A's file is older, and its key, dropped by the bound, stays dropped.
+    const write = (epoch: string, state: SignerState, at: number) => {
+      const st = StateStore.open(epochStatePath(t.dir, 'signer', epoch), {
+        stateKey,
+        now: () => at,
+      });
+      st.commitStep({ state, timers: {}, outbox: [] });
+      st.close();
+    };
+    // B's own keys since: a current one and 8 earlier ones, A's keys dropped by the bound.
+    const full = {
+      ...s,
+      current: fake(40),
+      previous: Array.from({ length: RETAINED_KEYS }, (_, i) => fake(39 - i)),
+      maxDkgId: 40,
+    } as unknown as SignerState;
+    write('aaaa', leaving, 1_000);
+    write('bbbb', full, 2_000);
+    const again = openEpochStore({ ...opts, epoch: 'bbbb' });
+    expect(JSON.stringify(again.load().state)).toBe(JSON.stringify(full));
+    again.close();
+    // Written later than B (the layout went to A and came back), A's keys come first.
+    write('aaaa', leaving, 3_000);
+    const back = openEpochStore({ ...opts, epoch: 'bbbb' });
+    const merged = back.load<SignerState>().state!;
+    back.close();
+    expect(merged.previous.map((k) => k.dkgId)).toEqual(
+      Array.from({ length: RETAINED_KEYS }, (_, i) => 30 - i),
+    );
+
     const none = openEpochStore({
       ...opts,
       epoch: 'cccc',

@@ -6,8 +6,8 @@
  * earlier epoch's key must still be spent, so the keys travel with the federation: before a
  * machine starts, its state takes the verified keys of the epoch the process leaves (the machine
  * it stopped), or, on a process start, of the most recently written other epoch file that holds
- * keys. A fresh state is seeded with them; a restored one (the layout came back) gains the keys
- * of the epochs in between. The merge itself is the protocol's (`carryKeys`: by group key,
+ * keys, if it was written after this epoch's own. A fresh state is seeded with them; a restored
+ * one (the layout came back) gains the keys of the epochs in between. The merge itself is the protocol's (`carryKeys`: by group key,
  * newest first, bounded, DKG ids kept apart); docs/protocol/dkg.md "Across epochs".
  *
  * Shares are secrets: they move only from one encrypted state file to another (the same
@@ -50,11 +50,14 @@ export const epochStatePath = (dir: string, role: string, epoch: string): string
  * the other epoch files of `dir`.
  */
 export function openEpochStore<S, K extends Key>(o: EpochStoreOptions<S, K>): StateStore {
-  const carried = o.leaving !== undefined ? o.keysOf(o.leaving) : latestKeysOnDisk(o);
   const store = StateStore.open(epochStatePath(o.dir, o.role, o.epoch), { stateKey: o.stateKey });
   try {
-    if (carried === undefined || carried.keys.length === 0) return store;
     const loaded = store.load<S>();
+    // Only a newer epoch's keys: an older file's were carried into this one already, or dropped
+    // by the bound since (a restart within an epoch must not bring them back).
+    const carried =
+      o.leaving !== undefined ? o.keysOf(o.leaving) : latestKeysOnDisk(o, loaded.updatedAt ?? -1);
+    if (carried === undefined || carried.keys.length === 0) return store;
     const before = loaded.state ?? o.initial();
     const after = o.carry(before, carried);
     if (loaded.state !== undefined && JSON.stringify(after) === JSON.stringify(before))
@@ -79,11 +82,13 @@ export function openEpochStore<S, K extends Key>(o: EpochStoreOptions<S, K>): St
 }
 
 /**
- * The keys of the most recently written other epoch file of `dir` that holds any. A file that
- * cannot be opened (another keystore's, in use, damaged) is skipped with a warning.
+ * The keys of the most recently written other epoch file of `dir` that holds any, if it was
+ * written after `after` (ms). A file that cannot be opened (another keystore's, in use, damaged)
+ * is skipped with a warning.
  */
 function latestKeysOnDisk<S, K extends Key>(
   o: EpochStoreOptions<S, K>,
+  after: number,
 ): CarriedKeys<K> | undefined {
   const own = `${o.role}-${o.epoch}.sqlite`;
   const pattern = new RegExp(`^${o.role}-[0-9a-zA-Z]+\\.sqlite$`);
@@ -101,6 +106,7 @@ function latestKeysOnDisk<S, K extends Key>(
       store = StateStore.open(join(o.dir, name), { stateKey: o.stateKey });
       const loaded = store.load<S>();
       if (loaded.state === undefined || loaded.updatedAt === undefined) continue;
+      if (loaded.updatedAt <= after) continue;
       const keys = o.keysOf(loaded.state);
       if (keys.keys.length > 0 && (best === undefined || loaded.updatedAt > best.at))
         best = { at: loaded.updatedAt, keys };
