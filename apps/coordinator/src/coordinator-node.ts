@@ -3,10 +3,9 @@
  * Bitcoin tip and the registry, plus the key lifecycle around it (`key-lifecycle.ts`): run a DKG
  * when the registry's federation has no key, publish a verified key with `rotate-keys`, adopt a
  * published key it did not make. Like the signer, each registry layout (epoch) gets its own
- * machine and state file.
+ * machine and state file, which starts with the keys of the epoch left (`openCoordinatorStore`).
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
 import {
@@ -14,6 +13,7 @@ import {
   type CoordinatorInput,
   type CoordinatorReport,
   type CoordinatorState,
+  coordinatorCarriedKeys,
   coordinatorStep,
   type FederationConfig,
   federationThresholds,
@@ -22,6 +22,7 @@ import {
   probeMessage,
   type WireEnvelope,
   type WireEnvelopeOf,
+  withCarriedCoordinatorKeys,
 } from '@peg/protocol';
 import {
   type BitcoinTip,
@@ -34,10 +35,11 @@ import {
   Keystore,
   MachineHost,
   type OperatorContext,
+  openEpochStore,
   type RelayClient,
   RelayClientError,
   type StacksView,
-  StateStore,
+  type StateStore,
   sendContractCall,
   sleep,
   timeoutsOf,
@@ -604,24 +606,36 @@ export class CoordinatorNode {
   }
 
   async #startHost(epoch: string, partyId: number, federation: FederationConfig): Promise<void> {
-    if (this.#host) await this.#stopHost(`new epoch ${epoch}`);
+    // The keys of the epoch we leave: peg-outs of UTXOs locked under them aggregate under them.
+    const left = this.#host;
+    if (left) await this.#stopHost(`new epoch ${epoch}`);
+    const leaving = left?.state;
     this.#relay = undefined;
     this.#ready = new Map();
+    const initial = () =>
+      initialCoordinatorState({
+        id: partyId,
+        federation,
+        maxDkgAttempts: this.#opts.config.dkg.maxAttempts,
+        maxNonceTimeouts: this.#opts.config.dkg.maxNonceTimeouts,
+      });
     const stateKey = this.#keystore.stateKey();
-    const store = StateStore.open(
-      join(this.ctx.path(this.ctx.config.dataDir), `coordinator-${epoch}.sqlite`),
-      { stateKey },
-    );
-    stateKey.fill(0);
+    let store: StateStore;
+    try {
+      store = openCoordinatorStore({
+        dir: this.ctx.path(this.ctx.config.dataDir),
+        epoch,
+        stateKey,
+        initial,
+        ...(leaving !== undefined ? { leaving } : {}),
+        logger: this.#log,
+      });
+    } finally {
+      stateKey.fill(0);
+    }
     const host = new MachineHost<CoordinatorState, CoordinatorInput, CoordinatorReport>({
       step: coordinatorStep,
-      initial: () =>
-        initialCoordinatorState({
-          id: partyId,
-          federation,
-          maxDkgAttempts: this.#opts.config.dkg.maxAttempts,
-          maxNonceTimeouts: this.#opts.config.dkg.maxNonceTimeouts,
-        }),
+      initial,
       store,
       relay: this.#relayClient(),
       partyId,
@@ -767,4 +781,30 @@ export class CoordinatorNode {
     for (const l of this.#listeners) l({ at, report });
     if (report.kind !== 'ignored') this.#evaluate();
   }
+}
+
+/**
+ * The coordinator's state store of `epoch` (`coordinator-<epoch>.sqlite` in `dir`), its state
+ * seeded with (or joined by) the keys of the epoch left, or of the latest other epoch file
+ * (`openEpochStore`; docs/operations.md "Keys across epochs").
+ */
+export function openCoordinatorStore(o: {
+  dir: string;
+  epoch: string;
+  stateKey: Uint8Array;
+  initial: () => CoordinatorState;
+  leaving?: CoordinatorState;
+  logger: HostLogger;
+}): StateStore {
+  return openEpochStore({
+    dir: o.dir,
+    role: 'coordinator',
+    epoch: o.epoch,
+    stateKey: o.stateKey,
+    initial: o.initial,
+    ...(o.leaving !== undefined ? { leaving: o.leaving } : {}),
+    keysOf: coordinatorCarriedKeys,
+    carry: withCarriedCoordinatorKeys,
+    logger: o.logger,
+  });
 }

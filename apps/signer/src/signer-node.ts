@@ -3,20 +3,22 @@
  * and the registry. Start-up follows the production signer's order: configuration (file, then
  * the registry), register the Stacks key if needed, announce the messaging key, then the event
  * loop. A change of the registry's layout (parties, weights, keys) is a new epoch: a new machine
- * on its own state file (the old one keeps the old key's shares); a messaging-key change inside
- * an epoch is a `messaging-keys` input.
+ * on its own state file (the old one keeps the old key's shares), which starts with the verified
+ * keys of the epoch left (`openSignerStore`); a messaging-key change inside an epoch is a
+ * `messaging-keys` input.
  */
 
-import { join } from 'node:path';
 import {
   type FederationConfig,
   initialSignerState,
   type SignerInput,
   type SignerReport,
   type SignerState,
+  signerCarriedKeys,
   signerStep,
   type WireEnvelope,
   type WireEnvelopeOf,
+  withCarriedSignerKeys,
 } from '@peg/protocol';
 import {
   type BitcoinTip,
@@ -28,8 +30,9 @@ import {
   MachineHost,
   nextAnnouncementSequence,
   type OperatorContext,
+  openEpochStore,
   type RelayClient,
-  StateStore,
+  type StateStore,
   sealAnnouncement,
   timeoutsOf,
   watchBitcoinTip,
@@ -275,14 +278,26 @@ export class SignerNode {
   }
 
   async #startHost(epoch: string, partyId: number, federation: FederationConfig): Promise<void> {
-    if (this.#host) await this.#stopHost(`new epoch ${epoch}`);
+    // The keys of the epoch we leave go on signing for the UTXOs locked under them.
+    const left = this.#host;
+    if (left) await this.#stopHost(`new epoch ${epoch}`);
+    const leaving = left?.state;
     this.#relay = undefined;
     const stateKey = this.#keystore.stateKey();
-    const store = StateStore.open(
-      join(this.ctx.path(this.ctx.config.dataDir), `signer-${epoch}.sqlite`),
-      { stateKey },
-    );
-    stateKey.fill(0);
+    let store: StateStore;
+    try {
+      store = openSignerStore({
+        dir: this.ctx.path(this.ctx.config.dataDir),
+        epoch,
+        stateKey,
+        partyId,
+        federation,
+        ...(leaving !== undefined ? { leaving } : {}),
+        logger: this.#log,
+      });
+    } finally {
+      stateKey.fill(0);
+    }
     const host = new MachineHost<SignerState, SignerInput, SignerReport>({
       step: signerStep,
       initial: () => initialSignerState({ id: partyId, federation }),
@@ -362,4 +377,31 @@ export class SignerNode {
     this.#log[level]({ report }, `signer ${report.kind}`);
     for (const l of this.#listeners) l(e);
   }
+}
+
+/**
+ * The signer's state store of `epoch` (`signer-<epoch>.sqlite` in `dir`), its state seeded with (or,
+ * for a layout that came back, joined by) the verified keys and shares of the epoch left, or of the
+ * latest other epoch file (`openEpochStore`; docs/operations.md "Keys across epochs").
+ */
+export function openSignerStore(o: {
+  dir: string;
+  epoch: string;
+  stateKey: Uint8Array;
+  partyId: number;
+  federation: FederationConfig;
+  leaving?: SignerState;
+  logger: HostLogger;
+}): StateStore {
+  return openEpochStore({
+    dir: o.dir,
+    role: 'signer',
+    epoch: o.epoch,
+    stateKey: o.stateKey,
+    initial: () => initialSignerState({ id: o.partyId, federation: o.federation }),
+    ...(o.leaving !== undefined ? { leaving: o.leaving } : {}),
+    keysOf: signerCarriedKeys,
+    carry: withCarriedSignerKeys,
+    logger: o.logger,
+  });
 }

@@ -23,7 +23,11 @@ export type {
   SignCommand,
   SignRun,
 } from './coordinator/state.ts';
-export { initialCoordinatorState } from './coordinator/state.ts';
+export {
+  coordinatorCarriedKeys,
+  initialCoordinatorState,
+  withCarriedCoordinatorKeys,
+} from './coordinator/state.ts';
 export { coordinatorStep } from './coordinator/step.ts';
 export type { Complaint, DkgSecret, DkgSession } from './dkg-crypto.ts';
 export { frostDkgId, subLayout } from './dkg-crypto.ts';
@@ -70,7 +74,7 @@ export type { Tweak } from './output-key.ts';
 export { outputKey, xOnly } from './output-key.ts';
 export type { Policy, PolicyDecision, PolicyRequest } from './policy.ts';
 export { decideProbe, MAX_PROBE_DATA, probeMessage } from './probe.ts';
-export { keyOfDkg, RETAINED_KEYS } from './retained-keys.ts';
+export { type CarriedKeys, carryKeys, keyOfDkg, RETAINED_KEYS } from './retained-keys.ts';
 export type { CoordinatorView } from './selection.ts';
 export { activeCoordinator, activeOf, coordinatorOrder, TAKEOVER_TIMER } from './selection.ts';
 export type { DkgIdWindow } from './session-ids.ts';
@@ -87,7 +91,11 @@ export type {
   SignerSigning,
   SignerState,
 } from './signer/state.ts';
-export { initialSignerState } from './signer/state.ts';
+export {
+  initialSignerState,
+  signerCarriedKeys,
+  withCarriedSignerKeys,
+} from './signer/state.ts';
 export { signerStep } from './signer/step.ts';
 export type { NonceCommitment, PublicKeyPackage, SecretNonce } from './signing-crypto.ts';
 export { verifyBip340 } from './signing-crypto.ts';

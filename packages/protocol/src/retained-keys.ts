@@ -31,3 +31,65 @@ export function keyOfDkg<K extends { dkgId: number }>(
   if (current !== null && current.dkgId === dkgId) return current;
   return (previous ?? []).find((k) => k.dkgId === dkgId) ?? null;
 }
+
+/**
+ * What an epoch's machine hands to the next one (the apps start a machine per registry layout,
+ * docs/protocol/dkg.md "Across epochs"): its verified keys, newest first, and its DKG id counter.
+ */
+export type CarriedKeys<K> = { keys: K[]; maxDkgId: number };
+
+/** What a state already holds when keys are carried into it. */
+export type HeldKeys<K> = {
+  current: K | null;
+  previous: readonly K[] | undefined;
+  /** Ids the state uses besides: its pending key, its DKG in progress. */
+  busyIds: readonly number[];
+  maxDkgId: number;
+};
+
+type Key = { dkgId: number; pub: { groupKey: string } };
+
+/**
+ * The retained list and DKG id counter of a state once `carried` (another epoch's keys) joins it.
+ * A key is its group key: one held already is not added again. DKG ids stay the key's name on
+ * the wire, so they must not collide: the counter moves above every carried id (the next DKG of
+ * this state takes a fresh one), and a carried key whose id this state already uses for another
+ * key is left out (only state files written before carrying existed can have one). Order: the
+ * carried keys first (they come from the epoch just left, newer than anything a restored state
+ * retained), then this state's own; at most `RETAINED_KEYS`.
+ */
+export function carryKeys<K extends Key>(
+  held: HeldKeys<K>,
+  carried: CarriedKeys<K>,
+): { previous: K[]; maxDkgId: number } {
+  const own = held.previous ?? [];
+  const groupKeys = new Set<string>();
+  if (held.current !== null) groupKeys.add(held.current.pub.groupKey);
+  const ownIds = new Set([
+    ...(held.current === null ? [] : [held.current.dkgId]),
+    ...held.busyIds,
+    ...own.map((k) => k.dkgId),
+  ]);
+  const ownKeys = new Set(own.map((k) => k.pub.groupKey));
+  const usedIds = new Set(ownIds);
+  const previous: K[] = [];
+  const add = (k: K) => {
+    if (groupKeys.has(k.pub.groupKey)) return;
+    groupKeys.add(k.pub.groupKey);
+    previous.push(k);
+  };
+  for (const k of carried.keys) {
+    if (ownKeys.has(k.pub.groupKey)) {
+      // The same key retained here too (the layout came back): keep ours, in the carried order.
+      add(own.find((o) => o.pub.groupKey === k.pub.groupKey)!);
+      continue;
+    }
+    if (groupKeys.has(k.pub.groupKey) || usedIds.has(k.dkgId)) continue;
+    usedIds.add(k.dkgId);
+    add(k);
+  }
+  for (const k of own) add(k);
+  const kept = previous.slice(0, RETAINED_KEYS);
+  const maxDkgId = Math.max(held.maxDkgId, carried.maxDkgId, ...kept.map((k) => k.dkgId));
+  return { previous: kept, maxDkgId };
+}

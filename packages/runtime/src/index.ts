@@ -90,6 +90,7 @@ export {
 export { type SerializedError, serializeError } from './log/serialize-error.ts';
 export { sealAnnouncement } from './node/announce.ts';
 export { forgetApiEndpoint, readApiEndpoint, recordApiEndpoint } from './node/api-endpoint.ts';
+export { type EpochStoreOptions, epochStatePath, openEpochStore } from './node/epoch-store.ts';
 export {
   epochOf,
   type FederationChange,

@@ -2,7 +2,7 @@
 import type { OutgoingOf, Payload, WireEnvelope } from '../envelopes.ts';
 import { assertConfig, type FederationConfig } from '../federation.ts';
 import type { Hex } from '../hex.ts';
-import { retire } from '../retained-keys.ts';
+import { type CarriedKeys, carryKeys, retire } from '../retained-keys.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
 import { DKG_IDS_PER_SCOPE } from '../session-ids.ts';
 import type { SignBody } from '../sign-body.ts';
@@ -161,4 +161,21 @@ export function initialCoordinatorState(config: CoordinatorConfig): CoordinatorS
 /** `key` becomes the current key; the one it replaces is retained (`retire`). */
 export function installKey(s: CoordinatorState, key: CoordinatorKey): CoordinatorState {
   return { ...s, key, previous: retire(s.previous, s.key, key) };
+}
+
+/** The keys this state hands to the next epoch's machine: current first, then earlier. */
+export function coordinatorCarriedKeys(s: CoordinatorState): CarriedKeys<CoordinatorKey> {
+  return {
+    keys: [...(s.key === null ? [] : [s.key]), ...(s.previous ?? [])],
+    maxDkgId: s.maxDkgId,
+  };
+}
+
+/** `s` with another epoch's keys among its earlier ones (`carryKeys`), as a shell seeds it. */
+export function withCarriedCoordinatorKeys(
+  s: CoordinatorState,
+  carried: CarriedKeys<CoordinatorKey>,
+): CoordinatorState {
+  const busyIds = s.dkg === null ? [] : [s.dkg.dkgId];
+  return { ...s, ...carryKeys({ ...s, current: s.key, busyIds }, carried) };
 }

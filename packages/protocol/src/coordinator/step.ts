@@ -244,7 +244,9 @@ function drive(out: Out, env: Env): Out {
     return { state: r.state, effects: [...out.effects, ...r.effects] };
   }
   const [next, ...rest] = s.queue;
-  if (next === undefined || s.key === null) return out;
+  // A peg-out naming a retained key needs no current one (an epoch's machine starts with the keys
+  // of the epoch before it, and its own DKG may not have run yet).
+  if (next === undefined || (next.dkgId === undefined && s.key === null)) return out;
   const { dkgId, ...body } = next;
   const key = dkgId === undefined ? s.key : keyOfDkg(s.key, s.previous, dkgId);
   if (key === null) {

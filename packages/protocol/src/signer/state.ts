@@ -7,7 +7,7 @@ import type { DkgSecret, PrivateShares, PublicShares } from '../dkg-crypto.ts';
 import type { OutgoingOf, Payload, WireEnvelope, WireEnvelopeOf } from '../envelopes.ts';
 import { assertConfig, type FederationConfig } from '../federation.ts';
 import type { Hex } from '../hex.ts';
-import { retire } from '../retained-keys.ts';
+import { type CarriedKeys, carryKeys, retire } from '../retained-keys.ts';
 import { type CoordinatorView, initialView } from '../selection.ts';
 import type { DkgIdWindow } from '../session-ids.ts';
 import type { SignBody } from '../sign-body.ts';
@@ -132,4 +132,22 @@ export function installKey(s: SignerState, key: SignerKey): SignerState {
     previous: retire(s.previous, s.current, key),
     pending: s.pending?.dkgId === key.dkgId ? null : s.pending,
   };
+}
+
+/** The verified keys this state hands to the next epoch's machine: current first, then earlier. */
+export function signerCarriedKeys(s: SignerState): CarriedKeys<SignerKey> {
+  const keys = [...(s.current === null ? [] : [s.current]), ...(s.previous ?? [])];
+  return { keys: keys.filter((k) => k.status === 'verified'), maxDkgId: s.maxDkgId };
+}
+
+/**
+ * `s` with another epoch's verified keys among its earlier ones (`carryKeys`): a shell does this
+ * when it starts or reopens an epoch's machine, before the machine runs.
+ */
+export function withCarriedSignerKeys(
+  s: SignerState,
+  carried: CarriedKeys<SignerKey>,
+): SignerState {
+  const busyIds = [s.pending?.dkgId, s.dkg?.dkgId].filter((id) => id !== undefined);
+  return { ...s, ...carryKeys({ ...s, busyIds }, carried) };
 }

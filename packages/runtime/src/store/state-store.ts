@@ -43,6 +43,8 @@ export type LoadedState<S> = {
   state: S | undefined;
   /** Number of committed steps (0 before the first). */
   version: number;
+  /** When the last step was committed (unix ms; undefined before the first). */
+  updatedAt: number | undefined;
   /** Timers to re-arm (overdue ones fire at once). */
   timers: Record<string, number>;
   /** Messages committed but not yet marked sent, in commit order: post them again. */
@@ -178,8 +180,10 @@ export class StateStore {
   /** The last committed state, timers and unsent messages. */
   load<S>(): LoadedState<S> {
     const row = this.#db
-      .prepare('SELECT version, nonce, ciphertext FROM machine_state WHERE id = 1')
-      .get() as { version: number; nonce: Buffer; ciphertext: Buffer } | undefined;
+      .prepare('SELECT version, nonce, ciphertext, updated_at FROM machine_state WHERE id = 1')
+      .get() as
+      | { version: number; nonce: Buffer; ciphertext: Buffer; updated_at: number }
+      | undefined;
     let state: S | undefined;
     if (row) {
       let plain: Uint8Array;
@@ -199,6 +203,7 @@ export class StateStore {
     return {
       state,
       version: row?.version ?? 0,
+      updatedAt: row?.updated_at,
       timers: this.timers(),
       outbox: this.pendingOutbox(),
     };
