@@ -104,12 +104,16 @@ export class CoordinatorNode {
   #federation: FederationConfig | undefined;
   #tasks: Promise<unknown>[] = [];
   /** Parties that said `signer-ready` in this epoch, with their key ids. */
-  #ready = new Map<number, number[]>();
+  /**
+   * The last `signer-ready` of each party (its key ids and messaging key), kept across epochs: a
+   * signer may switch to a new layout before this process does, and announces it only once.
+   */
+  #ready = new Map<number, { keyIds: number[]; publicKey: string }>();
   #evaluating = false;
   #again = false;
   #publishing: string | undefined;
-  /** Keys the registry used once and replaced (a used key stays used). */
-  readonly #retiredKeys = new Set<string>();
+  /** Keys the registry accepted once (a used key stays used). */
+  readonly #usedKeys = new Set<string>();
   #dkgRetryAt = 0;
   #waiters = new Set<(r: CoordinatorReport) => void>();
   #collector: CosignCollector | undefined;
@@ -204,6 +208,13 @@ export class CoordinatorNode {
     const host = this.#host;
     if (host === undefined) throw new Error('no federation machine running yet');
     if (host.state.key === null) throw new Error('no verified key yet');
+    // The liveness check is of the published key: a machine still on an earlier key (it has not
+    // adopted the one the registry holds) would prove nothing about it.
+    const published = this.watch.view?.aggregateKey;
+    if (published !== undefined && published !== host.state.key.pub.groupKey)
+      throw new Error(
+        `the key is changing: this coordinator holds ${host.state.key.pub.groupKey}, the registry ${published}`,
+      );
     const role = this.role();
     if (!role.self) throw new NotActiveError(role.active);
     const p = probeMessage(data);
@@ -329,7 +340,7 @@ export class CoordinatorNode {
     const epochKeys = federation.parties.map((p) => this.watch.directory.registeredKey(p.id) ?? '');
     const total = federation.parties.reduce((n, p) => n + p.keyIds.length, 0);
     const { stacksThreshold } = federationThresholds(total, federation.parties.length);
-    const readyKeyIds = [...this.#ready.values()].reduce((n, k) => n + k.length, 0);
+    const readyKeyIds = this.#readyParties(federation).reduce((n, p) => n + p.keyIds.length, 0);
     const machineKey = s.key !== null ? s.key.pub.groupKey : null;
     const dkgPending = s.dkg !== null || s.dkgQueued;
     // Our signer's verified key of this epoch: the key the signers sign with (a loopback call).
@@ -380,18 +391,22 @@ export class CoordinatorNode {
   }
 
   /**
-   * Which of `keys` the registry accepted once and replaced since. Asked only for keys that are
-   * not the registry's current one; a used key stays used, so a yes is remembered.
+   * Which of `keys` the registry accepted once and replaced since. "Used" is read first and then
+   * the registry's current key, fresh: the cached view may be a block behind the read-only call,
+   * and a key published in between is used but current, not retired. A used key stays used, so
+   * that answer is remembered; being current is not.
    */
   async #retired(keys: (string | null)[], current: string): Promise<Set<string>> {
-    const out = new Set<string>();
+    const used: string[] = [];
     for (const k of keys) {
       if (k === null || k === current) continue;
-      if (!this.#retiredKeys.has(k) && (await this.ctx.stacks.isAggregatePubkeyUsed(k)))
-        this.#retiredKeys.add(k);
-      if (this.#retiredKeys.has(k)) out.add(k);
+      if (!this.#usedKeys.has(k) && (await this.ctx.stacks.isAggregatePubkeyUsed(k)))
+        this.#usedKeys.add(k);
+      if (this.#usedKeys.has(k)) used.push(k);
     }
-    return out;
+    if (used.length === 0) return new Set();
+    const now = await this.ctx.stacks.getAggregatePubkey();
+    return new Set(used.filter((k) => k !== now));
   }
 
   /** `rotate-keys` with the new key: by the bootstrap key while it is the signer principal. */
@@ -611,7 +626,6 @@ export class CoordinatorNode {
     if (left) await this.#stopHost(`new epoch ${epoch}`);
     const leaving = left?.state;
     this.#relay = undefined;
-    this.#ready = new Map();
     const initial = () =>
       initialCoordinatorState({
         id: partyId,
@@ -696,19 +710,26 @@ export class CoordinatorNode {
     }
     if (e.kind === 'stacks-cosign-request') return 'handled';
     if (e.kind === 'signer-ready') {
-      const party = this.#federation?.parties.find((p) => p.id === e.sender.partyId);
       const keyIds = (e.payload as { keyIds: number[] }).keyIds;
-      if (party !== undefined && JSON.stringify(party.keyIds) === JSON.stringify(keyIds)) {
-        const fresh = !this.#ready.has(party.id);
-        this.#ready.set(party.id, keyIds);
-        if (fresh) {
-          this.#log.info({ party: party.id, ready: [...this.#ready.keys()] }, 'signer ready');
-          this.#evaluate();
-        }
+      const fed = this.#federation;
+      const before = fed === undefined ? 0 : this.#readyParties(fed).length;
+      this.#ready.set(e.sender.partyId, { keyIds, publicKey: e.sender.publicKey });
+      const ready = fed === undefined ? [] : this.#readyParties(fed);
+      if (ready.length > before) {
+        this.#log.info({ party: e.sender.partyId, ready: ready.map((p) => p.id) }, 'signer ready');
+        this.#evaluate();
       }
       return 'handled';
     }
     return 'machine';
+  }
+
+  /** The parties of `federation` whose last `signer-ready` was for their place in it. */
+  #readyParties(federation: FederationConfig): FederationConfig['parties'] {
+    return federation.parties.filter((p) => {
+      const r = this.#ready.get(p.id);
+      return r !== undefined && r.publicKey === p.publicKey && r.keyIds.join() === p.keyIds.join();
+    });
   }
 
   // ---- reports and rounds ----
