@@ -103,7 +103,6 @@ export class CoordinatorNode {
   #epoch: string | undefined;
   #federation: FederationConfig | undefined;
   #tasks: Promise<unknown>[] = [];
-  /** Parties that said `signer-ready` in this epoch, with their key ids. */
   /**
    * The last `signer-ready` of each party (its key ids and messaging key), kept across epochs: a
    * signer may switch to a new layout before this process does, and announces it only once.
@@ -549,7 +548,6 @@ export class CoordinatorNode {
     return pkg;
   }
 
-  /** Adopts the key our own signer verified in this epoch (a DKG this machine did not finish). */
   /** With a DKG queued, adopts our signer's live key of this epoch if the machine lacks it. */
   async #adoptBeforeActing(): Promise<void> {
     const s = this.#host?.state;
@@ -561,6 +559,7 @@ export class CoordinatorNode {
     if (!retired.has(pkg.pub.groupKey)) await this.#adopt(pkg.pub.groupKey);
   }
 
+  /** Adopts the key our own signer verified in this epoch (a DKG this machine did not finish). */
   async #adopt(groupKey: string): Promise<void> {
     const pkg = await this.#signerKeyPackage();
     if (pkg?.pub.groupKey !== groupKey) return;
