@@ -1,7 +1,8 @@
 // A federation of processes under a hostile member and a key change: a member that floods the
 // relay with validly signed junk (ids at the edges, lists at and over the limits, coordinator
 // kinds it may not send) does not stop the next round; a messaging-key rotation in the middle of
-// signing leaves the next rounds working and the old key refused by the relay.
+// signing leaves the next rounds working and the old key refused by the relay; a probe in flight
+// when the active role moves is answered at once (409), not left in a queue nobody serves.
 import { join } from 'node:path';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
