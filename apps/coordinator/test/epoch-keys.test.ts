@@ -9,19 +9,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { schnorr } from '@noble/curves/secp256k1.js';
-import { hexToBytes } from '@noble/hashes/utils.js';
 import {
-  type CoordinatorReport,
   type CoordinatorState,
   initialCoordinatorState,
-  outputKey,
   RETAINED_KEYS,
   type SignerState,
   signerCarriedKeys,
   withCarriedSignerKeys,
 } from '@peg/protocol';
-import { type MemoryStore, Simulation } from '@peg/protocol/testing';
+import { dkgComplete, restartFrom, Simulation, signaturesVerify } from '@peg/protocol/testing';
 import { StateStore } from '@peg/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCoordinatorStore } from '../src/coordinator-node.ts';
@@ -40,37 +36,10 @@ function simOf(weights: number[], threshold: number, draws: number): Simulation 
   return sim;
 }
 
-function dkg(sim: Simulation) {
-  const r = sim.dkg();
-  if (r.kind !== 'dkg-complete') throw new Error(`DKG failed: ${JSON.stringify(r)}`);
-  return r;
-}
-
-function verifies(r: { kind: string }, groupKey: string): boolean {
-  const s = r as Extract<CoordinatorReport, { kind: 'signature' }>;
-  return (
-    r.kind === 'signature' &&
-    s.signatures.every((sig, i) =>
-      schnorr.verify(
-        hexToBytes(sig),
-        hexToBytes(s.messages[i]!),
-        hexToBytes(outputKey(groupKey, s.tweak)),
-      ),
-    )
-  );
-}
-
-/** Replaces a simulated process's state, as a restart from its store would. */
-function restartFrom<S>(sim: Simulation, key: string, state: S): void {
-  const node = sim.nodes.get(key)!;
-  (node.store as MemoryStore<unknown>).save({ state, timers: {} });
-  void node.driver.start();
-}
-
 describe('openCoordinatorStore: the keys of the epoch left', () => {
   it('a new epoch’s coordinator aggregates under A’s key, before and after B’s own DKG', () => {
     const a = simOf([1, 1, 1], 2, 0);
-    const x = dkg(a);
+    const x = dkgComplete(a);
     const b = simOf([2, 1, 1], 3, 1);
     // The signers carry A's keys the protocol's way (the signer app's tests cover its own).
     for (const id of [1, 2, 3]) {
@@ -102,21 +71,21 @@ describe('openCoordinatorStore: the keys of the epoch left', () => {
     expect(s.maxDkgId).toBeGreaterThanOrEqual(x.dkgId);
     restartFrom(b, c, s);
 
-    expect(verifies(b.sign([1], 2, { dkgId: x.dkgId }), x.pub.groupKey)).toBe(true);
-    const y = dkg(b);
+    expect(signaturesVerify(b.sign([1], 2, { dkgId: x.dkgId }), x.pub.groupKey)).toBe(true);
+    const y = dkgComplete(b);
     expect(y.dkgId).toBeGreaterThan(x.dkgId);
     expect(y.pub.groupKey).not.toBe(x.pub.groupKey);
     const after = b.nodes.get(c)!.state as CoordinatorState;
     expect(after.key?.dkgId).toBe(y.dkgId);
     expect(after.previous.map((k) => k.dkgId)).toEqual([x.dkgId]);
-    expect(verifies(b.sign([2], 1, { dkgId: x.dkgId }), x.pub.groupKey)).toBe(true);
-    expect(verifies(b.sign([3], 1), y.pub.groupKey)).toBe(true);
+    expect(signaturesVerify(b.sign([2], 1, { dkgId: x.dkgId }), x.pub.groupKey)).toBe(true);
+    expect(signaturesVerify(b.sign([3], 1), y.pub.groupKey)).toBe(true);
     expect(b.nonceReuse()).toEqual([]);
   }, 300_000);
 
   it(`the switch from a running machine: its key and earlier ones, at most ${RETAINED_KEYS}`, () => {
     const a = simOf([1, 1, 1], 2, 0);
-    const x = dkg(a);
+    const x = dkgComplete(a);
     const leaving = a.nodes.get(`c:${a.coordinator}`)!.state as CoordinatorState;
     const many: CoordinatorState = {
       ...leaving,

@@ -8,17 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { schnorr } from '@noble/curves/secp256k1.js';
-import { hexToBytes } from '@noble/hashes/utils.js';
 import {
-  type CoordinatorReport,
   type CoordinatorState,
   coordinatorCarriedKeys,
-  outputKey,
   type SignerState,
   withCarriedCoordinatorKeys,
 } from '@peg/protocol';
-import { type MemoryStore, Simulation } from '@peg/protocol/testing';
+import { dkgComplete, restartFrom, Simulation, signaturesVerify } from '@peg/protocol/testing';
 import { StateStore } from '@peg/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSignerStore } from '../src/signer-node.ts';
@@ -37,37 +33,10 @@ function simOf(weights: number[], threshold: number, draws: number): Simulation 
   return sim;
 }
 
-function dkg(sim: Simulation) {
-  const r = sim.dkg();
-  if (r.kind !== 'dkg-complete') throw new Error(`DKG failed: ${JSON.stringify(r)}`);
-  return r;
-}
-
-function verifies(r: { kind: string }, groupKey: string): boolean {
-  const s = r as Extract<CoordinatorReport, { kind: 'signature' }>;
-  return (
-    r.kind === 'signature' &&
-    s.signatures.every((sig, i) =>
-      schnorr.verify(
-        hexToBytes(sig),
-        hexToBytes(s.messages[i]!),
-        hexToBytes(outputKey(groupKey, s.tweak)),
-      ),
-    )
-  );
-}
-
-/** Replaces a simulated process's state, as a restart from its store would. */
-function restartFrom<S>(sim: Simulation, key: string, state: S): void {
-  const node = sim.nodes.get(key)!;
-  (node.store as MemoryStore<unknown>).save({ state, timers: {} });
-  void node.driver.start();
-}
-
 describe('openSignerStore: the keys of the epoch left', () => {
   it('a new epoch’s signers hold A’s key in `previous` and sign under it; B’s DKG id does not collide', () => {
     const a = simOf([1, 1, 1], 2, 0);
-    const x = dkg(a);
+    const x = dkgComplete(a);
     const b = simOf([2, 1, 1], 3, 1);
     for (const id of [1, 2, 3]) {
       const dir = mkdtempSync(join(tmpdir(), 'peg-signer-epoch-'));
@@ -102,13 +71,13 @@ describe('openSignerStore: the keys of the epoch left', () => {
     );
     restartFrom(b, c, withCarriedCoordinatorKeys(b.nodes.get(c)!.state as CoordinatorState, fromA));
 
-    expect(verifies(b.sign([1], 2, { dkgId: x.dkgId }), x.pub.groupKey)).toBe(true);
-    const y = dkg(b);
+    expect(signaturesVerify(b.sign([1], 2, { dkgId: x.dkgId }), x.pub.groupKey)).toBe(true);
+    const y = dkgComplete(b);
     expect(y.dkgId).toBeGreaterThan(x.dkgId);
     expect(y.pub.groupKey).not.toBe(x.pub.groupKey);
     // The same DKG id names the same key at every signer: A's, never B's.
-    expect(verifies(b.sign([2], 1, { dkgId: x.dkgId }), x.pub.groupKey)).toBe(true);
-    expect(verifies(b.sign([3], 1), y.pub.groupKey)).toBe(true);
+    expect(signaturesVerify(b.sign([2], 1, { dkgId: x.dkgId }), x.pub.groupKey)).toBe(true);
+    expect(signaturesVerify(b.sign([3], 1), y.pub.groupKey)).toBe(true);
     expect(b.nonceReuse()).toEqual([]);
   }, 300_000);
 });

@@ -7,6 +7,7 @@ export type { Behaviour, Outbound } from './sim/adversary.ts';
 export { MISBEHAVIOURS } from './sim/adversary.ts';
 export type { CrashPlan, CrashRecord } from './sim/crash.ts';
 export { MemoryStore } from './sim/memory-store.ts';
+export { dkgComplete, restartFrom, signaturesVerify } from './sim/outcomes.ts';
 export { seededBytes, seededFloat } from './sim/random.ts';
 export type { NetworkFaults } from './sim/relay.ts';
 export type { Delivery, Logged, SimNode, SimOptions } from './sim/simulation.ts';

@@ -1,25 +1,21 @@
-// Keys carried across epochs: a federation (the protocol's simulation) runs a DKG in layout A;
-// every process's state goes to its own data folder as the apps write it (`<role>-<epoch>.sqlite`);
-// the layout changes to B (a weight change) and each process opens B's store with `openEpochStore`,
-// the way the apps do. B's machines then sign under A's key (BIP340 under its output key) and run
-// their own DKG without reusing A's DKG id; the layout then comes back to A, whose reopened state
-// gains B's key. Each test would fail without the carrying (the round under the earlier epoch's
-// key is refused as `unknown-key`, or B's DKG takes A's id).
-import { schnorr } from '@noble/curves/secp256k1.js';
-import { hexToBytes } from '@noble/hashes/utils.js';
 import {
   type CoordinatorReport,
   type CoordinatorState,
   coordinatorCarriedKeys,
   initialSignerState,
-  outputKey,
   RETAINED_KEYS,
   type SignerState,
   signerCarriedKeys,
   withCarriedCoordinatorKeys,
   withCarriedSignerKeys,
 } from '@peg/protocol';
-import { type MemoryStore, type SimNode, Simulation } from '@peg/protocol/testing';
+import {
+  dkgComplete,
+  type MemoryStore,
+  type SimNode,
+  Simulation,
+  signaturesVerify,
+} from '@peg/protocol/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { epochStatePath, openEpochStore } from '../src/node/epoch-store.ts';
 import { StateStore } from '../src/store/state-store.ts';
@@ -115,27 +111,12 @@ function open(
   }
 }
 
-function dkg(sim: Simulation) {
-  const r = sim.dkg();
-  if (r.kind !== 'dkg-complete') throw new Error(`DKG failed: ${JSON.stringify(r)}`);
-  return r;
-}
-
 /** A round under `dkgId`'s key; every signature checked with BIP340 under `groupKey`'s output key. */
 function signsUnder(sim: Simulation, ids: number[], dkgId: number, groupKey: string): void {
   const r = sim.sign(ids, 2, { dkgId });
   expect(r.kind).toBe('signature');
-  const s = r as Extract<CoordinatorReport, { kind: 'signature' }>;
-  expect(s.groupKey).toBe(groupKey);
-  s.signatures.forEach((sig, i) => {
-    expect(
-      schnorr.verify(
-        hexToBytes(sig),
-        hexToBytes(s.messages[i]!),
-        hexToBytes(outputKey(groupKey, s.tweak)),
-      ),
-    ).toBe(true);
-  });
+  expect((r as Extract<CoordinatorReport, { kind: 'signature' }>).groupKey).toBe(groupKey);
+  expect(signaturesVerify(r, groupKey)).toBe(true);
 }
 
 const signerStates = (sim: Simulation) =>
@@ -149,7 +130,7 @@ describe('openEpochStore: verified keys across epochs', () => {
   it('a weight change: B signs under A’s key, B’s DKG takes a new id, A reopened gains B’s key', () => {
     const dirOf = folders();
     const a = simOf([1, 1, 1], 2);
-    const x = dkg(a);
+    const x = dkgComplete(a);
     persist(a, 'aaaa', dirOf, 1_000);
 
     // Process start directly into B: the keys come from the data folder.
@@ -168,7 +149,7 @@ describe('openEpochStore: verified keys across epochs', () => {
         expect(text).not.toContain(share);
 
     // B's own DKG: a DKG id above A's, so the id of A's key still names A's key only.
-    const y = dkg(b);
+    const y = dkgComplete(b);
     expect(y.dkgId).toBeGreaterThan(x.dkgId);
     expect(y.pub.groupKey).not.toBe(x.pub.groupKey);
     for (const s of signerStates(b)) {
@@ -192,7 +173,7 @@ describe('openEpochStore: verified keys across epochs', () => {
     signsUnder(a2, [3], y.dkgId, y.pub.groupKey);
     signsUnder(a2, [4], x.dkgId, x.pub.groupKey);
     // A's next DKG (its old key is retired) takes an id above both.
-    const z = dkg(a2);
+    const z = dkgComplete(a2);
     expect(z.dkgId).toBeGreaterThan(y.dkgId);
     for (const s of signerStates(a2))
       expect(s.previous.map((k) => k.dkgId)).toEqual([x.dkgId, y.dkgId]);
@@ -202,11 +183,11 @@ describe('openEpochStore: verified keys across epochs', () => {
   it('the most recently written other epoch is the one carried; a reopened B is unchanged', () => {
     const dirOf = folders();
     const a = simOf([1, 1, 1], 2);
-    const x = dkg(a);
+    const x = dkgComplete(a);
     persist(a, 'aaaa', dirOf, 5_000);
     // An older epoch file with another key, and one without keys written later.
     const old = simOf([1, 1, 1], 2, 3);
-    const w = dkg(old);
+    const w = dkgComplete(old);
     persist(old, 'oooo', dirOf, 1_000);
     const empty = simOf([1, 2, 1], 3);
     persist(empty, 'eeee', dirOf, 9_000);
