@@ -22,6 +22,8 @@ import {
   type Operator,
   PASSWORD,
   probe,
+  publishedKey,
+  startEveryProcess,
   startFederation,
 } from './harness/federation.ts';
 import { runCli } from './harness/process.ts';
@@ -162,18 +164,8 @@ describe('a hostile member and a key change', () => {
 
   beforeAll(async () => {
     fed = await startFederation({ weights: [1, 1, 2, 3, 3] });
-    for (const op of fed.operators) {
-      fed.startSigner(op);
-      fed.startCoordinator(op);
-    }
-    const data = await eventually(
-      'a published key',
-      async () => {
-        const d = await fed.stacks.getSignerData();
-        return d.aggregatePubkey !== '00' && d.signerSet.length === 5 ? d : undefined;
-      },
-      300_000,
-    );
+    startEveryProcess(fed);
+    const data = await publishedKey(fed, 5);
     outputKey = taprootOutputKey(hexToBytes(data.aggregatePubkey))!;
   });
 

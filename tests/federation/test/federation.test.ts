@@ -11,7 +11,9 @@ import {
   eventually,
   type Federation,
   probe,
+  publishedKey,
   setWeight,
+  startEveryProcess,
   startFederation,
 } from './harness/federation.ts';
 
@@ -20,10 +22,7 @@ describe('a federation of processes', () => {
 
   beforeAll(async () => {
     fed = await startFederation({ weights: [1, 1, 2, 3, 3] });
-    for (const op of fed.operators) {
-      fed.startSigner(op);
-      fed.startCoordinator(op);
-    }
+    startEveryProcess(fed);
   });
 
   afterAll(async () => {
@@ -31,14 +30,7 @@ describe('a federation of processes', () => {
   });
 
   it('registers, runs a DKG, verifies and publishes the key on Stacks; every signer holds it', async () => {
-    const data = await eventually(
-      'the registry holds an aggregate key for the 5 registered keys',
-      async () => {
-        const d = await fed.stacks.getSignerData();
-        return d.aggregatePubkey !== '00' && d.signerSet.length === 5 ? d : undefined;
-      },
-      240_000,
-    );
+    const data = await publishedKey(fed, 5, 240_000);
     expect(data.signerSet).toEqual(fed.operators.map((o) => o.stacksPublicKey));
     expect(Number(data.signatureThreshold)).toBe(4);
     // Every signer's status shows the key it verified: the registry's, and its Taproot address.

@@ -13,7 +13,9 @@ import {
   type Federation,
   type Operator,
   probe,
+  publishedKey,
   setWeight,
+  startEveryProcess,
   startFederation,
 } from './harness/federation.ts';
 
@@ -45,18 +47,8 @@ describe('kill -9 during signing and DKG', () => {
 
   beforeAll(async () => {
     fed = await startFederation({ weights: [1, 1, 2, 3, 3] });
-    for (const op of fed.operators) {
-      fed.startSigner(op);
-      fed.startCoordinator(op);
-    }
-    const data = await eventually(
-      'a published key',
-      async () => {
-        const d = await fed.stacks.getSignerData();
-        return d.aggregatePubkey !== '00' && d.signerSet.length === 5 ? d : undefined;
-      },
-      300_000,
-    );
+    startEveryProcess(fed);
+    const data = await publishedKey(fed, 5);
     outputKey = taprootOutputKey(hexToBytes(data.aggregatePubkey))!;
     // The signer principal (the multisig of the registered keys) pays for later rotate-keys.
     const funded = await fetch(

@@ -362,6 +362,30 @@ export async function probe(
   );
 }
 
+/** Starts every operator's signer and coordinator. */
+export function startEveryProcess(fed: Federation): void {
+  for (const op of fed.operators) {
+    fed.startSigner(op);
+    fed.startCoordinator(op);
+  }
+}
+
+/** The registry's signer data once it holds an aggregate key for all `signers` registered keys. */
+export function publishedKey(
+  fed: Federation,
+  signers: number,
+  timeoutMs = 300_000,
+): Promise<Awaited<ReturnType<Federation['stacks']['getSignerData']>>> {
+  return eventually(
+    `the registry holds an aggregate key for the ${signers} registered keys`,
+    async () => {
+      const d = await fed.stacks.getSignerData();
+      return d.aggregatePubkey !== '00' && d.signerSet.length === signers ? d : undefined;
+    },
+    timeoutMs,
+  );
+}
+
 /** The registry admin sets an operator's weight (0 removes it). */
 export async function setWeight(fed: Federation, op: Operator, weight: number): Promise<void> {
   await sendContractCall(fed.stacks, setSignerWeightCall(op.stacksAddress, weight), {
