@@ -9,10 +9,15 @@ import type { PolicyRequest } from './policy.ts';
 /** What the shell passes into every step: the current time (ms) and a randomness source. */
 export type Env = { now: number; rng: RNG };
 
-/** Where a `send` effect goes. `broadcast` reaches every signer and every coordinator. */
+/**
+ * Where a `send` effect goes. `broadcast` reaches every signer and every coordinator; `signers`
+ * is one message for several signers (sealed once, posted once to all their inboxes), never
+ * with an empty list.
+ */
 export type Address =
   | { kind: 'broadcast' }
   | { kind: 'signer'; id: number }
+  | { kind: 'signers'; ids: number[] }
   | { kind: 'coordinator'; id: number };
 
 /**

@@ -44,4 +44,78 @@ describe('coordinator step', () => {
       expect(after.effects).toEqual([]);
     });
   }, 300_000);
+
+  it('resend ticks back off through a long phase and reach the missing signers in one message', () => {
+    withSim(
+      {
+        seed: 5151,
+        weights: [1, 1, 1, 1],
+        threshold: 3,
+        timeouts: { nonce: 8_000, sign: 8_000, resend: 250 },
+      },
+      (sim) => {
+        dkgOk(sim);
+        const key = `c:${sim.coordinator}`;
+        sim.command({
+          kind: 'sign',
+          withdrawalRequestIds: [10],
+          unsignedTransaction: `01${'00'.repeat(31)}`,
+          messages: ['33'.repeat(32)],
+          tweak: { type: 'taproot', merkleRoot: null },
+        });
+        sim.run(() => (sim.nodes.get(key)!.state as CoordinatorState).sign !== null, 10_000);
+        const s = sim.nodes.get(key)!.state as CoordinatorState;
+        expect(s.sign?.phase).toBe('nonce');
+        const from = s.phase!.from;
+        expect(s.phase!.until - from).toBe(8_000);
+        // No nonce has arrived in this copy of the state: every live signer is missing.
+        const waiting: CoordinatorState = { ...s, sign: { ...s.sign!, nonces: {}, order: [] } };
+        const tickAt = (elapsed: number) => {
+          const out = coordinatorStep(
+            waiting,
+            { type: 'timer', id: 'resend' },
+            { now: from + elapsed, rng: seededBytes(2, 'r') },
+          );
+          const timer = out.effects.find((e) => e.type === 'set-timer' && e.id === 'resend');
+          const sends = out.effects.filter((e) => e.type === 'send');
+          return { next: timer?.type === 'set-timer' ? timer.at - (from + elapsed) : -1, sends };
+        };
+        // 250 ms, then doubling with the time spent in the phase, capped at 1/8 of the phase.
+        expect(tickAt(250).next).toBe(250);
+        expect(tickAt(500).next).toBe(500);
+        expect(tickAt(1_000).next).toBe(1_000);
+        expect(tickAt(3_000).next).toBe(1_000);
+        const { sends } = tickAt(250);
+        expect(sends).toHaveLength(1);
+        const to = sends[0]!.type === 'send' ? sends[0]!.to : undefined;
+        expect(to).toEqual({ kind: 'signers', ids: [1, 2, 3, 4] });
+      },
+    );
+  }, 300_000);
+
+  it('a phase of the default length keeps the fixed resend tick', () => {
+    withSim({ seed: 5152, weights: [1, 1, 1], threshold: 2 }, (sim) => {
+      dkgOk(sim);
+      const key = `c:${sim.coordinator}`;
+      sim.command({
+        kind: 'sign',
+        withdrawalRequestIds: [11],
+        unsignedTransaction: `01${'00'.repeat(31)}`,
+        messages: ['44'.repeat(32)],
+        tweak: { type: 'taproot', merkleRoot: null },
+      });
+      sim.run(() => (sim.nodes.get(key)!.state as CoordinatorState).sign !== null, 10_000);
+      const s = sim.nodes.get(key)!.state as CoordinatorState;
+      const from = s.phase!.from;
+      for (const elapsed of [250, 500, 750]) {
+        const out = coordinatorStep(
+          s,
+          { type: 'timer', id: 'resend' },
+          { now: from + elapsed, rng: seededBytes(3, 'r') },
+        );
+        const timer = out.effects.find((e) => e.type === 'set-timer' && e.id === 'resend');
+        expect(timer?.type === 'set-timer' && timer.at - (from + elapsed)).toBe(250);
+      }
+    });
+  }, 300_000);
 });

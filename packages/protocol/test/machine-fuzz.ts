@@ -441,6 +441,7 @@ export function honestRoundAfter(base: FuzzBase, m: Machines): CoordinatorReport
           ...[...m.signers.keys()].map((i) => `s:${i}`),
           ...[...m.coordinators.keys()].map((i) => `c:${i}`),
         ].filter((k) => k !== `c:${from}`);
+      else if (a.kind === 'signers') to = a.ids.map((id) => `s:${id}`);
       else to = [`${a.kind === 'signer' ? 's' : 'c'}:${a.id}`];
       for (const k of to) queue.push({ to: k, input: { type: 'message', envelope } });
     }

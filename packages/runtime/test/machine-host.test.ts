@@ -27,7 +27,7 @@ import { parseMembership } from '@peg/relay';
 import { open } from '@peg/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineHost } from '../src/node/machine-host.ts';
-import { inboxOf } from '../src/node/relay-address.ts';
+import { inboxOf, recipientsOf } from '../src/node/relay-address.ts';
 import { RelayClientError } from '../src/relay/errors.ts';
 import { RelayClient } from '../src/relay/relay-client.ts';
 import { StateStore } from '../src/store/state-store.ts';
@@ -249,5 +249,14 @@ describe('MachineHost relay switch', () => {
       store.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('relay addresses', () => {
+  it('a message for several signers is one post to each of their inboxes', () => {
+    expect(recipientsOf({ kind: 'signers', ids: [2, 5, 7] })).toEqual(['2', '5', '7']);
+    expect(recipientsOf({ kind: 'signer', id: 3 })).toEqual(['3']);
+    expect(recipientsOf({ kind: 'coordinator', id: 3 })).toEqual(['3-coordinator']);
+    expect(recipientsOf({ kind: 'broadcast' })).toBe('all');
   });
 });

@@ -14,7 +14,8 @@
 // BENCH_MEMORY_ROUNDS (total probe rounds at the first size for the memory figure, default
 // 1000), BENCH_QUICK=1 (5 operators, 10 rounds, no long memory run), BENCH_KEEP_LOGS=1 (every
 // process's log lines written to BENCH_LOG_DIR or /tmp; always on a failure), BENCH_CPU_PROF=<dir>
-// (CPU profiles of signer 1 and the coordinators).
+// (a V8 CPU profile of every process of the run, written there as each stops: node --cpu-prof,
+// passed by the harness through PEG_FED_NODE_ARGS since node refuses it in NODE_OPTIONS).
 // One JSON line per figure on stdout, a table on stderr.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -179,23 +180,6 @@ function signersInOneEpoch(fed: Federation): boolean {
   return epochs[0] !== undefined && epochs.every((e) => e === epochs[0]);
 }
 
-/**
- * BENCH_CPU_PROF=<dir>: signer 1 and every coordinator write a V8 CPU profile there when they
- * stop (node --cpu-prof, through NODE_OPTIONS of the process started by `start`).
- */
-function profiled<T>(on: boolean, start: () => T): T {
-  const dir = process.env.BENCH_CPU_PROF;
-  if (!on || !dir) return start();
-  const before = process.env.NODE_OPTIONS;
-  process.env.NODE_OPTIONS = `${before ?? ''} --cpu-prof --cpu-prof-dir=${dir}`.trim();
-  try {
-    return start();
-  } finally {
-    if (before === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = before;
-  }
-}
-
 /** A Stacks block now: a faucet transfer, which the devnet mines at once. */
 async function stacksBlock(fed: Federation): Promise<void> {
   const to = fed.operators[0]!.stacksAddress;
@@ -220,7 +204,7 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
     // Registration: the signers register their Stacks keys (mined on ticks) and announce their
     // messaging keys; the coordinators start only once every signer runs the final layout.
     let stopMining = fed.mineEvery(1_000);
-    for (const op of fed.operators) profiled(op.index === 1, () => fed.startSigner(op));
+    for (const op of fed.operators) fed.startSigner(op);
     // A signer re-reads the relay's announcement list only on a new Stacks block, and empty
     // ticks make none: one that missed a peer's announcement (posted before the relay listed it
     // as a member) would wait for ever. A faucet transfer every 5 s makes a Stacks block.
@@ -245,7 +229,7 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
     // DKG with its verification round.
     const vDkg = measureV();
     const t0 = Date.now();
-    for (const op of fed.operators) profiled(true, () => fed.startCoordinator(op));
+    for (const op of fed.operators) fed.startCoordinator(op);
     const dkg = await eventually(
       'a DKG verified by a coordinator',
       async () => {
@@ -476,6 +460,8 @@ function table(): string {
   return lines.join('\n');
 }
 
+if (process.env.BENCH_CPU_PROF)
+  process.env.PEG_FED_NODE_ARGS = `--cpu-prof --cpu-prof-interval=10000 --cpu-prof-dir=${process.env.BENCH_CPU_PROF}`;
 const started = new Date().toISOString();
 console.error(`federation bench ${started}: sizes ${SIZES.join(', ')}, ${ROUNDS} timed rounds`);
 for (const [i, size] of SIZES.entries()) await benchSize(size, i === 0 ? MEMORY_ROUNDS : 0);

@@ -35,10 +35,11 @@ import {
   broadcast,
   type CEffect,
   disarm,
-  forward,
+  forwardTo,
   type Out,
   report,
   toSigner,
+  toSigners,
 } from './out.ts';
 import { type SignEnd, startSign } from './sign.ts';
 import {
@@ -446,12 +447,27 @@ function evaluate(s: CoordinatorState, env: Env): Out {
  * all the others' results name its own group key and transcript (signer `transcript.ts`).
  */
 function forwardResults(run: DkgRun, to: readonly number[]): CEffect[] {
-  const out: CEffect[] = [];
-  for (const id of to)
-    for (const from of run.privateIds)
-      if (from !== id && run.results[String(from)] !== undefined)
-        out.push(forward(id, run.results[String(from)]!));
-  return out;
+  return forwardBook(run.privateIds, run.results, to);
+}
+
+/**
+ * Each of `from`'s envelopes in `book`, forwarded once to all of `to` but its author (one post
+ * per envelope, not one per recipient).
+ */
+function forwardBook(
+  from: readonly number[],
+  book: Record<string, WireEnvelope>,
+  to: readonly number[],
+): CEffect[] {
+  return from.flatMap((id) => {
+    const envelope = book[String(id)];
+    return envelope === undefined
+      ? []
+      : forwardTo(
+          to.filter((t) => t !== id),
+          envelope,
+        );
+  });
 }
 
 /** Resend tick of the verification round: holders that have not committed get the results again. */
@@ -573,27 +589,24 @@ export function onDkgDeadline(s: CoordinatorState, env: Env): Out {
 export function resendDkg(s: CoordinatorState, env: Env): CEffect[] {
   const run = s.dkg!;
   const late = env.now - run.phaseStartedAt >= 2 * s.config.federation.timeouts.resend;
-  const out: CEffect[] = [];
-  const forwardAll = (to: number, book: Record<string, WireEnvelope>) => {
-    if (!late) return;
-    for (const id of run.privateIds)
-      if (id !== to && book[String(id)]) out.push(forward(to, book[String(id)]!));
-  };
+  const forwardAll = (to: number[], book: Record<string, WireEnvelope>) =>
+    late ? forwardBook(run.privateIds, book, to) : [];
   if (run.phase === 'public') {
-    const begin = dkgBegin(s, run);
-    for (const id of run.invited) if (!has(run.publics, id)) out.push(toSigner(id, begin));
-  } else if (run.phase === 'private') {
-    for (const id of run.privateIds) {
-      if (has(run.privates, id)) continue;
-      out.push(toSigner(id, privateBegin(run)));
-      forwardAll(id, run.publics);
-    }
-  } else if (run.phase === 'end') {
-    for (const id of run.privateIds) {
-      if (has(run.ends, id)) continue;
-      out.push(toSigner(id, { kind: 'dkg-query', dkgId: run.dkgId, payload: {} }));
-      forwardAll(id, run.privates);
-    }
+    return toSigners(
+      run.invited.filter((id) => !has(run.publics, id)),
+      dkgBegin(s, run),
+    );
   }
-  return out;
+  if (run.phase === 'private') {
+    const laggards = run.privateIds.filter((id) => !has(run.privates, id));
+    return [...toSigners(laggards, privateBegin(run)), ...forwardAll(laggards, run.publics)];
+  }
+  if (run.phase === 'end') {
+    const laggards = run.privateIds.filter((id) => !has(run.ends, id));
+    return [
+      ...toSigners(laggards, { kind: 'dkg-query', dkgId: run.dkgId, payload: {} }),
+      ...forwardAll(laggards, run.privates),
+    ];
+  }
+  return [];
 }

@@ -14,12 +14,30 @@ export const send = (to: Address, message: Outgoing): CEffect => ({ type: 'send'
 export const broadcast = (message: Outgoing): CEffect => send({ kind: 'broadcast' }, message);
 export const toSigner = (id: number, message: Outgoing): CEffect =>
   send({ kind: 'signer', id }, message);
+/** One message for several signers (sealed and posted once); none for an empty list. */
+export const toSigners = (ids: readonly number[], message: Outgoing): CEffect[] =>
+  ids.length === 0
+    ? []
+    : [
+        ids.length === 1
+          ? toSigner(ids[0]!, message)
+          : send({ kind: 'signers', ids: [...ids] }, message),
+      ];
 /** Another party's envelope, posted unchanged to one signer (it lost the broadcast). */
 export const forward = (id: number, envelope: WireEnvelope): CEffect => ({
   type: 'forward',
   to: { kind: 'signer', id },
   envelope,
 });
+/** Another party's envelope for several signers at once; none for an empty list. */
+export const forwardTo = (ids: readonly number[], envelope: WireEnvelope): CEffect[] =>
+  ids.length === 0
+    ? []
+    : [
+        ids.length === 1
+          ? forward(ids[0]!, envelope)
+          : { type: 'forward', to: { kind: 'signers', ids: [...ids] }, envelope },
+      ];
 export const report = (r: CoordinatorReport): CEffect => ({ type: 'report', report: r });
 
 /** Arms a new phase's deadline (cancelling the previous one) and the resend tick; persists. */
@@ -35,14 +53,31 @@ export function arm(s: CoordinatorState, tag: string, at: number, now: number): 
   // Every phase change is durable (with its timers) before the phase's request goes out, so a
   // restarted coordinator resumes the phase and its resend tick recovers the answers it lost.
   effects.push({ type: 'persist' });
-  return { state: { ...s, deadline: tag }, effects };
+  return { state: { ...s, deadline: tag, phase: { from: now, until: at } }, effects };
+}
+
+/**
+ * When the next resend tick is due. The interval doubles through a phase (ticks at r, 2r, 4r, …
+ * after it began) but stays short enough for 8 ticks in the phase's span: a phase of the default
+ * length keeps the fixed `resend` tick (a lossy network needs its retries before the deadline),
+ * and a long one stops flooding parties that are only slow. A resend re-seals the request and
+ * the party re-answers it: with fixed 250 ms ticks, 15 processes on two cores spent most of a
+ * round re-sealing and re-opening the same requests and answers, and a 15-signer DKG forwarded
+ * every peer's dealing to every laggard on each tick.
+ */
+export function nextResendAt(s: CoordinatorState, now: number): number {
+  const every = s.config.federation.timeouts.resend;
+  const phase = s.phase;
+  if (phase === undefined || phase === null) return now + every;
+  const cap = Math.max(every, Math.floor((phase.until - phase.from) / 8));
+  return now + Math.min(cap, Math.max(every, now - phase.from));
 }
 
 /** Disarms the phase deadline and the resend tick (a run ended). */
 export function disarm(s: CoordinatorState): Out {
   const effects: CEffect[] = [{ type: 'cancel-timer', id: RESEND_TIMER }];
   if (s.deadline !== null) effects.push({ type: 'cancel-timer', id: `deadline:${s.deadline}` });
-  return { state: { ...s, deadline: null }, effects };
+  return { state: { ...s, deadline: null, phase: null }, effects };
 }
 
 /** Concatenates transitions. (Not named `then`: a module exporting `then` is a thenable.) */

@@ -14,7 +14,7 @@ import {
   validCommitments,
   verifyBip340,
 } from '../signing-crypto.ts';
-import { arm, broadcast, type CEffect, disarm, type Out, report, toSigner } from './out.ts';
+import { arm, broadcast, type CEffect, disarm, type Out, report, toSigners } from './out.ts';
 import type { CoordinatorKey, CoordinatorState, SignRun } from './state.ts';
 
 /** How a run ended, for the caller (peg-out report or DKG verification). */
@@ -219,7 +219,7 @@ function maybeRequestShares(s: CoordinatorState, env: Env): SignOut {
   // Only the signing set gets the request; the others' nonces simply expire with the iteration.
   return {
     state: armed.state,
-    effects: [...armed.effects, ...selected.map((id) => toSigner(id, request))],
+    effects: [...armed.effects, ...toSigners(selected, request)],
   };
 }
 
@@ -321,13 +321,15 @@ export function resendSign(s: CoordinatorState): CEffect[] {
   const run = s.sign!;
   if (run.phase === 'nonce') {
     const req = nonceRequest(run);
-    return live(run)
-      .filter((id) => run.nonces[String(id)] === undefined)
-      .map((id) => toSigner(id, req));
+    return toSigners(
+      live(run).filter((id) => run.nonces[String(id)] === undefined),
+      req,
+    );
   }
-  return signers(run)
-    .filter((id) => run.shares[String(id)] === undefined)
-    .map((id) => toSigner(id, run.request!));
+  return toSigners(
+    signers(run).filter((id) => run.shares[String(id)] === undefined),
+    run.request!,
+  );
 }
 
 /** Report of a finished peg-out run. */

@@ -125,6 +125,11 @@ export type CoordinatorState = {
   queue: SignCommand[];
   /** Tag of the phase deadline currently armed (stale timers are ignored). */
   deadline: string | null;
+  /**
+   * When the armed phase began and its deadline (ms; null with no phase): resend ticks back off
+   * within it (`nextResendAt`). Absent in states persisted before it existed (fixed ticks).
+   */
+  phase?: { from: number; until: number } | null;
 };
 
 /** A fresh coordinator. Validates the config at the boundary. */
@@ -155,6 +160,7 @@ export function initialCoordinatorState(config: CoordinatorConfig): CoordinatorS
     dkgQueued: false,
     queue: [],
     deadline: null,
+    phase: null,
   };
 }
 

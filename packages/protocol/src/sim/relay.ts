@@ -14,6 +14,7 @@ export const NO_FAULTS: NetworkFaults = { minDelay: 5, maxDelay: 40, drop: 0, du
 /** The node keys `to` names, seen from `self` (a broadcast reaches every other node). */
 export function recipients(self: NodeKey, to: Address, nodes: Iterable<NodeKey>): NodeKey[] {
   if (to.kind === 'signer') return [`s:${to.id}`];
+  if (to.kind === 'signers') return to.ids.map((id) => `s:${id}`);
   if (to.kind === 'coordinator') return [`c:${to.id}`];
   return [...nodes].filter((k) => k !== self);
 }

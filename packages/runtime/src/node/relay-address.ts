@@ -21,6 +21,8 @@ export function recipientsOf(to: Address): Recipients {
       return 'all';
     case 'signer':
       return [inboxOf('signer', to.id)];
+    case 'signers':
+      return to.ids.map((id) => inboxOf('signer', id));
     case 'coordinator':
       return [inboxOf('coordinator', to.id)];
   }

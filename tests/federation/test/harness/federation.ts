@@ -341,7 +341,13 @@ export async function eventually<T>(
 export async function probe(
   fed: Federation,
   timeoutMs = 120_000,
-): Promise<{ messages: string[]; signatures: string[]; excluded: Record<string, string> }> {
+): Promise<{
+  messages: string[];
+  signatures: string[];
+  excluded: Record<string, string>;
+  /** The x-only Taproot output key the signatures are for (the key the round signed under). */
+  outputKey: string;
+}> {
   return eventually(
     'a probe signed by the active coordinator',
     async () => {

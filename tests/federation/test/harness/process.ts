@@ -31,9 +31,12 @@ export class CliProcess {
     env: NodeJS.ProcessEnv,
   ) {
     this.name = name;
+    // PEG_FED_NODE_ARGS: extra node flags for the processes started while it is set (the bench's
+    // CPU profiles: node refuses --cpu-prof in NODE_OPTIONS).
+    const nodeArgs = (process.env.PEG_FED_NODE_ARGS ?? '').split(' ').filter(Boolean);
     this.proc = spawn(
       process.execPath,
-      ['--conditions=@peg/source', '--import', 'tsx', 'src/main.ts', ...args],
+      [...nodeArgs, '--conditions=@peg/source', '--import', 'tsx', 'src/main.ts', ...args],
       { cwd: appDir(app), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
     );
     running.add(this);
