@@ -238,6 +238,24 @@ describe('stacks api over the simnet', () => {
     expect(principal.startsWith('SN')).toBe(true);
   });
 
+  it('takes addresses of every length: a hash with leading zero bits makes a shorter one', async () => {
+    // c32 drops leading zero bits: 20-byte hashes give 38-40 characters after the "S".
+    for (const hash of ['01' + 'ff'.repeat(19), '00'.repeat(19) + '01', 'ff'.repeat(20)]) {
+      const address = addressToString(
+        addressFromVersionHash(AddressVersion.TestnetSingleSig, hash),
+      );
+      const r = await fetch(
+        `${devnet.stacksUrl}/extended/v1/faucets/stx?address=${address}&amount=5`,
+        { method: 'POST' },
+      );
+      expect(r.status, address).toBe(200);
+    }
+    const bad = await fetch(`${devnet.stacksUrl}/extended/v1/faucets/stx?address=STZZZ`, {
+      method: 'POST',
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('shows Clarity the Bitcoin ledger blocks: burn header hash = getblockhash', async () => {
     devnet.mine(2);
     const height = devnet.chains.ledger.height;

@@ -1,3 +1,4 @@
+import { validateStacksAddress } from '@stacks/transactions';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { addressTxSummary, involves } from './activity.ts';
@@ -9,7 +10,19 @@ import { TxRejected } from './rejection.ts';
 
 export type StacksApiOptions = { node: StacksNode; logger?: Logger | false };
 
-const PRINCIPAL = /^S[0-9A-Z]{39,40}(\.[a-zA-Z][a-zA-Z0-9_-]{0,127})?$/;
+/**
+ * A standard or contract principal. The address is checked by @stacks/transactions (c32check:
+ * alphabet, version, checksum): its length varies with the hash's leading bits (a regex for
+ * 40–41 characters refused about one address in 270, which made a 15-operator set-up fail).
+ */
+const PRINCIPAL = {
+  test(s: string): boolean {
+    const dot = s.indexOf('.');
+    const address = dot < 0 ? s : s.slice(0, dot);
+    if (dot >= 0 && !CONTRACT_NAME.test(s.slice(dot + 1))) return false;
+    return validateStacksAddress(address);
+  },
+};
 const CONTRACT_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,127}$/;
 const CLARITY_NAME = /^[a-zA-Z!?*+<>=/_-][a-zA-Z0-9!?*+<>=/_-]{0,127}$/;
 const HEX = /^(0x)?([0-9a-fA-F]{2})*$/;

@@ -31,16 +31,30 @@ export const TEST_TIMEOUTS = {
 };
 const FEDERATION = 'devnet';
 
-/** A free loopback port (bound and released: good enough for a test's own processes). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
+/** Ports this process handed out (never twice). */
+const handedOut = new Set<number>();
+
+/**
+ * A free loopback port for a process the test starts later. Picked below the kernel's ephemeral
+ * range (32768–60999 here): a port from `listen(0)` is an ephemeral one, and while it sat
+ * unused until its process started, an outgoing connection of the 30 others could take it
+ * (a 15-signer bench run died on `EADDRINUSE`).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free loopback port in 20000-31999');
 }
 
 export type Operator = {
