@@ -168,6 +168,17 @@ export async function startCoordinatorApi(
     labelNames: ['kind'],
     registers: [metrics],
   });
+  new Gauge({
+    name: 'peg_coordinator_relay_messages_total',
+    help: 'Inputs stepped by the machine (relay messages, timers, tips), envelopes refused at open, messages posted, this epoch',
+    labelNames: ['kind'],
+    registers: [metrics],
+    collect() {
+      this.set({ kind: 'stepped' }, node.host?.counters.stepped ?? 0);
+      this.set({ kind: 'refused' }, node.host?.counters.refused ?? 0);
+      this.set({ kind: 'sent' }, node.host?.counters.sent ?? 0);
+    },
+  });
   const durations = new Histogram({
     name: 'peg_coordinator_round_seconds',
     help: 'Duration of finished rounds, by kind and outcome',

@@ -180,6 +180,42 @@ function signersInOneEpoch(fed: Federation): boolean {
   return epochs[0] !== undefined && epochs.every((e) => e === epochs[0]);
 }
 
+/** The `peg_*_relay_messages_total` counters of a process's `/metrics`, by kind. */
+async function relayCounters(url: string, token: string): Promise<Record<string, number>> {
+  const r = await fetch(new URL('/metrics', url), {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const out: Record<string, number> = {};
+  for (const m of (await r.text()).matchAll(
+    /^peg_\w+_relay_messages_total\{kind="(\w+)"\} (\d+)/gm,
+  ))
+    out[m[1]!] = Number(m[2]);
+  return out;
+}
+
+/** Per-round messages of the active coordinator and signer 1 over the timed rounds (stderr). */
+async function messagesPerRound(
+  fed: Federation,
+  active: Operator,
+  before: Record<string, number>[],
+  rounds: number,
+): Promise<void> {
+  const after = await Promise.all([
+    relayCounters(active.coordinatorApi, active.token),
+    relayCounters(fed.operators[0]!.signerApi, fed.operators[0]!.token),
+  ]);
+  const per = (i: number) =>
+    Object.fromEntries(
+      Object.entries(after[i]!).map(([k, v]) => [
+        k,
+        +((v - (before[i]![k] ?? 0)) / rounds).toFixed(1),
+      ]),
+    );
+  console.error(
+    `[${fed.operators.length}] per round: active coordinator ${JSON.stringify(per(0))}, signer 1 ${JSON.stringify(per(1))}`,
+  );
+}
+
 /** A Stacks block now: a faucet transfer, which the devnet mines at once. */
 async function stacksBlock(fed: Federation): Promise<void> {
   const to = fed.operators[0]!.stacksAddress;
@@ -302,6 +338,10 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
     const rssBefore = signerRss(fed);
     for (let i = 0; i < WARMUP; i++) await probeOnce(fed, active);
     const rssStart = signerRss(fed);
+    const countersBefore = await Promise.all([
+      relayCounters(active.coordinatorApi, active.token),
+      relayCounters(fed.operators[0]!.signerApi, fed.operators[0]!.token),
+    ]);
     const wall: number[] = [];
     const probeMs: number[] = [];
     const ids: number[] = [];
@@ -314,6 +354,7 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
       ids.push(r.signId);
       if (r.attempts !== 1) console.error(`[${size}] probe ${r.signId}: ${r.attempts} attempts`);
     }
+    await messagesPerRound(fed, active, countersBefore, ROUNDS);
     const rounds = await fed.api<Rounds>(
       active.coordinatorApi,
       `/v1/rounds?limit=${Math.min(500, ROUNDS + 10)}`,

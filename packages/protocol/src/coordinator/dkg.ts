@@ -38,6 +38,7 @@ import {
   forwardTo,
   type Out,
   report,
+  resendEvery,
   toSigner,
   toSigners,
 } from './out.ts';
@@ -588,7 +589,7 @@ export function onDkgDeadline(s: CoordinatorState, env: Env): Out {
  */
 export function resendDkg(s: CoordinatorState, env: Env): CEffect[] {
   const run = s.dkg!;
-  const late = env.now - run.phaseStartedAt >= 2 * s.config.federation.timeouts.resend;
+  const late = env.now - run.phaseStartedAt >= 2 * resendEvery(s);
   const forwardAll = (to: number[], book: Record<string, WireEnvelope>) =>
     late ? forwardBook(run.privateIds, book, to) : [];
   if (run.phase === 'public') {

@@ -45,32 +45,28 @@ export function arm(s: CoordinatorState, tag: string, at: number, now: number): 
   const effects: CEffect[] = [];
   if (s.deadline !== null) effects.push({ type: 'cancel-timer', id: `deadline:${s.deadline}` });
   effects.push({ type: 'set-timer', id: `deadline:${tag}`, at });
-  effects.push({
-    type: 'set-timer',
-    id: RESEND_TIMER,
-    at: now + s.config.federation.timeouts.resend,
-  });
+  const phase = { from: now, until: at };
+  effects.push({ type: 'set-timer', id: RESEND_TIMER, at: now + resendEvery({ ...s, phase }) });
   // Every phase change is durable (with its timers) before the phase's request goes out, so a
   // restarted coordinator resumes the phase and its resend tick recovers the answers it lost.
   effects.push({ type: 'persist' });
-  return { state: { ...s, deadline: tag, phase: { from: now, until: at } }, effects };
+  return { state: { ...s, deadline: tag, phase }, effects };
 }
 
 /**
- * When the next resend tick is due. The interval doubles through a phase (ticks at r, 2r, 4r, …
- * after it began) but stays short enough for 8 ticks in the phase's span: a phase of the default
- * length keeps the fixed `resend` tick (a lossy network needs its retries before the deadline),
- * and a long one stops flooding parties that are only slow. A resend re-seals the request and
- * the party re-answers it: with fixed 250 ms ticks, 15 processes on two cores spent most of a
- * round re-sealing and re-opening the same requests and answers, and a 15-signer DKG forwarded
- * every peer's dealing to every laggard on each tick.
+ * The resend interval of the armed phase: `resend`, or 1/8 of the phase's span if longer. A
+ * phase of the default length keeps the fixed tick (a lossy network needs its retries before the
+ * deadline); a long one (set for slow parties) does not flood parties that are only slow. A
+ * resend re-seals the request and the party re-answers it: with 250 ms ticks in 10 s phases, 15
+ * processes on two cores spent most of a signing round re-sealing and re-opening the same
+ * requests and answers, and a 15-signer DKG forwarded every peer's dealing to every laggard on
+ * each tick.
  */
-export function nextResendAt(s: CoordinatorState, now: number): number {
+export function resendEvery(s: CoordinatorState): number {
   const every = s.config.federation.timeouts.resend;
   const phase = s.phase;
-  if (phase === undefined || phase === null) return now + every;
-  const cap = Math.max(every, Math.floor((phase.until - phase.from) / 8));
-  return now + Math.min(cap, Math.max(every, now - phase.from));
+  if (phase === undefined || phase === null) return every;
+  return Math.max(every, Math.floor((phase.until - phase.from) / 8));
 }
 
 /** Disarms the phase deadline and the resend tick (a run ended). */

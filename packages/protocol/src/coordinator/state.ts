@@ -126,8 +126,8 @@ export type CoordinatorState = {
   /** Tag of the phase deadline currently armed (stale timers are ignored). */
   deadline: string | null;
   /**
-   * When the armed phase began and its deadline (ms; null with no phase): resend ticks back off
-   * within it (`nextResendAt`). Absent in states persisted before it existed (fixed ticks).
+   * When the armed phase began and its deadline (ms; null with no phase): the resend interval
+   * follows its span (`resendEvery`). Absent in states persisted before it existed.
    */
   phase?: { from: number; until: number } | null;
 };

@@ -22,7 +22,7 @@ import {
   resendResults,
   startDkg,
 } from './dkg.ts';
-import { type CEffect, disarm, nextResendAt, type Out, RESEND_TIMER, report } from './out.ts';
+import { type CEffect, disarm, type Out, RESEND_TIMER, report, resendEvery } from './out.ts';
 import type { CoordinatorInput, CoordinatorReport } from './reports.ts';
 import {
   inIdScope,
@@ -132,7 +132,7 @@ function onTimer(s: CoordinatorState, id: string, env: Env): Out {
     if (s.sign !== null) effects.push(...resendSign(s), ...resendResults(s));
     else if (s.dkg !== null) effects.push(...resendDkg(s, env));
     else return { state: s, effects: [] };
-    effects.push({ type: 'set-timer', id: RESEND_TIMER, at: nextResendAt(s, env.now) });
+    effects.push({ type: 'set-timer', id: RESEND_TIMER, at: env.now + resendEvery(s) });
     return { state: s, effects };
   }
   if (id !== `deadline:${s.deadline}`) return { state: s, effects: [] }; // stale timer
