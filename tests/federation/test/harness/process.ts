@@ -1,5 +1,6 @@
 // One CLI process of the federation under test: started from its src/main.ts through tsx (the
-// way `pnpm start` runs it), its JSON log lines kept, killable with SIGKILL, stopped with SIGTERM.
+// way `pnpm start` runs it; PEG_FED_DIST=1: its built dist/main.js under node), its JSON log
+// lines kept, killable with SIGKILL, stopped with SIGTERM.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,16 @@ export const appDir = (app: 'signer' | 'coordinator' | 'relay' | 'devnet') =>
   join(ROOT, 'apps', app);
 
 export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
+
+/**
+ * How a CLI is started: its sources through tsx (what `pnpm start` runs), or with
+ * PEG_FED_DIST=1 its build under plain node (`dist/main.js`, the package's `bin`: what a
+ * deployment runs; `pnpm build` first).
+ */
+const entry = (): string[] =>
+  process.env.PEG_FED_DIST === '1'
+    ? ['dist/main.js']
+    : ['--conditions=@peg/source', '--import', 'tsx', 'src/main.ts'];
 
 /** Every process started, so a test's teardown can kill what is left. */
 const running = new Set<CliProcess>();
@@ -34,11 +45,11 @@ export class CliProcess {
     // PEG_FED_NODE_ARGS: extra node flags for the processes started while it is set (the bench's
     // CPU profiles: node refuses --cpu-prof in NODE_OPTIONS).
     const nodeArgs = (process.env.PEG_FED_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    this.proc = spawn(
-      process.execPath,
-      [...nodeArgs, '--conditions=@peg/source', '--import', 'tsx', 'src/main.ts', ...args],
-      { cwd: appDir(app), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
-    );
+    this.proc = spawn(process.execPath, [...nodeArgs, ...entry(), ...args], {
+      cwd: appDir(app),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     running.add(this);
     this.exited = new Promise((resolve) =>
       this.proc.once('exit', (code, signal) => {
@@ -137,11 +148,11 @@ export function runCli(
   timeoutMs = 120_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      ['--conditions=@peg/source', '--import', 'tsx', 'src/main.ts', ...args],
-      { cwd: appDir(app), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
-    );
+    const p = spawn(process.execPath, [...entry(), ...args], {
+      cwd: appDir(app),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
