@@ -15,6 +15,7 @@ import {
   type Logger,
   listenApi,
   recordApiEndpoint,
+  relayMessagesGauge,
 } from '@peg/runtime';
 import type {
   CoordinatorEvent,
@@ -168,17 +169,7 @@ export async function startCoordinatorApi(
     labelNames: ['kind'],
     registers: [metrics],
   });
-  new Gauge({
-    name: 'peg_coordinator_relay_messages_total',
-    help: 'Inputs stepped by the machine (relay messages, timers, tips), envelopes refused at open, messages posted, this epoch',
-    labelNames: ['kind'],
-    registers: [metrics],
-    collect() {
-      this.set({ kind: 'stepped' }, node.host?.counters.stepped ?? 0);
-      this.set({ kind: 'refused' }, node.host?.counters.refused ?? 0);
-      this.set({ kind: 'sent' }, node.host?.counters.sent ?? 0);
-    },
-  });
+  relayMessagesGauge(metrics, 'peg_coordinator', () => node.host?.counters);
   const durations = new Histogram({
     name: 'peg_coordinator_round_seconds',
     help: 'Duration of finished rounds, by kind and outcome',

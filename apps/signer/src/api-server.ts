@@ -14,6 +14,7 @@ import {
   type Logger,
   listenApi,
   recordApiEndpoint,
+  relayMessagesGauge,
 } from '@peg/runtime';
 import type {
   DkgRoundSummary,
@@ -203,16 +204,7 @@ export async function startSignerApi(
       this.set(node.host?.counters.refused ?? 0);
     },
   });
-  new Gauge({
-    name: 'peg_signer_relay_messages_total',
-    help: 'Inputs stepped by the machine (relay messages, timers, tips) and messages posted, this epoch',
-    labelNames: ['kind'],
-    registers: [metrics],
-    collect() {
-      this.set({ kind: 'stepped' }, node.host?.counters.stepped ?? 0);
-      this.set({ kind: 'sent' }, node.host?.counters.sent ?? 0);
-    },
-  });
+  relayMessagesGauge(metrics, 'peg_signer', () => node.host?.counters);
   new Gauge({
     name: 'peg_signer_machine_restarts_total',
     help: 'Times the signer machine was restarted from its store after a failed effect',

@@ -3,22 +3,28 @@ import type { CoordinatorState } from '../src/coordinator/state.ts';
 import { coordinatorStep } from '../src/coordinator/step.ts';
 import { TAKEOVER_TIMER } from '../src/selection.ts';
 import { seededBytes } from '../src/sim/random.ts';
+import type { Simulation } from '../src/sim/simulation.ts';
 import { dkgOk, withSim } from './helpers/sim.ts';
+
+/** The active coordinator's state just after it began signing a peg-out (DKG done first). */
+function signingStarted(sim: Simulation, withdrawalId: number, message: string): CoordinatorState {
+  dkgOk(sim);
+  const key = `c:${sim.coordinator}`;
+  sim.command({
+    kind: 'sign',
+    withdrawalRequestIds: [withdrawalId],
+    unsignedTransaction: `01${'00'.repeat(31)}`,
+    messages: [message.repeat(32)],
+    tweak: { type: 'taproot', merkleRoot: null },
+  });
+  sim.run(() => (sim.nodes.get(key)!.state as CoordinatorState).sign !== null, 10_000);
+  return sim.nodes.get(key)!.state as CoordinatorState;
+}
 
 describe('coordinator step', () => {
   it('a coordinator that loses the role mid-round hands the work back to its queue', () => {
     withSim({ seed: 5150, weights: [1, 1, 1], threshold: 2 }, (sim) => {
-      dkgOk(sim);
-      const key = `c:${sim.coordinator}`;
-      sim.command({
-        kind: 'sign',
-        withdrawalRequestIds: [9],
-        unsignedTransaction: `01${'00'.repeat(31)}`,
-        messages: ['22'.repeat(32)],
-        tweak: { type: 'taproot', merkleRoot: null },
-      });
-      sim.run(() => (sim.nodes.get(key)!.state as CoordinatorState).sign !== null, 10_000);
-      const s = sim.nodes.get(key)!.state as CoordinatorState;
+      const s = signingStarted(sim, 9, '22');
       expect(s.sign).not.toBeNull();
       const takeover = sim.federation.timeouts.takeover;
       const silent: CoordinatorState = {
@@ -54,17 +60,7 @@ describe('coordinator step', () => {
         timeouts: { nonce: 8_000, sign: 8_000, resend: 250 },
       },
       (sim) => {
-        dkgOk(sim);
-        const key = `c:${sim.coordinator}`;
-        sim.command({
-          kind: 'sign',
-          withdrawalRequestIds: [10],
-          unsignedTransaction: `01${'00'.repeat(31)}`,
-          messages: ['33'.repeat(32)],
-          tweak: { type: 'taproot', merkleRoot: null },
-        });
-        sim.run(() => (sim.nodes.get(key)!.state as CoordinatorState).sign !== null, 10_000);
-        const s = sim.nodes.get(key)!.state as CoordinatorState;
+        const s = signingStarted(sim, 10, '33');
         expect(s.sign?.phase).toBe('nonce');
         const from = s.phase!.from;
         expect(s.phase!.until - from).toBe(8_000);
@@ -87,17 +83,7 @@ describe('coordinator step', () => {
 
   it('a phase of the default length keeps the fixed resend tick', () => {
     withSim({ seed: 5152, weights: [1, 1, 1], threshold: 2 }, (sim) => {
-      dkgOk(sim);
-      const key = `c:${sim.coordinator}`;
-      sim.command({
-        kind: 'sign',
-        withdrawalRequestIds: [11],
-        unsignedTransaction: `01${'00'.repeat(31)}`,
-        messages: ['44'.repeat(32)],
-        tweak: { type: 'taproot', merkleRoot: null },
-      });
-      sim.run(() => (sim.nodes.get(key)!.state as CoordinatorState).sign !== null, 10_000);
-      const s = sim.nodes.get(key)!.state as CoordinatorState;
+      const s = signingStarted(sim, 11, '44');
       const from = s.phase!.from;
       for (const elapsed of [250, 500, 750]) {
         const out = coordinatorStep(

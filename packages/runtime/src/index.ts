@@ -34,7 +34,9 @@ export {
   createMetricsRegistry,
   type HttpMetricsOptions,
   httpMetricsPlugin,
+  type MessageCounters,
   metricOnce,
+  relayMessagesGauge,
 } from './http/metrics.ts';
 export { type OpenApiOptions, openApiPlugin } from './http/openapi.ts';
 export {

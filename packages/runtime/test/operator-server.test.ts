@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import { afterEach, describe, expect, test } from 'vitest';
 import { EventHub } from '../src/http/event-hub.ts';
 import type { Readiness } from '../src/http/health.ts';
-import { createMetricsRegistry } from '../src/http/metrics.ts';
+import { createMetricsRegistry, relayMessagesGauge } from '../src/http/metrics.ts';
 import {
   createOperatorServer,
   eventStreamMetrics,
@@ -311,5 +311,19 @@ describe('operator server: event stream over loopback', () => {
     await until(() => stream.stats().clients === 1, 'the first client');
     await expect(take(readEventStream(url, { token: TOKEN }), 1)).rejects.toThrow(/HTTP 503/);
     ac.abort();
+  });
+});
+
+describe('relay message counters', () => {
+  test('each scrape reads the current host; no host yet reads 0', async () => {
+    const registry = createMetricsRegistry();
+    let counters: { stepped: number; refused: number; sent: number } | undefined;
+    relayMessagesGauge(registry, 'peg_test', () => counters);
+    expect(await registry.metrics()).toMatch(/^peg_test_relay_messages_total\{kind="sent"\} 0$/m);
+    counters = { stepped: 27, refused: 1, sent: 2 };
+    const text = await registry.metrics();
+    expect(text).toMatch(/^peg_test_relay_messages_total\{kind="stepped"\} 27$/m);
+    expect(text).toMatch(/^peg_test_relay_messages_total\{kind="refused"\} 1$/m);
+    expect(text).toMatch(/^peg_test_relay_messages_total\{kind="sent"\} 2$/m);
   });
 });

@@ -25,6 +25,7 @@ import {
   eventually,
   type Federation,
   type Operator,
+  relayMessages,
   startFederation,
 } from '../test/harness/federation.ts';
 
@@ -180,19 +181,6 @@ function signersInOneEpoch(fed: Federation): boolean {
   return epochs[0] !== undefined && epochs.every((e) => e === epochs[0]);
 }
 
-/** The `peg_*_relay_messages_total` counters of a process's `/metrics`, by kind. */
-async function relayCounters(url: string, token: string): Promise<Record<string, number>> {
-  const r = await fetch(new URL('/metrics', url), {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const out: Record<string, number> = {};
-  for (const m of (await r.text()).matchAll(
-    /^peg_\w+_relay_messages_total\{kind="(\w+)"\} (\d+)/gm,
-  ))
-    out[m[1]!] = Number(m[2]);
-  return out;
-}
-
 /** Per-round messages of the active coordinator and signer 1 over the timed rounds (stderr). */
 async function messagesPerRound(
   fed: Federation,
@@ -201,8 +189,8 @@ async function messagesPerRound(
   rounds: number,
 ): Promise<void> {
   const after = await Promise.all([
-    relayCounters(active.coordinatorApi, active.token),
-    relayCounters(fed.operators[0]!.signerApi, fed.operators[0]!.token),
+    relayMessages(active.coordinatorApi),
+    relayMessages(fed.operators[0]!.signerApi),
   ]);
   const per = (i: number) =>
     Object.fromEntries(
@@ -339,8 +327,8 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
     for (let i = 0; i < WARMUP; i++) await probeOnce(fed, active);
     const rssStart = signerRss(fed);
     const countersBefore = await Promise.all([
-      relayCounters(active.coordinatorApi, active.token),
-      relayCounters(fed.operators[0]!.signerApi, fed.operators[0]!.token),
+      relayMessages(active.coordinatorApi),
+      relayMessages(fed.operators[0]!.signerApi),
     ]);
     const wall: number[] = [];
     const probeMs: number[] = [];

@@ -12,6 +12,7 @@ import {
   type Federation,
   probe,
   publishedKey,
+  relayMessages,
   setWeight,
   startEveryProcess,
   startFederation,
@@ -63,19 +64,12 @@ describe('a federation of processes', () => {
     }
     // Each process counts what it stepped and posted (`/metrics`): the coordinators posted the
     // rounds' requests, and every signer answered some.
-    const counted = async (url: string, kind: string) => {
-      const text = await (await fetch(new URL('/metrics', url))).text();
-      const m = new RegExp(`^peg_\\w+_relay_messages_total\\{kind="${kind}"\\} (\\d+)$`, 'm').exec(
-        text,
-      );
-      return Number(m?.[1] ?? Number.NaN);
-    };
     const coordinatorsSent = await Promise.all(
-      fed.operators.map((op) => counted(op.coordinatorApi, 'sent')),
+      fed.operators.map(async (op) => (await relayMessages(op.coordinatorApi)).sent ?? Number.NaN),
     );
     expect(coordinatorsSent.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2 * 3);
     for (const op of fed.operators)
-      expect(await counted(op.signerApi, 'stepped')).toBeGreaterThan(0);
+      expect((await relayMessages(op.signerApi)).stepped).toBeGreaterThan(0);
   });
 
   it('a new layout on the registry: a new DKG, published by rotate-keys co-signed by the signer principal', async () => {

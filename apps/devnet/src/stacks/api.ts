@@ -15,14 +15,11 @@ export type StacksApiOptions = { node: StacksNode; logger?: Logger | false };
  * alphabet, version, checksum): its length varies with the hash's leading bits (a regex for
  * 40–41 characters refused about one address in 270, which made a 15-operator set-up fail).
  */
-const PRINCIPAL = {
-  test(s: string): boolean {
-    const dot = s.indexOf('.');
-    const address = dot < 0 ? s : s.slice(0, dot);
-    if (dot >= 0 && !CONTRACT_NAME.test(s.slice(dot + 1))) return false;
-    return validateStacksAddress(address);
-  },
-};
+function isPrincipal(s: string): boolean {
+  const dot = s.indexOf('.');
+  if (dot >= 0 && !CONTRACT_NAME.test(s.slice(dot + 1))) return false;
+  return validateStacksAddress(dot < 0 ? s : s.slice(0, dot));
+}
 const CONTRACT_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,127}$/;
 const CLARITY_NAME = /^[a-zA-Z!?*+<>=/_-][a-zA-Z0-9!?*+<>=/_-]{0,127}$/;
 const HEX = /^(0x)?([0-9a-fA-F]{2})*$/;
@@ -72,7 +69,7 @@ function listParam(value: string | string[] | undefined): string[] {
 
 function contractId(params: { address: string; name: string }): string | undefined {
   const id = `${params.address}.${params.name}`;
-  return PRINCIPAL.test(id) && CONTRACT_NAME.test(params.name) ? id : undefined;
+  return isPrincipal(id) && CONTRACT_NAME.test(params.name) ? id : undefined;
 }
 
 /** The Stacks node / Stacks API endpoints our clients use, served from the devnet chain. */
@@ -124,7 +121,7 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
 
   app.get<{ Params: { principal: string } }>('/v2/accounts/:principal', async (req, reply) => {
     const { principal } = req.params;
-    if (!PRINCIPAL.test(principal)) return badRequest(reply, 'invalid principal');
+    if (!isPrincipal(principal)) return badRequest(reply, 'invalid principal');
     return {
       balance: u128hex(chain.stxBalance(principal)),
       locked: u128hex(0n),
@@ -139,7 +136,7 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
     '/extended/v1/address/:principal/nonces',
     async (req, reply) => {
       const { principal } = req.params;
-      if (!PRINCIPAL.test(principal)) return badRequest(reply, 'invalid principal');
+      if (!isPrincipal(principal)) return badRequest(reply, 'invalid principal');
       const confirmed = chain.confirmedNonce(principal);
       const lastMempool = chain.lastMempoolNonce(principal);
       return {
@@ -185,14 +182,14 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
   app.get<{ Params: { principal: string } }>(
     '/extended/v1/address/:principal/balances',
     async (req, reply) => {
-      if (!PRINCIPAL.test(req.params.principal)) return badRequest(reply, 'invalid principal');
+      if (!isPrincipal(req.params.principal)) return badRequest(reply, 'invalid principal');
       return balances(req.params.principal);
     },
   );
   app.get<{ Params: { principal: string } }>(
     '/extended/v1/address/:principal/stx',
     async (req, reply) => {
-      if (!PRINCIPAL.test(req.params.principal)) return badRequest(reply, 'invalid principal');
+      if (!isPrincipal(req.params.principal)) return badRequest(reply, 'invalid principal');
       return balances(req.params.principal).stx;
     },
   );
@@ -229,7 +226,7 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
       const body = req.body as { sender?: unknown; arguments?: unknown } | undefined;
       if (!id || !CLARITY_NAME.test(req.params.fn))
         return badRequest(reply, 'invalid contract or function name');
-      if (!body || typeof body.sender !== 'string' || !PRINCIPAL.test(body.sender))
+      if (!body || typeof body.sender !== 'string' || !isPrincipal(body.sender))
         return badRequest(reply, 'invalid sender');
       const args = body.arguments ?? [];
       if (!Array.isArray(args) || !args.every((a) => typeof a === 'string' && HEX.test(a))) {
@@ -395,7 +392,7 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
     if (typeof page === 'string') return badRequest(reply, page);
     const { sender_address: from, recipient_address: to, address } = req.query;
     for (const p of [from, to, address])
-      if (p !== undefined && !PRINCIPAL.test(p)) return badRequest(reply, 'invalid principal');
+      if (p !== undefined && !isPrincipal(p)) return badRequest(reply, 'invalid principal');
     const recipientOf = (r: StacksTxRecord) =>
       r.payload.kind === 'token_transfer'
         ? r.payload.recipient
@@ -420,7 +417,7 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
   ) =>
     app.get<{ Params: { principal: string }; Querystring: PageQuery }>(path, async (req, reply) => {
       const { principal } = req.params;
-      if (!PRINCIPAL.test(principal)) return badRequest(reply, 'invalid principal');
+      if (!isPrincipal(principal)) return badRequest(reply, 'invalid principal');
       const page = pageOf(req.query, 50);
       if (typeof page === 'string') return badRequest(reply, page);
       const mine = chain.mined().filter((r) => involves(r, principal));
@@ -524,7 +521,7 @@ export function buildStacksApi(options: StacksApiOptions): FastifyInstance {
       const body = (req.body ?? {}) as { address?: unknown };
       const address =
         req.query.address ?? (typeof body.address === 'string' ? body.address : undefined);
-      if (!address || !PRINCIPAL.test(address)) return badRequest(reply, 'invalid address');
+      if (!address || !isPrincipal(address)) return badRequest(reply, 'invalid address');
       const given = req.query.amount;
       if (given !== undefined && !/^[1-9]\d{0,17}$/.test(given)) {
         return badRequest(reply, 'amount must be a positive integer of micro-STX');

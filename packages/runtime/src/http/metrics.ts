@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -14,6 +14,32 @@ export function createMetricsRegistry(): Registry {
 /** The metric named `name` in `registry`, created by `make` unless it is there already. */
 export function metricOnce<T>(registry: Registry, name: string, make: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+/** What a machine host counts (`MachineHost.counters`). */
+export type MessageCounters = { stepped: number; refused: number; sent: number };
+
+/**
+ * `<prefix>_relay_messages_total{kind}`: inputs the machine stepped (relay messages, timers,
+ * tips, commands), envelopes refused at open, messages posted, read from the current host (its
+ * epoch) at each scrape.
+ */
+export function relayMessagesGauge(
+  registry: Registry,
+  prefix: string,
+  counters: () => MessageCounters | undefined,
+): void {
+  new Gauge({
+    name: `${prefix}_relay_messages_total`,
+    help: 'Inputs stepped by the machine (relay messages, timers, tips, commands), envelopes refused at open, messages posted, this epoch',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      const c = counters();
+      for (const kind of ['stepped', 'refused', 'sent'] as const)
+        this.set({ kind }, c?.[kind] ?? 0);
+    },
+  });
 }
 
 export type HttpMetricsOptions = {

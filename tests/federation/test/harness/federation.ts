@@ -382,6 +382,18 @@ export async function probe(
   );
 }
 
+/**
+ * A process's `peg_*_relay_messages_total` counters from its `/metrics` (no token needed), by
+ * kind: `stepped`, `refused`, `sent`.
+ */
+export async function relayMessages(apiUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(new URL('/metrics', apiUrl))).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^peg_\w+_relay_messages_total\{kind="(\w+)"\} (\d+)$/gm))
+    out[m[1]!] = Number(m[2]);
+  return out;
+}
+
 /** Starts every operator's signer and coordinator. */
 export function startEveryProcess(fed: Federation): void {
   for (const op of fed.operators) {
