@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2 --heap-growing-percent=10
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { createStacksClient } from '@peg/stacks-client';
 import { pino } from 'pino';

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2 --heap-growing-percent=10
 // `peg-signer`: the command line (cli.ts); failures end with one line on stderr
 // and exit 1, or 2 for bad usage or configuration (exitCodeOf of @peg/runtime).
 import { exitWith } from '@peg/runtime';

@@ -125,6 +125,7 @@ export {
   stopOnSignals,
 } from './node/process-main.ts';
 export { inboxOf, type ProcessRole, recipientsOf } from './node/relay-address.ts';
+export { SERVICE_NODE_FLAGS } from './node/service-flags.ts';
 export { ContractCallFailed, DEFAULT_CALL_FEE, sendContractCall } from './node/stacks-send.ts';
 export { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './relay/backoff.ts';
 export { RelayClientError, type RelayClientErrorCode } from './relay/errors.ts';

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_BACKOFF } from '../src/relay/backoff.ts';
@@ -7,6 +8,7 @@ import {
   type ReceivedMessage,
   RelayClient,
   type RelayClientOptions,
+  requestSignal,
 } from '../src/relay/relay-client.ts';
 import { StateStore } from '../src/store/state-store.ts';
 import { tempDir } from './helpers.ts';
@@ -315,5 +317,44 @@ describe('relay client against the real relay', () => {
     setTimeout(() => stop.abort(), 200);
     await consumer;
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('request signal', () => {
+  /** Node's record of composites following `signal` (internal; absent when nothing follows it). */
+  const dependants = (signal: AbortSignal): number => {
+    const key = Object.getOwnPropertySymbols(signal).find(
+      (s) => s.description === 'kDependantSignals',
+    );
+    return key === undefined ? 0 : (signal as unknown as Record<symbol, Set<unknown>>)[key]!.size;
+  };
+
+  it('aborts with the parent or after its time; done() leaves nothing on the parent', async () => {
+    const parent = new AbortController();
+    const a = requestSignal(10_000, parent.signal);
+    parent.abort(new Error('stopping'));
+    expect(a.signal.aborted).toBe(true);
+    expect(a.timedOut()).toBe(false);
+    a.done();
+
+    const b = requestSignal(20);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(b.signal.aborted).toBe(true);
+    expect(b.timedOut()).toBe(true);
+
+    const stop = new AbortController();
+    const c = requestSignal(10_000, stop.signal);
+    c.done();
+    stop.abort();
+    expect(c.signal.aborted).toBe(false);
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+  });
+
+  it("a long-lived client's requests leave no trace on its stop signal", async () => {
+    const a = client(1);
+    const stop = new AbortController();
+    for (let i = 0; i < 50; i++) await a.read({ waitMs: 0, signal: stop.signal });
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    expect(dependants(stop.signal)).toBe(0);
   });
 });

@@ -18,6 +18,7 @@
 // passed by the harness through PEG_FED_NODE_ARGS since node refuses it in NODE_OPTIONS).
 // One JSON line per figure on stdout, a table on stderr.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
@@ -118,6 +119,43 @@ function rssMb(pid: number | undefined): number {
   return kb === undefined ? Number.NaN : Number(kb) / 1024;
 }
 const signerRss = (fed: Federation) => fed.operators.map((op) => rssMb(op.signer?.proc.pid));
+
+/** Each signer's V8 heap in use, MB (prom-client's default metric on its /metrics). */
+async function signerHeap(fed: Federation): Promise<number[]> {
+  return Promise.all(
+    fed.operators.map(async (op) => {
+      const text = await (await fetch(new URL('/metrics', op.signerApi))).text();
+      const bytes = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)$/m.exec(text)?.[1];
+      return bytes === undefined ? Number.NaN : Number(bytes) / 2 ** 20;
+    }),
+  );
+}
+
+/** CPU time (user + system) a process has used so far, ms (Linux /proc, 100 ticks a second). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+/** CPU time by role, ms: what the machine's cores must do in total for the rounds between two reads. */
+function cpuByRole(fed: Federation, active: Operator) {
+  const signers = fed.operators.map((op) => cpuMs(op.signer?.proc.pid));
+  const backups = fed.operators
+    .filter((op) => op !== active)
+    .map((op) => cpuMs(op.coordinator?.proc.pid));
+  const usage = process.cpuUsage();
+  return {
+    signers,
+    active: cpuMs(active.coordinator?.proc.pid),
+    backups: backups.reduce((a, b) => a + b, 0),
+    relay: cpuMs(fed.relay.proc.pid),
+    // The bench process: the devnet chains (every process polls their tips) and the probes.
+    bench: (usage.user + usage.system) / 1000,
+  };
+}
 
 // ---- one federation ----
 
@@ -334,14 +372,22 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
     const probeMs: number[] = [];
     const ids: number[] = [];
     const vSign: number[] = [];
+    const cpuBefore = cpuByRole(fed, active);
+    let vCpuMs = 0;
     for (let i = 0; i < ROUNDS; i++) {
-      if (i % 10 === 0) vSign.push(measureV());
+      if (i % 10 === 0) {
+        const u0 = process.cpuUsage();
+        vSign.push(measureV());
+        const u1 = process.cpuUsage(u0);
+        vCpuMs += (u1.user + u1.system) / 1000;
+      }
       const { r, wallMs } = await probeOnce(fed, active);
       wall.push(wallMs);
       probeMs.push(r.durationMs);
       ids.push(r.signId);
       if (r.attempts !== 1) console.error(`[${size}] probe ${r.signId}: ${r.attempts} attempts`);
     }
+    const cpuAfter = cpuByRole(fed, active);
     await messagesPerRound(fed, active, countersBefore, ROUNDS);
     const rounds = await fed.api<Rounds>(
       active.coordinatorApi,
@@ -350,6 +396,31 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
     const byId = new Map(rounds.signing.map((s) => [s.signId, s]));
     const roundMs = ids.map((id) => byId.get(id)?.durationMs).filter((x): x is number => x != null);
     const v = median(vSign);
+    // CPU per round by role: with every process on one machine, the cores' total bounds the
+    // round's wall time from below (docs/benchmarks.md).
+    const perRound = (ms: number) => ms / ROUNDS;
+    const signerCpu = cpuAfter.signers.map((x, i) => x - cpuBefore.signers[i]!);
+    const cpu = {
+      'one signer, median': perRound(median(signerCpu)),
+      'all signers': perRound(signerCpu.reduce((a, b) => a + b, 0)),
+      'active coordinator': perRound(cpuAfter.active - cpuBefore.active),
+      'backup coordinators, all': perRound(cpuAfter.backups - cpuBefore.backups),
+      relay: perRound(cpuAfter.relay - cpuBefore.relay),
+      'bench process (devnet chains, probes)': perRound(cpuAfter.bench - cpuBefore.bench - vCpuMs),
+    };
+    const total = Object.entries(cpu)
+      .filter(([k]) => k !== 'one signer, median')
+      .reduce((a, [, x]) => a + x, 0);
+    for (const [who, ms] of Object.entries(cpu))
+      emit({ size, name: `CPU per signing round: ${who}`, value: ms, unit: 'ms', v });
+    emit({ size, name: 'CPU per signing round: every process', value: total, unit: 'ms', v });
+    emit({
+      size,
+      name: `CPU per signing round ÷ ${availableParallelism()} cores (wall-time floor)`,
+      value: total / availableParallelism(),
+      unit: 'ms',
+      v,
+    });
     emit({
       size,
       name: 'signing round, median (coordinator round record)',
@@ -394,14 +465,14 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
     });
 
     let done = WARMUP + ROUNDS;
-    const checkpoints: { rounds: number; rss: number[] }[] = [
-      { rounds: done, rss: signerRss(fed) },
+    const checkpoints: { rounds: number; rss: number[]; heap: number[] }[] = [
+      { rounds: done, rss: signerRss(fed), heap: await signerHeap(fed) },
     ];
     while (done < memoryRounds) {
       await probeOnce(fed, active);
       done++;
       if (done % 250 === 0 || done === memoryRounds) {
-        checkpoints.push({ rounds: done, rss: signerRss(fed) });
+        checkpoints.push({ rounds: done, rss: signerRss(fed), heap: await signerHeap(fed) });
         console.error(
           `[${size}] ${done} rounds, signer RSS max ${Math.max(...signerRss(fed)).toFixed(0)} MB`,
         );
@@ -454,6 +525,11 @@ async function benchSize(size: number, memoryRounds: number): Promise<void> {
             rss: c.rss.map((x) => Math.round(x)),
           }),
         ),
+      )}`,
+    );
+    console.error(
+      `[${size}] signer V8 heap used per checkpoint (MB, each signer): ${JSON.stringify(
+        checkpoints.map((c) => ({ rounds: c.rounds, heap: c.heap.map((x) => Math.round(x)) })),
       )}`,
     );
     if (process.env.BENCH_KEEP_LOGS === '1') dumpLogs(fed, size);

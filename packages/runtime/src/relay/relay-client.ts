@@ -80,6 +80,36 @@ function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> 
   });
 }
 
+/**
+ * One request's signal: aborted by `parent` (the caller's stop) or after `ms`. Not
+ * `AbortSignal.any([parent, AbortSignal.timeout(ms)])`: Node keeps every composite that fetch
+ * observed in the long-lived parent's dependants for the process's life (nodejs/node#55351,
+ * #64476), one entry per request, and each timeout timer lives on after its request ended.
+ * `done()` (always, in a finally) clears the timer and the parent's listener.
+ */
+export function requestSignal(
+  ms: number,
+  parent?: AbortSignal,
+): { signal: AbortSignal; timedOut: () => boolean; done: () => void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('the request timed out', 'TimeoutError'));
+  }, ms);
+  const onAbort = () => controller.abort(parent?.reason);
+  if (parent?.aborted) onAbort();
+  else parent?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    done: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
 function aborted(signal?: AbortSignal): RelayClientError {
   return new RelayClientError('aborted', 'relay call aborted', {
     retryable: false,
@@ -153,8 +183,7 @@ export class RelayClient {
             party: this.party,
           })
         : `Bearer ${await this.#bearer(opts.signal)}`;
-    const timeout = AbortSignal.timeout(opts.timeoutMs ?? this.#requestTimeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    const request = requestSignal(opts.timeoutMs ?? this.#requestTimeoutMs, opts.signal);
     const route = `${method} ${pathAndQuery.split('?')[0]}`;
     let res: Response;
     let text: string;
@@ -166,12 +195,12 @@ export class RelayClient {
           ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(opts.body === undefined ? {} : { body }),
-        signal,
+        signal: request.signal,
       });
       text = await res.text();
     } catch (err) {
       if (opts.signal?.aborted) throw aborted(opts.signal);
-      if (timeout.aborted) {
+      if (request.timedOut()) {
         throw new RelayClientError('timeout', `${route}: no answer from the relay in time`, {
           retryable: true,
           cause: err,
@@ -182,6 +211,8 @@ export class RelayClient {
         retryable: true,
         cause: err,
       });
+    } finally {
+      request.done();
     }
     let json: unknown;
     try {

@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '@peg/runtime';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -44,7 +45,11 @@ export class CliProcess {
     this.name = name;
     // PEG_FED_NODE_ARGS: extra node flags for the processes started while it is set (the bench's
     // CPU profiles: node refuses --cpu-prof in NODE_OPTIONS).
-    const nodeArgs = (process.env.PEG_FED_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // The service flags first, as the apps' bins start them (SERVICE_NODE_FLAGS).
+    const nodeArgs = [
+      ...(app === 'devnet' ? [] : SERVICE_NODE_FLAGS),
+      ...(process.env.PEG_FED_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ];
     this.proc = spawn(process.execPath, [...nodeArgs, ...entry(), ...args], {
       cwd: appDir(app),
       stdio: ['ignore', 'pipe', 'pipe'],
