@@ -168,6 +168,9 @@ export class CoordinatorNode {
       watchBitcoinTip(this.ctx.bitcoin, {
         signal,
         intervalMs: this.ctx.config.bitcoin.pollMs,
+        onRead: () => {
+          this.bitcoinOkAt = Date.now();
+        },
         onError: (err) => this.#log.warn({ err: String(err) }, 'Bitcoin tip read failed'),
         onTip: (tip) => this.#onTip(tip),
       }),
@@ -274,7 +277,6 @@ export class CoordinatorNode {
 
   async #onTip(tip: BitcoinTip): Promise<void> {
     this.tip = tip;
-    this.bitcoinOkAt = Date.now();
     // A new tip can make us active, and an active machine starts a DKG it queued earlier at
     // once: take a key our signer verified since (another coordinator's DKG) first.
     await this.#adoptBeforeActing().catch(() => {});

@@ -121,6 +121,9 @@ export class SignerNode {
       watchBitcoinTip(this.ctx.bitcoin, {
         signal,
         intervalMs: this.ctx.config.bitcoin.pollMs,
+        onRead: () => {
+          this.bitcoinOkAt = Date.now();
+        },
         onError: (err) => this.#log.warn({ err: String(err) }, 'Bitcoin tip read failed'),
         onTip: (tip) => this.#onTip(tip),
       }),
@@ -163,7 +166,6 @@ export class SignerNode {
 
   async #onTip(tip: BitcoinTip): Promise<void> {
     this.tip = tip;
-    this.bitcoinOkAt = Date.now();
     await this.#host?.push({ type: 'chain-tip', tip: tip.hash, height: tip.height });
   }
 

@@ -39,6 +39,18 @@ describe('coordinator selection', () => {
     expect(onTakeoverTimer(view, 3000, 1000).view.attempt).toBe(1);
   });
 
+  it('a timer firing more than a tenth of the timeout late (a restart) restarts the clock', () => {
+    const view = onTip({ tip: null, height: 0, attempt: 0, lastHeardAt: 0 }, tip, 100, 1000);
+    // Due at 2000; at 2099 it is on time and the next one takes over.
+    expect(onTakeoverTimer(view, 2099, 1000).view.attempt).toBe(1);
+    // At 2100 or later the process was not running: no takeover, the clock restarts.
+    const r = onTakeoverTimer(view, 9000, 1000);
+    expect(r.view).toEqual({ ...view, lastHeardAt: 9000 });
+    expect(r.next).toBe(10_000);
+    // Still silent a whole timeout after the restart: now it takes over.
+    expect(onTakeoverTimer(r.view, 10_000, 1000).view.attempt).toBe(1);
+  });
+
   it('rejects a malformed tip', () => {
     expect(() => coordinatorOrder('zz', parties)).toThrow(RangeError);
   });

@@ -54,6 +54,14 @@ export function activeOf(view: CoordinatorView, parties: readonly PartyInfo[]): 
 }
 
 export const TAKEOVER_TIMER = 'coordinator-takeover';
+/** The active coordinator's heartbeat timer (a coordinator machine's only). */
+export const HEARTBEAT_TIMER = 'coordinator-heartbeat';
+
+/**
+ * How long an active coordinator may stay silent before it sends a heartbeat: a third of the
+ * takeover timeout, so that one lost heartbeat does not cost it the role.
+ */
+export const heartbeatEvery = (takeover: number): number => Math.max(1, Math.floor(takeover / 3));
 
 /** A new chain tip: the first in line becomes active and the silence clock restarts. */
 export function onTip(
@@ -69,12 +77,19 @@ export function onTip(
 /**
  * The takeover timer fired: if the active coordinator has been silent for `takeover` ms, the next
  * one in line becomes active. Returns the new view and when to check again.
+ *
+ * A timer that fires more than `takeover / 10` after it was due means this process was not
+ * running (a restart re-arms its overdue timers, which fire at once): the silence it missed is
+ * its own downtime, not the active coordinator's, so its clock starts again instead. Counting
+ * it would put the restarted process alone on a later coordinator until the next block.
  */
 export function onTakeoverTimer(
   view: CoordinatorView,
   now: number,
   takeover: number,
 ): { view: CoordinatorView; next: number } {
+  if (view.tip !== null && now - view.lastHeardAt >= takeover + Math.floor(takeover / 10))
+    return { view: { ...view, lastHeardAt: now }, next: now + takeover };
   if (view.tip !== null && now - view.lastHeardAt >= takeover) {
     const v = { ...view, attempt: view.attempt + 1, lastHeardAt: now };
     return { view: v, next: now + takeover };

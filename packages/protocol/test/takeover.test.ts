@@ -1,16 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { activeOf } from '../src/selection.ts';
+import type { SimOptions } from '../src/sim/simulation.ts';
 import { toySighashes } from '../src/sim/toy-policy.ts';
 import { dkgOk, expectValidSignatures, withSim } from './helpers/sim.ts';
+
+/** Five signers (3 of 5), a coordinator per party, a 5 s takeover. */
+const FIVE_WITH_BACKUPS = {
+  weights: [1, 1, 1, 1, 1],
+  threshold: 3,
+  coordinators: 'all',
+  timeouts: { takeover: 5_000 },
+} satisfies Omit<SimOptions, 'seed'>;
 
 describe('coordinator takeover', () => {
   it('the next coordinator in line takes over from a silent one and the round completes', () => {
     withSim(
       {
         seed: 808,
-        weights: [1, 1, 1, 1, 1],
-        threshold: 3,
-        coordinators: 'all',
-        timeouts: { takeover: 5_000 },
+        ...FIVE_WITH_BACKUPS,
       },
       (sim) => {
         const d = dkgOk(sim);
@@ -75,5 +82,70 @@ describe('coordinator takeover', () => {
       // The legitimate coordinator still signs (signId continues above what was refused).
       expectValidSignatures(sim.sign([2], 1), d.groupKey);
     });
+  }, 300_000);
+
+  it('an idle active coordinator keeps the role: its heartbeats hold every clock', () => {
+    withSim(
+      {
+        seed: 810,
+        ...FIVE_WITH_BACKUPS,
+        trace: true,
+      },
+      (sim) => {
+        const d = dkgOk(sim);
+        const first = sim.coordinator;
+        const sentBefore = sim.trace.length;
+        // A minute with nothing to sign: twelve takeover periods.
+        sim.run(() => false, 60_000);
+        for (const node of sim.nodes.values()) {
+          expect(node.state.view.attempt, `${node.kind} ${node.id}`).toBe(0);
+          expect(activeOf(node.state.view, node.state.config.federation.parties)).toBe(first);
+        }
+        // A heartbeat every third of the takeover (36 in the minute), nothing else.
+        const idle = sim.trace.slice(sentBefore);
+        const kinds = new Set(idle.map((x) => x.envelope.kind));
+        expect([...kinds]).toEqual(['coordinator-heartbeat']);
+        expect(new Set(idle.map((x) => x.from))).toEqual(new Set([first]));
+        const beats = new Set(idle.map((x) => x.bytes)).size;
+        expect(beats).toBeGreaterThanOrEqual(34);
+        expect(beats).toBeLessThanOrEqual(37);
+        // The next round starts at once with the same coordinator.
+        const r = sim.sign([3], 1);
+        expectValidSignatures(r, d.groupKey);
+        expect(r.elapsed).toBeLessThan(5_000);
+        const outcome = sim.coordinatorReports.filter((x) => x.report.kind === 'signature').at(-1)!;
+        expect(outcome.node).toBe(`c:${first}`);
+      },
+    );
+  }, 300_000);
+
+  it('a signer down for several takeover periods of an idle federation rejoins the same coordinator', () => {
+    withSim(
+      {
+        seed: 811,
+        ...FIVE_WITH_BACKUPS,
+      },
+      (sim) => {
+        const d = dkgOk(sim);
+        const first = sim.coordinator;
+        // Signer 2 crashes at its next input (a heartbeat) and is down for 20 s: four takeover
+        // periods during which it heard nothing.
+        sim.planCrash({ node: 's:2', when: () => true, beforeEffect: 0, restartAfter: 20_000 });
+        const changesBefore = sim.signerReports.length;
+        sim.run(() => false, 40_000);
+        expect(sim.crashes.map((c) => c.node)).toEqual(['s:2']);
+        // Its downtime is not the coordinator's silence: it still follows the first one.
+        for (const node of sim.nodes.values()) {
+          expect(node.state.view.attempt, `${node.kind} ${node.id}`).toBe(0);
+          expect(activeOf(node.state.view, node.state.config.federation.parties)).toBe(first);
+        }
+        expect(
+          sim.signerReports
+            .slice(changesBefore)
+            .filter((x) => x.report.kind === 'coordinator-changed'),
+        ).toEqual([]);
+        expectValidSignatures(sim.sign([4], 1), d.groupKey);
+      },
+    );
   }, 300_000);
 });

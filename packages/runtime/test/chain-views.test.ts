@@ -27,6 +27,7 @@ describe('pollForChanges', () => {
     const stop = new AbortController();
     const script: (number | Error)[] = [1, 1, new Error('down'), new Error('down'), 1, 2, 2, 3];
     const seen: number[] = [];
+    const reads: number[] = [];
     const errors: string[] = [];
     const sleeps: number[] = [];
     await pollForChanges<number>({
@@ -41,6 +42,7 @@ describe('pollForChanges', () => {
       },
       same: (a, b) => a === b,
       onChange: (v) => void seen.push(v),
+      onRead: (v) => void reads.push(v),
       onError: (e) => void errors.push((e as Error).message),
       intervalMs: 1_000,
       backoff: { initialMs: 100, maxMs: 10_000 },
@@ -49,6 +51,8 @@ describe('pollForChanges', () => {
       signal: stop.signal,
     });
     expect(seen).toEqual([1, 2, 3]);
+    // Every successful read, unchanged ones too (a standing chain still answers).
+    expect(reads).toEqual([1, 1, 1, 2, 2, 3]);
     expect(errors).toEqual(['down', 'down']);
     // Interval after each read; the backoff (50, 100) after each failure.
     expect(sleeps).toEqual([1_000, 1_000, 50, 100, 1_000, 1_000, 1_000, 1_000]);

@@ -6,8 +6,9 @@
  * Ids: none (federation set-up), the DKG id, or the DKG id (which key signs), sign id and
  * iteration (signing rounds). Coordinator-only: WSTS `Packet::verify` checks the coordinator key
  * for DkgBegin, DkgPrivateBegin, DkgEndBegin, NonceRequest, SignatureShareRequest; plus the
- * coordinator's DKG query and its publication of the new address; and the proposal of a Stacks
- * transaction for the signers to co-sign.
+ * coordinator's DKG query and its publication of the new address; its heartbeat (an idle active
+ * coordinator is not a silent one); and the proposal of a Stacks transaction for the signers to
+ * co-sign.
  *
  * The Stacks co-signing kinds carry no session id: a response names its request by the
  * request's content (`transactionId`, the hash of the proposed transaction), and a signature
@@ -19,6 +20,7 @@ export const KIND_TABLE = {
   'signer-ready': { ids: 'none', coordinatorOnly: false },
   'key-announcement': { ids: 'none', coordinatorOnly: false },
   'public-address-available': { ids: 'dkg', coordinatorOnly: true },
+  'coordinator-heartbeat': { ids: 'none', coordinatorOnly: true },
   'dkg-begin': { ids: 'dkg', coordinatorOnly: true },
   'dkg-public-shares': { ids: 'dkg', coordinatorOnly: false },
   'dkg-private-begin': { ids: 'dkg', coordinatorOnly: true },

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { idSet, point, signature64, uint32, xOnlyKey } from './codecs.ts';
 import type { Limits } from './limits.ts';
 
-/** Federation set-up payloads: readiness, messaging-key rotation, the new peg address. */
+/**
+ * Federation set-up payloads: readiness, messaging-key rotation, the new peg address, and the
+ * active coordinator's heartbeat.
+ */
 export function setupPayloads(limits: Limits) {
   return {
     /** A signer is up and holds these key ids. */
@@ -32,5 +35,11 @@ export function setupPayloads(limits: Limits) {
         .max(90)
         .regex(/^(?:bc|tb|bcrt)1p[02-9ac-hj-np-z]{58}$/, 'expected a P2TR (bech32m) address'),
     }),
+    /**
+     * The active coordinator is alive though it has nothing to ask: sent when it was silent for a
+     * third of the takeover timeout, so that an idle federation keeps its coordinator (the
+     * envelope's `chainTip` and signature are the whole message).
+     */
+    'coordinator-heartbeat': z.strictObject({}),
   };
 }

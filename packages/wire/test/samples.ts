@@ -130,6 +130,8 @@ export function sample(kind: Kind, size: SampleSize = SMALL): UnsignedEnvelope {
         ...head(2),
         payload: announceKey(2, 1, scalarBytes('messaging-2'), new Uint8Array(32)),
       };
+    case 'coordinator-heartbeat':
+      return { kind, ...head(COORDINATOR), payload: {} };
     case 'public-address-available': {
       const aggregateKey = pointBytes('group');
       return {

@@ -9,7 +9,14 @@ import type { WireEnvelope } from '../envelopes.ts';
 import type { Env, Step } from '../machine.ts';
 import { assertKeysOnlyChange } from '../messaging-keys.ts';
 import { keyOfDkg } from '../retained-keys.ts';
-import { activeOf, onTakeoverTimer, onTip, TAKEOVER_TIMER } from '../selection.ts';
+import {
+  activeOf,
+  HEARTBEAT_TIMER,
+  heartbeatEvery,
+  onTakeoverTimer,
+  onTip,
+  TAKEOVER_TIMER,
+} from '../selection.ts';
 import { DKG_IDS_PER_SCOPE } from '../session-ids.ts';
 import {
   onDkgDeadline,
@@ -22,7 +29,15 @@ import {
   resendResults,
   startDkg,
 } from './dkg.ts';
-import { type CEffect, disarm, type Out, RESEND_TIMER, report, resendEvery } from './out.ts';
+import {
+  broadcast,
+  type CEffect,
+  disarm,
+  type Out,
+  RESEND_TIMER,
+  report,
+  resendEvery,
+} from './out.ts';
 import type { CoordinatorInput, CoordinatorReport } from './reports.ts';
 import {
   inIdScope,
@@ -60,12 +75,15 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
   switch (input.type) {
     case 'chain-tip': {
       assertTipInput(input);
-      const view = onTip(s.view, input.tip, input.height, env.now);
-      if (view === s.view) return { state: s, effects: [] };
+      // The same tip again is what a (re)started shell reads first: the silence clock restarts
+      // (this process's downtime is not the active coordinator's silence).
+      const tip = onTip(s.view, input.tip, input.height, env.now);
+      const view = tip === s.view ? { ...tip, lastHeardAt: env.now } : tip;
       return {
         state: { ...s, view },
         effects: [
           { type: 'set-timer', id: TAKEOVER_TIMER, at: env.now + takeover },
+          { type: 'set-timer', id: HEARTBEAT_TIMER, at: env.now + heartbeatEvery(takeover) },
           { type: 'persist' },
         ],
       };
@@ -115,6 +133,9 @@ function onTimer(s: CoordinatorState, id: string, env: Env): Out {
     const { view, next } = onTakeoverTimer(s.view, env.now, s.config.federation.timeouts.takeover);
     const moved: CoordinatorState = { ...s, view };
     const effects: CEffect[] = [{ type: 'set-timer', id: TAKEOVER_TIMER, at: next }];
+    // The role moved to us: say so at once (the others follow as their own clocks run out).
+    if (isActive(moved) && !isActive(s))
+      effects.push({ type: 'set-timer', id: HEARTBEAT_TIMER, at: env.now });
     if (isActive(moved) || (s.sign === null && s.dkg === null)) return { state: moved, effects };
     // No longer active with work in progress: hand it back to the queue (the next coordinator
     // runs it; we resume it if the role comes back), and drop the phase timers.
@@ -127,6 +148,7 @@ function onTimer(s: CoordinatorState, id: string, env: Env): Out {
     return { state: requeued, effects: [...effects, ...d.effects, { type: 'persist' }] };
   }
   if (!isActive(s)) return { state: s, effects: [] };
+  if (id === HEARTBEAT_TIMER) return onHeartbeatTimer(s, env);
   if (id === RESEND_TIMER) {
     const effects: CEffect[] = [];
     if (s.sign !== null) effects.push(...resendSign(s), ...resendResults(s));
@@ -139,6 +161,28 @@ function onTimer(s: CoordinatorState, id: string, env: Env): Out {
   if (s.sign !== null) return finishSign(onSignDeadline(s, env), env);
   if (s.dkg !== null) return onDkgDeadline(s, env);
   return { state: s, effects: [] };
+}
+
+/**
+ * The active coordinator's heartbeat: a broadcast when it has sent nothing for `heartbeatEvery`,
+ * so that an idle federation keeps it (signers and backups count any coordinator kind from the
+ * active one as hearing it). Sending updates `lastHeardAt` (coordinatorStep), which times the
+ * next one. A coordinator that is not active lets the timer lapse: a new tip or a takeover arms it.
+ */
+function onHeartbeatTimer(s: CoordinatorState, env: Env): Out {
+  const every = heartbeatEvery(s.config.federation.timeouts.takeover);
+  if (env.now - s.view.lastHeardAt < every)
+    return {
+      state: s,
+      effects: [{ type: 'set-timer', id: HEARTBEAT_TIMER, at: s.view.lastHeardAt + every }],
+    };
+  return {
+    state: s,
+    effects: [
+      broadcast({ kind: 'coordinator-heartbeat', payload: {} }),
+      { type: 'set-timer', id: HEARTBEAT_TIMER, at: env.now + every },
+    ],
+  };
 }
 
 /** Routes the end of a signing run: DKG verification, or a peg-out outcome. */
@@ -171,7 +215,11 @@ function onMessage(s: CoordinatorState, e: WireEnvelope, env: Env): Out {
       next = { ...next, maxDkgId: e.dkgId };
     // It published a verified key: our queued DKG request is served.
     if (e.kind === 'public-address-available') next = { ...next, dkgQueued: false };
-    return { state: next, effects: [] };
+    // A heartbeat is persisted (as by signers): a restart while idle resumes with it heard.
+    return {
+      state: next,
+      effects: e.kind === 'coordinator-heartbeat' ? [{ type: 'persist' }] : [],
+    };
   }
   if (!isActive(s)) return { state: s, effects: [] };
   switch (e.kind) {

@@ -33,7 +33,16 @@ export function signerStep(
   if (input.type === 'chain-tip') {
     assertTipInput(input);
     const view = onTip(state.view, input.tip, input.height, env.now);
-    if (view === state.view) return { state, effects: [] };
+    // The same tip again is what a (re)started shell reads first: restart the silence clock,
+    // since the time this process was down is not the active coordinator's silence.
+    if (view === state.view)
+      return {
+        state: { ...state, view: { ...view, lastHeardAt: env.now } },
+        effects: [
+          { type: 'set-timer', id: TAKEOVER_TIMER, at: env.now + takeover },
+          { type: 'persist' },
+        ],
+      };
     return {
       state: { ...state, view },
       effects: [
@@ -96,6 +105,10 @@ export function signerStep(
       return onNonceRequest(state, e, env);
     case 'signature-share-request':
       return onSignatureShareRequest(state, e);
+    case 'coordinator-heartbeat':
+      // Heard (above). Persisted, so that a restart while the federation is idle resumes with
+      // the active coordinator recently heard, not with an overdue takeover.
+      return { state, effects: [{ type: 'persist' }] };
     default:
       // Answers to the coordinator and set-up messages are not for the signer machine.
       return ignored(state, 'not-current', e.kind);

@@ -8,6 +8,8 @@ export type PollOptions<T> = {
   same: (a: T, b: T) => boolean;
   /** Called with the first value and with every change, in order; awaited before the next read. */
   onChange: (value: T) => void | Promise<void>;
+  /** Called after every successful read, changed or not (when the source last answered). */
+  onRead?: (value: T) => void;
   /** Called with each failed read; the poll goes on with backoff. */
   onError?: (err: unknown) => void;
   /** Time between reads, ms. */
@@ -44,6 +46,7 @@ export async function pollForChanges<T>(o: PollOptions<T>): Promise<void> {
     }
     failures = 0;
     if (o.signal.aborted) return;
+    o.onRead?.(value);
     if (last === undefined || !o.same(last.value, value)) {
       last = { value };
       await o.onChange(value);

@@ -131,6 +131,9 @@ export class FederationWatch {
         signal,
         intervalMs,
         onError: (err) => this.#opts.logger.warn({ err: String(err) }, 'Stacks read failed'),
+        onRead: () => {
+          this.stacksOkAt = Date.now();
+        },
         onView: (view) => this.#onView(view),
       }),
       announcements,
@@ -151,7 +154,6 @@ export class FederationWatch {
 
   async #onView(view: StacksView): Promise<void> {
     this.#view = view;
-    this.stacksOkAt = Date.now();
     const update = this.directory.update(view.candidates);
     if (update.removed.length + update.rekeyed.length > 0)
       this.#opts.logger.info(update, 'registry membership changed');
