@@ -49,6 +49,8 @@ describe('coordinator selection', () => {
     expect(r.next).toBe(10_000);
     // Still silent a whole timeout after the restart: now it takes over.
     expect(onTakeoverTimer(r.view, 10_000, 1000).view.attempt).toBe(1);
+    // The active coordinator itself was the one down: the others took over; so does it.
+    expect(onTakeoverTimer(view, 9000, 1000, 'active').view.attempt).toBe(1);
   });
 
   it('rejects a malformed tip', () => {

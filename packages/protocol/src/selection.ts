@@ -81,14 +81,18 @@ export function onTip(
  * A timer that fires more than `takeover / 10` after it was due means this process was not
  * running (a restart re-arms its overdue timers, which fire at once): the silence it missed is
  * its own downtime, not the active coordinator's, so its clock starts again instead. Counting
- * it would put the restarted process alone on a later coordinator until the next block.
+ * it would put the restarted process alone on a later coordinator until the next block. Unless
+ * `self` is that active coordinator: then the silence was its own, the others took over, and it
+ * takes the same step they did.
  */
 export function onTakeoverTimer(
   view: CoordinatorView,
   now: number,
   takeover: number,
+  self: 'active' | 'other' = 'other',
 ): { view: CoordinatorView; next: number } {
-  if (view.tip !== null && now - view.lastHeardAt >= takeover + Math.floor(takeover / 10))
+  const late = now - view.lastHeardAt >= takeover + Math.floor(takeover / 10);
+  if (view.tip !== null && late && self === 'other')
     return { view: { ...view, lastHeardAt: now }, next: now + takeover };
   if (view.tip !== null && now - view.lastHeardAt >= takeover) {
     const v = { ...view, attempt: view.attempt + 1, lastHeardAt: now };

@@ -148,4 +148,55 @@ describe('coordinator takeover', () => {
       },
     );
   }, 300_000);
+
+  it('signers running long before any coordinator follow the first one once the coordinators start', () => {
+    withSim({ seed: 812, ...FIVE_WITH_BACKUPS }, (sim) => {
+      // Every coordinator is down from the start for six takeover periods: the signers run alone.
+      for (const id of sim.coordinatorIds)
+        sim.planCrash({
+          node: `c:${id}`,
+          when: (input) => input.type === 'chain-tip',
+          beforeEffect: 0,
+          restartAfter: 30_000,
+        });
+      sim.run(() => false, 29_000);
+      expect(sim.crashes).toHaveLength(5);
+      // Nobody spoke, so nobody was silent: no signer moved on.
+      for (let id = 1; id <= 5; id++)
+        expect(sim.nodes.get(`s:${id}`)!.state.view.attempt, `signer ${id}`).toBe(0);
+      // The coordinators start (the DKG command waits for the first one): all agree at once.
+      const d = dkgOk(sim);
+      expectValidSignatures(sim.sign([5], 1), d.groupKey);
+      expect(
+        sim.signerReports.filter(
+          (x) => x.report.kind === 'refused' && x.report.reason === 'not-active-coordinator',
+        ),
+      ).toEqual([]);
+    });
+  }, 300_000);
+
+  it('an active coordinator down longer than the takeover comes back behind the one that took over', () => {
+    withSim({ seed: 813, ...FIVE_WITH_BACKUPS }, (sim) => {
+      const d = dkgOk(sim);
+      const [first, second] = sim.coordinatorIds as [number, number];
+      // The active coordinator crashes at its next input (a heartbeat timer) for 20 s.
+      sim.planCrash({
+        node: `c:${first}`,
+        when: () => true,
+        beforeEffect: 0,
+        restartAfter: 20_000,
+      });
+      sim.run(() => false, 40_000);
+      expect(sim.crashes.map((c) => c.node)).toEqual([`c:${first}`]);
+      // The others took over while it was down; back, it counts its own silence as they did.
+      for (const node of sim.nodes.values())
+        expect(
+          activeOf(node.state.view, node.state.config.federation.parties),
+          `${node.kind} ${node.id}`,
+        ).toBe(second);
+      expectValidSignatures(sim.sign([6], 1), d.groupKey);
+      const outcome = sim.coordinatorReports.filter((x) => x.report.kind === 'signature').at(-1)!;
+      expect(outcome.node).toBe(`c:${second}`);
+    });
+  }, 300_000);
 });

@@ -76,8 +76,10 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
     case 'chain-tip': {
       assertTipInput(input);
       // The same tip again is what a (re)started shell reads first: the silence clock restarts
-      // (this process's downtime is not the active coordinator's silence).
+      // (this process's downtime is not the active coordinator's silence), unless we are that
+      // coordinator: then the silence was ours, and the overdue timer counts it (onTakeoverTimer).
       const tip = onTip(s.view, input.tip, input.height, env.now);
+      if (tip === s.view && isActive(s)) return { state: s, effects: [] };
       const view = tip === s.view ? { ...tip, lastHeardAt: env.now } : tip;
       return {
         state: { ...s, view },
@@ -130,7 +132,12 @@ function dispatch(s: CoordinatorState, input: CoordinatorInput, env: Env): Out {
 
 function onTimer(s: CoordinatorState, id: string, env: Env): Out {
   if (id === TAKEOVER_TIMER) {
-    const { view, next } = onTakeoverTimer(s.view, env.now, s.config.federation.timeouts.takeover);
+    const { view, next } = onTakeoverTimer(
+      s.view,
+      env.now,
+      s.config.federation.timeouts.takeover,
+      isActive(s) ? 'active' : 'other',
+    );
     const moved: CoordinatorState = { ...s, view };
     const effects: CEffect[] = [{ type: 'set-timer', id: TAKEOVER_TIMER, at: next }];
     // The role moved to us: say so at once (the others follow as their own clocks run out).
@@ -170,15 +177,22 @@ function onTimer(s: CoordinatorState, id: string, env: Env): Out {
  * next one. A coordinator that is not active lets the timer lapse: a new tip or a takeover arms it.
  */
 function onHeartbeatTimer(s: CoordinatorState, env: Env): Out {
-  const every = heartbeatEvery(s.config.federation.timeouts.takeover);
+  const takeover = s.config.federation.timeouts.takeover;
+  const every = heartbeatEvery(takeover);
+  // Silent for a whole takeover (this process was down): the others have moved on, which a
+  // heartbeat now would not undo; the overdue takeover timer counts it (onTakeoverTimer).
+  if (env.now - s.view.lastHeardAt >= takeover)
+    return { state: s, effects: [{ type: 'set-timer', id: HEARTBEAT_TIMER, at: env.now + every }] };
   if (env.now - s.view.lastHeardAt < every)
     return {
       state: s,
       effects: [{ type: 'set-timer', id: HEARTBEAT_TIMER, at: s.view.lastHeardAt + every }],
     };
+  // Persisted with the `lastHeardAt` it sets: a restart then knows it spoke until just now.
   return {
     state: s,
     effects: [
+      { type: 'persist' },
       broadcast({ kind: 'coordinator-heartbeat', payload: {} }),
       { type: 'set-timer', id: HEARTBEAT_TIMER, at: env.now + every },
     ],

@@ -103,6 +103,12 @@ export type SignerState = {
    */
   lastSign: { scope: string; signId: number; iteration: number };
   signing: SignerSigning | null;
+  /**
+   * False from a new tip until some coordinator message arrives (from any member, active or
+   * not): until then no coordinator runs, so silence is not counted toward a takeover. Absent
+   * (a state from before this field): true.
+   */
+  heardSinceTip?: boolean;
 };
 
 /** A fresh signer (no key yet). Validates the config at the boundary. */

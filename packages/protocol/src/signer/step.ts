@@ -44,7 +44,7 @@ export function signerStep(
         ],
       };
     return {
-      state: { ...state, view },
+      state: { ...state, view, heardSinceTip: false },
       effects: [
         { type: 'set-timer', id: TAKEOVER_TIMER, at: env.now + takeover },
         { type: 'persist' },
@@ -57,6 +57,14 @@ export function signerStep(
   }
   if (input.type === 'timer') {
     if (input.id !== TAKEOVER_TIMER) return { state, effects: [] };
+    // No coordinator has spoken since the tip (none runs yet: signers started first, or every
+    // coordinator is down): nobody to take over from, and counting this silence would leave
+    // us on a later coordinator than the ones that start now.
+    if (state.heardSinceTip === false)
+      return {
+        state,
+        effects: [{ type: 'set-timer', id: TAKEOVER_TIMER, at: env.now + takeover }],
+      };
     const { view, next } = onTakeoverTimer(state.view, env.now, takeover);
     const effects: Effect<SignerReport>[] = [{ type: 'set-timer', id: TAKEOVER_TIMER, at: next }];
     if (view.attempt !== state.view.attempt)
@@ -76,6 +84,14 @@ export function signerStep(
   const e = input.envelope;
   const from = e.sender.partyId;
   if (isCoordinatorKind(e.kind)) {
+    // Some coordinator runs: the silence clock starts now (from any member: an inactive one
+    // sealing this kind can only start a clock that would run anyway).
+    if (state.heardSinceTip === false)
+      state = {
+        ...state,
+        heardSinceTip: true,
+        view: { ...state.view, lastHeardAt: env.now },
+      };
     const active = activeOf(state.view, parties);
     if (active === null || from !== active)
       return refused(state, 'not-active-coordinator', { from });
