@@ -6,7 +6,7 @@
  *
  * Measured (docs/benchmarks.md, 5 signers, 1,000 rounds): V8's defaults let a signer's RSS
  * climb from ~133 MB to 180 MB and more while its live heap stays ~36 MB (garbage waiting for a
- * lazily scheduled full collection); with these, RSS stays 105–118 MB at the same CPU per round.
+ * lazily scheduled full collection); with these, RSS stays 103–122 MB at the same CPU per round.
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = [
   // A 2 MB semi-space (default 16 MB): a smaller young generation, scavenged more often.
