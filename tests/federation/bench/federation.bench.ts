@@ -22,6 +22,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
+import { sleep } from '@peg/runtime';
 import {
   eventually,
   type Federation,
@@ -50,8 +51,6 @@ const PHASE_TIMEOUTS = {
   nonce: 10_000,
   sign: 10_000,
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);

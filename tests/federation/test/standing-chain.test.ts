@@ -3,6 +3,7 @@
 // heartbeats), every process still agrees on it, the next probe is signed by it at once, and
 // every status still shows both chains connected (each poll answered, though nothing changed).
 import { hexToBytes } from '@noble/hashes/utils.js';
+import { sleep } from '@peg/runtime';
 import { taprootOutputKey } from '@peg/wire';
 import * as ecc from 'tiny-secp256k1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,6 @@ import {
 } from './harness/federation.ts';
 
 const TAKEOVER = 9_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Chains = { bitcoin: { connected: boolean }; stacks: { connected: boolean } };
 type SignerStatus = Chains & { activeCoordinator: number | null };
