@@ -219,6 +219,15 @@ export async function startCoordinatorApi(
   const app = await buildCoordinatorApi({
     status: () => status(node),
     rounds: (q) => rounds(node, q.limit),
+    queue: (q) => ({
+      requests:
+        node.queue?.requests({ limit: q.limit, ...(q.state ? { state: q.state } : {}) }) ?? [],
+      counts: node.queue?.counts() ?? {},
+      pipeline: node.pipeline?.status ?? null,
+    }),
+    sweeps: (q) => ({
+      sweeps: (node.queue?.sweeps({ limit: q.limit }) ?? []).map(({ hex: _hex, ...s }) => s),
+    }),
     probe: async (request): Promise<ProbeResponse> => {
       const started = Date.now();
       let r: Awaited<ReturnType<CoordinatorNode['probe']>>;

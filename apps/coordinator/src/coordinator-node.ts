@@ -5,7 +5,9 @@
  * published key it did not make. Like the signer, each registry layout (epoch) gets its own
  * machine and state file, which starts with the keys of the epoch left (`openCoordinatorStore`).
  */
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
 import {
@@ -38,16 +40,18 @@ import {
   openEpochStore,
   type RelayClient,
   RelayClientError,
-  type StacksView,
   type StateStore,
   sendContractCall,
   sleep,
   timeoutsOf,
+  WALLET_TWEAK,
   watchBitcoinTip,
 } from '@peg/runtime';
-import { rotateKeysCall, stacksAddressOf } from '@peg/stacks-client';
+import { type ContractCallSpec, rotateKeysCall, stacksAddressOf } from '@peg/stacks-client';
 import type { CoordinatorConfig } from './config.ts';
 import { keyAction } from './key-lifecycle.ts';
+import { PegOutPipeline, SweepRefusedError } from './peg-out/pipeline.ts';
+import { QueueStore } from './peg-out/queue-store.ts';
 
 /** A round as the Coordinator API shows it. */
 export type RoundRecord = {
@@ -119,6 +123,12 @@ export class CoordinatorNode {
   tip: BitcoinTip | undefined;
   bitcoinOkAt: number | undefined;
   partyId: number | undefined;
+  /** The peg-out queue's record and the pipeline that follows (and, when active, drives) it. */
+  queue: QueueStore | undefined;
+  pipeline: PegOutPipeline | undefined;
+  #pipelineRunning = false;
+  /** One Stacks multisig call at a time (the signer principal has one nonce sequence). */
+  #cosigning: Promise<unknown> = Promise.resolve();
   /** What the key lifecycle decided last (status). */
   lastDecision = 'starting';
 
@@ -164,6 +174,27 @@ export class CoordinatorNode {
 
   async start(): Promise<void> {
     const signal = this.#stop.signal;
+    const dataDir = this.ctx.path(this.ctx.config.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    this.queue = new QueueStore(join(dataDir, 'peg-out.sqlite'));
+    this.pipeline = new PegOutPipeline({
+      bitcoin: this.ctx.bitcoin,
+      stacks: this.ctx.stacks,
+      network: this.ctx.config.network,
+      config: this.ctx.config.pegOut,
+      store: this.queue,
+      logger: this.#log,
+      walletGroupKey: () => {
+        const key = this.state?.key?.pub.groupKey;
+        return key !== undefined && key === this.watch.view?.aggregateKey ? key : undefined;
+      },
+      isActive: () => this.role().self,
+      sign: (body) => this.sign(body),
+      cosignAndSend: (spec, what) => this.#cosignAndSend(spec, what),
+    });
+    const pegOut = setInterval(() => this.#runPipeline(), 1_000);
+    pegOut.unref();
+    signal.addEventListener('abort', () => clearInterval(pegOut), { once: true });
     this.#tasks.push(
       watchBitcoinTip(this.ctx.bitcoin, {
         signal,
@@ -194,6 +225,10 @@ export class CoordinatorNode {
     this.#stop.abort();
     await this.#host?.stop();
     await Promise.allSettled(this.#tasks);
+    await this.#cosigning.catch(() => {});
+    while (this.#pipelineRunning) await sleep(20);
+    this.queue?.close();
+    this.queue = undefined;
     this.#store?.close();
     this.#store = undefined;
     this.#host = undefined;
@@ -217,16 +252,57 @@ export class CoordinatorNode {
       throw new Error(
         `the key is changing: this coordinator holds ${host.state.key.pub.groupKey}, the registry ${published}`,
       );
+    const p = probeMessage(data);
+    const report = await this.#signRound(
+      { withdrawalRequestIds: [], unsignedTransaction: p.preimage, messages: [p.message] },
+      timeoutMs,
+      `probe not signed within ${timeoutMs} ms`,
+    );
+    return { report, preimage: p.preimage };
+  }
+
+  /**
+   * One signing round of a transaction (a message per input) under the current key, through
+   * this coordinator's machine; resolves with the signatures in message order. Rejects when the
+   * federation cannot sign it (refusals leave fewer than the threshold) or the role moves.
+   */
+  async sign(
+    body: { withdrawalRequestIds: number[]; unsignedTransaction: string; messages: string[] },
+    timeoutMs = 120_000,
+  ): Promise<string[]> {
+    const r = await this.#signRound(body, timeoutMs, `not signed within ${timeoutMs} ms`);
+    if (r.kind !== 'signature')
+      throw new SweepRefusedError(`the signers did not sign: ${JSON.stringify(r.excluded)}`);
+    return r.signatures;
+  }
+
+  /**
+   * Runs one signing round through the machine and resolves with its outcome (`signature` or
+   * `insufficient-signers`). Only the active coordinator runs rounds; when the role moves before
+   * the round ends (a new tip, a takeover), it is cancelled and the caller gets `NotActiveError`
+   * at once rather than waiting in a queue nobody serves.
+   */
+  async #signRound(
+    body: { withdrawalRequestIds: number[]; unsignedTransaction: string; messages: string[] },
+    timeoutMs: number,
+    timeoutMessage: string,
+  ): Promise<Extract<CoordinatorReport, { kind: 'signature' | 'insufficient-signers' }>> {
+    const host = this.#host;
+    if (host === undefined) throw new Error('no federation machine running yet');
+    if (host.state.key === null) throw new Error('no verified key yet');
     const role = this.role();
     if (!role.self) throw new NotActiveError(role.active);
-    const p = probeMessage(data);
     const record = this.#record({
       kind: 'signing',
       id: null,
       dkgId: host.state.key.dkgId,
       attempts: 1,
     });
-    const result = new Promise<CoordinatorReport>((resolve, reject) => {
+    const first = body.messages[0];
+    const ids = body.withdrawalRequestIds.join();
+    const result = new Promise<
+      Extract<CoordinatorReport, { kind: 'signature' | 'insufficient-signers' }>
+    >((resolve, reject) => {
       const done = () => {
         clearTimeout(timer);
         clearInterval(watch);
@@ -234,24 +310,25 @@ export class CoordinatorNode {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`probe not signed within ${timeoutMs} ms`));
+        reject(new Error(timeoutMessage));
       }, timeoutMs);
-      // The role moved (a new tip or a takeover) before the round ended: the probe would wait in
-      // our queue until the role comes back, so answer now and let the caller ask the active one.
       const watch = setInterval(() => {
         const now = this.role();
         if (now.self) return;
         done();
         this.#finishHandedOver(record, now.active);
         void host
-          .push({ type: 'command', command: { kind: 'cancel', withdrawalRequestIds: [] } })
+          .push({
+            type: 'command',
+            command: { kind: 'cancel', withdrawalRequestIds: body.withdrawalRequestIds },
+          })
           .catch(() => {});
         reject(new NotActiveError(now.active));
       }, 250);
       const waiter = (r: CoordinatorReport) => {
         if (
-          (r.kind === 'signature' && r.messages[0] === p.message) ||
-          (r.kind === 'insufficient-signers' && r.withdrawalRequestIds.length === 0)
+          (r.kind === 'signature' && r.messages[0] === first) ||
+          (r.kind === 'insufficient-signers' && r.withdrawalRequestIds.join() === ids)
         ) {
           done();
           this.#finish(record, r);
@@ -262,15 +339,24 @@ export class CoordinatorNode {
     });
     await host.push({
       type: 'command',
-      command: {
-        kind: 'sign',
-        withdrawalRequestIds: [],
-        unsignedTransaction: p.preimage,
-        messages: [p.message],
-        tweak: { type: 'taproot', merkleRoot: null },
-      },
+      command: { kind: 'sign', ...body, tweak: WALLET_TWEAK },
     });
-    return { report: await result, preimage: p.preimage };
+    return result;
+  }
+
+  /** One pipeline tick at a time; a failure is logged and the next tick decides again. */
+  #runPipeline(): void {
+    if (this.#pipelineRunning || this.pipeline === undefined || this.#stop.signal.aborted) return;
+    this.#pipelineRunning = true;
+    void this.pipeline
+      .tick()
+      .catch((err) => {
+        if (!this.#stop.signal.aborted)
+          this.#log.warn({ err: String(err) }, 'peg-out step failed; decided again next tick');
+      })
+      .finally(() => {
+        this.#pipelineRunning = false;
+      });
   }
 
   // ---- inputs ----
@@ -435,7 +521,11 @@ export class CoordinatorNode {
         return;
       }
       bootstrap?.fill(0);
-      await this.#publishByMultisig(spec, view, groupKey);
+      this.#log.info(
+        { groupKey },
+        'publishing the key (rotate-keys co-signed by the signer principal)',
+      );
+      await this.#cosignAndSend(spec, 'rotate-keys');
       return;
     } catch (err) {
       this.#log.warn({ err: String(err), groupKey }, 'publishing the key failed; retried');
@@ -447,17 +537,21 @@ export class CoordinatorNode {
   }
 
   /**
-   * `rotate-keys` signed by the current signer principal: an unsigned order-independent multisig
-   * call proposed to every signer (`stacks-cosign-request`); each checks it against its own view
-   * and signs or refuses; with the principal's threshold of signatures it is assembled and sent.
+   * A call signed by the current signer principal: an unsigned order-independent multisig call
+   * proposed to every signer (`stacks-cosign-request`); each checks it against its own view and
+   * signs or refuses; with the principal's threshold of signatures it is assembled, sent, and
+   * waited for until mined (its txid). One at a time: the principal has one nonce sequence.
    */
-  async #publishByMultisig(
-    spec: ReturnType<typeof rotateKeysCall>,
-    view: StacksView,
-    groupKey: string,
-  ): Promise<void> {
+  #cosignAndSend(spec: ContractCallSpec, what: string): Promise<string> {
+    const run = this.#cosigning.catch(() => {}).then(() => this.#cosignOnce(spec, what));
+    this.#cosigning = run;
+    return run;
+  }
+
+  async #cosignOnce(spec: ContractCallSpec, what: string): Promise<string> {
     const host = this.#host;
-    if (host === undefined) return;
+    const view = this.watch.view;
+    if (host === undefined || view === undefined) throw new Error('no federation machine yet');
     const signers = { publicKeys: view.signerSet, threshold: view.threshold };
     const account = await this.ctx.stacks.getAccount(view.signerPrincipal);
     if (account.balance < COSIGN_FEE)
@@ -473,36 +567,40 @@ export class CoordinatorNode {
     const collector = new CosignCollector(tx.txHex, signers);
     this.#collector = collector;
     this.#log.info(
-      { groupKey, signerPrincipal: view.signerPrincipal, threshold: view.threshold },
-      'publishing the key (rotate-keys co-signed by the signer principal)',
+      { call: what, signerPrincipal: view.signerPrincipal, threshold: view.threshold },
+      'proposing a call of the signer principal',
     );
-    await host.send({ kind: 'broadcast' }, {
-      kind: 'stacks-cosign-request',
-      payload: { transaction: tx.txHex },
-    } as never);
-    const end = Date.now() + COSIGN_TIMEOUT_MS;
-    while (collector.signatureCount < signers.threshold) {
-      const possible = signers.publicKeys.length - collector.refusals.size;
-      if (possible < signers.threshold)
-        throw new Error(
-          `co-signing refused by ${collector.refusals.size} signers: ${JSON.stringify(Object.fromEntries(collector.refusals))}`,
-        );
-      if (Date.now() > end)
-        throw new Error(
-          `co-signing: ${collector.signatureCount} of ${signers.threshold} signatures in ${COSIGN_TIMEOUT_MS} ms`,
-        );
-      await sleep(100, this.#stop.signal);
-      if (this.#stop.signal.aborted) return;
+    try {
+      await host.send({ kind: 'broadcast' }, {
+        kind: 'stacks-cosign-request',
+        payload: { transaction: tx.txHex },
+      } as never);
+      const end = Date.now() + COSIGN_TIMEOUT_MS;
+      while (collector.signatureCount < signers.threshold) {
+        const possible = signers.publicKeys.length - collector.refusals.size;
+        if (possible < signers.threshold)
+          throw new Error(
+            `co-signing refused by ${collector.refusals.size} signers: ${JSON.stringify(Object.fromEntries(collector.refusals))}`,
+          );
+        if (Date.now() > end)
+          throw new Error(
+            `co-signing: ${collector.signatureCount} of ${signers.threshold} signatures in ${COSIGN_TIMEOUT_MS} ms`,
+          );
+        await sleep(100, this.#stop.signal);
+        if (this.#stop.signal.aborted) throw new Error('stopping');
+      }
+    } finally {
+      if (this.#collector === collector) this.#collector = undefined;
     }
-    this.#collector = undefined;
     const assembled = collector.assemble();
     await this.ctx.stacks.broadcast(assembled);
     const info = await this.ctx.stacks.waitForTransaction(assembled.txid, {
       timeoutMs: 120_000,
       pollMs: 500,
     });
-    if (info.status !== 'success') throw new ContractCallFailed('rotate-keys', info);
-    this.#log.info({ txid: info.txid, groupKey }, 'rotate-keys (multisig) mined');
+    if (info.status !== 'success') throw new ContractCallFailed(what, info);
+    this.#log.info({ txid: info.txid, call: what }, 'signer principal call mined');
+    return info.txid;
   }
 
   async #bootstrapKey(): Promise<Uint8Array | undefined> {

@@ -1,5 +1,12 @@
 import { createMetricsRegistry, EventHub } from '@peg/runtime';
-import { type CoordinatorEvent, CoordinatorStatus, RelayError, RoundsResponse } from '@peg/wire';
+import {
+  type CoordinatorEvent,
+  CoordinatorStatus,
+  PegOutQueueResponse,
+  RelayError,
+  RoundsResponse,
+  SweepsResponse,
+} from '@peg/wire';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildCoordinatorApi } from '../src/api/app.ts';
@@ -55,6 +62,8 @@ describe('Coordinator API: operator token', () => {
       probe: async () => {
         throw new Error('unused');
       },
+      queue: () => ({ requests: [], counts: {}, pipeline: null }),
+      sweeps: () => ({ sweeps: [] }),
       events: new EventHub<CoordinatorEvent>(rethrow),
       metrics: createMetricsRegistry(),
       operatorToken: 'x'.repeat(31),
@@ -131,7 +140,16 @@ describe('Coordinator API: health, metrics, OpenAPI', () => {
     const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(doc.info.title).toBe('peg-coordinator');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/health', '/health/live', '/v1/events', '/v1/probe', '/v1/rounds', '/v1/status'].sort(),
+      [
+        '/health',
+        '/health/live',
+        '/v1/events',
+        '/v1/probe',
+        '/v1/queue',
+        '/v1/rounds',
+        '/v1/status',
+        '/v1/sweeps',
+      ].sort(),
     );
     expect(doc.paths['/v1/rounds'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
       'limit',
@@ -159,5 +177,37 @@ describe('Coordinator API: POST /v1/probe', () => {
     expect(proc.probes).toHaveLength(1);
     const noToken = await app.inject({ method: 'POST', url: '/v1/probe', payload: {} });
     expect(noToken.statusCode).toBe(401);
+  });
+});
+
+describe('Coordinator API: GET /v1/queue and /v1/sweeps', () => {
+  test('lists the requests with their states and times, filtered by state; bad queries are 400', async () => {
+    const { app, proc } = await api();
+    const all = await app.inject({ method: 'GET', url: '/v1/queue', headers: bearer });
+    expect(all.statusCode).toBe(200);
+    expect(PegOutQueueResponse.parse(all.json()).requests).toEqual(proc.queue);
+    const done = await app.inject({
+      method: 'GET',
+      url: '/v1/queue?state=completed&limit=5',
+      headers: bearer,
+    });
+    expect(done.json().requests.map((r: { id: string }) => r.id)).toEqual(['1']);
+    expect(done.json().requests[0].at.completed).toBe(900);
+    for (const q of ['state=paid', 'limit=0', 'limit=abc', 'extra=1']) {
+      const bad = await app.inject({ method: 'GET', url: `/v1/queue?${q}`, headers: bearer });
+      expect(bad.statusCode, q).toBe(400);
+    }
+    expect((await app.inject({ method: 'GET', url: '/v1/queue' })).statusCode).toBe(401);
+  });
+
+  test('lists the sweeps with fee, state and completion; a malformed record is a 500, never sent', async () => {
+    const { app, proc } = await api();
+    const ok = await app.inject({ method: 'GET', url: '/v1/sweeps', headers: bearer });
+    expect(ok.statusCode).toBe(200);
+    expect(SweepsResponse.parse(ok.json()).sweeps).toEqual(proc.sweeps);
+    proc.sweeps = [{ ...proc.sweeps[0]!, txid: 'not a txid' }];
+    const broken = await app.inject({ method: 'GET', url: '/v1/sweeps', headers: bearer });
+    expect(broken.statusCode).toBe(500);
+    expect(broken.body).not.toContain('not a txid');
   });
 });

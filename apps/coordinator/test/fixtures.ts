@@ -9,6 +9,8 @@ import type {
   CoordinatorStatus,
   DkgRoundSummary,
   FederationKey,
+  PegOutRequest,
+  PegOutSweep,
   RoundsResponse,
   SigningRoundSummary,
 } from '@peg/wire';
@@ -106,6 +108,8 @@ export type FakeProcess = {
   roundQueries: { limit: number }[];
   /** Every probe request the API passed on. */
   probes: { data?: string }[];
+  queue: PegOutRequest[];
+  sweeps: PegOutSweep[];
 };
 
 export async function coordinatorApi(
@@ -118,6 +122,48 @@ export async function coordinatorApi(
     hub: new EventHub<CoordinatorEvent>(rethrow),
     roundQueries: [],
     probes: [],
+    queue: [
+      {
+        id: '2',
+        amount: '100000',
+        maxFee: '5000',
+        sender: 'ST1SJ3DTE5DN7X54YDH5D64R3BCB6A2AG2ZQ8YPD5',
+        recipient: `4:${'ab'.repeat(20)}`,
+        burnHeight: 120,
+        state: 'confirmed',
+        sweepTxid: null,
+        detail: null,
+        at: { seen: 1_000, confirmed: 2_000 },
+      },
+      {
+        id: '1',
+        amount: '250000',
+        maxFee: '5000',
+        sender: 'ST1SJ3DTE5DN7X54YDH5D64R3BCB6A2AG2ZQ8YPD5',
+        recipient: `6:${'cd'.repeat(32)}`,
+        burnHeight: 110,
+        state: 'completed',
+        sweepTxid: 'ee'.repeat(32),
+        detail: null,
+        at: { seen: 500, confirmed: 600, broadcast: 700, mined: 800, completed: 900 },
+      },
+    ],
+    sweeps: [
+      {
+        txid: 'ee'.repeat(32),
+        ids: ['1'],
+        fee: '1234',
+        feeRate: 2,
+        vsize: 617,
+        state: 'completed',
+        createdAt: 650,
+        updatedAt: 900,
+        broadcastAt: 700,
+        minedHeight: 112,
+        completionTxid: `0x${'ff'.repeat(32)}`,
+        detail: null,
+      },
+    ],
   };
   const deps: CoordinatorApiDeps = {
     status: () => proc.status,
@@ -125,6 +171,14 @@ export async function coordinatorApi(
       proc.roundQueries.push(q);
       return proc.rounds;
     },
+    queue: (q) => ({
+      requests: proc.queue
+        .filter((r) => q.state === undefined || r.state === q.state)
+        .slice(0, q.limit),
+      counts: { completed: 1, confirmed: 1 },
+      pipeline: null,
+    }),
+    sweeps: (q) => ({ sweeps: proc.sweeps.slice(0, q.limit) }),
     probe: async (request) => {
       proc.probes.push(request);
       return {

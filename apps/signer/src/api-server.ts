@@ -220,9 +220,23 @@ export async function startSignerApi(
     });
     for (const ev of eventsOf(node, e)) events.emit(ev);
   });
+  const decided = new Counter({
+    name: 'peg_signer_sweep_decisions_total',
+    help: 'Sweeps this signer was asked to sign, by outcome and refusal reason',
+    labelNames: ['approved', 'reason'],
+    registers: [metrics],
+  });
+  node.onDecision((decision) => {
+    decided.inc({ approved: String(decision.approved), reason: decision.reason ?? '' });
+    events.emit({ type: 'sweep-decision', decision });
+  });
   const app = await buildSignerApi({
     status: () => status(node),
     rounds: (q) => rounds(node, q.limit),
+    decisions: (q) => ({
+      decisions: node.decisions?.decisions(q.limit) ?? [],
+      breaker: node.decisions?.breaker() ?? { tripped: false },
+    }),
     keyPackage: (): SignerKeyPackage | null => {
       const key = node.state?.current;
       return key && key.status === 'verified' ? { dkgId: key.dkgId, pub: key.pub } : null;

@@ -6,6 +6,7 @@
  * or its env overrides, the password variables or file).
  */
 
+import { readFile } from 'node:fs/promises';
 import {
   createLogger,
   exitOnUsage,
@@ -17,10 +18,12 @@ import {
   resolveConfigPath,
   stopOnSignals,
 } from '@peg/runtime';
+import { signerPolicyFile } from '@peg/wire';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startSignerApi } from './api-server.ts';
 import { SIGNER_ENV_PREFIX, SignerConfigSchema } from './config.ts';
 import { initSigner } from './init.ts';
+import { type CompiledPolicy, compilePolicy } from './policy/engine.ts';
 import { SignerNode } from './signer-node.ts';
 
 const VERSION = '0.1.0';
@@ -33,6 +36,23 @@ const intArg = (name: string, min: number, max: number) => (v: string) => {
 };
 
 /** The configuration file, validated (a `ConfigError` exits 2: see main.ts). */
+/** The operator's policy file, validated (a bad file stops the start with every problem named). */
+async function loadPolicy(path: string | undefined): Promise<CompiledPolicy> {
+  if (path === undefined) return compilePolicy(signerPolicyFile.parse({ version: 1 }));
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`policy file ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = signerPolicyFile.safeParse(json);
+  if (!parsed.success)
+    throw new Error(
+      `policy file ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  return compilePolicy(parsed.data);
+}
+
 const loadConfig = (path: string) =>
   loadConfigFile(SignerConfigSchema, { path, envPrefix: SIGNER_ENV_PREFIX });
 
@@ -131,7 +151,10 @@ export function signerProgram(): Command {
       const password = await keystorePassword();
       const logger = createLogger({ name: 'peg-signer', level: config.log.level });
       const ctx = await openOperatorContext(config, { configPath: o.config, password, logger });
-      const node = new SignerNode({ ctx, logger, password });
+      const policy = await loadPolicy(
+        config.policyFile && resolveConfigPath(o.config, config.policyFile),
+      );
+      const node = new SignerNode({ ctx, logger, password, policy });
       const api = await startSignerApi(node, logger);
       stopOnSignals(async () => {
         logger.info('stopping');

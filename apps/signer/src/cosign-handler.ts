@@ -4,6 +4,8 @@
  * signer would send itself (`answerCosignRequest` of @peg/runtime), from its own view:
  * - `rotate-keys` of the key this signer verified in the current epoch, with the epoch's
  *   registered keys in party order and its Stacks threshold;
+ * - `complete-withdrawals` of a sweep of ours mined deep enough, exactly as this signer derives
+ *   it from its own Bitcoin and Stacks nodes (`expectedCompletion`);
  * - by the registry's current signer principal, at its next nonce, for at most `MAX_FEE`.
  * Anything else is refused with a reason (logged and reported on the API).
  */
@@ -22,8 +24,11 @@ import {
   type HostLogger,
   type OperatorContext,
   type StacksView,
+  walletOutputKey,
 } from '@peg/runtime';
-import { rotateKeysCall } from '@peg/stacks-client';
+import { type ContractCallSpec, rotateKeysCall } from '@peg/stacks-client';
+import { expectedCompletion } from './peg-out/completion-check.ts';
+import type { SweepCheckDeps } from './peg-out/sweep-check.ts';
 
 /** The most fee (µSTX) a signer co-signs for. */
 export const MAX_COSIGN_FEE = 1_000_000n;
@@ -35,11 +40,34 @@ export async function cosignExpectation(
   state: SignerState,
   view: StacksView,
   directory: KeyDirectory,
+  pegOut: SweepCheckDeps,
+  logger?: HostLogger,
 ): Promise<CosignExpectation | undefined> {
   const tx = decodeTransaction(txHex);
   if (tx === undefined) return undefined;
-  const payload = tx.payload as { functionName?: { content?: string } };
+  const payload = tx.payload as {
+    functionName?: { content?: string };
+    functionArgs?: Parameters<typeof expectedCompletion>[1];
+  };
   const fn = payload.functionName?.content;
+  const expect = async (spec: ContractCallSpec): Promise<CosignExpectation> => ({
+    spec,
+    contracts: ctx.stacks.options.contracts,
+    nonce: (await ctx.stacks.getAccount(view.signerPrincipal)).nonce,
+    maxFee: MAX_COSIGN_FEE,
+    signers: { publicKeys: view.signerSet, threshold: view.threshold },
+  });
+  if (fn === 'complete-withdrawals') {
+    const keys = [state.current, ...state.previous].flatMap((k) =>
+      k === null ? [] : [walletOutputKey(k.pub.groupKey)],
+    );
+    const completion = await expectedCompletion(pegOut, payload.functionArgs ?? [], new Set(keys));
+    if (!completion.ok) {
+      logger?.warn({ reason: completion.reason }, 'no completion of ours matches');
+      return undefined;
+    }
+    return expect(completion.spec);
+  }
   if (fn !== 'rotate-keys') return undefined;
   const key = state.current;
   if (key?.status !== 'verified') return undefined;
@@ -48,18 +76,13 @@ export async function cosignExpectation(
   if (keys.some((k) => k === undefined)) return undefined;
   const total = parties.reduce((n, p) => n + p.keyIds.length, 0);
   const { stacksThreshold } = federationThresholds(total, parties.length);
-  const { nonce } = await ctx.stacks.getAccount(view.signerPrincipal);
-  return {
-    spec: rotateKeysCall({
+  return expect(
+    rotateKeysCall({
       keys: keys as string[],
       aggregatePubkey: key.pub.groupKey,
       threshold: stacksThreshold,
     }),
-    contracts: ctx.stacks.options.contracts,
-    nonce,
-    maxFee: MAX_COSIGN_FEE,
-    signers: { publicKeys: view.signerSet, threshold: view.threshold },
-  };
+  );
 }
 
 /** Answers one request: the payload to send back to its coordinator. */
@@ -69,13 +92,14 @@ export async function answerCosign(
   state: SignerState,
   view: StacksView | undefined,
   directory: KeyDirectory,
+  pegOut: SweepCheckDeps,
   logger: HostLogger,
 ) {
   const txHex = e.payload.transaction;
   const active = activeOf(state.view, state.config.federation.parties);
   const expected =
     view !== undefined && active === e.sender.partyId
-      ? await cosignExpectation(txHex, ctx, state, view, directory)
+      ? await cosignExpectation(txHex, ctx, state, view, directory, pegOut, logger)
       : undefined;
   const secret = ctx.keystore.stacksSecretKey();
   try {

@@ -6,5 +6,13 @@ export { verifySignature } from './api/verify.ts';
 export { signerProgram } from './cli.ts';
 export { SIGNER_ENV_PREFIX, type SignerConfig, SignerConfigSchema } from './config.ts';
 export { type InitOptions, type InitResult, initSigner } from './init.ts';
-export { decide, NO_PEG_OUT_POLICY } from './policy.ts';
+export { DecisionStore, type SweepDecision } from './peg-out/decision-store.ts';
+export { SignerPolicy, type SignerPolicyDeps } from './peg-out/policy-port.ts';
+export {
+  checkSweep,
+  SWEEP_REFUSALS,
+  type SweepCheck,
+  type SweepRefusal,
+} from './peg-out/sweep-check.ts';
+export { type CompiledPolicy, compilePolicy, evaluatePolicy } from './policy/engine.ts';
 export { SignerNode, type SignerNodeOptions, type TimedReport } from './signer-node.ts';

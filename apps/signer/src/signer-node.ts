@@ -8,6 +8,8 @@
  * `messaging-keys` input.
  */
 
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type FederationConfig,
   initialSignerState,
@@ -33,12 +35,17 @@ import {
   openEpochStore,
   type RelayClient,
   type StateStore,
+  SweepScanner,
   sealAnnouncement,
   timeoutsOf,
   watchBitcoinTip,
 } from '@peg/runtime';
+import { signerPolicyFile } from '@peg/wire';
 import { answerCosign } from './cosign-handler.ts';
-import { decide } from './policy.ts';
+import { DecisionStore, type SweepDecision } from './peg-out/decision-store.ts';
+import { SignerPolicy } from './peg-out/policy-port.ts';
+import type { SweepCheckDeps } from './peg-out/sweep-check.ts';
+import { type CompiledPolicy, compilePolicy } from './policy/engine.ts';
 import { ensureRegistered } from './registration.ts';
 
 /** A report with the time it was made, for the API's recent history. */
@@ -51,6 +58,8 @@ export type SignerNodeOptions = {
   password: Uint8Array;
   /** Long-poll wait of the relay (ms). */
   waitMs?: number;
+  /** The operator's peg-out policy (default: `{version: 1}`, the built-in checks only). */
+  policy?: CompiledPolicy;
 };
 
 const MAX_RECENT = 200;
@@ -77,6 +86,12 @@ export class SignerNode {
   /** Recent reports, newest last. */
   readonly recent: TimedReport[] = [];
   partyId: number | undefined;
+  /** Peg-out decisions (opened at start) and the policy port the machine asks. */
+  decisions: DecisionStore | undefined;
+  policy: CompiledPolicy;
+  #pegOut: SweepCheckDeps;
+  #policyPort: SignerPolicy | undefined;
+  readonly #decisionListeners = new Set<(d: SweepDecision) => void>();
 
   constructor(opts: SignerNodeOptions) {
     this.#opts = opts;
@@ -91,6 +106,19 @@ export class SignerNode {
       logger: this.#log,
       intervalMs: this.ctx.config.stacks.pollMs,
     });
+    this.policy = opts.policy ?? compilePolicy(signerPolicyFile.parse({ version: 1 }));
+    this.#pegOut = {
+      bitcoin: this.ctx.bitcoin,
+      stacks: this.ctx.stacks,
+      scanner: new SweepScanner(this.ctx.bitcoin),
+      config: this.ctx.config.pegOut,
+    };
+  }
+
+  /** Peg-out decisions as they are made (the API's event stream). */
+  onDecision(listener: (d: SweepDecision) => void): () => void {
+    this.#decisionListeners.add(listener);
+    return () => this.#decisionListeners.delete(listener);
   }
 
   /** The machine state of the current epoch, if it runs. */
@@ -116,6 +144,23 @@ export class SignerNode {
   /** Registers if needed, then follows the chains and the relay until `stop()`. */
   async start(): Promise<void> {
     const signal = this.#stop.signal;
+    const dataDir = this.ctx.path(this.ctx.config.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    const decisions = new DecisionStore(join(dataDir, 'signer-records.sqlite'));
+    this.decisions = decisions;
+    this.#policyPort = new SignerPolicy({
+      ...this.#pegOut,
+      network: this.ctx.config.network,
+      decisions,
+      policy: () => this.policy,
+      state: () => this.state,
+      view: () => this.watch.view,
+      tipHeight: () => this.tip?.height,
+      onDecision: (d) => {
+        for (const l of this.#decisionListeners) l(d);
+      },
+      logger: this.#log,
+    });
     await ensureRegistered(this.ctx, this.#log, signal);
     this.#tasks.push(
       watchBitcoinTip(this.ctx.bitcoin, {
@@ -144,6 +189,8 @@ export class SignerNode {
     await this.#host?.stop();
     await Promise.allSettled(this.#tasks);
     await this.#announcing?.catch(() => {});
+    this.decisions?.close();
+    this.decisions = undefined;
     this.#store?.close();
     this.#store = undefined;
     this.#host = undefined;
@@ -320,7 +367,7 @@ export class SignerNode {
       onEnvelope: (e) => this.#onEnvelope(e),
       chainTip: () => this.tip,
       onReport: (r) => this.#onReport(r),
-      policy: { decide },
+      policy: this.#policyPort!,
       logger: this.#log,
       ...(this.#opts.waitMs !== undefined ? { waitMs: this.#opts.waitMs } : {}),
     });
@@ -360,6 +407,7 @@ export class SignerNode {
         host.state,
         this.watch.view,
         this.watch.directory,
+        this.#pegOut,
         this.#log,
       );
       await host.send({ kind: 'coordinator', id: e.sender.partyId }, {

@@ -1,7 +1,13 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { createMetricsRegistry, EventHub } from '@peg/runtime';
-import { RelayError, type SignerEvent, SignerStatus, VerifyResponse } from '@peg/wire';
+import {
+  DecisionsResponse,
+  RelayError,
+  type SignerEvent,
+  SignerStatus,
+  VerifyResponse,
+} from '@peg/wire';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildSignerApi } from '../src/api/app.ts';
@@ -70,6 +76,7 @@ describe('Signer API: operator token', () => {
     const deps = {
       status: () => statusWith(null),
       rounds: () => ({ dkg: [], signing: [] }),
+      decisions: () => ({ decisions: [], breaker: { tripped: false as const } }),
       keyPackage: () => null,
       rotateMessagingKey: async () => ({ messagingKey: '' }),
       events: new EventHub<SignerEvent>(rethrow),
@@ -233,6 +240,7 @@ describe('Signer API: health, metrics, OpenAPI', () => {
       [
         '/health',
         '/health/live',
+        '/v1/decisions',
         '/v1/events',
         '/v1/key',
         '/v1/messaging-key/rotate',
@@ -302,5 +310,22 @@ describe('Signer API: key package and messaging-key rotation', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ messagingKey: proc.status.messagingKey });
     expect(proc.rotations).toBe(1);
+  });
+});
+
+describe('Signer API: GET /v1/decisions', () => {
+  test('lists the sweep decisions with their reasons and the breaker; bad queries are 400', async () => {
+    const { app, proc } = await api();
+    const ok = await app.inject({ method: 'GET', url: '/v1/decisions?limit=1', headers: bearer });
+    expect(ok.statusCode).toBe(200);
+    const body = DecisionsResponse.parse(ok.json());
+    expect(body.decisions).toEqual(proc.decisions.slice(0, 1));
+    expect(body.decisions[0]?.reason).toBe('request-already-paid');
+    expect(body.breaker).toEqual({ tripped: false });
+    for (const q of ['limit=0', 'limit=1001', 'since=1']) {
+      const bad = await app.inject({ method: 'GET', url: `/v1/decisions?${q}`, headers: bearer });
+      expect(bad.statusCode, q).toBe(400);
+    }
+    expect((await app.inject({ method: 'GET', url: '/v1/decisions' })).statusCode).toBe(401);
   });
 });

@@ -11,6 +11,7 @@ import type {
   SignerEvent,
   SignerKeyPackage,
   SignerStatus,
+  SweepDecision,
 } from '@peg/wire';
 import type { FastifyInstance } from 'fastify';
 import { buildSignerApi } from '../src/api/app.ts';
@@ -105,6 +106,7 @@ export type FakeProcess = {
   roundQueries: { limit: number }[];
   keyPackage: SignerKeyPackage | null;
   rotations: number;
+  decisions: SweepDecision[];
 };
 
 export async function signerApi(
@@ -118,6 +120,28 @@ export async function signerApi(
     roundQueries: [],
     keyPackage: null,
     rotations: 0,
+    decisions: [
+      {
+        seq: 2,
+        at: 2_000,
+        signId: 8,
+        txid: null,
+        requestIds: ['4'],
+        approved: false,
+        reason: 'request-already-paid',
+        detail: `request 4 is paid by mined sweep ${'aa'.repeat(32)}`,
+      },
+      {
+        seq: 1,
+        at: 1_000,
+        signId: 7,
+        txid: 'bb'.repeat(32),
+        requestIds: ['1', '2', '3'],
+        approved: true,
+        reason: null,
+        detail: null,
+      },
+    ],
   };
   const deps: SignerApiDeps = {
     status: () => proc.status,
@@ -125,6 +149,10 @@ export async function signerApi(
       proc.roundQueries.push(q);
       return proc.rounds;
     },
+    decisions: (q) => ({
+      decisions: proc.decisions.slice(0, q.limit),
+      breaker: { tripped: false },
+    }),
     keyPackage: () => proc.keyPackage,
     rotateMessagingKey: async () => {
       proc.rotations++;

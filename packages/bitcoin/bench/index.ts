@@ -7,6 +7,7 @@ import { hex } from '@scure/base';
 import {
   buildSweep,
   finalizeSweep,
+  rebuildSweep,
   type SweepParams,
   sweepSighashes,
   validateSweep,
@@ -118,4 +119,20 @@ report(
   {
     paid: buildSweep(many).requests.length,
   },
+);
+// A signer's check without a fee rate: ids 100.. take one LEB128 byte, so 77 are paid.
+const full: SweepParams = {
+  ...params(90, 3),
+  requests: params(90).requests.map((r, i) => ({ ...r, id: BigInt(100 + i) })),
+};
+const { feeRate: _, ...unrated } = full;
+const fullSweep = buildSweep(full);
+report(
+  'validateSweep 77 requests 3 inputs',
+  measure(() => validateSweep(fullSweep.unsignedTx, full)),
+);
+report(
+  'rebuildSweep 77 requests 3 inputs',
+  measure(() => rebuildSweep(fullSweep.unsignedTx, unrated)),
+  { paid: fullSweep.requests.length },
 );

@@ -21,12 +21,15 @@ export {
 } from './op-return.ts';
 export type { SweepReading } from './read.ts';
 export { readSweep } from './read.ts';
+export type { RebuildResult } from './rebuild.ts';
+export { rebuildSweep } from './rebuild.ts';
 export type { BtcNetwork, RecipientScript } from './recipient.ts';
 export {
   MAINNET_NETWORK,
   MAX_RECIPIENT_VERSION,
   RECIPIENT_VERSION,
   REGTEST_NETWORK,
+  recipientAddress,
   recipientFromAddress,
   recipientHashLength,
   recipientScript,
@@ -46,11 +49,13 @@ export type {
   Block,
   BlockchainInfo,
   BlockVerbose,
+  BlockWithPrevouts,
   DecodedTransaction,
   MempoolAcceptResult,
   RawTransactionVerbose,
   ScanTxOutSetResult,
   SmartFeeEstimate,
+  TxOut,
   Unspent,
 } from './rpc/schemas.ts';
 export { btcToSats, walletDescriptor, walletUtxosFrom } from './rpc/utxos.ts';

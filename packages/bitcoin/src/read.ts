@@ -9,6 +9,8 @@ import { outputKeyOfScript } from './wallet.ts';
 /** What a transaction in the sweep layout says about itself, without any parameters. */
 export type SweepReading = {
   txid: string;
+  /** The transaction without witnesses: what the signers signed (and `validateSweep` compares). */
+  unsignedTx: Uint8Array;
   /** Spent outpoints as `txid:vout`, in input order. */
   inputs: readonly string[];
   /** Output 0: the new wallet UTXO and its x-only output key. */
@@ -61,6 +63,7 @@ export function readSweep(tx: Uint8Array | string, spentAmounts?: readonly Sats[
   }
   return {
     txid: hex.encode(sha256(sha256(stripped)).reverse()),
+    unsignedTx: stripped,
     inputs: raw.inputs.map((i) => `${hex.encode(i.txid)}:${i.index}`),
     change: { outputKey, amount: change.amount },
     ids,

@@ -104,3 +104,13 @@ export function recipientFromAddress(address: string, network: BtcNetwork): Reci
       throw new TypeError(`"address" expected p2pkh/p2sh/p2wpkh/p2wsh/p2tr, got ${decoded.type}`);
   }
 }
+
+/**
+ * The Bitcoin address a recipient pays (the inverse of `recipientFromAddress`; P2SH-wrapped
+ * versions 2 and 3 show as their P2SH address). Throws on a recipient `recipientScript` refuses.
+ */
+export function recipientAddress(recipient: Recipient, network: BtcNetwork): string {
+  const rs = recipientScript(recipient);
+  if (!rs.ok) throw new TypeError(`"recipient" cannot be paid: ${rs.reason}`);
+  return Address(network).encode(OutScript.decode(rs.script));
+}

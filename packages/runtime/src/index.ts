@@ -127,6 +127,27 @@ export {
 export { inboxOf, type ProcessRole, recipientsOf } from './node/relay-address.ts';
 export { SERVICE_NODE_FLAGS } from './node/service-flags.ts';
 export { ContractCallFailed, DEFAULT_CALL_FEE, sendContractCall } from './node/stacks-send.ts';
+export {
+  type Completion,
+  completionOf,
+  SIGNER_BITMAP,
+  sweepNamedBy,
+} from './peg-out/completion.ts';
+export { type PegOutConfig, PegOutConfigSchema } from './peg-out/config.ts';
+export { chainFeeRate } from './peg-out/fee-rate.ts';
+export { describeMismatches, sweepRequestOf, walletUtxoOf } from './peg-out/sweep-params.ts';
+export {
+  type SeenSweep,
+  type SweepInput,
+  type SweepScan,
+  SweepScanner,
+} from './peg-out/sweeps-on-chain.ts';
+export {
+  btcNetworkOf,
+  WALLET_TWEAK,
+  walletAddressOf,
+  walletOutputKey,
+} from './peg-out/wallet-key.ts';
 export { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './relay/backoff.ts';
 export { RelayClientError, type RelayClientErrorCode } from './relay/errors.ts';
 export { canonicalRecipients, messageIdFor } from './relay/message-id.ts';
@@ -156,6 +177,7 @@ export {
 } from './stacks-cosign/signer-set.ts';
 export { StateStoreError, type StateStoreErrorCode } from './store/errors.ts';
 export { MIGRATIONS, type Migration, migrate } from './store/migrations.ts';
+export { openRecordsDb, type RecordsDb } from './store/records-db.ts';
 export {
   type CommitResult,
   type LoadedState,

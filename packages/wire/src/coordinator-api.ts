@@ -93,3 +93,113 @@ export const ProbeResponse = z.strictObject({
   durationMs: z.int().min(0),
 });
 export type ProbeResponse = z.infer<typeof ProbeResponse>;
+
+/** Where a withdrawal request is in the peg-out pipeline, in order (or `rejected`). */
+export const PegOutState = z.enum([
+  'seen',
+  'confirmed',
+  'signing',
+  'broadcast',
+  'mined',
+  'completed',
+  'rejected',
+]);
+export type PegOutState = z.infer<typeof PegOutState>;
+
+const decimal = z.string().regex(/^(?:0|[1-9][0-9]{0,19})$/, 'a decimal integer');
+const txid = z.string().regex(/^[0-9a-f]{64}$/, 'a txid: 64 lowercase hex');
+const unixMs = z.int().min(0);
+
+/** Query of GET /v1/queue: the newest `limit` requests, optionally in one state. */
+export const PegOutQueueQuery = z.strictObject({
+  limit: z.coerce.number().pipe(z.int().min(1).max(1_000)).default(100),
+  state: PegOutState.optional(),
+});
+export type PegOutQueueQuery = z.infer<typeof PegOutQueueQuery>;
+
+/** One withdrawal request as the coordinator follows it. */
+export const PegOutRequest = z.strictObject({
+  id: decimal,
+  /** Sats paid to the recipient. */
+  amount: decimal,
+  maxFee: decimal,
+  sender: z.string().min(1).max(200),
+  /** `version:hashbytes` as the withdrawal contract stores the recipient. */
+  recipient: z.string().regex(/^[0-6]:[0-9a-f]{40,64}$/, 'recipient: version:hashbytes'),
+  /** Bitcoin height the request was made at. */
+  burnHeight: z.int().min(0),
+  state: PegOutState,
+  /** The sweep that pays it (in the mempool or mined), if any. */
+  sweepTxid: txid.nullable(),
+  /** Why it waits (a left-out or refused request), if it does. */
+  detail: z.string().max(2_000).nullable(),
+  /** When it entered each state it has been in (unix ms). */
+  at: z.partialRecord(PegOutState, unixMs),
+});
+export type PegOutRequest = z.infer<typeof PegOutRequest>;
+
+/** What the pipeline saw and did at its last tick. */
+export const PegOutPipelineStatus = z.strictObject({
+  at: unixMs,
+  walletAddress: z.string().nullable(),
+  /** Sats in the wallet's confirmed UTXOs (those a sweep may spend). */
+  walletBalance: decimal.nullable(),
+  pending: z.int().min(0),
+  liveSweeps: z.array(txid),
+  lastAction: z.string().max(2_000),
+});
+export type PegOutPipelineStatus = z.infer<typeof PegOutPipelineStatus>;
+
+/** GET /v1/queue. */
+export const PegOutQueueResponse = z.strictObject({
+  requests: z.array(PegOutRequest),
+  counts: z.partialRecord(PegOutState, z.int().min(0)),
+  pipeline: PegOutPipelineStatus.nullable(),
+});
+export type PegOutQueueResponse = z.infer<typeof PegOutQueueResponse>;
+
+/** A sweep's life as the coordinator saw it. */
+export const SweepState = z.enum([
+  'signing',
+  'signed',
+  'broadcast',
+  'mined',
+  'completed',
+  'failed',
+  'dropped',
+]);
+export type SweepState = z.infer<typeof SweepState>;
+
+/** One sweep transaction. */
+export const PegOutSweep = z.strictObject({
+  txid,
+  /** The request ids its OP_RETURN names. */
+  ids: z.array(decimal),
+  /** Sats. */
+  fee: decimal,
+  /** sat/vB. */
+  feeRate: z.number().min(0),
+  vsize: z.int().min(0),
+  state: SweepState,
+  createdAt: unixMs,
+  updatedAt: unixMs,
+  broadcastAt: unixMs.nullable(),
+  minedHeight: z.int().min(0).nullable(),
+  /** The Stacks `complete-withdrawals` transaction. */
+  completionTxid: z
+    .string()
+    .regex(/^(?:0x)?[0-9a-f]{64}$/)
+    .nullable(),
+  detail: z.string().max(2_000).nullable(),
+});
+export type PegOutSweep = z.infer<typeof PegOutSweep>;
+
+/** Query of GET /v1/sweeps. */
+export const SweepsQuery = z.strictObject({
+  limit: z.coerce.number().pipe(z.int().min(1).max(500)).default(50),
+});
+export type SweepsQuery = z.infer<typeof SweepsQuery>;
+
+/** GET /v1/sweeps: newest first. */
+export const SweepsResponse = z.strictObject({ sweeps: z.array(PegOutSweep) });
+export type SweepsResponse = z.infer<typeof SweepsResponse>;

@@ -20,8 +20,17 @@ export {
   CoordinatorRole,
   CoordinatorStatus,
   CurrentRound,
+  PegOutPipelineStatus,
+  PegOutQueueQuery,
+  PegOutQueueResponse,
+  PegOutRequest,
+  PegOutState,
+  PegOutSweep,
   ProbeRequest,
   ProbeResponse,
+  SweepState,
+  SweepsQuery,
+  SweepsResponse,
 } from './coordinator-api.ts';
 export {
   isCompressedPointHex,
@@ -128,6 +137,9 @@ export {
 export { announceKey, type SealOptions, seal, sealJson } from './seal.ts';
 // Signer API v1 (the operator-facing HTTP bodies of a signer; see docs/protocol/wire.md).
 export {
+  BreakerStatus,
+  DecisionsQuery,
+  DecisionsResponse,
   ListWithdrawalsQuery,
   ListWithdrawalsResponse,
   Recipient,
@@ -137,13 +149,15 @@ export {
   Sats,
   SignerEvent,
   SignerKeyPackage,
-  SignerPolicy,
   SignerStatus,
+  SweepDecision,
   VerifyKey,
   VerifyRequest,
   VerifyResponse,
   WithdrawalReview,
 } from './signer-api.ts';
+// The operator's policy file (docs/operations.md, "Policy file").
+export { type SignerPolicyFile, signerPolicyFile } from './signer-policy.ts';
 export { noncePair, tweak } from './signing.ts';
 export {
   recoverableSignature,

@@ -15,12 +15,12 @@ import {
   Recipient,
   ReviewDecision,
   SignerEvent,
-  SignerPolicy,
   SignerStatus,
   VerifyRequest,
   VerifyResponse,
   WithdrawalReview,
 } from './signer-api.ts';
+import { signerPolicyFile } from './signer-policy.ts';
 
 const sk = new Uint8Array(32).fill(7);
 const status: SignerStatus = {
@@ -75,14 +75,9 @@ describe('signer API bodies', () => {
 
   test('no body accepts an extra field (a server cannot smuggle a secret key out)', () => {
     expect(SignerStatus.safeParse({ ...status, secretKey: '00'.repeat(32) }).success).toBe(false);
-    const policy = {
-      autoApproveMaxAmount: 1,
-      autoRejectRecipients: [],
-      manualReview: true,
-      maxFeeRate: 50,
-    };
-    expect(SignerPolicy.parse(policy)).toEqual(policy);
-    expect(SignerPolicy.safeParse({ ...policy, privateKey: 'x' }).success).toBe(false);
+    const policy = { version: 1, maxAmountPerRequest: 1, reviewAbove: 0 };
+    expect(signerPolicyFile.parse(policy)).toMatchObject({ version: 1 });
+    expect(signerPolicyFile.safeParse({ ...policy, privateKey: 'x' }).success).toBe(false);
     expect(ReviewDecision.safeParse({ decision: 'accept', by: 'me' }).success).toBe(false);
   });
 

@@ -101,23 +101,64 @@ const Refusal = z.strictObject({
   detail: z.string().max(280).optional(),
 });
 
+/** A sweep this signer was asked to sign, and its answer (GET /v1/decisions, SSE). */
+export const SweepDecision = z.strictObject({
+  /** Order of the decision at this signer (1, 2, ...). */
+  seq: z.int().min(1),
+  at: z.int().min(0),
+  signId: z.int().min(0),
+  /** The sweep's txid when it could be rebuilt; null when refused before that. */
+  txid: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
+  requestIds: z.array(z.string().regex(/^(?:0|[1-9][0-9]{0,19})$/)),
+  approved: z.boolean(),
+  /** Why not (a kebab-case word: a sweep check or `policy-reject` / `-review` / `-wait`). */
+  reason: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,63}$/)
+    .nullable(),
+  /** Numbers, ids and rule names behind the reason; null when approved. */
+  detail: z.string().max(2_000).nullable(),
+});
+export type SweepDecision = z.infer<typeof SweepDecision>;
+
+/** The circuit breaker of the signer's policy: closed, or tripped since `at` and why. */
+export const BreakerStatus = z.discriminatedUnion('tripped', [
+  z.strictObject({ tripped: z.literal(false) }),
+  z.strictObject({
+    tripped: z.literal(true),
+    at: z.int().min(0),
+    reason: z.string().max(500),
+    rule: z.enum(['wallet-outflow', 'signer-set-change']),
+  }),
+]);
+export type BreakerStatus = z.infer<typeof BreakerStatus>;
+
+/** Query of GET /v1/decisions. */
+export const DecisionsQuery = z.strictObject({
+  limit: z.coerce.number().pipe(z.int().min(1).max(1_000)).default(100),
+});
+export type DecisionsQuery = z.infer<typeof DecisionsQuery>;
+
+/** GET /v1/decisions: the newest decisions first, and the breaker. */
+export const DecisionsResponse = z.strictObject({
+  decisions: z.array(SweepDecision),
+  breaker: BreakerStatus,
+});
+export type DecisionsResponse = z.infer<typeof DecisionsResponse>;
+
 /** GET /v1/events: what a signer streams (SSE `event:` = `type`, `data:` = the JSON event). */
-export const SignerEvent = z.discriminatedUnion('type', [...OPERATOR_EVENTS, Refusal]);
+export const SignerEvent = z.discriminatedUnion('type', [
+  ...OPERATOR_EVENTS,
+  Refusal,
+  z.strictObject({ type: z.literal('sweep-decision'), decision: SweepDecision }),
+]);
 export type SignerEvent = z.infer<typeof SignerEvent>;
 
-/**
- * GET and PUT /v1/policy: what the signer decides alone and what waits for its operator.
- * A request above `autoApproveMaxAmount`, or any request when `manualReview` is on, waits for a
- * decision; a recipient in `autoRejectRecipients` is rejected without asking.
- */
-export const SignerPolicy = z.strictObject({
-  autoApproveMaxAmount: Sats,
-  autoRejectRecipients: z.array(Recipient).max(10_000),
-  manualReview: z.boolean(),
-  /** The highest fee rate (sat/vB) the signer signs a sweep at. */
-  maxFeeRate: z.int().min(1).max(100_000),
-});
-export type SignerPolicy = z.infer<typeof SignerPolicy>;
+// GET and PUT /v1/policy carry the operator's policy file: `signerPolicyFile`
+// (signer-policy.ts), the one definition of a policy.
 
 /** Where a withdrawal request stands at this signer. */
 export const ReviewStatus = z.enum(['pending', 'accepted', 'rejected']);

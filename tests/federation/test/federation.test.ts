@@ -94,7 +94,9 @@ describe('a federation of processes', () => {
     // The coordinator logs it once its own wait for the transaction returns.
     await eventually('a coordinator logged the multisig rotate-keys', () =>
       fed.operators.some((op) =>
-        op.coordinator?.lines.some((l) => l.msg === 'rotate-keys (multisig) mined'),
+        op.coordinator?.lines.some(
+          (l) => l.msg === 'signer principal call mined' && l.call === 'rotate-keys',
+        ),
       ),
     );
     const outputKey = taprootOutputKey(hexToBytes(after.aggregatePubkey))!;

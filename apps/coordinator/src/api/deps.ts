@@ -2,10 +2,14 @@ import type { EventSource, EventStreamOptions, Readiness } from '@peg/runtime';
 import type {
   CoordinatorEvent,
   CoordinatorStatus,
+  PegOutQueueQuery,
+  PegOutQueueResponse,
   ProbeRequest,
   ProbeResponse,
   RoundsQuery,
   RoundsResponse,
+  SweepsQuery,
+  SweepsResponse,
 } from '@peg/wire';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
@@ -19,6 +23,10 @@ export type CoordinatorApiDeps = {
   status(): CoordinatorStatus | Promise<CoordinatorStatus>;
   /** The newest DKG and signing rounds it saw or drove, newest first, at most `query.limit` each. */
   rounds(query: RoundsQuery): RoundsResponse | Promise<RoundsResponse>;
+  /** The peg-out queue: the newest requests with their states and times, counts, the pipeline. */
+  queue(query: PegOutQueueQuery): PegOutQueueResponse | Promise<PegOutQueueResponse>;
+  /** The newest sweeps: txid, ids, fee and fee rate, state, confirmations, completion. */
+  sweeps(query: SweepsQuery): SweepsResponse | Promise<SweepsResponse>;
   /** Runs a probe round (POST /v1/probe); throws ApiHttpError 409 when not active. */
   probe(request: ProbeRequest): Promise<ProbeResponse>;
   /** Live events; subscribed once when the API is built, unsubscribed when it closes. */

@@ -2,11 +2,15 @@ import type { EventStream } from '@peg/runtime';
 import {
   CoordinatorEvent,
   CoordinatorStatus,
+  PegOutQueueQuery,
+  PegOutQueueResponse,
   ProbeRequest,
   ProbeResponse,
   RelayError,
   RoundsQuery,
   RoundsResponse,
+  SweepsQuery,
+  SweepsResponse,
 } from '@peg/wire';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { CoordinatorApiDeps } from './deps.ts';
@@ -41,6 +45,32 @@ export const coordinatorRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) => deps.rounds(request.query),
+  );
+
+  app.get(
+    '/queue',
+    {
+      schema: {
+        summary: 'The peg-out queue: each withdrawal request with its state and timestamps',
+        tags: ['peg-out'],
+        querystring: PegOutQueueQuery,
+        response: { 200: PegOutQueueResponse, 400: RelayError, ...refused },
+      },
+    },
+    async (request) => deps.queue(request.query),
+  );
+
+  app.get(
+    '/sweeps',
+    {
+      schema: {
+        summary: 'The newest sweeps: txid, requests, fee, state, completion on Stacks',
+        tags: ['peg-out'],
+        querystring: SweepsQuery,
+        response: { 200: SweepsResponse, 400: RelayError, ...refused },
+      },
+    },
+    async (request) => deps.sweeps(request.query),
   );
 
   app.get(

@@ -1,5 +1,5 @@
 import { REGTEST_NETWORK } from '@peg/bitcoin';
-import { Address, OutScript } from '@scure/btc-signer';
+import { Address, OutScript, Script } from '@scure/btc-signer';
 import { RPC_INVALID_ADDRESS_OR_KEY, RpcError } from './errors.ts';
 
 // The devnet is regtest: bcrt1 bech32, testnet base58 versions (@peg/bitcoin's parameters).
@@ -45,9 +45,21 @@ export function scriptType(script: Uint8Array): string {
       case 'pk':
         return 'pubkey';
       default:
-        return 'nonstandard';
+        return isNullData(script) ? 'nulldata' : 'nonstandard';
     }
   } catch {
-    return script[0] === 0x6a ? 'nulldata' : 'nonstandard';
+    return isNullData(script) ? 'nulldata' : 'nonstandard';
+  }
+}
+
+/** Core's NULL_DATA: OP_RETURN followed by push opcodes only (any size: the limit is policy). */
+function isNullData(script: Uint8Array): boolean {
+  if (script[0] !== 0x6a) return false;
+  try {
+    return Script.decode(script.subarray(1)).every(
+      (op) => op instanceof Uint8Array || typeof op === 'number',
+    );
+  } catch {
+    return false;
   }
 }

@@ -453,6 +453,17 @@ describe("bitcoin rpc read methods with Core's shapes", () => {
       address: alice.address,
       type: 'witness_v1_taproot',
     });
+    // Core's NULL_DATA: OP_RETURN and pushes only, of any length (a sweep's "PG" payload is 80
+    // bytes with OP_PUSHDATA1); anything else after OP_RETURN is not.
+    for (const data of [Buffer.from('5047010a', 'hex'), Buffer.alloc(80, 7)]) {
+      const script = bitcoin.payments.embed({ data: [data] }).output!;
+      const d = await node.result<{ type: string }>('decodescript', [
+        Buffer.from(script).toString('hex'),
+      ]);
+      expect(d.type, Buffer.from(script).toString('hex')).toBe('nulldata');
+    }
+    const notPushes = await node.result<{ type: string }>('decodescript', ['6aac']);
+    expect(notPushes.type).toBe('nonstandard');
   });
 
   it('validateaddress and getdescriptorinfo', async () => {

@@ -1,5 +1,7 @@
 import type { EventSource, EventStreamOptions, Readiness } from '@peg/runtime';
 import type {
+  DecisionsQuery,
+  DecisionsResponse,
   RotateMessagingKeyResponse,
   RoundsQuery,
   RoundsResponse,
@@ -19,6 +21,8 @@ export type SignerApiDeps = {
   status(): SignerStatus | Promise<SignerStatus>;
   /** The newest rounds this signer took part in, newest first, at most `query.limit` of each. */
   rounds(query: RoundsQuery): RoundsResponse | Promise<RoundsResponse>;
+  /** The newest peg-out decisions (sweeps approved or refused, with reasons) and the breaker. */
+  decisions(query: DecisionsQuery): DecisionsResponse | Promise<DecisionsResponse>;
   /** The verified key's public package (GET /v1/key); null before one. */
   keyPackage(): SignerKeyPackage | null | Promise<SignerKeyPackage | null>;
   /** Rotates and announces the messaging key (POST /v1/messaging-key/rotate). */

@@ -1,5 +1,7 @@
 import { ApiHttpError, type EventStream } from '@peg/runtime';
 import {
+  DecisionsQuery,
+  DecisionsResponse,
   RelayError,
   RotateMessagingKeyResponse,
   RoundsQuery,
@@ -62,6 +64,19 @@ export const signerRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) => deps.rounds(request.query),
+  );
+
+  app.get(
+    '/decisions',
+    {
+      schema: {
+        summary: 'The sweeps this signer was asked to sign: approved, or refused with the reason',
+        tags: ['peg-out'],
+        querystring: DecisionsQuery,
+        response: { 200: DecisionsResponse, 400: RelayError, ...refused },
+      },
+    },
+    async (request) => deps.decisions(request.query),
   );
 
   app.get(

@@ -10,9 +10,11 @@ import {
   type Block,
   type BlockchainInfo,
   type BlockVerbose,
+  type BlockWithPrevouts,
   blockchainInfoSchema,
   blockSchema,
   blockVerboseSchema,
+  blockWithPrevoutsSchema,
   estimateSmartFeeSchema,
   hashSchema,
   heightSchema,
@@ -20,10 +22,13 @@ import {
   type MempoolAcceptResult,
   mempoolAcceptSchema,
   type RawTransactionVerbose,
+  rawMempoolSchema,
   rawTransactionVerboseSchema,
   type ScanTxOutSetResult,
   type SmartFeeEstimate,
   scanTxOutSetSchema,
+  type TxOut,
+  txOutSchema,
   type Unspent,
   unspentSchema,
 } from './schemas.ts';
@@ -65,6 +70,12 @@ export type BitcoinRpc = {
   getBlockVerbose(blockHash: string): Promise<BlockVerbose>;
   /** `getblock <hash> 0`: the serialized block, hex. */
   getBlockHex(blockHash: string): Promise<string>;
+  /** `getblock <hash> 3`: decoded transactions with their hex and each input's prevout. */
+  getBlockWithPrevouts(blockHash: string): Promise<BlockWithPrevouts>;
+  /** `getrawmempool`: txids in the mempool. */
+  getRawMempool(): Promise<string[]>;
+  /** `gettxout`: the output if unspent (mempool spends count unless `includeMempool` false). */
+  getTxOut(txid: string, vout: number, includeMempool?: boolean): Promise<TxOut>;
   /** Serialized transaction, hex (mempool, txindex, or the given block). */
   getRawTransaction(txid: string, blockHash?: string): Promise<string>;
   getRawTransactionVerbose(txid: string, blockHash?: string): Promise<RawTransactionVerbose>;
@@ -209,6 +220,23 @@ export function createBitcoinRpc(opts: BitcoinRpcOptions): BitcoinRpc {
     getBlockHex: async (blockHash: string) => {
       checkHash(blockHash, 'blockHash');
       return call('getblock', [blockHash, 0], hexSchema);
+    },
+    /** `getblock <hash> 3`: transactions with their hex and every input's prevout. */
+    getBlockWithPrevouts: async (blockHash: string) => {
+      checkHash(blockHash, 'blockHash');
+      return call('getblock', [blockHash, 3], blockWithPrevoutsSchema);
+    },
+    /** `getrawmempool`: the txids waiting in the mempool. */
+    getRawMempool: async () => call('getrawmempool', [false], rawMempoolSchema),
+    /**
+     * `gettxout`: the output if unspent, else null. With `includeMempool` (Core's default) an
+     * output a mempool transaction spends is null and a mempool transaction's output is found.
+     */
+    getTxOut: async (txid: string, vout: number, includeMempool = true) => {
+      checkHash(txid, 'txid');
+      if (!Number.isSafeInteger(vout) || vout < 0)
+        throw new RangeError(`"vout" expected a non-negative integer, got ${vout}`);
+      return call('gettxout', [txid, vout, includeMempool], txOutSchema);
     },
     getRawTransaction: async (txid: string, blockHash?: string) => {
       checkHash(txid, 'txid');

@@ -98,6 +98,41 @@ export const blockVerboseSchema = z.looseObject({
 });
 export type BlockVerbose = z.infer<typeof blockVerboseSchema>;
 
+/** An input of `getblock <hash> 3`: with the output it spends (Core's undo data). */
+const vinWithPrevoutSchema = z.union([
+  z.looseObject({ coinbase: hexString, sequence: z.number().int() }),
+  z.looseObject({
+    txid: hash,
+    vout: z.number().int().nonnegative(),
+    sequence: z.number().int(),
+    prevout: z.looseObject({ value: z.number().nonnegative(), scriptPubKey: scriptPubKeySchema }),
+  }),
+]);
+
+/** `getblock <hash> 3`: every transaction decoded, with its hex and each input's prevout. */
+export const blockWithPrevoutsSchema = z.looseObject({
+  ...blockBase,
+  tx: z.array(
+    decodedTransactionSchema.extend({ hex: hexString, vin: z.array(vinWithPrevoutSchema) }),
+  ),
+});
+export type BlockWithPrevouts = z.infer<typeof blockWithPrevoutsSchema>;
+
+/** `gettxout`: an unspent output, or null when spent or unknown. */
+export const txOutSchema = z
+  .looseObject({
+    bestblock: hash,
+    confirmations: z.number().int().nonnegative(),
+    value: z.number().nonnegative(),
+    scriptPubKey: scriptPubKeySchema,
+    coinbase: z.boolean(),
+  })
+  .nullable();
+export type TxOut = z.infer<typeof txOutSchema>;
+
+/** `getrawmempool false`: the txids in the mempool. */
+export const rawMempoolSchema = z.array(hash);
+
 export const mempoolAcceptSchema = z.array(
   z.looseObject({
     txid: hash,

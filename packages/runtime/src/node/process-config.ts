@@ -8,6 +8,7 @@
 import { DEFAULT_TIMEOUTS, type Timeouts } from '@peg/protocol';
 import { z } from 'zod';
 import { LogLevelSchema } from '../log/create-logger.ts';
+import { PegOutConfigSchema } from '../peg-out/config.ts';
 
 const port = z.int().min(0).max(65_535);
 const ms = (min: number, max: number) => z.int().min(min).max(max);
@@ -66,6 +67,8 @@ export const ProcessConfigShape = {
     .default({ host: '127.0.0.1', port: 0, tokenFile: 'api-token' }),
   log: z.strictObject({ level: LogLevelSchema.default('info') }).default({ level: 'info' }),
   timeouts: TimeoutsSchema,
+  /** Peg-out depths and fee bounds; every process of a federation must use the same ones. */
+  pegOut: PegOutConfigSchema,
 };
 
 /** The protocol timeouts of a configuration: the defaults, with the ones it sets. */

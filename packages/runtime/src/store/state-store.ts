@@ -1,4 +1,3 @@
-import { closeSync, openSync } from 'node:fs';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import {
   bytesToHex,
@@ -8,16 +7,17 @@ import {
   utf8ToBytes,
 } from '@noble/hashes/utils.js';
 import type { MessageId, Recipients } from '@peg/wire';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { stateKeyId } from '../keystore/state-key-id.ts';
 import { canonicalRecipients, messageIdFor } from '../relay/message-id.ts';
 import { StateStoreError } from './errors.ts';
-import { MIGRATIONS, migrate } from './migrations.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { isBusy, openSqliteFile, STORE_MODE } from './records-db.ts';
 
 const STATE_AAD_TAG = utf8ToBytes('peg/runtime/state/v1');
 const MAX_INPUT_ID = 256;
-/** File mode of a new state store (and, through SQLite, of its WAL): owner read/write only. */
-export const STORE_MODE = 0o600;
+
+export { STORE_MODE };
 
 /** A message the step wants posted: recipients and the sealed envelope's exact bytes. */
 export type OutboxItem = { to: Recipients; envelope: Uint8Array };
@@ -118,19 +118,8 @@ export class StateStore {
     }
     const key = opts.stateKey.slice();
     const now = opts.now ?? Date.now;
-    // A new file is created owner-only first: SQLite gives its WAL the database file's mode.
+    const db = openSqliteFile(path, MIGRATIONS, 'state store');
     try {
-      closeSync(openSync(path, 'wx', STORE_MODE));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    // timeout 0: a file another process holds is an immediate, clear error, not a 5 s wait.
-    const db = new Database(path, { timeout: 0 });
-    try {
-      db.pragma('locking_mode = EXCLUSIVE');
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      migrate(db, MIGRATIONS);
       const keyId = stateKeyId(key);
       let storeId: Uint8Array | undefined;
       // A write at open takes the exclusive lock now (and holds it until close).
@@ -159,9 +148,8 @@ export class StateStore {
       return new StateStore(path, db, key, storeId!, now);
     } catch (err) {
       db.close();
-      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+      if (isBusy(err))
         throw new StateStoreError('locked', `state store ${path} is in use by another process`);
-      }
       throw err;
     }
   }

@@ -88,6 +88,11 @@ export type Federation = {
    * stand still (no new tip moves the active coordinator) except while a step needs blocks.
    */
   mineEvery(ms: number): () => void;
+  /**
+   * Runs `f` with no block mined meanwhile (the automatic miner and `mineEvery` wait): e.g. to
+   * land several Stacks transactions in one block.
+   */
+  withoutBlocks<T>(f: () => Promise<T>): Promise<T>;
   /** GET/POST on an operator's API with its token. */
   api<T>(url: string, route: string, init?: { method?: string; body?: unknown }): Promise<T>;
   /** Writes every process's log lines to `dir/<name>.log` (for a failed run; PEG_FED_LOGS). */
@@ -110,8 +115,9 @@ export async function startFederation(opts: {
   // the tip), so a timer's fast blocks would restart rounds all the time. A block is mined when
   // Stacks transactions wait (registrations, key publication), as a miner would take them.
   const devnet = await startDevnet({ blockIntervalMs: opts.blockIntervalMs ?? 0 });
+  let held = false;
   const miner = setInterval(() => {
-    if (devnet.chains.chain.pending().length > 0) devnet.mine(1);
+    if (!held && devnet.chains.chain.pending().length > 0) devnet.mine(1);
   }, 200);
   const stacks = createStacksClient({
     nodeUrl: devnet.stacksUrl,
@@ -234,6 +240,7 @@ export async function startFederation(opts: {
   const miners = new Set<ReturnType<typeof setInterval>>();
   const mineEvery = (ms: number) => {
     const timer = setInterval(() => {
+      if (held) return;
       try {
         devnet.mine(1);
       } catch (err) {
@@ -305,6 +312,14 @@ export async function startFederation(opts: {
       return JSON.parse(text) as T;
     },
     mineEvery,
+    async withoutBlocks(f) {
+      held = true;
+      try {
+        return await f();
+      } finally {
+        held = false;
+      }
+    },
     dumpLogs(dir: string) {
       mkdirSync(dir, { recursive: true });
       const procs = [relay, ...operators.flatMap((o) => [o.signer, o.coordinator])];
