@@ -21,6 +21,7 @@ import { Command } from 'commander';
 import { startCoordinatorApi } from './api-server.ts';
 import { COORDINATOR_ENV_PREFIX, CoordinatorConfigSchema } from './config.ts';
 import { CoordinatorNode } from './coordinator-node.ts';
+import { crashHook } from './peg-out/crash-points.ts';
 
 const VERSION = '0.1.0';
 
@@ -63,14 +64,25 @@ export function coordinatorProgram(): Command {
 
   program
     .command('start')
-    .description('run the coordinator: DKG, key publication, signing rounds')
+    .description('run the coordinator: DKG, key publication, signing rounds, peg-outs')
     .requiredOption('--config <file>', 'coordinator.json')
     .action(async (o) => {
       const config = await loadConfig(o.config);
+      const crash = crashHook(
+        process.env,
+        resolveConfigPath(o.config, config.dataDir),
+        import.meta.url.endsWith('.ts'),
+      );
       const password = await keystorePassword();
       const logger = createLogger({ name: 'peg-coordinator', level: config.log.level });
       const ctx = await openOperatorContext(config, { configPath: o.config, password, logger });
-      const node = new CoordinatorNode({ ctx, config, logger, password });
+      const node = new CoordinatorNode({
+        ctx,
+        config,
+        logger,
+        password,
+        ...(crash !== undefined ? { crash } : {}),
+      });
       const api = await startCoordinatorApi(node, logger);
       stopOnSignals(async () => {
         logger.info('stopping');

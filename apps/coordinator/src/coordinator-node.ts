@@ -50,6 +50,7 @@ import {
 import { type ContractCallSpec, rotateKeysCall, stacksAddressOf } from '@peg/stacks-client';
 import type { CoordinatorConfig } from './config.ts';
 import { keyAction } from './key-lifecycle.ts';
+import type { CrashPoint } from './peg-out/crash-points.ts';
 import { PegOutPipeline, SweepRefusedError } from './peg-out/pipeline.ts';
 import { QueueStore } from './peg-out/queue-store.ts';
 
@@ -75,6 +76,8 @@ export type CoordinatorNodeOptions = {
   logger: HostLogger;
   password: Uint8Array;
   waitMs?: number;
+  /** Test hook: called at each peg-out step boundary (`peg-out/crash-points.ts`). */
+  crash?: (point: CrashPoint) => void;
 };
 
 const MAX_ROUNDS = 200;
@@ -191,6 +194,7 @@ export class CoordinatorNode {
       isActive: () => this.role().self,
       sign: (body) => this.sign(body),
       cosignAndSend: (spec, what) => this.#cosignAndSend(spec, what),
+      ...(this.#opts.crash !== undefined ? { crash: this.#opts.crash } : {}),
     });
     const pegOut = setInterval(() => this.#runPipeline(), 1_000);
     pegOut.unref();
@@ -594,6 +598,7 @@ export class CoordinatorNode {
     }
     const assembled = collector.assemble();
     await this.ctx.stacks.broadcast(assembled);
+    if (what === 'complete-withdrawals') this.#opts.crash?.('completion-sent');
     const info = await this.ctx.stacks.waitForTransaction(assembled.txid, {
       timeoutMs: 120_000,
       pollMs: 500,

@@ -15,9 +15,11 @@
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import {
   type BitcoinRpc,
+  BitcoinRpcError,
   btcToSats,
   buildSweep,
   finalizeSweep,
+  RPC_ERROR_CODE,
   SweepError,
   type WalletUtxo,
 } from '@peg/bitcoin';
@@ -34,6 +36,7 @@ import {
   walletOutputKey,
 } from '@peg/runtime';
 import type { ContractCallSpec, StacksClient, WithdrawalRequest } from '@peg/stacks-client';
+import type { CrashPoint } from './crash-points.ts';
 import type { QueueStore, RequestState } from './queue-store.ts';
 
 /** Most wallet UTXOs one sweep spends (one signing message each; the wire allows 128). */
@@ -70,6 +73,8 @@ export type PipelinePorts = {
   /** Has the signer principal co-sign `spec`, sends it and waits until mined; its txid. */
   cosignAndSend(spec: ContractCallSpec, what: string): Promise<string>;
   now?: () => number;
+  /** Test hook (`crash-points.ts`): called at each step boundary. */
+  crash?: (point: CrashPoint) => void;
 };
 
 /** What the last tick saw and did (status and tests). */
@@ -279,7 +284,9 @@ export class PegOutPipeline {
       { txid: sweep.txid, ids: sweep.ids.map(String) },
       'completing a sweep on Stacks',
     );
+    this.#p.crash?.('before-complete');
     const txid = await this.#p.cosignAndSend(completion.spec, 'complete-withdrawals');
+    this.#p.crash?.('after-complete');
     const known = this.#p.store.sweep(sweep.txid);
     this.#p.store.putSweep(
       { ...this.#sweepFacts(sweep, known), state: 'completed', completionTxid: txid },
@@ -328,6 +335,7 @@ export class PegOutPipeline {
       },
       'signing a sweep',
     );
+    this.#p.crash?.('before-sign');
     let signatures: string[];
     try {
       signatures = await this.#p.sign({
@@ -345,6 +353,7 @@ export class PegOutPipeline {
     const signed = finalizeSweep(sweep, signatures.map(hexToBytes));
     // Durable before it leaves: a restart sends these bytes instead of building another sweep.
     this.#p.store.putSweep({ ...facts, state: 'signed', hex: signed.hex }, this.#now());
+    this.#p.crash?.('after-sign');
     return this.#broadcast(sweep.txid, signed.hex, ids);
   }
 
@@ -352,7 +361,13 @@ export class PegOutPipeline {
     const known = this.#p.store.sweep(txid);
     try {
       await this.#p.bitcoin.sendRawTransaction(hex);
+      this.#p.crash?.('after-broadcast');
     } catch (err) {
+      if (err instanceof BitcoinRpcError && err.code === RPC_ERROR_CODE.verifyAlreadyInChain) {
+        // Sent before a restart and mined since (its requests were completed meanwhile).
+        if (known) this.#p.store.putSweep({ ...known, state: 'mined' }, this.#now());
+        return `sweep ${txid} was mined already`;
+      }
       // Its inputs were spent meanwhile (another coordinator's sweep was mined or is in the
       // mempool): this one can never be mined.
       if (known)

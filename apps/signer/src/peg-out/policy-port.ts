@@ -25,6 +25,7 @@ import {
 import { checkBreaker } from '../policy/breaker.ts';
 import { type CompiledPolicy, DAY_MS, evaluatePolicy } from '../policy/engine.ts';
 import type { DecisionStore, SweepDecision } from './decision-store.ts';
+import { approvedElsewhere } from './paid-once.ts';
 import { checkSweep, type SweepCheckDeps } from './sweep-check.ts';
 
 export type SignerPolicyDeps = SweepCheckDeps & {
@@ -111,9 +112,10 @@ export class SignerPolicy implements PolicyPort {
       tipHeight,
     });
     if (!check.ok) return refuse(check.reason, check.detail);
-    const twice = await this.#approvedElsewhere(
-      check.sweep.txid,
-      check.sweep.prevouts,
+    const twice = await approvedElsewhere(
+      this.#d.bitcoin,
+      this.#d.decisions,
+      check.sweep,
       check.requests,
     );
     if (twice !== undefined) return refuse('request-approved-in-other-sweep', twice);
@@ -163,41 +165,5 @@ export class SignerPolicy implements PolicyPort {
       { at: now, height: tipHeight },
     );
     return { ok: true, messages: check.sweep.sighashes.map(bytesToHex), txid: check.sweep.txid };
-  }
-
-  /**
-   * This signer's own guard against paying a request twice, independent of the sweep scan: every
-   * two sweeps it approves that pay one request must conflict (share an input), so at most one
-   * can ever be mined; unless the earlier one is dead: not in any block since it was approved
-   * (by txid), and one of its inputs spent on chain (so it never can be).
-   */
-  async #approvedElsewhere(
-    txid: string,
-    prevouts: readonly { txid: string; vout: number }[],
-    requests: readonly { id: bigint }[],
-  ): Promise<string | undefined> {
-    const inputs = new Set(prevouts.map((p) => `${p.txid}:${p.vout}`));
-    for (const r of requests) {
-      for (const earlier of this.#d.decisions.approvedSweepsOf(r.id)) {
-        if (earlier.txid === txid || earlier.inputs.some((i) => inputs.has(i))) continue;
-        const tip = await this.#d.bitcoin.getBlockCount();
-        for (let h = earlier.height; h <= tip; h++) {
-          const block = await this.#d.bitcoin.getBlock(await this.#d.bitcoin.getBlockHash(h));
-          if (block.tx.includes(earlier.txid))
-            return `request ${r.id} was paid by sweep ${earlier.txid} in block ${h}`;
-        }
-        let dead = false;
-        for (const i of earlier.inputs) {
-          const out = await this.#d.bitcoin.getTxOut(i.slice(0, 64), Number(i.slice(65)), false);
-          if (out === null) {
-            dead = true;
-            break;
-          }
-        }
-        if (!dead)
-          return `request ${r.id} is in sweep ${earlier.txid}, approved earlier, which this one does not conflict with`;
-      }
-    }
-    return undefined;
   }
 }

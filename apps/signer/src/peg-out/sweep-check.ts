@@ -13,6 +13,7 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import {
   type BitcoinRpc,
   btcToSats,
+  MAX_MONEY,
   outputKeyOfScript,
   readSweep,
   rebuildSweep,
@@ -40,6 +41,7 @@ export const SWEEP_REFUSALS = [
   'request-already-paid',
   'request-in-live-sweep',
   'sweep-mismatch',
+  'fee-above-max-fee',
   'fee-rate-above-max',
   'fee-rate-below-min',
   'fee-rate-above-estimate',
@@ -131,7 +133,28 @@ export async function checkSweep(
     requests: requests.map(sweepRequestOf),
     changeOutputKey: hexToBytes(p.walletKey),
   });
-  if (!rebuilt.ok) return refuse('sweep-mismatch', describeMismatches(rebuilt.mismatches));
+  if (!rebuilt.ok) {
+    // Say so when the only fault is a fee share above a request's max-fee: the same sweep, with
+    // the limits lifted, is the transaction.
+    const unbounded = rebuildSweep(p.unsignedTransaction, {
+      utxos,
+      requests: requests.map((r) => ({ ...sweepRequestOf(r), maxFee: MAX_MONEY })),
+      changeOutputKey: hexToBytes(p.walletKey),
+    });
+    const over = unbounded.ok
+      ? unbounded.sweep.requests.find(
+          (x) => x.fee > (requests.find((r) => r.id === x.id)?.maxFee ?? 0n),
+        )
+      : undefined;
+    if (over !== undefined) {
+      const max = requests.find((r) => r.id === over.id)!.maxFee;
+      return refuse(
+        'fee-above-max-fee',
+        `request ${over.id} is charged ${over.fee} > its max-fee ${max}`,
+      );
+    }
+    return refuse('sweep-mismatch', describeMismatches(rebuilt.mismatches));
+  }
 
   const rate = rebuilt.feeRate;
   const c = deps.config;
