@@ -341,6 +341,15 @@ export class CoordinatorNode {
       };
       this.#waiters.add(waiter);
     });
+    // A sweep handed back to the machine's queue when the role moved earlier is stale: the
+    // pipeline decides afresh from the chains each time, so only its newest sweep may run.
+    if (body.withdrawalRequestIds.length > 0)
+      for (const q of host.state.queue)
+        if (q.withdrawalRequestIds.length > 0)
+          await host.push({
+            type: 'command',
+            command: { kind: 'cancel', withdrawalRequestIds: q.withdrawalRequestIds },
+          });
     await host.push({
       type: 'command',
       command: { kind: 'sign', ...body, tweak: WALLET_TWEAK },

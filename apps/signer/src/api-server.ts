@@ -137,7 +137,7 @@ function status(node: SignerNode): SignerStatus {
       lastOkAt: node.watch.stacksOkAt ?? null,
     },
     lastRounds: { dkg: last.dkg[0] ?? null, signing: last.signing[0] ?? null },
-    pendingReviews: 0,
+    pendingReviews: node.decisions?.pendingReviews() ?? 0,
   };
 }
 
@@ -226,6 +226,7 @@ export async function startSignerApi(
     labelNames: ['approved', 'reason'],
     registers: [metrics],
   });
+  node.onReview((review) => events.emit({ type: 'review', review }));
   node.onDecision((decision) => {
     decided.inc({ approved: String(decision.approved), reason: decision.reason ?? '' });
     events.emit({ type: 'sweep-decision', decision });
@@ -233,6 +234,40 @@ export async function startSignerApi(
   const app = await buildSignerApi({
     status: () => status(node),
     rounds: (q) => rounds(node, q.limit),
+    withdrawals: (q) => {
+      node.decisions?.expireReviews(Date.now());
+      const items =
+        node.decisions?.reviews({
+          limit: q.limit + 1,
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.after !== undefined ? { after: q.after } : {}),
+        }) ?? [];
+      const page = items.slice(0, q.limit);
+      return {
+        items: page,
+        next: items.length > q.limit ? (page.at(-1)?.requestId ?? null) : null,
+      };
+    },
+    decideReview: (requestId, body) => {
+      const id = BigInt(requestId);
+      const known = node.decisions?.review(id);
+      if (known === undefined)
+        throw new ApiHttpError(
+          404,
+          'not-found',
+          `request ${requestId} is not held for review here`,
+        );
+      const decided = node.decideReview(id, body.decision, body.reason ?? null);
+      if (decided === undefined) {
+        const now = node.decisions?.review(id);
+        throw new ApiHttpError(
+          409,
+          'conflict',
+          `request ${requestId} was decided already (${now?.status} by ${now?.decidedBy})`,
+        );
+      }
+      return decided;
+    },
     decisions: (q) => ({
       decisions: node.decisions?.decisions(q.limit) ?? [],
       breaker: node.decisions?.breaker() ?? { tripped: false },

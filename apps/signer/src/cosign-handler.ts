@@ -6,6 +6,8 @@
  *   registered keys in party order and its Stacks threshold;
  * - `complete-withdrawals` of a sweep of ours mined deep enough, exactly as this signer derives
  *   it from its own Bitcoin and Stacks nodes (`expectedCompletion`);
+ * - `reject-withdrawal-request` of a request this signer rejected itself, pending, in no sweep
+ *   (`expectedRejection`);
  * - by the registry's current signer principal, at its next nonce, for at most `MAX_FEE`.
  * Anything else is refused with a reason (logged and reported on the API).
  */
@@ -26,9 +28,17 @@ import {
   type StacksView,
   walletOutputKey,
 } from '@peg/runtime';
-import { type ContractCallSpec, rotateKeysCall } from '@peg/stacks-client';
+import { type ContractCallSpec, rotateKeysCall, type WithdrawalRequest } from '@peg/stacks-client';
 import { expectedCompletion } from './peg-out/completion-check.ts';
+import type { DecisionStore } from './peg-out/decision-store.ts';
+import { expectedRejection } from './peg-out/rejection-check.ts';
 import type { SweepCheckDeps } from './peg-out/sweep-check.ts';
+
+/** What the peg-out co-signing checks read: the chains, and this signer's own decisions. */
+export type PegOutCosignDeps = SweepCheckDeps & {
+  decisions?: DecisionStore | undefined;
+  judge?: ((r: WithdrawalRequest) => Promise<unknown>) | undefined;
+};
 
 /** The most fee (µSTX) a signer co-signs for. */
 export const MAX_COSIGN_FEE = 1_000_000n;
@@ -40,7 +50,7 @@ export async function cosignExpectation(
   state: SignerState,
   view: StacksView,
   directory: KeyDirectory,
-  pegOut: SweepCheckDeps,
+  pegOut: PegOutCosignDeps,
   logger?: HostLogger,
 ): Promise<CosignExpectation | undefined> {
   const tx = decodeTransaction(txHex);
@@ -68,6 +78,25 @@ export async function cosignExpectation(
     }
     return expect(completion.spec);
   }
+  if (fn === 'reject-withdrawal-request') {
+    const arg = payload.functionArgs?.[0];
+    if (arg?.type !== 'uint' || pegOut.decisions === undefined || pegOut.judge === undefined)
+      return undefined;
+    const keys = [state.current, ...state.previous].flatMap((k) =>
+      k === null ? [] : [walletOutputKey(k.pub.groupKey)],
+    );
+    const rejection = await expectedRejection(
+      { ...pegOut, decisions: pegOut.decisions, judge: pegOut.judge },
+      BigInt(arg.value),
+      new Set(keys),
+      Date.now(),
+    );
+    if (!rejection.ok) {
+      logger?.warn({ reason: rejection.reason }, 'no rejection of ours matches');
+      return undefined;
+    }
+    return expect(rejection.spec);
+  }
   if (fn !== 'rotate-keys') return undefined;
   const key = state.current;
   if (key?.status !== 'verified') return undefined;
@@ -92,7 +121,7 @@ export async function answerCosign(
   state: SignerState,
   view: StacksView | undefined,
   directory: KeyDirectory,
-  pegOut: SweepCheckDeps,
+  pegOut: PegOutCosignDeps,
   logger: HostLogger,
 ) {
   const txHex = e.payload.transaction;

@@ -10,6 +10,9 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import {
   type FederationConfig,
   initialSignerState,
@@ -40,9 +43,9 @@ import {
   timeoutsOf,
   watchBitcoinTip,
 } from '@peg/runtime';
-import { signerPolicyFile } from '@peg/wire';
+import { canonicalJson, type ReviewReceipt, signerPolicyFile } from '@peg/wire';
 import { answerCosign } from './cosign-handler.ts';
-import { DecisionStore, type SweepDecision } from './peg-out/decision-store.ts';
+import { DecisionStore, type Review, type SweepDecision } from './peg-out/decision-store.ts';
 import { SignerPolicy } from './peg-out/policy-port.ts';
 import type { SweepCheckDeps } from './peg-out/sweep-check.ts';
 import { type CompiledPolicy, compilePolicy } from './policy/engine.ts';
@@ -92,6 +95,7 @@ export class SignerNode {
   #pegOut: SweepCheckDeps;
   #policyPort: SignerPolicy | undefined;
   readonly #decisionListeners = new Set<(d: SweepDecision) => void>();
+  readonly #reviewListeners = new Set<(r: Review) => void>();
 
   constructor(opts: SignerNodeOptions) {
     this.#opts = opts;
@@ -113,6 +117,67 @@ export class SignerNode {
       scanner: new SweepScanner(this.ctx.bitcoin),
       config: this.ctx.config.pegOut,
     };
+  }
+
+  /** Reviews as they open and are decided (the API's event stream). */
+  onReview(listener: (r: Review) => void): () => void {
+    this.#reviewListeners.add(listener);
+    return () => this.#reviewListeners.delete(listener);
+  }
+
+  /**
+   * The operator's decision on a pending review, recorded with an audit line and answered with a
+   * receipt signed by this signer's messaging key; undefined when no review of `id` is pending
+   * (unknown, decided, or past its deadline: decisions are final).
+   */
+  decideReview(
+    id: bigint,
+    decision: 'accept' | 'reject',
+    reason: string | null,
+  ): { review: Review; receipt: ReviewReceipt } | undefined {
+    const decisions = this.decisions;
+    if (decisions === undefined) return undefined;
+    const now = Date.now();
+    decisions.expireReviews(now, (r) => this.#emitReview(r));
+    let receipt: ReviewReceipt | undefined;
+    const decided = decisions.decideReview(id, {
+      decision,
+      by: 'operator',
+      reason,
+      at: now,
+      receipt: (review) => {
+        receipt = this.#receipt(review);
+        return JSON.stringify(receipt);
+      },
+    });
+    if (decided === undefined || receipt === undefined) return undefined;
+    this.#emitReview(decided.review);
+    this.#log.info({ requestId: String(id), decision, reason }, 'review decided by the operator');
+    return { review: decided.review, receipt };
+  }
+
+  #receipt(review: Review): ReviewReceipt {
+    const message = canonicalJson({
+      signer: this.partyId ?? null,
+      requestId: review.requestId,
+      decision: review.status === 'accepted' ? 'accept' : 'reject',
+      reason: review.reason,
+      decidedAt: review.decidedAt,
+    })!;
+    const secret = this.#keystore.identitySecretKey();
+    try {
+      return {
+        message,
+        publicKey: this.messagingKey,
+        signature: bytesToHex(schnorr.sign(sha256(utf8ToBytes(message)), secret)),
+      };
+    } finally {
+      secret.fill(0);
+    }
+  }
+
+  #emitReview(r: Review): void {
+    for (const l of this.#reviewListeners) l(r);
   }
 
   /** Peg-out decisions as they are made (the API's event stream). */
@@ -159,8 +224,16 @@ export class SignerNode {
       onDecision: (d) => {
         for (const l of this.#decisionListeners) l(d);
       },
+      onReview: (r) => this.#emitReview(r),
       logger: this.#log,
     });
+    // A review nobody decided in time is rejected at its deadline, not at the next sweep.
+    const expiry = setInterval(
+      () => decisions.expireReviews(Date.now(), (r) => this.#emitReview(r)),
+      1_000,
+    );
+    expiry.unref();
+    signal.addEventListener('abort', () => clearInterval(expiry), { once: true });
     await ensureRegistered(this.ctx, this.#log, signal);
     this.#tasks.push(
       watchBitcoinTip(this.ctx.bitcoin, {
@@ -407,7 +480,11 @@ export class SignerNode {
         host.state,
         this.watch.view,
         this.watch.directory,
-        this.#pegOut,
+        {
+          ...this.#pegOut,
+          decisions: this.decisions,
+          judge: (r) => this.#policyPort?.judgeRequest(r) ?? Promise.resolve('not-ready'),
+        },
         this.#log,
       );
       await host.send({ kind: 'coordinator', id: e.sender.partyId }, {

@@ -3,7 +3,9 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { createMetricsRegistry, EventHub } from '@peg/runtime';
 import {
   DecisionsResponse,
+  ListWithdrawalsResponse,
   RelayError,
+  ReviewDecisionResponse,
   type SignerEvent,
   SignerStatus,
   VerifyResponse,
@@ -77,6 +79,10 @@ describe('Signer API: operator token', () => {
       status: () => statusWith(null),
       rounds: () => ({ dkg: [], signing: [] }),
       decisions: () => ({ decisions: [], breaker: { tripped: false as const } }),
+      withdrawals: () => ({ items: [], next: null }),
+      decideReview: () => {
+        throw new Error('unused');
+      },
       keyPackage: () => null,
       rotateMessagingKey: async () => ({ messagingKey: '' }),
       events: new EventHub<SignerEvent>(rethrow),
@@ -241,6 +247,8 @@ describe('Signer API: health, metrics, OpenAPI', () => {
         '/health',
         '/health/live',
         '/v1/decisions',
+        '/v1/withdrawals',
+        '/v1/withdrawals/{requestId}/decision',
         '/v1/events',
         '/v1/key',
         '/v1/messaging-key/rotate',
@@ -327,5 +335,60 @@ describe('Signer API: GET /v1/decisions', () => {
       expect(bad.statusCode, q).toBe(400);
     }
     expect((await app.inject({ method: 'GET', url: '/v1/decisions' })).statusCode).toBe(401);
+  });
+});
+
+describe('Signer API: reviews', () => {
+  test('lists held requests, filtered by status; bad queries are 400', async () => {
+    const { app, proc } = await api();
+    const all = await app.inject({ method: 'GET', url: '/v1/withdrawals', headers: bearer });
+    expect(all.statusCode).toBe(200);
+    expect(ListWithdrawalsResponse.parse(all.json()).items).toEqual(proc.reviews);
+    const none = await app.inject({
+      method: 'GET',
+      url: '/v1/withdrawals?status=accepted',
+      headers: bearer,
+    });
+    expect(none.json().items).toEqual([]);
+    for (const q of ['status=maybe', 'limit=0', 'after=-1', 'extra=1']) {
+      const bad = await app.inject({ method: 'GET', url: `/v1/withdrawals?${q}`, headers: bearer });
+      expect(bad.statusCode, q).toBe(400);
+    }
+  });
+
+  test('decides once, with a receipt; unknown is 404, decided is 409, a bad body is 400', async () => {
+    const { app, proc } = await api();
+    const headers = { ...bearer, 'content-type': 'application/json' };
+    const url = '/v1/withdrawals/4/decision';
+    for (const payload of [{ decision: 'maybe' }, { decision: 'accept', reason: '' }, {}]) {
+      const bad = await app.inject({ method: 'POST', url, headers, payload });
+      expect(bad.statusCode, JSON.stringify(payload)).toBe(400);
+    }
+    expect(proc.reviews[0]!.status).toBe('pending');
+    const ok = await app.inject({
+      method: 'POST',
+      url,
+      headers,
+      payload: { decision: 'reject', reason: 'unknown recipient' },
+    });
+    expect(ok.statusCode).toBe(200);
+    const body = ReviewDecisionResponse.parse(ok.json());
+    expect(body.review).toMatchObject({ status: 'rejected', decidedBy: 'operator' });
+    const again = await app.inject({
+      method: 'POST',
+      url,
+      headers,
+      payload: { decision: 'accept' },
+    });
+    expect(again.statusCode).toBe(409);
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/v1/withdrawals/99/decision',
+      headers,
+      payload: { decision: 'accept' },
+    });
+    expect(unknown.statusCode).toBe(404);
+    const noToken = await app.inject({ method: 'POST', url, payload: { decision: 'accept' } });
+    expect(noToken.statusCode).toBe(401);
   });
 });

@@ -3,7 +3,7 @@
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { outputKey, taprootAddress } from '@peg/protocol';
-import { createMetricsRegistry, EventHub, type Readiness } from '@peg/runtime';
+import { ApiHttpError, createMetricsRegistry, EventHub, type Readiness } from '@peg/runtime';
 import type {
   DkgRoundSummary,
   FederationKey,
@@ -12,6 +12,7 @@ import type {
   SignerKeyPackage,
   SignerStatus,
   SweepDecision,
+  WithdrawalReview,
 } from '@peg/wire';
 import type { FastifyInstance } from 'fastify';
 import { buildSignerApi } from '../src/api/app.ts';
@@ -107,6 +108,7 @@ export type FakeProcess = {
   keyPackage: SignerKeyPackage | null;
   rotations: number;
   decisions: SweepDecision[];
+  reviews: WithdrawalReview[];
 };
 
 export async function signerApi(
@@ -120,6 +122,26 @@ export async function signerApi(
     roundQueries: [],
     keyPackage: null,
     rotations: 0,
+    reviews: [
+      {
+        requestId: 4,
+        amount: 300_000,
+        maxFee: 5_000,
+        recipient: { version: 4, hashbytes: '11'.repeat(20) },
+        sender: 'ST1SJ3DTE5DN7X54YDH5D64R3BCB6A2AG2ZQ8YPD5',
+        blockHeight: 120,
+        status: 'pending',
+        decidedBy: null,
+        reason: null,
+        decidedAt: null,
+        recipientAddress: 'bcrt1qzyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3x2n5s8',
+        confirmations: 2,
+        createdAt: 1_000,
+        deadline: 3_601_000,
+        rules: [{ rule: 'review-above', detail: 'amount 300000 sat is above 200000 sat' }],
+        sweep: null,
+      },
+    ],
     decisions: [
       {
         seq: 2,
@@ -153,6 +175,33 @@ export async function signerApi(
       decisions: proc.decisions.slice(0, q.limit),
       breaker: { tripped: false },
     }),
+    withdrawals: (q) => {
+      const items = proc.reviews
+        .filter(
+          (r) => (q.status === undefined || r.status === q.status) && r.requestId > (q.after ?? 0),
+        )
+        .slice(0, q.limit);
+      return { items, next: null };
+    },
+    decideReview: (requestId, body) => {
+      const i = proc.reviews.findIndex((r) => r.requestId === requestId);
+      if (i < 0) throw new ApiHttpError(404, 'not-found', `request ${requestId} is not held here`);
+      const known = proc.reviews[i]!;
+      if (known.status !== 'pending')
+        throw new ApiHttpError(409, 'conflict', `request ${requestId} was decided already`);
+      const review: WithdrawalReview = {
+        ...known,
+        status: body.decision === 'accept' ? 'accepted' : 'rejected',
+        decidedBy: 'operator',
+        reason: body.reason ?? null,
+        decidedAt: 5_000,
+      };
+      proc.reviews[i] = review;
+      return {
+        review,
+        receipt: { message: '{}', publicKey: '11'.repeat(32), signature: '22'.repeat(64) },
+      };
+    },
     keyPackage: () => proc.keyPackage,
     rotateMessagingKey: async () => {
       proc.rotations++;

@@ -33,6 +33,7 @@ export {
   recipientFromAddress,
   recipientHashLength,
   recipientScript,
+  scriptAddress,
   TESTNET_NETWORK,
 } from './recipient.ts';
 export type { BitcoinRpc, BitcoinRpcOptions, EstimateMode, FetchLike } from './rpc/client.ts';

@@ -114,3 +114,12 @@ export function recipientAddress(recipient: Recipient, network: BtcNetwork): str
   if (!rs.ok) throw new TypeError(`"recipient" cannot be paid: ${rs.reason}`);
   return Address(network).encode(OutScript.decode(rs.script));
 }
+
+/** The address an output script pays, or null when it has none (an OP_RETURN, a bare script). */
+export function scriptAddress(script: Uint8Array, network: BtcNetwork): string | null {
+  try {
+    return Address(network).encode(OutScript.decode(script));
+  } catch {
+    return null;
+  }
+}

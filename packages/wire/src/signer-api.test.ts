@@ -54,6 +54,23 @@ const pending: WithdrawalReview = {
   decidedBy: null,
   reason: null,
   decidedAt: null,
+  recipientAddress: 'bcrt1qzyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3x2n5s8',
+  confirmations: 3,
+  createdAt: 1_000,
+  deadline: 3_601_000,
+  rules: [{ rule: 'review-above', detail: 'amount 100000 sat is above 50000 sat' }],
+  sweep: {
+    txid: 'aa'.repeat(32),
+    inputs: [{ outpoint: `${'bb'.repeat(32)}:0`, amount: 1_000_000 }],
+    outputs: [
+      { kind: 'change', address: 'bcrt1p...', amount: 898_000, requestId: null },
+      { kind: 'op-return', address: null, amount: 0, requestId: null },
+      { kind: 'withdrawal', address: 'bcrt1q...', amount: 100_000, requestId: 4 },
+    ],
+    fee: 2_000,
+    feeRate: 2,
+    ids: [4],
+  },
 };
 
 describe('signer API bodies', () => {

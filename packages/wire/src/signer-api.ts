@@ -149,20 +149,36 @@ export const DecisionsResponse = z.strictObject({
 });
 export type DecisionsResponse = z.infer<typeof DecisionsResponse>;
 
-/** GET /v1/events: what a signer streams (SSE `event:` = `type`, `data:` = the JSON event). */
-export const SignerEvent = z.discriminatedUnion('type', [
-  ...OPERATOR_EVENTS,
-  Refusal,
-  z.strictObject({ type: z.literal('sweep-decision'), decision: SweepDecision }),
-]);
-export type SignerEvent = z.infer<typeof SignerEvent>;
-
 // GET and PUT /v1/policy carry the operator's policy file: `signerPolicyFile`
 // (signer-policy.ts), the one definition of a policy.
 
 /** Where a withdrawal request stands at this signer. */
 export const ReviewStatus = z.enum(['pending', 'accepted', 'rejected']);
 export type ReviewStatus = z.infer<typeof ReviewStatus>;
+
+/** The sweep a reviewed request would be paid by, decoded for a human. */
+export const ReviewSweep = z.strictObject({
+  txid: z.string().regex(/^[0-9a-f]{64}$/),
+  inputs: z.array(z.strictObject({ outpoint: z.string().max(80), amount: Sats })).max(500),
+  outputs: z
+    .array(
+      z.strictObject({
+        kind: z.enum(['change', 'op-return', 'withdrawal']),
+        /** The output's address; null for the OP_RETURN. */
+        address: z.string().max(100).nullable(),
+        amount: Sats,
+        /** For a withdrawal: the request it pays. */
+        requestId: z.int().min(1).max(Number.MAX_SAFE_INTEGER).nullable(),
+      }),
+    )
+    .max(1_100),
+  fee: Sats,
+  /** sat/vB, as the transaction pays it. */
+  feeRate: z.number().min(0),
+  /** The request ids its OP_RETURN names. */
+  ids: z.array(z.int().min(1).max(Number.MAX_SAFE_INTEGER)).max(1_000),
+});
+export type ReviewSweep = z.infer<typeof ReviewSweep>;
 
 /** One withdrawal request as this signer reviews it. */
 export const WithdrawalReview = z
@@ -178,10 +194,26 @@ export const WithdrawalReview = z
     /** Stacks block height of the request. */
     blockHeight: z.int().min(0),
     status: ReviewStatus,
-    /** Who decided: this signer's policy or its operator; null while pending. */
-    decidedBy: z.enum(['policy', 'operator']).nullable(),
+    /**
+     * Who decided: this signer's policy, its operator, or the deadline (no decision in time:
+     * rejected); null while pending.
+     */
+    decidedBy: z.enum(['policy', 'operator', 'deadline']).nullable(),
     reason: z.string().max(280).nullable(),
     decidedAt: Millis.nullable(),
+    /** The recipient as a Bitcoin address of the federation's network. */
+    recipientAddress: z.string().max(100),
+    /** Bitcoin blocks on top of the request when it was last evaluated. */
+    confirmations: z.int().min(0),
+    /** When it came up for review, and when no decision means reject (unix ms). */
+    createdAt: Millis,
+    deadline: Millis,
+    /** The rules that did not approve it, with their details. */
+    rules: z
+      .array(z.strictObject({ rule: z.string().max(64), detail: z.string().max(500) }))
+      .max(16),
+    /** The sweep it would be part of, as last proposed. */
+    sweep: ReviewSweep.nullable(),
   })
   .refine((r) => (r.status === 'pending') === (r.decidedBy === null && r.decidedAt === null), {
     message: 'a pending review has no decision; a decided one says who and when',
@@ -212,6 +244,25 @@ export const ReviewDecision = z.strictObject({
 export type ReviewDecision = z.infer<typeof ReviewDecision>;
 
 /**
+ * The signer's receipt of a decision: BIP340 signature by its messaging key over
+ * SHA-256(`message`), `message` being the canonical JSON of {signer, requestId, decision,
+ * reason, decidedAt}: proof, for the operator's records, of what this signer recorded.
+ */
+export const ReviewReceipt = z.strictObject({
+  message: z.string().max(1_000),
+  publicKey: z.string().regex(/^[0-9a-f]{64}$/),
+  signature: z.string().regex(/^[0-9a-f]{128}$/),
+});
+export type ReviewReceipt = z.infer<typeof ReviewReceipt>;
+
+/** Answer of POST /v1/withdrawals/:requestId/decision. */
+export const ReviewDecisionResponse = z.strictObject({
+  review: WithdrawalReview,
+  receipt: ReviewReceipt,
+});
+export type ReviewDecisionResponse = z.infer<typeof ReviewDecisionResponse>;
+
+/**
  * GET /v1/key: the public key package of the key this signer verified (its share of the
  * verification round given): the layout, the group key and every key id's verifying share. All
  * public; its own coordinator loads it from here when it did not run the DKG itself (a backup).
@@ -235,3 +286,13 @@ export type SignerKeyPackage = z.infer<typeof SignerKeyPackage>;
 /** POST /v1/messaging-key/rotate: the new messaging key, announced (the old one is refused). */
 export const RotateMessagingKeyResponse = z.strictObject({ messagingKey: XOnlyKeyHex });
 export type RotateMessagingKeyResponse = z.infer<typeof RotateMessagingKeyResponse>;
+
+/** GET /v1/events: what a signer streams (SSE `event:` = `type`, `data:` = the JSON event). */
+export const SignerEvent = z.discriminatedUnion('type', [
+  ...OPERATOR_EVENTS,
+  Refusal,
+  z.strictObject({ type: z.literal('sweep-decision'), decision: SweepDecision }),
+  /** A request came up for review, or its review was decided. */
+  z.strictObject({ type: z.literal('review'), review: WithdrawalReview }),
+]);
+export type SignerEvent = z.infer<typeof SignerEvent>;

@@ -22,6 +22,8 @@ export const CRASH_POINTS = [
   'completion-sent',
   /** The completion mined, not recorded. */
   'after-complete',
+  /** A rejection about to be proposed to the signers. */
+  'before-reject',
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 

@@ -29,20 +29,24 @@ import {
   type HostLogger,
   type PegOutConfig,
   type SeenSweep,
+  SIGNER_BITMAP,
   type SweepScan,
   SweepScanner,
   sweepRequestOf,
   walletAddressOf,
   walletOutputKey,
 } from '@peg/runtime';
-import type { ContractCallSpec, StacksClient, WithdrawalRequest } from '@peg/stacks-client';
+import {
+  type ContractCallSpec,
+  rejectWithdrawalCall,
+  type StacksClient,
+  type WithdrawalRequest,
+} from '@peg/stacks-client';
 import type { CrashPoint } from './crash-points.ts';
 import type { QueueStore, RequestState } from './queue-store.ts';
 
 /** Most wallet UTXOs one sweep spends (one signing message each; the wire allows 128). */
 export const MAX_SWEEP_UTXOS = 100;
-/** How long a request the signers refused alone waits before it is proposed again. */
-export const REFUSED_HOLD_MS = 60_000;
 
 /** The signers would not sign a sweep (refusals left fewer than the threshold). */
 export class SweepRefusedError extends Error {
@@ -103,6 +107,8 @@ export class PegOutPipeline {
   #batches: bigint[][] = [];
   /** Requests refused alone, and until when they wait. */
   readonly #held = new Map<bigint, number>();
+  /** Requests refused alone, to propose rejecting on Stacks (each signer decides for itself). */
+  readonly #toReject = new Set<bigint>();
   status: PipelineStatus | undefined;
 
   constructor(ports: PipelinePorts) {
@@ -140,6 +146,18 @@ export class PegOutPipeline {
       if (tip - sweep.block!.height + 1 < this.#p.config.sweepConfirmations) continue;
       if (!sweep.ids.some((id) => byId.get(id)?.status === 'pending')) continue;
       return this.#done(await this.#complete(sweep, byId));
+    }
+    // 1b. Reject on Stacks a request the signers refused alone: each co-signs only a request it
+    // rejected itself (policy, operator, or a review deadline), so a request still in review
+    // is refused here and proposed again after its next refusal.
+    for (const id of this.#toReject) {
+      this.#toReject.delete(id);
+      if (
+        byId.get(id)?.status !== 'pending' ||
+        scan.confirmed.concat(scan.mempool).some((x) => x.ids.includes(id))
+      )
+        continue;
+      return this.#done(await this.#reject(id));
     }
     // 2. One live sweep at a time.
     if (scan.mempool.length > 0)
@@ -384,7 +402,23 @@ export class PegOutPipeline {
     return `broadcast sweep ${txid}`;
   }
 
-  /** A refused batch: try its halves next; a request refused alone waits `REFUSED_HOLD_MS`. */
+  async #reject(id: bigint): Promise<string> {
+    this.#p.logger.info({ id: String(id) }, 'proposing to reject a request on Stacks');
+    this.#p.crash?.('before-reject');
+    try {
+      const txid = await this.#p.cosignAndSend(
+        rejectWithdrawalCall({ requestId: id, signerBitmap: SIGNER_BITMAP }),
+        'reject-withdrawal-request',
+      );
+      this.#p.logger.info({ id: String(id), stacksTxid: txid }, 'request rejected on Stacks');
+      return `rejected request ${id} in Stacks transaction ${txid}`;
+    } catch (err) {
+      this.#p.logger.info({ id: String(id), err: String(err) }, 'rejection not co-signed');
+      return `rejection of request ${id} not co-signed: ${String(err)}`;
+    }
+  }
+
+  /** A refused batch: try its halves next; a request refused alone waits `retryRefusedMs`. */
   #refused(ids: bigint[], why: string): string {
     const first = this.#batches[0];
     if (first !== undefined && ids.every((id) => first.includes(id))) this.#batches.shift();
@@ -395,10 +429,11 @@ export class PegOutPipeline {
       return `sweep of [${ids.join(',')}] refused; trying halves`;
     }
     const id = ids[0]!;
-    this.#held.set(id, this.#now() + REFUSED_HOLD_MS);
+    this.#held.set(id, this.#now() + this.#p.config.retryRefusedMs);
+    this.#toReject.add(id);
     this.#p.logger.warn({ id: String(id), why }, 'request refused by the signers; held');
     this.#p.store.setDetail(String(id), `refused by the signers: ${why}`);
-    return `request ${id} refused; held for ${REFUSED_HOLD_MS} ms`;
+    return `request ${id} refused; held for ${this.#p.config.retryRefusedMs} ms`;
   }
 
   #exclude(requests: WithdrawalRequest[], id: bigint, detail: string): void {

@@ -2,6 +2,10 @@ import type { EventSource, EventStreamOptions, Readiness } from '@peg/runtime';
 import type {
   DecisionsQuery,
   DecisionsResponse,
+  ListWithdrawalsQuery,
+  ListWithdrawalsResponse,
+  ReviewDecision,
+  ReviewDecisionResponse,
   RotateMessagingKeyResponse,
   RoundsQuery,
   RoundsResponse,
@@ -23,6 +27,18 @@ export type SignerApiDeps = {
   rounds(query: RoundsQuery): RoundsResponse | Promise<RoundsResponse>;
   /** The newest peg-out decisions (sweeps approved or refused, with reasons) and the breaker. */
   decisions(query: DecisionsQuery): DecisionsResponse | Promise<DecisionsResponse>;
+  /** Requests held for review or decided (GET /v1/withdrawals). */
+  withdrawals(
+    query: ListWithdrawalsQuery,
+  ): ListWithdrawalsResponse | Promise<ListWithdrawalsResponse>;
+  /**
+   * The operator's decision on a pending review (POST /v1/withdrawals/:id/decision); throws
+   * ApiHttpError 404 for an unknown request, 409 for one already decided.
+   */
+  decideReview(
+    requestId: number,
+    decision: ReviewDecision,
+  ): ReviewDecisionResponse | Promise<ReviewDecisionResponse>;
   /** The verified key's public package (GET /v1/key); null before one. */
   keyPackage(): SignerKeyPackage | null | Promise<SignerKeyPackage | null>;
   /** Rotates and announces the messaging key (POST /v1/messaging-key/rotate). */

@@ -2,7 +2,11 @@ import { ApiHttpError, type EventStream } from '@peg/runtime';
 import {
   DecisionsQuery,
   DecisionsResponse,
+  ListWithdrawalsQuery,
+  ListWithdrawalsResponse,
   RelayError,
+  ReviewDecision,
+  ReviewDecisionResponse,
   RotateMessagingKeyResponse,
   RoundsQuery,
   RoundsResponse,
@@ -13,6 +17,7 @@ import {
   VerifyResponse,
 } from '@peg/wire';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { SignerApiDeps } from './deps.ts';
 import { verifySignature } from './verify.ts';
 
@@ -77,6 +82,45 @@ export const signerRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) => deps.decisions(request.query),
+  );
+
+  app.get(
+    '/withdrawals',
+    {
+      schema: {
+        summary: 'Requests this signer reviewed or holds for review, by request id',
+        description:
+          'Every request the policy did not approve outright: pending ones (with the rule that ' +
+          'could not decide, the sweep they would be part of and the deadline), and decided ones ' +
+          '(by the policy, the operator, or the deadline). `after` pages by request id.',
+        tags: ['peg-out'],
+        querystring: ListWithdrawalsQuery,
+        response: { 200: ListWithdrawalsResponse, 400: RelayError, ...refused },
+      },
+    },
+    async (request) => deps.withdrawals(request.query),
+  );
+
+  app.post(
+    '/withdrawals/:requestId/decision',
+    {
+      schema: {
+        summary: 'Accept or reject a request held for review (final), with a signed receipt',
+        tags: ['peg-out'],
+        params: z.strictObject({
+          requestId: z.coerce.number().pipe(z.int().min(1).max(Number.MAX_SAFE_INTEGER)),
+        }),
+        body: ReviewDecision,
+        response: {
+          200: ReviewDecisionResponse,
+          400: RelayError,
+          404: RelayError,
+          409: RelayError,
+          ...refused,
+        },
+      },
+    },
+    async (request) => deps.decideReview(request.params.requestId, request.body),
   );
 
   app.get(

@@ -5,7 +5,22 @@
  * which only an operator resets. Append-only for decisions: the history is the audit.
  */
 import { openRecordsDb, type RecordsDb } from '@peg/runtime';
+import type { WithdrawalReview } from '@peg/wire';
 import type { BreakerState } from '../policy/breaker.ts';
+
+/** A request's review at this signer: the wire's `WithdrawalReview`. */
+export type Review = WithdrawalReview;
+
+/** One line of the append-only review audit: who decided what, when, why. */
+export type ReviewAudit = {
+  seq: number;
+  requestId: string;
+  decision: 'accept' | 'reject';
+  decidedBy: 'policy' | 'operator' | 'deadline';
+  reason: string | null;
+  at: number;
+  receipt: string | null;
+};
 
 export type SweepDecision = {
   seq: number;
@@ -45,6 +60,26 @@ const MIGRATIONS = [
         at INTEGER NOT NULL,
         height INTEGER NOT NULL
       ) STRICT;
+      CREATE TABLE reviews (
+        request_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        decided_by TEXT,
+        reason TEXT,
+        decided_at INTEGER,
+        created_at INTEGER NOT NULL,
+        deadline INTEGER NOT NULL,
+        facts TEXT NOT NULL,
+        id_num INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE review_audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        decided_by TEXT NOT NULL,
+        reason TEXT,
+        at INTEGER NOT NULL,
+        receipt TEXT
+      ) STRICT;
       CREATE TABLE approved_sweep_requests (
         request_id TEXT NOT NULL,
         txid TEXT NOT NULL,
@@ -64,6 +99,9 @@ type DecisionRow = {
   reason: string | null;
   detail: string | null;
 };
+
+type ReviewRow = { facts: string };
+const reviewOf = (r: ReviewRow): Review => JSON.parse(r.facts) as Review;
 
 export class DecisionStore {
   readonly #db: RecordsDb;
@@ -166,6 +204,146 @@ export class DecisionStore {
       txid: r.txid,
       inputs: JSON.parse(r.inputs) as string[],
       height: r.height,
+    }));
+  }
+
+  /** The review of `id`, if it ever came up for one. */
+  review(id: bigint): Review | undefined {
+    const row = this.#db.prepare('SELECT * FROM reviews WHERE request_id = ?').get(id.toString()) as
+      | ReviewRow
+      | undefined;
+    return row && reviewOf(row);
+  }
+
+  /** Reviews by request id ascending after `after`, optionally in one status. */
+  reviews(o: { status?: Review['status']; after?: number; limit: number }): Review[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM reviews WHERE id_num > ? ${o.status ? 'AND status = ?' : ''} ORDER BY id_num LIMIT ?`,
+      )
+      .all(...[o.after ?? 0, ...(o.status ? [o.status] : []), o.limit]) as ReviewRow[];
+    return rows.map(reviewOf);
+  }
+
+  /** How many reviews wait for the operator. */
+  pendingReviews(): number {
+    return (
+      this.#db.prepare("SELECT COUNT(*) AS n FROM reviews WHERE status = 'pending'").get() as {
+        n: number;
+      }
+    ).n;
+  }
+
+  /**
+   * Opens a review (pending) or refreshes a pending one's facts (confirmations, rules, sweep);
+   * a decided review is left as it is. Returns the review as stored.
+   */
+  openReview(r: Review): Review {
+    const known = this.review(BigInt(r.requestId));
+    if (known !== undefined && known.status !== 'pending') return known;
+    const next: Review =
+      known === undefined ? r : { ...r, createdAt: known.createdAt, deadline: known.deadline };
+    this.#db
+      .prepare(
+        `INSERT INTO reviews (request_id, status, decided_by, reason, decided_at, created_at, deadline, facts, id_num)
+         VALUES (?, 'pending', NULL, NULL, NULL, ?, ?, ?, ?)
+         ON CONFLICT (request_id) DO UPDATE SET facts = excluded.facts`,
+      )
+      .run(
+        String(next.requestId),
+        next.createdAt,
+        next.deadline,
+        JSON.stringify(next),
+        next.requestId,
+      );
+    return next;
+  }
+
+  /**
+   * Decides a pending review, with its audit line, in one transaction; undefined when there is
+   * no pending review of `id` (unknown, or decided already: decisions are final).
+   */
+  decideReview(
+    id: bigint,
+    d: {
+      decision: 'accept' | 'reject';
+      by: 'operator' | 'deadline' | 'policy';
+      reason: string | null;
+      at: number;
+      receipt?: (review: Review) => string;
+    },
+  ): { review: Review; audit: ReviewAudit } | undefined {
+    return this.#db.transaction(() => {
+      const known = this.review(id);
+      if (known === undefined || known.status !== 'pending') return undefined;
+      const review: Review = {
+        ...known,
+        status: d.decision === 'accept' ? 'accepted' : 'rejected',
+        decidedBy: d.by,
+        reason: d.reason,
+        decidedAt: d.at,
+      };
+      const receipt = d.receipt?.(review) ?? null;
+      this.#db
+        .prepare(
+          'UPDATE reviews SET status = ?, decided_by = ?, reason = ?, decided_at = ?, facts = ? WHERE request_id = ?',
+        )
+        .run(review.status, d.by, d.reason, d.at, JSON.stringify(review), id.toString());
+      const r = this.#db
+        .prepare(
+          'INSERT INTO review_audit (request_id, decision, decided_by, reason, at, receipt) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(id.toString(), d.decision, d.by, d.reason, d.at, receipt);
+      return {
+        review,
+        audit: {
+          seq: Number(r.lastInsertRowid),
+          requestId: id.toString(),
+          decision: d.decision,
+          decidedBy: d.by,
+          reason: d.reason,
+          at: d.at,
+          receipt,
+        },
+      };
+    })();
+  }
+
+  /** Rejects every pending review whose deadline passed (`by: 'deadline'`); calls `onDecided`. */
+  expireReviews(now: number, onDecided?: (r: Review) => void): void {
+    const due = this.#db
+      .prepare("SELECT request_id FROM reviews WHERE status = 'pending' AND deadline <= ?")
+      .all(now) as { request_id: string }[];
+    for (const { request_id } of due) {
+      const d = this.decideReview(BigInt(request_id), {
+        decision: 'reject',
+        by: 'deadline',
+        reason: 'no decision before the deadline',
+        at: now,
+      });
+      if (d) onDecided?.(d.review);
+    }
+  }
+
+  /** The review audit, oldest first. */
+  audit(): ReviewAudit[] {
+    const rows = this.#db.prepare('SELECT * FROM review_audit ORDER BY seq').all() as {
+      seq: number;
+      request_id: string;
+      decision: 'accept' | 'reject';
+      decided_by: ReviewAudit['decidedBy'];
+      reason: string | null;
+      at: number;
+      receipt: string | null;
+    }[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      requestId: r.request_id,
+      decision: r.decision,
+      decidedBy: r.decided_by,
+      reason: r.reason,
+      at: r.at,
+      receipt: r.receipt,
     }));
   }
 

@@ -22,10 +22,13 @@ import {
   walletAddressOf,
   walletOutputKey,
 } from '@peg/runtime';
-import { checkBreaker } from '../policy/breaker.ts';
+import type { WithdrawalRequest } from '@peg/stacks-client';
+import type { ReviewSweep } from '@peg/wire';
+import { type BreakerState, checkBreaker } from '../policy/breaker.ts';
 import { type CompiledPolicy, DAY_MS, evaluatePolicy } from '../policy/engine.ts';
-import type { DecisionStore, SweepDecision } from './decision-store.ts';
+import type { DecisionStore, Review, SweepDecision } from './decision-store.ts';
 import { approvedElsewhere } from './paid-once.ts';
+import { reviewOf, reviewSweepOf } from './review-facts.ts';
 import { checkSweep, type SweepCheckDeps } from './sweep-check.ts';
 
 export type SignerPolicyDeps = SweepCheckDeps & {
@@ -36,9 +39,22 @@ export type SignerPolicyDeps = SweepCheckDeps & {
   view: () => StacksView | undefined;
   tipHeight: () => number | undefined;
   onDecision: (d: SweepDecision) => void;
+  /** A review opened or decided (the API's event stream). */
+  onReview: (r: Review) => void;
   logger: HostLogger;
   now?: () => number;
 };
+
+/** What every request of one decision is judged against. */
+type JudgeContext = {
+  now: number;
+  policy: CompiledPolicy;
+  approvals: { at: number; amount: bigint }[];
+  breaker: BreakerState;
+};
+
+/** One request's outcome at this signer, with the rules' details. */
+type Judgement = { outcome: 'approve' | 'reject' | 'review' | 'wait'; detail: string };
 
 /** Why a policy answers no, in one kebab-case word plus a detail. */
 type Refusal = { reason: string; detail: string };
@@ -121,10 +137,63 @@ export class SignerPolicy implements PolicyPort {
     if (twice !== undefined) return refuse('request-approved-in-other-sweep', twice);
 
     const now = this.#now();
+    const ctx = await this.#context(now, view.aggregateKey, check.requests);
+    const sweep = reviewSweepOf(
+      check.sweep,
+      walletAddressOf(view.aggregateKey, this.#d.network),
+      btcNetworkOf(this.#d.network),
+    );
+    // Every request is decided (and its review opened or refreshed), then the strictest outcome
+    // answers for the sweep.
+    const refusals: { outcome: 'reject' | 'wait' | 'review'; detail: string }[] = [];
+    for (const r of check.requests) {
+      const j = this.#judge(r, tipHeight, sweep, ctx);
+      if (j.outcome !== 'approve') refusals.push({ outcome: j.outcome, detail: j.detail });
+    }
+    const worst = (['reject', 'wait', 'review'] as const).find((o) =>
+      refusals.some((x) => x.outcome === o),
+    );
+    if (worst !== undefined)
+      return refuse(
+        `policy-${worst}`,
+        refusals
+          .filter((x) => x.outcome === worst)
+          .map((x) => x.detail)
+          .join(' | '),
+      );
+    this.#d.decisions.approve(check.requests, now);
+    this.#d.decisions.approveSweep(
+      check.sweep.txid,
+      check.sweep.prevouts.map((p) => `${p.txid}:${p.vout}`),
+      check.requests.map((r) => r.id),
+      { at: now, height: tipHeight },
+    );
+    return { ok: true, messages: check.sweep.sighashes.map(bytesToHex), txid: check.sweep.txid };
+  }
+
+  /**
+   * This signer's decision on one request outside any sweep: asked when a coordinator proposes
+   * to reject it on Stacks. Judged (and its review opened or decided) as in a sweep.
+   */
+  async judgeRequest(r: WithdrawalRequest): Promise<Judgement['outcome'] | 'not-ready'> {
+    const view = this.#d.view();
+    const tipHeight = this.#d.tipHeight();
+    if (view === undefined || tipHeight === undefined) return 'not-ready';
+    const now = this.#now();
+    const ctx = await this.#context(now, view.aggregateKey, [r]);
+    return this.#judge(r, tipHeight, null, ctx).outcome;
+  }
+
+  /** What every request of one decision is judged against: approvals, the breaker, the clock. */
+  async #context(
+    now: number,
+    aggregateKey: string,
+    requests: readonly WithdrawalRequest[],
+  ): Promise<JudgeContext> {
     const policy = this.#d.policy();
-    const decided = new Set(check.requests.map((r) => r.id.toString()));
-    const approvals = this.#d.decisions.approvals(now - DAY_MS, decided);
-    const address = walletAddressOf(view.aggregateKey, this.#d.network);
+    const deciding = new Set(requests.map((r) => r.id.toString()));
+    const approvals = this.#d.decisions.approvals(now - DAY_MS, deciding);
+    const address = walletAddressOf(aggregateKey, this.#d.network);
     const utxos = await this.#d.bitcoin.listUnspent({ minConf: 0, addresses: [address] });
     const balance = utxos.reduce((s, u) => s + BigInt(Math.round(u.amount * 1e8)), 0n);
     const breaker = checkBreaker(policy, this.#d.decisions.breaker(), {
@@ -134,36 +203,74 @@ export class SignerPolicy implements PolicyPort {
       signerSetChangePercent: 0,
     });
     this.#d.decisions.setBreaker(breaker);
+    this.#d.decisions.expireReviews(now, this.#d.onReview);
+    return { now, policy, approvals, breaker };
+  }
+
+  /**
+   * One request: a review already rejected stays rejected; otherwise the policy decides, and an
+   * operator's acceptance answers only the rules that asked for review. A `review` opens (or
+   * refreshes) the request's review; a `reject` is recorded as decided by the policy.
+   */
+  #judge(
+    r: WithdrawalRequest,
+    tipHeight: number,
+    sweep: ReviewSweep | null,
+    ctx: JudgeContext,
+  ): Judgement {
+    const review = this.#d.decisions.review(r.id);
+    if (review?.status === 'rejected')
+      return {
+        outcome: 'reject',
+        detail: `request ${r.id}: rejected by ${review.decidedBy}${review.reason ? `: ${review.reason}` : ''}`,
+      };
     const network = btcNetworkOf(this.#d.network);
-    for (const r of check.requests) {
-      const result = evaluatePolicy(
-        policy,
-        {
-          id: r.id,
-          amount: r.amount,
-          maxFee: r.maxFee,
-          sender: r.sender,
-          recipientAddress: recipientAddress(
-            { version: r.recipient.version, hashbytes: hexToBytes(r.recipient.hashbytes) },
-            network,
-          ),
-          confirmations: tipHeight - Number(r.blockHeight),
-        },
-        { now, approvedVolume: approvals, breaker },
-      );
-      if (result.outcome !== 'approve') {
-        const rules = result.rules.map((x) => `${x.rule}: ${x.detail}`).join('; ');
-        return refuse(`policy-${result.outcome}`, `request ${r.id}: ${rules}`);
-      }
-      approvals.push({ at: now, amount: r.amount });
-    }
-    this.#d.decisions.approve(check.requests, now);
-    this.#d.decisions.approveSweep(
-      check.sweep.txid,
-      check.sweep.prevouts.map((p) => `${p.txid}:${p.vout}`),
-      check.requests.map((r) => r.id),
-      { at: now, height: tipHeight },
+    const address = recipientAddress(
+      { version: r.recipient.version, hashbytes: hexToBytes(r.recipient.hashbytes) },
+      network,
     );
-    return { ok: true, messages: check.sweep.sighashes.map(bytesToHex), txid: check.sweep.txid };
+    const confirmations = tipHeight - Number(r.blockHeight);
+    const result = evaluatePolicy(
+      ctx.policy,
+      {
+        id: r.id,
+        amount: r.amount,
+        maxFee: r.maxFee,
+        sender: r.sender,
+        recipientAddress: address,
+        confirmations,
+      },
+      { now: ctx.now, approvedVolume: ctx.approvals, breaker: ctx.breaker },
+    );
+    const outcome =
+      result.outcome === 'review' && review?.status === 'accepted' ? 'approve' : result.outcome;
+    const rules = result.rules.map((x) => `${x.rule}: ${x.detail}`).join('; ');
+    if (outcome === 'approve') {
+      ctx.approvals.push({ at: ctx.now, amount: r.amount });
+      return { outcome, detail: '' };
+    }
+    if (outcome === 'review' || outcome === 'reject') {
+      const opened = this.#d.decisions.openReview(
+        reviewOf(r, {
+          address,
+          confirmations,
+          now: ctx.now,
+          deadline: ctx.now + ctx.policy.reviewDeadlineMs,
+          rules: result.rules.map((x) => ({ rule: x.rule, detail: x.detail.slice(0, 500) })),
+          sweep: sweep ?? review?.sweep ?? null,
+        }),
+      );
+      if (review === undefined) this.#d.onReview(opened);
+      if (outcome === 'reject') {
+        const decided = this.#d.decisions.decideReview(r.id, {
+          decision: 'reject',
+          by: 'policy',
+          reason: rules.slice(0, 280),
+          at: ctx.now,
+        });
+        if (decided) this.#d.onReview(decided.review);
+      }
+    }
+    return { outcome, detail: `request ${r.id}: ${rules}` };
   }
 }

@@ -25,6 +25,11 @@ export const PegOutConfigSchema = z
     feeRateTolerance: z.number().min(1).max(100).default(2),
     /** `estimatesmartfee` confirmation target (blocks). */
     confTarget: z.int().min(1).max(1_008).default(2),
+    /**
+     * A request the signers refused on its own waits this long (ms) before the coordinator
+     * proposes it again (the coordinator's only; signers ignore it).
+     */
+    retryRefusedMs: z.int().min(0).max(86_400_000).default(60_000),
   })
   .refine((c) => c.minFeeRate <= c.maxFeeRate, 'minFeeRate must not exceed maxFeeRate')
   .default({
@@ -34,5 +39,6 @@ export const PegOutConfigSchema = z
     maxFeeRate: 200,
     feeRateTolerance: 2,
     confTarget: 2,
+    retryRefusedMs: 60_000,
   });
 export type PegOutConfig = z.output<typeof PegOutConfigSchema>;

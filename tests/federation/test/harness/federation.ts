@@ -109,6 +109,10 @@ export async function startFederation(opts: {
   pollMs?: number;
   /** Extra config for every process (e.g. shorter timeouts). */
   timeouts?: Record<string, number>;
+  /** The `pegOut` settings of every process. */
+  pegOut?: Record<string, number>;
+  /** Every signer's policy file (written as `policy.json` beside its configuration). */
+  policy?: Record<string, unknown>;
 }): Promise<Federation> {
   const dir = mkdtempSync(join(tmpdir(), 'peg-federation-'));
   // Blocks on demand: a new Bitcoin tip moves the active coordinator (the selection rule hashes
@@ -204,8 +208,13 @@ export async function startFederation(opts: {
       stacks: { ...(signerConfig.stacks as object), pollMs: opts.pollMs ?? 250 },
       log: { level: opts.logLevel ?? 'info' },
       timeouts: opts.timeouts ?? TEST_TIMEOUTS,
+      ...(opts.pegOut ? { pegOut: opts.pegOut } : {}),
     };
-    writeFileSync(info.config, JSON.stringify(fast, null, 2));
+    if (opts.policy) writeFileSync(join(opDir, 'policy.json'), JSON.stringify(opts.policy));
+    writeFileSync(
+      info.config,
+      JSON.stringify({ ...fast, ...(opts.policy ? { policyFile: 'policy.json' } : {}) }, null, 2),
+    );
     const coordinatorConfig = join(opDir, 'coordinator.json');
     writeFileSync(
       coordinatorConfig,
