@@ -797,15 +797,33 @@ export class CoordinatorNode {
     this.#tasks.push(this.#consume(host));
   }
 
-  /** Consumes the relay; a refused key (our signer rotated it) reloads the keystore. */
+  /**
+   * Consumes the relay; a refused key (our signer rotated it) reloads the keystore. A refusal of
+   * the key we already hold is retried for a minute: the relay may not have taken the announcement
+   * of a key rotated a moment ago (a coordinator that stopped here went deaf for good).
+   */
   async #consume(host: MachineHost<CoordinatorState, CoordinatorInput, CoordinatorReport>) {
+    // Refusals less than 10 s apart are one episode; an episode longer than a minute is final.
+    let episode = 0;
+    let last = 0;
     while (!this.#stop.signal.aborted && this.#host === host) {
       try {
         await host.run();
         return;
       } catch (err) {
-        if (err instanceof RelayClientError && err.status === 401 && (await this.#reloadKeystore()))
-          continue;
+        if (err instanceof RelayClientError && err.status === 401) {
+          if (await this.#reloadKeystore()) continue;
+          const now = Date.now();
+          if (now - last > 10_000) {
+            episode = now;
+            this.#log.warn({ err: String(err) }, 'the relay refuses our key; retrying');
+          }
+          last = now;
+          if (now - episode < 60_000) {
+            await sleep(1_000, this.#stop.signal);
+            continue;
+          }
+        }
         this.#log.error({ err: String(err) }, 'relay consumer stopped');
         return;
       }

@@ -43,6 +43,17 @@ describe('peg-outs through kill -9', () => {
     fed = await startFederation({ weights: [1, 1, 2, 3, 3] });
     fed.env.PEG_TEST_CRASH_AT = CRASH_POINTS.join(',');
     startEveryProcess(fed);
+  });
+
+  afterAll(async () => {
+    stopMining();
+    clearInterval(watchdog);
+    await fed?.stop();
+  });
+
+  const paid: bigint[] = [];
+
+  it('coordinators killed at every step boundary: every request paid once and completed', async () => {
     const data = await publishedKey(fed, 5, 240_000);
     scene = await preparePegOuts(fed, data.aggregatePubkey, data.signerPrincipal, {
       btc: [0.5, 0.5],
@@ -57,17 +68,6 @@ describe('peg-outs through kill -9', () => {
       }
     }, 250);
     stopMining = fed.mineEvery(3_000);
-  });
-
-  afterAll(async () => {
-    stopMining();
-    clearInterval(watchdog);
-    await fed?.stop();
-  });
-
-  const paid: bigint[] = [];
-
-  it('coordinators killed at every step boundary: every request paid once and completed', async () => {
     for (let wave = 0; wave < 5; wave++) {
       const ids = await requestWithdrawals(
         fed,

@@ -50,12 +50,16 @@ describe('peg-out policy and manual review', () => {
       },
     });
     startEveryProcess(fed);
+  });
+
+  /** The key published, the wallet and the requesters funded, blocks every 6 s. */
+  const ready = async () => {
     const data = await publishedKey(fed, 5, 240_000);
     scene = await preparePegOuts(fed, data.aggregatePubkey, data.signerPrincipal);
     // Each block moves the active coordinator, and each coordinator narrows a refused batch on
     // its own: blocks long enough for a few refused rounds each.
     stopMining = fed.mineEvery(6_000);
-  });
+  };
 
   afterAll(async () => {
     stopMining();
@@ -74,6 +78,7 @@ describe('peg-out policy and manual review', () => {
   };
 
   it('rejects the over-limit request on Stacks, pays the small one, and pays a reviewed one after the operators accept it', async () => {
+    await ready();
     const before = await sbtcBalance(fed, REQUESTERS[0].address);
     const [overLimit, small, reviewed] = await requestWithdrawals(fed, [
       { requester: 0, amount: 1_000_000n, maxFee: 20_000n, recipient: recipientAddress(1) },

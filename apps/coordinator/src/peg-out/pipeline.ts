@@ -279,7 +279,9 @@ export class PegOutPipeline {
   }
 
   #sweepFacts(s: SeenSweep, known: ReturnType<QueueStore['sweep']>) {
-    const vsize = known?.vsize ?? Math.ceil(s.hex.length / 2 / 4); // upper bound when not ours
+    // A sweep another coordinator built: its vsize from its bytes (witness counted at 1/4).
+    const base = s.reading.unsignedTx.length;
+    const vsize = known?.vsize ?? Math.ceil((base * 3 + s.hex.length / 2) / 4);
     return {
       txid: s.txid,
       ids: s.ids.map(String),

@@ -164,7 +164,11 @@ export class MachineHost<S, I extends { type: string }, R> {
    * retryable (401 after a removal, 403) rejects.
    */
   run(): Promise<void> {
-    this.#running ??= this.#consumeLoop();
+    // A loop that failed may be run again (the app decides whether the refusal was transient).
+    this.#running ??= this.#consumeLoop().catch((err) => {
+      this.#running = undefined;
+      throw err;
+    });
     return this.#running;
   }
 
