@@ -26,6 +26,7 @@ import type {
 } from '@peg/wire';
 import { Counter, Gauge } from 'prom-client';
 import { buildSignerApi } from './api/app.ts';
+import { resetBreaker } from './policy/breaker.ts';
 import type { SignerNode, TimedReport } from './signer-node.ts';
 
 export const VERSION = '0.1.0';
@@ -234,6 +235,12 @@ export async function startSignerApi(
   const app = await buildSignerApi({
     status: () => status(node),
     rounds: (q) => rounds(node, q.limit),
+    resetBreaker: () => {
+      const was = node.decisions?.breaker() ?? { tripped: false };
+      node.decisions?.setBreaker(resetBreaker());
+      if (was.tripped) logger.warn({ was }, 'circuit breaker reset by the operator');
+      return node.decisions?.breaker() ?? { tripped: false };
+    },
     withdrawals: (q) => {
       node.decisions?.expireReviews(Date.now());
       const items =

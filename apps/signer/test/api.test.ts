@@ -80,6 +80,7 @@ describe('Signer API: operator token', () => {
       rounds: () => ({ dkg: [], signing: [] }),
       decisions: () => ({ decisions: [], breaker: { tripped: false as const } }),
       withdrawals: () => ({ items: [], next: null }),
+      resetBreaker: () => ({ tripped: false as const }),
       decideReview: () => {
         throw new Error('unused');
       },
@@ -246,6 +247,7 @@ describe('Signer API: health, metrics, OpenAPI', () => {
       [
         '/health',
         '/health/live',
+        '/v1/breaker/reset',
         '/v1/decisions',
         '/v1/withdrawals',
         '/v1/withdrawals/{requestId}/decision',
@@ -329,7 +331,7 @@ describe('Signer API: GET /v1/decisions', () => {
     const body = DecisionsResponse.parse(ok.json());
     expect(body.decisions).toEqual(proc.decisions.slice(0, 1));
     expect(body.decisions[0]?.reason).toBe('request-already-paid');
-    expect(body.breaker).toEqual({ tripped: false });
+    expect(body.breaker).toMatchObject({ tripped: true, rule: 'wallet-outflow' });
     for (const q of ['limit=0', 'limit=1001', 'since=1']) {
       const bad = await app.inject({ method: 'GET', url: `/v1/decisions?${q}`, headers: bearer });
       expect(bad.statusCode, q).toBe(400);
@@ -390,5 +392,17 @@ describe('Signer API: reviews', () => {
     expect(unknown.statusCode).toBe(404);
     const noToken = await app.inject({ method: 'POST', url, payload: { decision: 'accept' } });
     expect(noToken.statusCode).toBe(401);
+  });
+});
+
+describe('Signer API: POST /v1/breaker/reset', () => {
+  test('resets a tripped breaker; needs the token', async () => {
+    const { app } = await api();
+    expect((await app.inject({ method: 'POST', url: '/v1/breaker/reset' })).statusCode).toBe(401);
+    const r = await app.inject({ method: 'POST', url: '/v1/breaker/reset', headers: bearer });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({ tripped: false });
+    const after = await app.inject({ method: 'GET', url: '/v1/decisions', headers: bearer });
+    expect(after.json().breaker).toEqual({ tripped: false });
   });
 });

@@ -5,6 +5,7 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { outputKey, taprootAddress } from '@peg/protocol';
 import { ApiHttpError, createMetricsRegistry, EventHub, type Readiness } from '@peg/runtime';
 import type {
+  BreakerStatus,
   DkgRoundSummary,
   FederationKey,
   RoundsResponse,
@@ -109,6 +110,7 @@ export type FakeProcess = {
   rotations: number;
   decisions: SweepDecision[];
   reviews: WithdrawalReview[];
+  breaker: BreakerStatus;
 };
 
 export async function signerApi(
@@ -122,6 +124,7 @@ export async function signerApi(
     roundQueries: [],
     keyPackage: null,
     rotations: 0,
+    breaker: { tripped: true, at: 1_000, reason: 'outflow 60% > 50%', rule: 'wallet-outflow' },
     reviews: [
       {
         requestId: 4,
@@ -173,8 +176,12 @@ export async function signerApi(
     },
     decisions: (q) => ({
       decisions: proc.decisions.slice(0, q.limit),
-      breaker: { tripped: false },
+      breaker: proc.breaker,
     }),
+    resetBreaker: () => {
+      proc.breaker = { tripped: false };
+      return proc.breaker;
+    },
     withdrawals: (q) => {
       const items = proc.reviews
         .filter(

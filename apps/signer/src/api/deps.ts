@@ -1,5 +1,6 @@
 import type { EventSource, EventStreamOptions, Readiness } from '@peg/runtime';
 import type {
+  BreakerStatus,
   DecisionsQuery,
   DecisionsResponse,
   ListWithdrawalsQuery,
@@ -27,6 +28,8 @@ export type SignerApiDeps = {
   rounds(query: RoundsQuery): RoundsResponse | Promise<RoundsResponse>;
   /** The newest peg-out decisions (sweeps approved or refused, with reasons) and the breaker. */
   decisions(query: DecisionsQuery): DecisionsResponse | Promise<DecisionsResponse>;
+  /** Resets the policy's circuit breaker (POST /v1/breaker/reset); the breaker as it now is. */
+  resetBreaker(): BreakerStatus | Promise<BreakerStatus>;
   /** Requests held for review or decided (GET /v1/withdrawals). */
   withdrawals(
     query: ListWithdrawalsQuery,

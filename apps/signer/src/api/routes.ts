@@ -1,5 +1,6 @@
 import { ApiHttpError, type EventStream } from '@peg/runtime';
 import {
+  BreakerStatus,
   DecisionsQuery,
   DecisionsResponse,
   ListWithdrawalsQuery,
@@ -82,6 +83,21 @@ export const signerRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) => deps.decisions(request.query),
+  );
+
+  app.post(
+    '/breaker/reset',
+    {
+      schema: {
+        summary: "Reset the policy's circuit breaker (automatic approval resumes)",
+        description:
+          'A tripped breaker holds every request for review until its operator resets it; the ' +
+          'reset is logged. Answers the breaker as it now is.',
+        tags: ['peg-out'],
+        response: { 200: BreakerStatus, ...refused },
+      },
+    },
+    async () => deps.resetBreaker(),
   );
 
   app.get(
