@@ -12,7 +12,8 @@ let skipped = 0;
 
 // Every package with a test script, and the root's own scripts (scripts/vitest.config.mjs).
 const runs = [];
-for (const group of ['packages', 'apps']) {
+// `tests/` holds the workspace's test-only packages (the federation of processes): they count too.
+for (const group of ['packages', 'apps', 'tests']) {
   const dir = path.join(root, group);
   if (!fs.existsSync(dir)) continue;
   for (const name of fs.readdirSync(dir).sort()) {
