@@ -14,3 +14,4 @@ export {
   type RoundRecord,
 } from './coordinator-node.ts';
 export { type KeyAction, type KeySituation, keyAction } from './key-lifecycle.ts';
+export { CRASH_ENV, CRASH_POINTS, type CrashPoint } from './peg-out/crash-points.ts';

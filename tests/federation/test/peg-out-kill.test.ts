@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSweep } from '@peg/bitcoin';
+import { CRASH_POINTS as ALL_POINTS, CRASH_ENV } from '@peg/coordinator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Federation,
@@ -23,14 +24,8 @@ import {
   waitAccepted,
 } from './harness/peg-out.ts';
 
-const CRASH_POINTS = [
-  'before-sign',
-  'after-sign',
-  'after-broadcast',
-  'before-complete',
-  'completion-sent',
-  'after-complete',
-];
+// Every boundary of paying a request (no request here is rejected: `before-reject` is not reached).
+const CRASH_POINTS = ALL_POINTS.filter((p) => p !== 'before-reject');
 
 describe('peg-outs through kill -9', () => {
   let fed: Federation;
@@ -41,7 +36,7 @@ describe('peg-outs through kill -9', () => {
 
   beforeAll(async () => {
     fed = await startFederation({ weights: [1, 1, 2, 3, 3] });
-    fed.env.PEG_TEST_CRASH_AT = CRASH_POINTS.join(',');
+    fed.env[CRASH_ENV] = CRASH_POINTS.join(',');
     startEveryProcess(fed);
   });
 

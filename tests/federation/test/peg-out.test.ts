@@ -3,42 +3,20 @@
 // one sweep (every input signed in one FROST round) and completed on Stacks in one
 // `complete-withdrawals` co-signed by the signer principal; an independent library checks the
 // sweep's signatures, and the sBTC moved exactly as the contract says.
-import { hexToBytes } from '@noble/hashes/utils.js';
-import { createBitcoinRpc, REGTEST_NETWORK, readSweep, recipientFromAddress } from '@peg/bitcoin';
-import { taprootAddress } from '@peg/protocol';
-import { sendContractCall } from '@peg/runtime';
-import { initiateWithdrawalCall } from '@peg/stacks-client';
-import { taprootOutputKey } from '@peg/wire';
-import { Cl, cvToValue } from '@stacks/transactions';
+import { readSweep } from '@peg/bitcoin';
 import * as bitcoin from 'bitcoinjs-lib';
 import * as ecc from 'tiny-secp256k1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DEPLOYER_KEY,
   eventually,
   type Federation,
   publishedKey,
   startEveryProcess,
   startFederation,
 } from './harness/federation.ts';
+import { preparePegOuts, REQUESTERS, requestWithdrawals, sbtcBalance } from './harness/peg-out.ts';
 
 bitcoin.initEccLib(ecc);
-
-/** Public devnet accounts (docs/chains.md, "Devnet accounts"): the requesters. */
-const REQUESTERS = [
-  {
-    address: 'ST1SJ3DTE5DN7X54YDH5D64R3BCB6A2AG2ZQ8YPD5',
-    key: '7287ba251d44a4d3fd9276c88ce34c5c52a038955511cccaf77e61068649c178',
-  },
-  {
-    address: 'ST2CY5V39NHDPWSXMW9QDT3HC3GD6Q6XX4CFRK9AG',
-    key: '530d9f61984c888536871c6573073bdfc0058896dc1adfe9a6a10dfacadc2091',
-  },
-  {
-    address: 'ST2JHG361ZXG51QTKY2NQCVBPPRRE2KZB1HR05NNC',
-    key: 'd655b2523bcd65e34889725c73064feb17ceb796831c0e111ba1a552b0f31b39',
-  },
-];
 
 /** Recipients of three script types, made by bitcoinjs-lib (not by our code). */
 const RECIPIENTS = [
@@ -53,7 +31,6 @@ const RECIPIENTS = [
 ];
 const AMOUNTS = [100_000n, 250_000n, 40_000n];
 const MAX_FEE = 20_000n;
-const MINTED = 1_000_000n;
 
 describe('peg-out pipeline', () => {
   let fed: Federation;
@@ -69,72 +46,27 @@ describe('peg-out pipeline', () => {
     await fed?.stop();
   });
 
-  const sbtcBalance = async (principal: string): Promise<bigint> => {
-    const cv = await fed.stacks.callReadOnly('token', 'get-balance', [Cl.principal(principal)]);
-    return BigInt((cvToValue(cv) as { value: string }).value);
-  };
-
   it('pays three requests in one sweep and completes them in one Stacks transaction', async () => {
     const data = await publishedKey(fed, 5, 240_000);
-    const outputKey = taprootOutputKey(hexToBytes(data.aggregatePubkey))!;
-    const wallet = taprootAddress(Buffer.from(outputKey).toString('hex'), 'regtest');
-    const rpc = createBitcoinRpc(fed.devnet.bitcoin);
-
     // The signer principal pays the completion's fee; the wallet holds 1 BTC; each requester
     // holds sBTC (minted by the deployer in place of a deposit).
-    const faucet = await fetch(
-      `${fed.devnet.stacksUrl}/extended/v1/faucets/stx?address=${data.signerPrincipal}&amount=10000000`,
-      { method: 'POST' },
+    const { rpc, outputKey } = await preparePegOuts(
+      fed,
+      data.aggregatePubkey,
+      data.signerPrincipal,
     );
-    expect(faucet.ok).toBe(true);
-    const paid = await fetch(fed.devnet.bitcoin.url, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${fed.devnet.bitcoin.user}:${fed.devnet.bitcoin.password}`).toString('base64')}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ jsonrpc: '1.0', id: 1, method: 'sendtoaddress', params: [wallet, 1] }),
-    });
-    expect(((await paid.json()) as { error: unknown }).error).toBeNull();
-    for (const r of REQUESTERS)
-      await sendContractCall(
-        fed.stacks,
-        {
-          contract: 'token',
-          functionName: 'protocol-mint',
-          functionArgs: [Cl.uint(MINTED), Cl.principal(r.address)],
-        },
-        { senderKey: hexToBytes(DEPLOYER_KEY), network: 'devnet', pollMs: 100 },
-      );
-    fed.devnet.mine(1);
-    const before = await Promise.all(REQUESTERS.map((r) => sbtcBalance(r.address)));
+    const before = await Promise.all(REQUESTERS.map((r) => sbtcBalance(fed, r.address)));
 
     // Three requests in one Stacks block (one burn height): one sweep.
-    const txids = await fed.withoutBlocks(async () => {
-      const sent: string[] = [];
-      for (const [i, r] of REQUESTERS.entries()) {
-        const rc = recipientFromAddress(RECIPIENTS[i]!, REGTEST_NETWORK);
-        const spec = initiateWithdrawalCall({
-          amount: AMOUNTS[i]!,
-          recipient: { version: rc.version, hashbytes: Buffer.from(rc.hashbytes).toString('hex') },
-          maxFee: MAX_FEE,
-        });
-        const { nonce } = await fed.stacks.getAccount(r.address);
-        const tx = await fed.stacks.buildCall(spec, {
-          senderKey: `${r.key}01`,
-          nonce,
-          fee: 10_000n,
-        });
-        sent.push(await fed.stacks.broadcast(tx));
-      }
-      return sent;
-    });
-    for (const t of txids) {
-      const info = await fed.stacks.waitForTransaction(t, { timeoutMs: 60_000, pollMs: 100 });
-      expect(info.status).toBe('success');
-    }
-    const last = await fed.stacks.getLastWithdrawalRequestId();
-    const ids = [last - 2n, last - 1n, last];
+    const ids = await requestWithdrawals(
+      fed,
+      REQUESTERS.map((_, i) => ({
+        requester: i,
+        amount: AMOUNTS[i]!,
+        maxFee: MAX_FEE,
+        recipient: RECIPIENTS[i]!,
+      })),
+    );
 
     stopMining = fed.mineEvery(3_000);
     const completed = await eventually(
@@ -180,7 +112,7 @@ describe('peg-out pipeline', () => {
     }
 
     // sBTC: each requester paid its amount and its fee share, never more than max-fee.
-    const after = await Promise.all(REQUESTERS.map((r) => sbtcBalance(r.address)));
+    const after = await Promise.all(REQUESTERS.map((r) => sbtcBalance(fed, r.address)));
     const fees: bigint[] = [];
     for (const [i] of REQUESTERS.entries()) {
       const spent = before[i]! - after[i]!;

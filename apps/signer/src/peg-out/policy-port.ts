@@ -6,7 +6,7 @@
  * rule's name). Every decision is recorded with its reason and streamed to the API.
  */
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { recipientAddress } from '@peg/bitcoin';
+import { btcToSats, recipientAddress } from '@peg/bitcoin';
 import {
   decideProbe,
   type PolicyDecision,
@@ -195,7 +195,7 @@ export class SignerPolicy implements PolicyPort {
     const approvals = this.#d.decisions.approvals(now - DAY_MS, deciding);
     const address = walletAddressOf(aggregateKey, this.#d.network);
     const utxos = await this.#d.bitcoin.listUnspent({ minConf: 0, addresses: [address] });
-    const balance = utxos.reduce((s, u) => s + BigInt(Math.round(u.amount * 1e8)), 0n);
+    const balance = utxos.reduce((s, u) => s + btcToSats(u.amount), 0n);
     const breaker = checkBreaker(policy, this.#d.decisions.breaker(), {
       now,
       walletBalance: balance,
